@@ -1,0 +1,418 @@
+/**
+ * k1s benchmarks: `deno task bench` (= `deno run -A bench/run.ts`).
+ *
+ * Prints one line per figure (with its raw baseline ratio and target) and,
+ * as the last line, one JSON object with every figure. See bench/README.md.
+ *
+ * @module
+ */
+import { ConfigMap, createRuntime, type Runtime } from "@k1s/k1s";
+import { DatabaseSync } from "node:sqlite";
+
+// ---------------------------------------------------------------- helpers
+
+const QUICK = Deno.args.includes("--quick");
+const scale = (n: number) => (QUICK ? Math.max(1, Math.floor(n / 10)) : n);
+
+const NS = "default";
+const results: Record<string, number> = {};
+const tmpDirs: string[] = [];
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const wallNow = () => performance.timeOrigin + performance.now();
+
+function ops(n: number, ms: number): number {
+  return Math.round(n / (ms / 1000));
+}
+
+function ms3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const i = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
+  return s[i];
+}
+
+function median(values: number[]): number {
+  return percentile(values, 50);
+}
+
+function fmtInt(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+function verdict(ok: boolean): string {
+  return ok ? "ok" : "MISS";
+}
+
+function reportOps(key: string, value: number, target?: number): void {
+  results[key] = value;
+  const t = target === undefined
+    ? ""
+    : `  (target >= ${fmtInt(target)}/s: ${verdict(value >= target)})`;
+  console.log(`${key.padEnd(30)} ${fmtInt(value).padStart(10)} ops/s${t}`);
+}
+
+function reportRatio(
+  key: string,
+  value: number,
+  rawKey: string,
+  raw: number,
+  target?: number,
+): void {
+  results[key] = value;
+  results[rawKey] = raw;
+  const ratio = value / raw;
+  const t = target === undefined ? "" : `, target >= ${target}: ${verdict(ratio >= target)}`;
+  console.log(
+    `${key.padEnd(30)} ${fmtInt(value).padStart(10)} ops/s  ` +
+      `(raw ${fmtInt(raw)}/s, ratio ${ratio.toFixed(2)}${t})`,
+  );
+}
+
+function reportMs(key: string, value: number, target?: number, note = ""): void {
+  results[key] = ms3(value);
+  const t = target === undefined ? "" : `  (target <= ${target} ms: ${verdict(value <= target)})`;
+  console.log(`${key.padEnd(30)} ${value.toFixed(3).padStart(10)} ms${t}${note}`);
+}
+
+async function tempDir(): Promise<string> {
+  const d = await Deno.makeTempDir({ prefix: "k1s-bench-" });
+  tmpDirs.push(d);
+  return d;
+}
+
+function cm(name: string) {
+  return { metadata: { name }, data: { key1: "value-one", key2: "value-two" } };
+}
+
+/** Opens a watch on configmaps from now on and counts what it receives. */
+async function openWatcher(rt: Runtime) {
+  const ac = new AbortController();
+  const rv = String(await rt.store.currentRevision());
+  let received = 0;
+  const done = (async () => {
+    try {
+      for await (
+        const _ of rt.client.watch(ConfigMap, {
+          namespace: NS,
+          resourceVersion: rv,
+          signal: ac.signal,
+        })
+      ) received++;
+    } catch (e) {
+      if (!ac.signal.aborted) throw e;
+    }
+  })();
+  return {
+    get received() {
+      return received;
+    },
+    async waitFor(n: number, timeoutMs = 30_000): Promise<void> {
+      const deadline = performance.now() + timeoutMs;
+      while (received < n) {
+        if (performance.now() > deadline) {
+          throw new Error(`watcher got ${received} of ${n} events`);
+        }
+        await sleep(0);
+      }
+    },
+    async stop(): Promise<void> {
+      ac.abort();
+      await done;
+    },
+  };
+}
+
+/**
+ * Creates `n` ConfigMaps named `${prefix}${i}` with sequential awaits while a
+ * watcher is open; the time includes the watcher catching up. Returns ops/s.
+ */
+async function timedCreates(rt: Runtime, prefix: string, n: number, warm: number) {
+  const c = rt.client;
+  for (let i = 0; i < warm; i++) {
+    await c.create(ConfigMap, cm(`warm-${prefix}${i}`), { namespace: NS });
+  }
+  const w = await openWatcher(rt);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    await c.create(ConfigMap, cm(`${prefix}${i}`), { namespace: NS });
+  }
+  await w.waitFor(n);
+  const elapsed = performance.now() - t0;
+  await w.stop();
+  return ops(n, elapsed);
+}
+
+/** The stored JSON of a typical bench ConfigMap, to size raw baselines identically. */
+async function sampleValue(): Promise<string> {
+  await using rt = await createRuntime({ store: "memory:", compaction: false });
+  await rt.client.create(ConfigMap, cm("bench-000000"), { namespace: NS });
+  const kv = await rt.store.get(`/registry/configmaps/${NS}/bench-000000`);
+  if (!kv) throw new Error("sample object not found in store");
+  return kv.value;
+}
+
+function rawValue(sample: string, name: string): string {
+  // Same length as the sample: swap in the name (padded to the sample name's length).
+  return sample.replace("bench-000000", name.padEnd(12, "x").slice(0, 12));
+}
+
+function rawSqlite(path: string, durable: boolean, sample: string, n: number, warm: number) {
+  const db = new DatabaseSync(path);
+  try {
+    db.exec("PRAGMA busy_timeout = 30000");
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec(`PRAGMA synchronous = ${durable ? "FULL" : "NORMAL"}`);
+    db.exec("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT)");
+    const ins = db.prepare("INSERT INTO kv(key, value) VALUES (?, ?)");
+    for (let i = 0; i < warm; i++) {
+      const name = `w${String(i).padStart(6, "0")}`;
+      ins.run(`/registry/configmaps/${NS}/${name}`, rawValue(sample, name));
+    }
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const name = `b${String(i).padStart(6, "0")}`;
+      ins.run(`/registry/configmaps/${NS}/${name}`, rawValue(sample, name));
+    }
+    return ops(n, performance.now() - t0);
+  } finally {
+    db.close();
+  }
+}
+
+async function rawKv(path: string, sample: string, n: number, warm: number) {
+  const kv = await Deno.openKv(path);
+  try {
+    const put = async (name: string) => {
+      const key = ["cur", `/registry/configmaps/${NS}/${name}`];
+      const res = await kv.atomic().check({ key, versionstamp: null })
+        .set(key, rawValue(sample, name)).commit();
+      if (!res.ok) throw new Error(`raw kv insert of ${name} failed`);
+    };
+    for (let i = 0; i < warm; i++) await put(`w${String(i).padStart(6, "0")}`);
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await put(`b${String(i).padStart(6, "0")}`);
+    return ops(n, performance.now() - t0);
+  } finally {
+    kv.close();
+  }
+}
+
+/** Median time of `runs` lists of the `default` namespace, which must hold `expect` items. */
+async function listMedian(rt: Runtime, expect: number, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let r = 0; r < runs + 3; r++) {
+    const t0 = performance.now();
+    const list = await rt.client.list(ConfigMap, { namespace: NS });
+    const dt = performance.now() - t0;
+    if (list.items.length !== expect) {
+      throw new Error(`list returned ${list.items.length} items, expected ${expect}`);
+    }
+    if (r >= 3) times.push(dt); // the first runs are warm-up
+  }
+  return median(times);
+}
+
+async function fill(rt: Runtime, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    await rt.client.create(ConfigMap, cm(`item-${String(i).padStart(5, "0")}`), { namespace: NS });
+  }
+}
+
+// ---------------------------------------------------------------- benches
+
+async function benchMemory(): Promise<void> {
+  const n = scale(100_000);
+  await using rt = await createRuntime({ store: "memory:", compaction: false });
+  const createOps = await timedCreates(rt, "cm-", n, scale(5_000));
+  reportOps("memory_create_ops", createOps, 100_000);
+
+  const c = rt.client;
+  for (let i = 0; i < scale(5_000); i++) {
+    await c.get(ConfigMap, `cm-${i}`, { namespace: NS });
+  }
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    await c.get(ConfigMap, `cm-${i}`, { namespace: NS });
+  }
+  reportOps("memory_get_ops", ops(n, performance.now() - t0), 300_000);
+}
+
+async function benchSqlite(sample: string): Promise<void> {
+  const dir = await tempDir();
+  const n = scale(10_000);
+  const warm = scale(500);
+  {
+    await using rt = await createRuntime({ store: `sqlite:${dir}/client.db`, compaction: false });
+    const client = await timedCreates(rt, "cm-", n, warm);
+    const raw = rawSqlite(`${dir}/raw.db`, false, sample, n, warm);
+    reportRatio("sqlite_create_ops", client, "sqlite_raw_create_ops", raw, 0.5);
+  }
+  const nd = scale(2_000);
+  const warmD = scale(100);
+  {
+    await using rt = await createRuntime({
+      store: `sqlite:${dir}/durable.db`,
+      durable: true,
+      compaction: false,
+    });
+    const client = await timedCreates(rt, "cm-", nd, warmD);
+    const raw = rawSqlite(`${dir}/raw-durable.db`, true, sample, nd, warmD);
+    reportRatio(
+      "sqlite_durable_create_ops",
+      client,
+      "sqlite_durable_raw_create_ops",
+      raw,
+      0.5,
+    );
+  }
+}
+
+async function benchKv(sample: string): Promise<void> {
+  const dir = await tempDir();
+  const n = scale(5_000);
+  const warm = scale(300);
+  await using rt = await createRuntime({ store: `kv:${dir}/client.kv`, compaction: false });
+  const client = await timedCreates(rt, "cm-", n, warm);
+  const raw = await rawKv(`${dir}/raw.kv`, sample, n, warm);
+  reportRatio("kv_create_ops", client, "kv_raw_create_ops", raw, 0.7);
+}
+
+async function benchList(): Promise<void> {
+  const dir = await tempDir();
+  const runs = 20;
+  {
+    await using rt = await createRuntime({ store: `sqlite:${dir}/list.db`, compaction: false });
+    await fill(rt, 1_000);
+    reportMs("list_1000_ms", await listMedian(rt, 1_000, runs), 10, "  (sqlite, median of 20)");
+  }
+  {
+    await using rt = await createRuntime({ store: "memory:", compaction: false });
+    await fill(rt, 1_000);
+    reportMs("list_1000_memory_ms", await listMedian(rt, 1_000, runs), 10, "  (median of 20)");
+  }
+}
+
+async function benchWatchLocal(): Promise<void> {
+  const n = scale(2_000);
+  await using rt = await createRuntime({ store: "memory:", compaction: false });
+  const c = rt.client;
+  for (let i = 0; i < 500; i++) await c.create(ConfigMap, cm(`warm-${i}`), { namespace: NS });
+  const before = new Float64Array(n);
+  const receipt = new Float64Array(n);
+  const ac = new AbortController();
+  const rv = String(await rt.store.currentRevision());
+  let got = 0;
+  const loop = (async () => {
+    try {
+      for await (
+        const ev of c.watch(ConfigMap, { namespace: NS, resourceVersion: rv, signal: ac.signal })
+      ) {
+        const t = performance.now();
+        const i = Number(ev.object.metadata.name!.slice(3));
+        receipt[i] = t;
+        got++;
+      }
+    } catch (e) {
+      if (!ac.signal.aborted) throw e;
+    }
+  })();
+  for (let i = 0; i < n; i++) {
+    before[i] = performance.now();
+    await c.create(ConfigMap, cm(`wl-${i}`), { namespace: NS });
+    if (i % 10 === 9) await sleep(0);
+  }
+  const deadline = performance.now() + 10_000;
+  while (got < n && performance.now() < deadline) await sleep(1);
+  ac.abort();
+  await loop;
+  if (got < n) throw new Error(`local watch got ${got} of ${n} events`);
+  const lat = Array.from(receipt, (r, i) => r - before[i]);
+  reportMs("watch_local_p50_ms", percentile(lat, 50));
+  reportMs("watch_local_p99_ms", percentile(lat, 99), 1);
+}
+
+async function benchWatchXproc(label: string, url: string): Promise<void> {
+  const n = scale(300);
+  // Open first so the schema and the default namespace exist before the writer starts.
+  await using rt = await createRuntime({ store: url, compaction: false });
+  const ac = new AbortController();
+  const rv = String(await rt.store.currentRevision());
+  const lat: number[] = [];
+  let finished!: () => void;
+  const allIn = new Promise<void>((r) => (finished = r));
+  const loop = (async () => {
+    try {
+      for await (
+        const ev of rt.client.watch(ConfigMap, {
+          namespace: NS,
+          resourceVersion: rv,
+          signal: ac.signal,
+        })
+      ) {
+        const t = wallNow();
+        const name = ev.object.metadata.name ?? "";
+        if (ev.type !== "ADDED" || !/^xp-\d+$/.test(name)) continue;
+        lat.push(t - Number(ev.object.data?.t));
+        if (lat.length >= n) finished();
+      }
+    } catch (e) {
+      if (!ac.signal.aborted) throw e;
+    }
+  })();
+  const writer = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--config",
+      new URL("../deno.json", import.meta.url).pathname,
+      new URL("./xproc_writer.ts", import.meta.url).pathname,
+      url,
+      String(n),
+      "5",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const out = await writer.output();
+  if (!out.success) {
+    ac.abort();
+    await loop;
+    throw new Error(`xproc writer failed: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  const timer = sleep(5_000).then(() => "timeout");
+  const r = await Promise.race([allIn.then(() => "ok"), timer]);
+  ac.abort();
+  await loop;
+  if (r !== "ok") throw new Error(`${label}: watch got ${lat.length} of ${n} events`);
+  reportMs(`watch_xproc${label}_p50_ms`, percentile(lat, 50), 25);
+  reportMs(`watch_xproc${label}_p99_ms`, percentile(lat, 99), 100);
+}
+
+// ---------------------------------------------------------------- main
+
+const started = performance.now();
+console.log(
+  `k1s bench: Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} CPUs, ` +
+    `${Deno.build.os}/${Deno.build.arch}${QUICK ? " (--quick: 1/10 sizes)" : ""}`,
+);
+try {
+  const sample = await sampleValue();
+  console.log(`object size: ${sample.length} bytes of JSON per ConfigMap`);
+  await benchMemory();
+  await benchSqlite(sample);
+  await benchKv(sample);
+  await benchList();
+  await benchWatchLocal();
+  const dir = await tempDir();
+  await benchWatchXproc("", `sqlite:${dir}/xproc.db`);
+  await benchWatchXproc("_kv", `kv:${dir}/xproc.kv`);
+} finally {
+  for (const d of tmpDirs) await Deno.remove(d, { recursive: true }).catch(() => {});
+}
+console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(JSON.stringify(results));

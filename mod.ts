@@ -1,0 +1,44 @@
+/**
+ * k1s: Kubernetes API machinery without a cluster.
+ *
+ * Define kinds with zod, open a store (memory, SQLite or Deno KV), and
+ * create, read, list, watch, update, patch and delete Kubernetes-style
+ * objects with the semantics kube-apiserver gives them.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { createRuntime, defineKind } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const Item = defineKind({
+ *   group: "inventory.k1s.dev",
+ *   version: "v1alpha1",
+ *   kind: "Item",
+ *   spec: z.object({ quantity: z.number().int().min(0).default(1) }),
+ * });
+ * await using rt = await createRuntime({ store: "memory:", kinds: [Item] });
+ * const item = await rt.client.create(Item, { metadata: { name: "pen" }, spec: {} });
+ * assert.equal(item.spec.quantity, 1);
+ * assert.equal(item.metadata.generation, 1);
+ * ```
+ *
+ * @module
+ */
+export * from "./src/apimachinery/mod.ts";
+export * from "./src/scheme/mod.ts";
+export * from "./src/resources/mod.ts";
+export * from "./src/registry/mod.ts";
+export * from "./src/client/mod.ts";
+export * from "./src/runtime.ts";
+export type {
+  KeyValue,
+  ListOptions as StoreListOptions,
+  ListResult as StoreListResult,
+  Store,
+  StoreErrorCode,
+  StoreEvent,
+  WatchOptions as StoreWatchOptions,
+} from "./src/storage/types.ts";
+export { StoreError } from "./src/storage/types.ts";
+export { openStore } from "./src/storage/url.ts";

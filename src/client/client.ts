@@ -1,0 +1,257 @@
+/**
+ * The typed client. Kinds are values, so `client.get(ConfigMap, "app")`
+ * returns a `ConfigMap`. Reader + Writer + StatusWriter make a Client, as in
+ * controller-runtime; {@linkcode RegistryClient} is the in-process
+ * implementation that calls the registry directly (no serialization).
+ *
+ * @module
+ */
+import type { KubeList, KubeObject, WatchEvent } from "../apimachinery/meta.ts";
+import type { Kind } from "../scheme/kind.ts";
+import type {
+  CreateOptions,
+  DeleteCollectionOptions,
+  DeleteOptions,
+  GetOptions,
+  ListOptions,
+  PatchOptions,
+  PatchType,
+  Registry,
+  UpdateOptions,
+  WatchOptions,
+} from "../registry/registry.ts";
+
+export type {
+  CreateOptions,
+  DeleteCollectionOptions,
+  DeleteOptions,
+  GetOptions,
+  ListOptions,
+  PatchOptions,
+  PatchType,
+  UpdateOptions,
+  WatchOptions,
+};
+
+/** Options of a status write. */
+export type StatusUpdateOptions = Omit<UpdateOptions, "subresource">;
+/** Options of a status patch. */
+export type StatusPatchOptions = Omit<PatchOptions, "subresource">;
+
+/** Reads objects. The informer cache implements it too. */
+export interface Reader {
+  /** Reads one object; NotFound if absent. */
+  get<T extends KubeObject, In>(kind: Kind<T, In>, name: string, options?: GetOptions): Promise<T>;
+  /** Lists objects. */
+  list<T extends KubeObject, In>(kind: Kind<T, In>, options?: ListOptions): Promise<KubeList<T>>;
+}
+
+/** Writes objects. */
+export interface Writer {
+  /** Creates an object. */
+  create<T extends KubeObject, In>(kind: Kind<T, In>, obj: In, options?: CreateOptions): Promise<T>;
+  /** Replaces an object; its resourceVersion, if set, is a precondition. */
+  update<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    obj: T | In,
+    options?: Omit<UpdateOptions, "subresource">,
+  ): Promise<T>;
+  /** Patches an object. */
+  patch<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    name: string,
+    patch: unknown,
+    options?: Omit<PatchOptions, "subresource">,
+  ): Promise<T>;
+  /** Deletes (or marks for deletion) an object. */
+  delete<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    name: string,
+    options?: DeleteOptions,
+  ): Promise<T>;
+  /** Deletes every matching object. */
+  deleteCollection<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    options?: DeleteCollectionOptions,
+  ): Promise<KubeList<T>>;
+}
+
+/** Writes the status subresource. */
+export interface StatusWriter {
+  /** Replaces the status of an object; nothing else changes. */
+  update<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    obj: T,
+    options?: StatusUpdateOptions,
+  ): Promise<T>;
+  /** Patches the status of an object; nothing else changes. */
+  patch<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    name: string,
+    patch: unknown,
+    options?: StatusPatchOptions,
+  ): Promise<T>;
+}
+
+/** Watches objects. */
+export interface Watcher {
+  /** Streams changes; see {@linkcode WatchOptions}. */
+  watch<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    options?: WatchOptions,
+  ): AsyncIterable<WatchEvent<T>>;
+}
+
+/** A full client: reads, writes, status writes and watches. */
+export interface Client extends Reader, Writer, Watcher {
+  /** The status writer. */
+  readonly status: StatusWriter;
+}
+
+/** A client bound to one kind (and optionally one namespace). */
+export interface ResourceClient<T extends KubeObject, In> {
+  /** The kind. */
+  readonly kind: Kind<T, In>;
+  /** The namespace, if bound to one. */
+  readonly namespace: string | undefined;
+  /** Reads one object. */
+  get(name: string): Promise<T>;
+  /** Lists objects. */
+  list(options?: Omit<ListOptions, "namespace">): Promise<KubeList<T>>;
+  /** Creates an object. */
+  create(obj: In, options?: Omit<CreateOptions, "namespace">): Promise<T>;
+  /** Replaces an object. */
+  update(obj: T | In, options?: Omit<UpdateOptions, "namespace" | "subresource">): Promise<T>;
+  /** Patches an object. */
+  patch(
+    name: string,
+    patch: unknown,
+    options?: Omit<PatchOptions, "namespace" | "subresource">,
+  ): Promise<T>;
+  /** Replaces the status of an object. */
+  updateStatus(obj: T, options?: Omit<StatusUpdateOptions, "namespace">): Promise<T>;
+  /** Deletes an object. */
+  delete(name: string, options?: Omit<DeleteOptions, "namespace">): Promise<T>;
+  /** Deletes matching objects. */
+  deleteCollection(options?: Omit<DeleteCollectionOptions, "namespace">): Promise<KubeList<T>>;
+  /** Watches objects. */
+  watch(options?: Omit<WatchOptions, "namespace">): AsyncIterable<WatchEvent<T>>;
+}
+
+/**
+ * The in-process client over a {@linkcode Registry}.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime, ConfigMap } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using rt = await createRuntime({ store: "memory:" });
+ * const cms = rt.client.resource(ConfigMap, "default");
+ * await cms.create({ metadata: { name: "app" }, data: { mode: "fast" } });
+ * const got = await cms.get("app");
+ * assert.equal(got.data?.mode, "fast");
+ * ```
+ */
+export class RegistryClient implements Client {
+  readonly #registry: Registry;
+  /** The status writer. */
+  readonly status: StatusWriter;
+
+  /** A client over `registry`. */
+  constructor(registry: Registry) {
+    this.#registry = registry;
+    this.status = {
+      update: (kind, obj, options) =>
+        registry.update(kind, obj, { ...options, subresource: "status" }),
+      patch: (kind, name, patch, options) =>
+        registry.patch(kind, name, patch, { ...options, subresource: "status" }),
+    };
+  }
+
+  /** Reads one object. */
+  get<T extends KubeObject, In>(kind: Kind<T, In>, name: string, options?: GetOptions): Promise<T> {
+    return this.#registry.get(kind, name, options);
+  }
+
+  /** Lists objects. */
+  list<T extends KubeObject, In>(kind: Kind<T, In>, options?: ListOptions): Promise<KubeList<T>> {
+    return this.#registry.list(kind, options);
+  }
+
+  /** Creates an object. */
+  create<T extends KubeObject, In>(kind: Kind<T, In>, obj: In, options?: CreateOptions): Promise<T> {
+    return this.#registry.create(kind, obj, options);
+  }
+
+  /** Replaces an object. */
+  update<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    obj: T | In,
+    options?: Omit<UpdateOptions, "subresource">,
+  ): Promise<T> {
+    return this.#registry.update(kind, obj, options);
+  }
+
+  /** Patches an object. */
+  patch<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    name: string,
+    patch: unknown,
+    options?: Omit<PatchOptions, "subresource">,
+  ): Promise<T> {
+    return this.#registry.patch(kind, name, patch, options);
+  }
+
+  /** Deletes an object. */
+  delete<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    name: string,
+    options?: DeleteOptions,
+  ): Promise<T> {
+    return this.#registry.delete(kind, name, options);
+  }
+
+  /** Deletes matching objects. */
+  deleteCollection<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    options?: DeleteCollectionOptions,
+  ): Promise<KubeList<T>> {
+    return this.#registry.deleteCollection(kind, options);
+  }
+
+  /** Watches objects. */
+  watch<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    options?: WatchOptions,
+  ): AsyncIterable<WatchEvent<T>> {
+    return this.#registry.watch(kind, options);
+  }
+
+  /** A client bound to one kind and (for namespaced kinds) one namespace. */
+  resource<T extends KubeObject, In>(kind: Kind<T, In>, namespace?: string): ResourceClient<T, In> {
+    return bindResource(this, kind, namespace);
+  }
+}
+
+/** Binds a client to one kind and namespace. */
+export function bindResource<T extends KubeObject, In>(
+  client: Client,
+  kind: Kind<T, In>,
+  namespace?: string,
+): ResourceClient<T, In> {
+  const ns = { namespace };
+  return {
+    kind,
+    namespace,
+    get: (name) => client.get(kind, name, ns),
+    list: (o) => client.list(kind, { ...o, ...ns }),
+    create: (obj, o) => client.create(kind, obj, { ...o, ...ns }),
+    update: (obj, o) => client.update(kind, obj, { ...o, ...ns }),
+    patch: (name, p, o) => client.patch(kind, name, p, { ...o, ...ns }),
+    updateStatus: (obj, o) => client.status.update(kind, obj, { ...o, ...ns }),
+    delete: (name, o) => client.delete(kind, name, { ...o, ...ns }),
+    deleteCollection: (o) => client.deleteCollection(kind, { ...o, ...ns }),
+    watch: (o) => client.watch(kind, { ...o, ...ns }),
+  };
+}

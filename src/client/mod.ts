@@ -1,0 +1,7 @@
+/**
+ * Typed clients.
+ *
+ * @module
+ */
+export * from "./client.ts";
+export * from "./retry.ts";

@@ -1,0 +1,98 @@
+/**
+ * Turns the selectors of a list or watch request into one predicate, with
+ * kube-apiserver's BadRequest errors for bad syntax and unknown fields.
+ *
+ * @module
+ */
+import { ApiError } from "../apimachinery/errors.ts";
+import { getFieldValue, parseFieldSelector } from "../apimachinery/fields.ts";
+import {
+  labelSelectorAsSelector,
+  type LabelSelectorObject,
+  parseLabelSelector,
+  type Selector,
+  selectorFromSet,
+} from "../apimachinery/labels.ts";
+import type { KubeObject } from "../apimachinery/meta.ts";
+import type { Kind } from "../scheme/kind.ts";
+
+/** A label selector given as a string, a LabelSelector object, or a label set. */
+export type LabelSelectorInput = string | LabelSelectorObject | Record<string, string>;
+
+/** A field selector given as a string or as a set of exact matches. */
+export type FieldSelectorInput = string | Record<string, string>;
+
+/** A compiled predicate over objects of one kind. */
+export type ObjectPredicate = (obj: KubeObject) => boolean;
+
+function isLabelSelectorObject(v: object): v is LabelSelectorObject {
+  return "matchLabels" in v || "matchExpressions" in v;
+}
+
+/** Compiles a label selector input, throwing BadRequest on bad syntax. */
+export function compileLabelSelector(input: LabelSelectorInput | undefined): Selector | undefined {
+  if (input === undefined || input === "") return undefined;
+  try {
+    if (typeof input === "string") return parseLabelSelector(input);
+    if (isLabelSelectorObject(input)) return labelSelectorAsSelector(input);
+    return selectorFromSet(input as Record<string, string>);
+  } catch (err) {
+    throw ApiError.badRequest(
+      `unable to parse label selector: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
+
+/** The fields every kind can be selected by, plus those the kind declares. */
+export function selectableFields(kind: Kind): string[] {
+  const base = kind.scope === "Namespaced"
+    ? ["metadata.name", "metadata.namespace"]
+    : ["metadata.name"];
+  return [...base, ...kind.selectableFields];
+}
+
+/**
+ * Compiles label and field selectors into one predicate (undefined when
+ * both are empty). Unknown field selector keys are refused as
+ * kube-apiserver does: `field label not supported: spec.foo`.
+ */
+export function compileSelectors(
+  kind: Kind,
+  labelSelector: LabelSelectorInput | undefined,
+  fieldSelector: FieldSelectorInput | undefined,
+): ObjectPredicate | undefined {
+  const labels = compileLabelSelector(labelSelector);
+  let fieldReqs: readonly { field: string; operator: string; value: string }[] = [];
+  if (fieldSelector !== undefined && fieldSelector !== "") {
+    if (typeof fieldSelector === "string") {
+      try {
+        fieldReqs = parseFieldSelector(fieldSelector).requirements;
+      } catch (err) {
+        throw ApiError.badRequest(err instanceof Error ? err.message : String(err));
+      }
+    } else {
+      fieldReqs = Object.entries(fieldSelector).map(([f, v]) => ({
+        field: f,
+        operator: "=",
+        value: v,
+      }));
+    }
+    const allowed = new Set(selectableFields(kind));
+    for (const r of fieldReqs) {
+      if (!allowed.has(r.field)) {
+        throw ApiError.badRequest(`field label not supported: ${r.field}`);
+      }
+    }
+  }
+  const labelPred = labels && !labels.empty() ? labels : undefined;
+  if (!labelPred && fieldReqs.length === 0) return undefined;
+  return (obj) => {
+    if (labelPred && !labelPred.matches(obj.metadata.labels ?? {})) return false;
+    for (const r of fieldReqs) {
+      const v = getFieldValue(obj, r.field) ?? "";
+      const eq = v === r.value;
+      if (r.operator === "!=" ? eq : !eq) return false;
+    }
+    return true;
+  };
+}

@@ -1,0 +1,6 @@
+/**
+ * Built-in kinds.
+ *
+ * @module
+ */
+export * from "./core_v1.ts";

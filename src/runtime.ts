@@ -1,0 +1,173 @@
+/**
+ * `createRuntime()` wires a store, a scheme with the built-in kinds and the
+ * caller's kinds, the registry and the in-process client, makes sure the
+ * `default` namespace exists, and keeps the store's history bounded.
+ *
+ * @module
+ */
+import type { Clock } from "./apimachinery/clock.ts";
+import { ApiError } from "./apimachinery/errors.ts";
+import { RegistryClient } from "./client/client.ts";
+import { Registry } from "./registry/registry.ts";
+import { coreV1Kinds, Namespace, PROTECTED_NAMESPACES } from "./resources/core_v1.ts";
+import type { Kind } from "./scheme/kind.ts";
+import { Scheme } from "./scheme/scheme.ts";
+import type { Store } from "./storage/types.ts";
+import { openStore } from "./storage/url.ts";
+import { withTenant } from "./storage/tenant.ts";
+
+/** How the runtime bounds the store's history. */
+export interface CompactionOptions {
+  /** How often to compact, in ms. Default 60,000. */
+  intervalMs?: number;
+  /** How many recent revisions to keep watchable. Default 10,000. */
+  retainRevisions?: number;
+}
+
+/** Options of {@linkcode createRuntime}. */
+export interface RuntimeOptions {
+  /**
+   * The store, or its URL: `memory:`, `sqlite:PATH`, `kv:PATH`. Default
+   * `memory:`. A Store passed in is not closed by the runtime unless
+   * `ownStore` is true.
+   */
+  store?: Store | string;
+  /** Tenant: a key prefix isolating this runtime's objects from other tenants of the store. */
+  tenant?: string;
+  /** User kinds to serve besides the built-in ones. */
+  kinds?: readonly Kind[];
+  /** Time source. */
+  clock?: Clock;
+  /** Largest object accepted, in bytes. Default 1.5 MiB. */
+  maxObjectBytes?: number;
+  /** SQLite durability: synchronous=FULL. */
+  durable?: boolean;
+  /** History bounding; `false` turns it off. */
+  compaction?: CompactionOptions | false;
+  /** Bookmark interval of watches, in ms. */
+  bookmarkIntervalMs?: number;
+  /** Close a Store passed in when the runtime is disposed. */
+  ownStore?: boolean;
+}
+
+/** A running k1s: store, scheme, registry and client. Dispose it with `await using`. */
+export class Runtime implements AsyncDisposable {
+  /** The store. */
+  readonly store: Store;
+  /** The kinds served; add more while running with {@linkcode Runtime.registerKind}. */
+  readonly scheme: Scheme;
+  /** The API semantics. */
+  readonly registry: Registry;
+  /** The in-process typed client. */
+  readonly client: RegistryClient;
+  readonly #ownStore: boolean;
+  readonly #timer: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+
+  /** Use {@linkcode createRuntime}. */
+  constructor(
+    store: Store,
+    scheme: Scheme,
+    registry: Registry,
+    ownStore: boolean,
+    compaction: CompactionOptions | false,
+  ) {
+    this.store = store;
+    this.scheme = scheme;
+    this.registry = registry;
+    this.client = new RegistryClient(registry);
+    this.#ownStore = ownStore;
+    if (compaction !== false) {
+      const every = compaction.intervalMs ?? 60_000;
+      const keep = compaction.retainRevisions ?? 10_000;
+      this.#timer = setInterval(() => {
+        this.compact(keep).catch(() => {});
+      }, every);
+      Deno.unrefTimer(this.#timer as unknown as number);
+    }
+  }
+
+  /** Serves a new kind (or replaces one) while running. */
+  registerKind(kind: Kind): void {
+    this.scheme.register(kind);
+  }
+
+  /** Stops serving a kind. Its stored objects stay in the store. */
+  unregisterKind(kind: Kind): boolean {
+    return this.scheme.unregister(kind);
+  }
+
+  /**
+   * Forgets history older than the newest `retainRevisions` revisions;
+   * watches from before that point then fail with 410 Expired.
+   */
+  async compact(retainRevisions = 10_000): Promise<number> {
+    const current = await this.store.currentRevision();
+    const compacted = await this.store.compactedRevision();
+    const target = current - retainRevisions;
+    if (target > compacted) await this.store.compact(target);
+    return Math.max(target, compacted);
+  }
+
+  /** Stops background work and closes the store if the runtime owns it. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    if (this.#ownStore) await this.store.close();
+  }
+
+  /** Same as {@linkcode Runtime.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Opens (or wraps) a store and serves the built-in and given kinds on it.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime, ConfigMap, isNotFound } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using rt = await createRuntime({ store: "memory:" });
+ * await rt.client.create(ConfigMap, { metadata: { name: "app", namespace: "default" } });
+ * await rt.client.delete(ConfigMap, "app", { namespace: "default" });
+ * await assert.rejects(rt.client.get(ConfigMap, "app", { namespace: "default" }), isNotFound);
+ * ```
+ */
+export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  let store: Store;
+  let own = options.ownStore ?? false;
+  if (typeof options.store === "string" || options.store === undefined) {
+    store = await openStore(options.store ?? "memory:", { durable: options.durable });
+    own = true;
+  } else store = options.store;
+  if (options.tenant) store = withTenant(store, options.tenant);
+  const scheme = new Scheme([...coreV1Kinds, ...(options.kinds ?? [])]);
+  const registry = new Registry(store, scheme, {
+    clock: options.clock,
+    maxObjectBytes: options.maxObjectBytes,
+    bookmarkIntervalMs: options.bookmarkIntervalMs,
+  });
+  const rt = new Runtime(store, scheme, registry, own, options.compaction ?? {});
+  try {
+    for (const name of PROTECTED_NAMESPACES) {
+      try {
+        await registry.get(Namespace, name);
+      } catch (err) {
+        if (!(err instanceof ApiError && err.reason === "NotFound")) throw err;
+        try {
+          await registry.create(Namespace, { metadata: { name } });
+        } catch (e) {
+          if (!(e instanceof ApiError && e.reason === "AlreadyExists")) throw e;
+        }
+      }
+    }
+  } catch (err) {
+    await rt.close();
+    throw err;
+  }
+  return rt;
+}

@@ -1,0 +1,305 @@
+/**
+ * Kinds are data: group, version, names, scope, a zod schema for the
+ * object's fields, printer columns, selectable fields and validation rules.
+ * User kinds ({@linkcode defineKind}) and built-in kinds
+ * ({@linkcode defineObjectKind}) go through the same path.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { FieldError } from "../apimachinery/errors.ts";
+import type { KubeObject, ObjectMeta } from "../apimachinery/meta.ts";
+import type { PatchMeta } from "../apimachinery/strategic_merge_patch.ts";
+
+/** Whether objects of a kind live in a namespace or in the cluster. */
+export type Scope = "Namespaced" | "Cluster";
+
+/** A column of `kubectl get` output, as in a CRD's additionalPrinterColumns. */
+export interface PrinterColumn {
+  /** Column header (upper-cased when printed). */
+  name: string;
+  /** OpenAPI type: string, integer, number, boolean, date. */
+  type: "string" | "integer" | "number" | "boolean" | "date";
+  /** JSONPath into the object, e.g. `.spec.quantity`. */
+  jsonPath: string;
+  /** Shown only with `-o wide` when > 0. */
+  priority?: number;
+  /** Human-readable description. */
+  description?: string;
+  /** OpenAPI format hint. */
+  format?: string;
+}
+
+/** Rules a kind adds to the generic ones, run on create and update. */
+export type ValidateFn<T> = (obj: T, old: T | undefined) => FieldError[];
+
+/** A hook that normalises an object before validation (e.g. Secret stringData). */
+export type PrepareFn<T> = (obj: T, old: T | undefined) => void;
+
+/** How object names of a kind are validated. */
+export type NameValidation = "subdomain" | "label";
+
+/**
+ * A kind: everything the registry, the client and the CLI need to know about
+ * one type of object. `T` is the object type returned by reads, `In` what
+ * create and update accept (defaults may be omitted).
+ */
+export interface Kind<T extends KubeObject = KubeObject, In = unknown> {
+  /** API group; "" for the core group. */
+  readonly group: string;
+  /** API version within the group, e.g. `v1`. */
+  readonly version: string;
+  /** `group/version`, or `version` for the core group. */
+  readonly apiVersion: string;
+  /** Kind name, e.g. `ConfigMap`. */
+  readonly kind: string;
+  /** Kind of lists, e.g. `ConfigMapList`. */
+  readonly listKind: string;
+  /** Plural resource name, e.g. `configmaps`. */
+  readonly plural: string;
+  /** Singular resource name, e.g. `configmap`. */
+  readonly singular: string;
+  /** Short names, e.g. `cm`. */
+  readonly shortNames: readonly string[];
+  /** Categories, e.g. `all`. */
+  readonly categories: readonly string[];
+  /** Namespaced or cluster-scoped. */
+  readonly scope: Scope;
+  /** Schema of the top-level fields other than apiVersion, kind and metadata. */
+  readonly schema: z.ZodType;
+  /** True when `status` is a subresource (main updates keep it, status updates touch only it). */
+  readonly statusSubresource: boolean;
+  /** True when the server tracks `metadata.generation` (bumped on changes outside metadata and status). */
+  readonly generation: boolean;
+  /** Printer columns for `get`. */
+  readonly printerColumns: readonly PrinterColumn[];
+  /** Field paths usable in field selectors besides metadata.name and metadata.namespace. */
+  readonly selectableFields: readonly string[];
+  /** How `metadata.name` is validated. */
+  readonly nameValidation: NameValidation;
+  /** Strategic merge patch metadata; kinds without it refuse strategic merge patches. */
+  readonly patchMeta?: PatchMeta;
+  /** Kind-specific validation (method syntax keeps kinds assignable to `Kind`). */
+  validate?(obj: T, old: T | undefined): FieldError[];
+  /** Kind-specific normalisation before defaulting and validation. */
+  prepare?(obj: T, old: T | undefined): void;
+  /** Type-only marker; never set at run time. */
+  readonly __types?: { out: T; in: In };
+}
+
+/** Options shared by {@linkcode defineKind} and {@linkcode defineObjectKind}. */
+export interface KindOptionsBase<T> {
+  /** API group, e.g. `inventory.k1s.dev`; "" for core. */
+  group: string;
+  /** Version, e.g. `v1alpha1`. */
+  version: string;
+  /** Kind, e.g. `Item` (UpperCamelCase). */
+  kind: string;
+  /** Plural resource name; defaults to the lower-cased kind + `s` (`es` after s/x/ch/sh, `ies` after consonant+y). */
+  plural?: string;
+  /** Singular resource name; defaults to the lower-cased kind. */
+  singular?: string;
+  /** Short names. */
+  shortNames?: string[];
+  /** Categories (e.g. `all`). */
+  categories?: string[];
+  /** Scope; default `Namespaced`. */
+  scope?: Scope;
+  /** Printer columns. */
+  printerColumns?: PrinterColumn[];
+  /** Selectable fields (JSON paths such as `spec.category`). */
+  selectableFields?: string[];
+  /** Validation rules beyond the schema. */
+  validate?: ValidateFn<T>;
+  /** Normalisation before defaulting/validation. */
+  prepare?: PrepareFn<T>;
+  /** Strategic merge patch metadata. */
+  patchMeta?: PatchMeta;
+  /** Name validation; default `subdomain`. */
+  nameValidation?: NameValidation;
+}
+
+/** A custom object with spec and status. */
+export interface CustomObject<Spec, Status> extends KubeObject {
+  /** Desired state. */
+  spec: Spec;
+  /** Observed state. */
+  status?: Status;
+}
+
+/** What create accepts for a {@linkcode CustomObject}: defaults may be omitted. */
+export interface CustomObjectInput<Spec, Status> {
+  /** Optional; filled in from the kind. */
+  apiVersion?: string;
+  /** Optional; filled in from the kind. */
+  kind?: string;
+  /** Metadata. */
+  metadata: ObjectMeta;
+  /** Desired state. */
+  spec: Spec;
+  /** Observed state. */
+  status?: Status;
+}
+
+/** Options of {@linkcode defineKind}. */
+export interface DefineKindOptions<
+  Spec extends z.ZodType,
+  Status extends z.ZodType,
+> extends KindOptionsBase<CustomObject<z.output<Spec>, z.output<Status>>> {
+  /** Schema of `spec` (zod; defaults apply). */
+  spec: Spec;
+  /** Schema of `status`; when given, status is a subresource. */
+  status?: Status;
+}
+
+/** The Kind type produced by {@linkcode defineKind}. */
+export type CustomKind<Spec extends z.ZodType, Status extends z.ZodType> = Kind<
+  CustomObject<z.output<Spec>, z.output<Status>>,
+  CustomObjectInput<z.input<Spec>, z.input<Status>>
+>;
+
+/** Default plural of a kind, following the rules kubectl and CRD tooling use. */
+export function defaultPlural(kind: string): string {
+  const k = kind.toLowerCase();
+  if (/(s|x|z|ch|sh)$/.test(k)) return k + "es";
+  if (/[^aeiou]y$/.test(k)) return k.slice(0, -1) + "ies";
+  return k + "s";
+}
+
+const KIND_RE = /^[A-Z][A-Za-z0-9]*$/;
+const PLURAL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const GROUP_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const VERSION_RE = /^v[0-9]+((alpha|beta)[0-9]+)?$/;
+
+function build<T extends KubeObject, In>(
+  o: KindOptionsBase<T>,
+  schema: z.ZodType,
+  statusSubresource: boolean,
+  generation: boolean,
+): Kind<T, In> {
+  if (!KIND_RE.test(o.kind)) {
+    throw new TypeError(`kind "${o.kind}" must be UpperCamelCase alphanumeric`);
+  }
+  if (o.group !== "" && !GROUP_RE.test(o.group)) {
+    throw new TypeError(`group "${o.group}" must be a DNS subdomain`);
+  }
+  if (!VERSION_RE.test(o.version)) {
+    throw new TypeError(`version "${o.version}" must look like v1, v1beta1 or v2alpha3`);
+  }
+  const plural = o.plural ?? defaultPlural(o.kind);
+  const singular = o.singular ?? o.kind.toLowerCase();
+  for (const n of [plural, singular, ...(o.shortNames ?? [])]) {
+    if (!PLURAL_RE.test(n)) {
+      throw new TypeError(`resource name "${n}" of kind ${o.kind} must be a DNS-1123 label`);
+    }
+  }
+  return {
+    group: o.group,
+    version: o.version,
+    apiVersion: o.group ? `${o.group}/${o.version}` : o.version,
+    kind: o.kind,
+    listKind: `${o.kind}List`,
+    plural,
+    singular,
+    shortNames: Object.freeze([...(o.shortNames ?? [])]),
+    categories: Object.freeze([...(o.categories ?? [])]),
+    scope: o.scope ?? "Namespaced",
+    schema,
+    statusSubresource,
+    generation,
+    printerColumns: Object.freeze([...(o.printerColumns ?? [])]),
+    selectableFields: Object.freeze([...(o.selectableFields ?? [])]),
+    nameValidation: o.nameValidation ?? "subdomain",
+    patchMeta: o.patchMeta,
+    validate: o.validate,
+    prepare: o.prepare,
+  };
+}
+
+/**
+ * Defines a user kind with a zod schema for `spec` and (optionally)
+ * `status`. Status becomes a subresource, and `metadata.generation` tracks
+ * spec changes, as for a CustomResourceDefinition with
+ * `subresources.status`.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { defineKind } from "./kind.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const Item = defineKind({
+ *   group: "inventory.k1s.dev",
+ *   version: "v1alpha1",
+ *   kind: "Item",
+ *   shortNames: ["itm"],
+ *   spec: z.object({ quantity: z.number().int().min(0).default(1) }),
+ *   status: z.object({ ready: z.boolean().optional() }),
+ * });
+ * assert.equal(Item.plural, "items");
+ * assert.equal(Item.apiVersion, "inventory.k1s.dev/v1alpha1");
+ * ```
+ */
+export function defineKind<Spec extends z.ZodType, Status extends z.ZodType = z.ZodNever>(
+  options: DefineKindOptions<Spec, Status>,
+): CustomKind<Spec, Status> {
+  const shape: Record<string, z.ZodType> = { spec: options.spec };
+  if (options.status) shape.status = options.status.optional();
+  return build(options, z.object(shape), options.status !== undefined, true);
+}
+
+/** The common part of what create accepts: apiVersion and kind may be omitted. */
+export interface ObjectInput {
+  /** Optional; filled in from the kind. */
+  apiVersion?: string;
+  /** Optional; filled in from the kind. */
+  kind?: string;
+  /** Metadata. */
+  metadata: ObjectMeta;
+}
+
+/** Options of {@linkcode defineObjectKind}. */
+export interface DefineObjectKindOptions<Body extends z.ZodType>
+  extends KindOptionsBase<KubeObject & z.output<Body>> {
+  /** Schema of all top-level fields except apiVersion, kind and metadata. */
+  schema: Body;
+  /** True when `status` is a subresource. */
+  statusSubresource?: boolean;
+  /** True when the server tracks `metadata.generation`. Default false. */
+  generation?: boolean;
+}
+
+/**
+ * Defines a kind whose fields are not split into spec and status, such as
+ * ConfigMap (`data`, `binaryData`, `immutable`). Built-in kinds use this.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { defineObjectKind } from "./kind.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const Note = defineObjectKind({
+ *   group: "notes.example.com",
+ *   version: "v1",
+ *   kind: "Note",
+ *   schema: z.object({ text: z.string() }),
+ * });
+ * assert.equal(Note.listKind, "NoteList");
+ * ```
+ */
+export function defineObjectKind<Body extends z.ZodType>(
+  options: DefineObjectKindOptions<Body>,
+): Kind<KubeObject & z.output<Body>, ObjectInput & z.input<Body>> {
+  return build(
+    options,
+    options.schema,
+    options.statusSubresource ?? false,
+    options.generation ?? false,
+  );
+}
+
+/** The object type of a kind. */
+export type ObjectOf<K> = K extends Kind<infer T, infer _In> ? T : never;
+/** The input type of a kind. */
+export type InputOf<K> = K extends Kind<infer _T, infer In> ? In : never;

@@ -1,0 +1,7 @@
+/**
+ * Kinds and the Scheme that serves them.
+ *
+ * @module
+ */
+export * from "./kind.ts";
+export * from "./scheme.ts";

@@ -1,0 +1,455 @@
+/**
+ * Internal helpers shared by the storage backends: the watch event queue
+ * (an async iterator fed synchronously by writers or pollers), the log
+ * fan-out hub used by the persistent stores, and key-range utilities.
+ *
+ * Not part of the public API.
+ *
+ * @module
+ */
+
+import { StoreError, type StoreEvent } from "./types.ts";
+
+/**
+ * The smallest string greater than every string starting with `prefix`, or
+ * `undefined` when there is none (empty prefix or a prefix of U+FFFF only).
+ */
+export function prefixEnd(prefix: string): string | undefined {
+  let i = prefix.length - 1;
+  while (i >= 0 && prefix.charCodeAt(i) === 0xffff) i--;
+  if (i < 0) return undefined;
+  return prefix.slice(0, i) + String.fromCharCode(prefix.charCodeAt(i) + 1);
+}
+
+/** Validates a key argument. */
+export function checkKey(key: string): void {
+  if (typeof key !== "string" || key.length === 0) {
+    throw new TypeError(`storage key must be a non-empty string, got ${JSON.stringify(key)}`);
+  }
+}
+
+/** Validates a value argument. */
+export function checkValue(value: string): void {
+  if (typeof value !== "string") {
+    throw new TypeError(`storage value must be a string, got ${typeof value}`);
+  }
+}
+
+/** Throws a `closed` StoreError. */
+export function closedError(): StoreError {
+  return new StoreError("closed", "the store is closed");
+}
+
+/** A `compacted` StoreError for a watch from `from` when the store is compacted at `at`. */
+export function compactedError(from: number, at: number): StoreError {
+  return new StoreError(
+    "compacted",
+    `revision ${from} has been compacted (compaction revision ${at})`,
+    at,
+  );
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Hooks a {@linkcode WatchQueue} calls on its owner. */
+export interface WatchQueueHooks {
+  /** The queue ended (abort, return, close, error); unregister it. */
+  detach(q: WatchQueue): void;
+  /** A consumer started (true) or stopped (false) waiting in `next()`. */
+  waiting?(q: WatchQueue, waiting: boolean): void;
+}
+
+type Waiter = {
+  resolve(r: IteratorResult<StoreEvent>): void;
+  reject(e: unknown): void;
+};
+
+const OPEN = 0;
+const ENDING = 1;
+const DONE = 2;
+
+/**
+ * One watch: an async iterator over events with a buffer that writers and
+ * pollers feed synchronously with {@linkcode WatchQueue.offer}. A waiting
+ * `next()` is resolved directly by `offer`, so delivery costs one microtask.
+ */
+export class WatchQueue implements AsyncIterableIterator<StoreEvent> {
+  /** Only keys starting with this prefix are delivered. */
+  readonly prefix: string;
+  /** The revision of the last event offered (delivered or filtered out). */
+  cursor: number;
+  #buf: StoreEvent[] = [];
+  #pos = 0;
+  #waiter: Waiter | undefined;
+  #state = OPEN;
+  #error: unknown;
+  #hooks: WatchQueueHooks;
+  #signal: AbortSignal | undefined;
+  #onAbort: (() => void) | undefined;
+
+  constructor(prefix: string, cursor: number, hooks: WatchQueueHooks, signal?: AbortSignal) {
+    this.prefix = prefix;
+    this.cursor = cursor;
+    this.#hooks = hooks;
+    if (signal) {
+      if (signal.aborted) {
+        this.#state = DONE;
+      } else {
+        this.#signal = signal;
+        this.#onAbort = () => this.stop();
+        signal.addEventListener("abort", this.#onAbort, { once: true });
+      }
+    }
+  }
+
+  /** True once the queue no longer accepts events. */
+  get closed(): boolean {
+    return this.#state !== OPEN;
+  }
+
+  /**
+   * Offers an event: ignored when its revision is not after the cursor (a
+   * duplicate) or its key is outside the prefix; otherwise delivered.
+   */
+  offer(ev: StoreEvent): void {
+    if (this.#state !== OPEN || ev.revision <= this.cursor) return;
+    this.cursor = ev.revision;
+    if (!ev.key.startsWith(this.prefix)) return;
+    const w = this.#waiter;
+    if (w !== undefined) {
+      this.#waiter = undefined;
+      this.#hooks.waiting?.(this, false);
+      w.resolve({ value: ev, done: false });
+    } else {
+      this.#buf.push(ev);
+    }
+  }
+
+  /** Ends the watch after the buffered events, with `error` if given. */
+  end(error?: unknown): void {
+    if (this.#state !== OPEN) return;
+    this.#state = ENDING;
+    this.#error = error;
+    this.#cleanup();
+    const w = this.#waiter;
+    if (w !== undefined && this.#pos >= this.#buf.length) {
+      this.#waiter = undefined;
+      this.#hooks.waiting?.(this, false);
+      this.#state = DONE;
+      if (error !== undefined) w.reject(error);
+      else w.resolve({ value: undefined, done: true });
+    }
+  }
+
+  /** Ends the watch at once, dropping buffered events. */
+  stop(): void {
+    if (this.#state === DONE) return;
+    const wasOpen = this.#state === OPEN;
+    this.#state = DONE;
+    this.#buf = [];
+    this.#pos = 0;
+    if (wasOpen) this.#cleanup();
+    const w = this.#waiter;
+    if (w !== undefined) {
+      this.#waiter = undefined;
+      this.#hooks.waiting?.(this, false);
+      w.resolve({ value: undefined, done: true });
+    }
+  }
+
+  #cleanup(): void {
+    if (this.#signal && this.#onAbort) {
+      this.#signal.removeEventListener("abort", this.#onAbort);
+    }
+    this.#signal = undefined;
+    this.#onAbort = undefined;
+    this.#hooks.detach(this);
+  }
+
+  /** Returns the next event, waiting for one if none is buffered. */
+  next(): Promise<IteratorResult<StoreEvent>> {
+    if (this.#pos < this.#buf.length) {
+      const ev = this.#buf[this.#pos++];
+      if (this.#pos === this.#buf.length) {
+        this.#buf = [];
+        this.#pos = 0;
+      } else if (this.#pos >= 1024 && this.#pos * 2 >= this.#buf.length) {
+        this.#buf = this.#buf.slice(this.#pos);
+        this.#pos = 0;
+      }
+      return Promise.resolve({ value: ev, done: false });
+    }
+    if (this.#state === ENDING) {
+      this.#state = DONE;
+      const error = this.#error;
+      this.#error = undefined;
+      if (error !== undefined) return Promise.reject(error);
+    }
+    if (this.#state === DONE) return Promise.resolve({ value: undefined, done: true });
+    if (this.#waiter !== undefined) {
+      return Promise.reject(
+        new TypeError("watch: next() called while a previous next() is pending"),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+      this.#hooks.waiting?.(this, true);
+    });
+  }
+
+  /** Stops the watch. */
+  return(): Promise<IteratorResult<StoreEvent>> {
+    this.stop();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<StoreEvent> {
+    return this;
+  }
+}
+
+/** A page of the change log, as read by a persistent backend. */
+export interface LogPage {
+  /** Events after the requested revision, in revision order (possibly prefix-filtered). */
+  events: StoreEvent[];
+  /** Every event with revision <= `end` (under the prefix) is in `events` or earlier. */
+  end: number;
+  /** True when the read reached the end of the log. */
+  complete: boolean;
+  /** The compaction revision, read in the same snapshot or after the events. */
+  compacted: number;
+}
+
+/** Reads the change log of a persistent store. */
+export interface LogReader {
+  /** Reads up to `limit` events with revision > `after` (keys under `prefix`, when filtering is cheap). */
+  read(after: number, limit: number, prefix: string): LogPage | Promise<LogPage>;
+}
+
+const PAGE = 512;
+
+/**
+ * Fans out a persistent store's change log to its watchers. One poll reads
+ * the log after `head` and offers every event to every live watcher; a new
+ * watcher first catches up on its own from its start revision, then joins
+ * the live set once it is not behind `head`. Events carry revisions, so a
+ * watcher drops anything at or before its cursor: no gaps, no duplicates.
+ */
+export class LogHub {
+  /** Every event with revision <= head has been offered to all live watchers. */
+  head = 0;
+  readonly live: Set<WatchQueue> = new Set();
+  readonly catching: Set<WatchQueue> = new Set();
+  #reader: LogReader;
+  #polling = false;
+  #again = false;
+  #scheduled = false;
+  #waiting = 0;
+  #onChange: () => void;
+  #closed = false;
+
+  /** `onChange` is called whenever the number of watchers or waiting consumers changes. */
+  constructor(reader: LogReader, onChange: () => void) {
+    this.#reader = reader;
+    this.#onChange = onChange;
+  }
+
+  /** Number of watches (live or catching up). */
+  get size(): number {
+    return this.live.size + this.catching.size;
+  }
+
+  /** Number of consumers blocked in `next()`. */
+  get waiting(): number {
+    return this.#waiting;
+  }
+
+  #hooks: WatchQueueHooks = {
+    detach: (q) => {
+      const had = this.live.delete(q) || this.catching.delete(q);
+      if (had) this.#onChange();
+    },
+    waiting: (_q, w) => {
+      this.#waiting += w ? 1 : -1;
+      this.#onChange();
+    },
+  };
+
+  /** Starts a watch from `from`, given the compaction revision known now. */
+  watch(prefix: string, from: number, compacted: number, signal?: AbortSignal): WatchQueue {
+    const q = new WatchQueue(prefix, from, this.#hooks, signal);
+    if (q.closed) return q;
+    if (this.#closed) {
+      q.end(closedError());
+      return q;
+    }
+    if (from < compacted) {
+      q.end(compactedError(from, compacted));
+      return q;
+    }
+    this.catching.add(q);
+    this.#onChange();
+    this.#catchUp(q).catch((e) => q.end(e));
+    return q;
+  }
+
+  async #catchUp(q: WatchQueue): Promise<void> {
+    while (!q.closed) {
+      const from = q.cursor;
+      const page = await this.#reader.read(from, PAGE, q.prefix);
+      if (q.closed) return;
+      if (page.compacted > from) {
+        q.end(compactedError(from, page.compacted));
+        return;
+      }
+      for (const ev of page.events) q.offer(ev);
+      if (page.end > q.cursor) q.cursor = page.end;
+      if (!page.complete) continue;
+      if (this.live.size === 0 && this.head < q.cursor) this.head = q.cursor;
+      if (this.head <= q.cursor) {
+        this.catching.delete(q);
+        this.live.add(q);
+        this.#onChange();
+        // Events after q.cursor (e.g. local writes made while catching up) are
+        // picked up by a poll.
+        this.wake();
+        return;
+      }
+    }
+  }
+
+  /**
+   * A local write committed `ev`: offer it directly when it is the next
+   * revision, otherwise poll the log (another process wrote in between).
+   */
+  local(ev: StoreEvent): void {
+    if (this.live.size === 0) return;
+    if (!this.#polling && ev.revision === this.head + 1) {
+      this.head = ev.revision;
+      for (const q of this.live) q.offer(ev);
+      return;
+    }
+    this.wake();
+  }
+
+  /** True when a local write should build an event for {@linkcode LogHub.local}. */
+  get wantsLocal(): boolean {
+    return this.live.size > 0;
+  }
+
+  /** Schedules a poll in a microtask (coalesced). */
+  wake(): void {
+    if (this.#scheduled || this.#closed) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      this.poll().catch((e) => this.fail(e));
+    });
+  }
+
+  /** Reads the log after `head` and offers the events to live watchers. */
+  async poll(): Promise<void> {
+    if (this.#polling) {
+      this.#again = true;
+      return;
+    }
+    this.#polling = true;
+    try {
+      do {
+        this.#again = false;
+        while (this.live.size > 0 && !this.#closed) {
+          const from = this.head;
+          const page = await this.#reader.read(from, PAGE, "");
+          if (this.#closed) return;
+          if (page.compacted > from) {
+            for (const q of this.live) {
+              if (q.cursor < page.compacted) q.end(compactedError(q.cursor, page.compacted));
+            }
+            if (this.head < page.compacted) this.head = page.compacted;
+          }
+          for (const ev of page.events) {
+            if (ev.revision <= this.head) continue;
+            this.head = ev.revision;
+            for (const q of this.live) q.offer(ev);
+          }
+          if (page.end > this.head) this.head = page.end;
+          if (page.complete) break;
+        }
+      } while (this.#again && !this.#closed);
+    } finally {
+      this.#polling = false;
+    }
+  }
+
+  /** Ends every watch with `error`. */
+  fail(error: unknown): void {
+    for (const q of [...this.live, ...this.catching]) q.end(error);
+  }
+
+  /** Ends every watch (buffered events are still delivered) and stops polling. */
+  close(): void {
+    this.#closed = true;
+    for (const q of [...this.live, ...this.catching]) q.end();
+  }
+}
+
+/**
+ * Runs a poll timer while a hub has watchers. The timer is unref'd, except
+ * while a consumer is blocked in `next()`: an idle store never keeps the
+ * process alive, but a program awaiting a watch does not exit early.
+ */
+export class PollTimer {
+  #id: ReturnType<typeof setTimeout> | undefined;
+  #ms: number;
+  #tick: () => void;
+  #refd = false;
+  #running = false;
+
+  constructor(ms: number, tick: () => void) {
+    this.#ms = ms;
+    this.#tick = tick;
+  }
+
+  /** Starts, stops or re-refs the timer for the hub's current state. */
+  update(active: boolean, keepAlive: boolean): void {
+    if (!active) {
+      this.stop();
+      return;
+    }
+    if (!this.#running) {
+      this.#running = true;
+      this.#schedule(keepAlive);
+      return;
+    }
+    if (keepAlive !== this.#refd && this.#id !== undefined) {
+      if (keepAlive) Deno.refTimer(this.#id);
+      else Deno.unrefTimer(this.#id);
+      this.#refd = keepAlive;
+    }
+  }
+
+  #schedule(keepAlive: boolean): void {
+    const id = setTimeout(() => {
+      this.#id = undefined;
+      if (!this.#running) return;
+      try {
+        this.#tick();
+      } finally {
+        if (this.#running) this.#schedule(this.#refd);
+      }
+    }, this.#ms);
+    this.#id = id;
+    this.#refd = keepAlive;
+    if (!keepAlive) Deno.unrefTimer(id);
+  }
+
+  /** Stops the timer. */
+  stop(): void {
+    this.#running = false;
+    if (this.#id !== undefined) clearTimeout(this.#id);
+    this.#id = undefined;
+  }
+}

@@ -1,0 +1,497 @@
+/**
+ * The storage conformance suite: registers `Deno.test` cases that check a
+ * {@linkcode Store} implementation against the storage contract. Every k1s
+ * backend runs it with identical expectations; third-party backends can run
+ * it too.
+ *
+ * @example
+ * ```ts ignore
+ * // my_store_test.ts
+ * import { runStoreConformance } from "@k1s/k1s/storage/conformance";
+ * import { openMyStore } from "./my_store.ts";
+ *
+ * runStoreConformance("my-store", () => openMyStore());
+ * ```
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { type Store, StoreError, type StoreEvent } from "./types.ts";
+
+/**
+ * Reads `n` events from `events` (failing after `timeoutMs`), then stops the
+ * watch.
+ */
+async function take(
+  events: AsyncIterable<StoreEvent>,
+  n: number,
+  timeoutMs = 5000,
+): Promise<StoreEvent[]> {
+  const it = events[Symbol.asyncIterator]();
+  const out: StoreEvent[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${timeoutMs} ms with ${out.length}/${n} events`)),
+      timeoutMs,
+    );
+  });
+  try {
+    while (out.length < n) {
+      const r = await Promise.race([it.next(), timeout]);
+      if (r.done) throw new Error(`watch ended after ${out.length}/${n} events`);
+      out.push(r.value);
+    }
+  } finally {
+    clearTimeout(timer);
+    await it.return?.();
+  }
+  return out;
+}
+
+/** Asserts that nothing arrives on `events` within `ms`, then stops the watch. */
+async function assertQuiet(events: AsyncIterable<StoreEvent>, ms = 50): Promise<void> {
+  const it = events[Symbol.asyncIterator]();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const quiet = new Promise<"quiet">((resolve) => timer = setTimeout(() => resolve("quiet"), ms));
+  const next = it.next();
+  const r = await Promise.race([next, quiet]);
+  clearTimeout(timer);
+  await it.return?.();
+  if (r !== "quiet") {
+    assert.fail(`unexpected event ${JSON.stringify(r.value)}`);
+  }
+  await next; // settled by return()
+}
+
+function isStoreError(code: StoreError["code"]): (e: unknown) => boolean {
+  return (e) => {
+    assert.ok(e instanceof StoreError, `expected a StoreError, got ${e}`);
+    assert.equal(e.code, code);
+    return true;
+  };
+}
+
+/** Strips an event to the fields the contract defines (for deep comparisons). */
+function pick(ev: StoreEvent): Partial<StoreEvent> {
+  const out: Partial<StoreEvent> = {
+    type: ev.type,
+    key: ev.key,
+    revision: ev.revision,
+    createRevision: ev.createRevision,
+    prevRevision: ev.prevRevision,
+  };
+  if (ev.value !== undefined) out.value = ev.value;
+  if (ev.prevValue !== undefined) out.prevValue = ev.prevValue;
+  return out;
+}
+
+/**
+ * Registers the conformance tests for a store implementation. `open` must
+ * return a new, empty store each time; each test closes the store it opened.
+ *
+ * @param name a label prefixed to every test name
+ * @param open opens a fresh, empty store
+ *
+ * @example
+ * ```ts ignore
+ * import { runStoreConformance } from "./conformance.ts";
+ * import { openMemoryStore } from "./memory.ts";
+ *
+ * runStoreConformance("memory", () => Promise.resolve(openMemoryStore()));
+ * ```
+ */
+export function runStoreConformance(name: string, open: () => Promise<Store>): void {
+  const test = (title: string, fn: (store: Store) => Promise<void>) => {
+    Deno.test(`${name}: ${title}`, async () => {
+      const store = await open();
+      try {
+        await fn(store);
+      } finally {
+        await store.close();
+      }
+    });
+  };
+
+  test("revisions increment by one per write", async (s) => {
+    assert.equal(await s.currentRevision(), 0);
+    assert.equal(await s.compactedRevision(), 0);
+    const r1 = await s.create("/a", "1");
+    assert.equal(r1, 1);
+    const r2 = await s.create("/b", "2");
+    assert.equal(r2, r1 + 1);
+    const r3 = await s.update("/a", "3", r1);
+    assert.equal(r3, r2 + 1);
+    const d = await s.delete("/b");
+    assert.equal(d.revision, r3 + 1);
+    assert.equal(await s.currentRevision(), d.revision);
+    assert.deepEqual(await s.get("/a"), {
+      key: "/a",
+      value: "3",
+      revision: r3,
+      createRevision: r1,
+    });
+  });
+
+  test("create fails with exists and leaves the store untouched", async (s) => {
+    const r1 = await s.create("/a", "1");
+    await assert.rejects(s.create("/a", "2"), isStoreError("exists"));
+    assert.equal(await s.currentRevision(), r1);
+    assert.deepEqual(await s.get("/a"), {
+      key: "/a",
+      value: "1",
+      revision: r1,
+      createRevision: r1,
+    });
+  });
+
+  test("update is compare-and-swap on the revision", async (s) => {
+    const r1 = await s.create("/a", "1");
+    const r2 = await s.update("/a", "2", r1);
+    await assert.rejects(s.update("/a", "stale", r1), (e) => {
+      isStoreError("conflict")(e);
+      assert.equal((e as StoreError).revision, r2);
+      const cur = (e as StoreError).current;
+      if (cur !== undefined) assert.equal(cur.value, "2");
+      return true;
+    });
+    assert.equal(await s.currentRevision(), r2);
+    assert.deepEqual(await s.get("/a"), {
+      key: "/a",
+      value: "2",
+      revision: r2,
+      createRevision: r1,
+    });
+    await assert.rejects(s.update("/missing", "x", 1), isStoreError("not-found"));
+    // Two concurrent updates from the same revision: exactly one wins.
+    const results = await Promise.allSettled([s.update("/a", "x", r2), s.update("/a", "y", r2)]);
+    assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
+    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    isStoreError("conflict")(rejected.reason);
+  });
+
+  test("delete with and without an expected revision", async (s) => {
+    const ra = await s.create("/a", "A");
+    const rb = await s.create("/b", "B");
+    await assert.rejects(s.delete("/a", ra + 100), isStoreError("conflict"));
+    assert.equal((await s.get("/a"))?.value, "A");
+    const d1 = await s.delete("/a", ra);
+    assert.deepEqual(d1.prev, { key: "/a", value: "A", revision: ra, createRevision: ra });
+    assert.equal(await s.get("/a"), undefined);
+    const d2 = await s.delete("/b");
+    assert.equal(d2.revision, d1.revision + 1);
+    assert.deepEqual(d2.prev, { key: "/b", value: "B", revision: rb, createRevision: rb });
+    await assert.rejects(s.delete("/b"), isStoreError("not-found"));
+    await assert.rejects(s.delete("/never", 1), isStoreError("not-found"));
+    // Re-creating a deleted key starts a new life.
+    const r = await s.create("/a", "again");
+    assert.deepEqual(await s.get("/a"), {
+      key: "/a",
+      value: "again",
+      revision: r,
+      createRevision: r,
+    });
+  });
+
+  test("get, list and count", async (s) => {
+    assert.equal(await s.get("/nothing"), undefined);
+    await s.create("/reg/pods/ns1/b", "b");
+    await s.create("/reg/pods/ns1/a", "a");
+    await s.create("/reg/pods/ns2/c", "c");
+    const rev = await s.create("/reg/services/ns1/s", "s");
+    const all = await s.list("/reg/pods/");
+    assert.deepEqual(all.items.map((i) => i.key), [
+      "/reg/pods/ns1/a",
+      "/reg/pods/ns1/b",
+      "/reg/pods/ns2/c",
+    ]);
+    assert.deepEqual(all.items.map((i) => i.value), ["a", "b", "c"]);
+    assert.equal(all.revision, rev);
+    assert.equal(all.more, false);
+    assert.equal((await s.list("")).items.length, 4);
+    assert.equal((await s.list("/reg/pods/ns1/")).items.length, 2);
+    assert.equal((await s.list("/zzz/")).items.length, 0);
+    assert.equal(await s.count(""), 4);
+    assert.equal(await s.count("/reg/"), 4);
+    assert.equal(await s.count("/reg/pods/"), 3);
+    assert.equal(await s.count("/reg/pods/ns2/"), 1);
+    assert.equal(await s.count("/nope"), 0);
+    for (const item of all.items) {
+      assert.equal(item.createRevision, item.revision);
+      assert.ok(item.revision <= all.revision);
+    }
+  });
+
+  test("list pages with limit and after, without duplicates or skips", async (s) => {
+    const keys: string[] = [];
+    for (let i = 0; i < 37; i++) {
+      const key = `/p/item-${String((i * 7919) % 1000).padStart(4, "0")}`;
+      keys.push(key);
+      await s.create(key, `v${i}`);
+    }
+    await s.create("/o/before", "x");
+    await s.create("/q/after", "x");
+    await s.create("/p", "exact prefix without slash is outside /p/");
+    keys.sort();
+    for (const limit of [1, 5, 7, 36, 37, 100]) {
+      const seen: string[] = [];
+      let after: string | undefined;
+      let pages = 0;
+      for (;;) {
+        const page = await s.list("/p/", { limit, after });
+        pages++;
+        assert.ok(page.items.length <= limit);
+        seen.push(...page.items.map((i) => i.key));
+        if (!page.more) break;
+        assert.equal(page.items.length, limit);
+        after = page.items[page.items.length - 1].key;
+      }
+      assert.deepEqual(seen, keys, `limit ${limit}`);
+      assert.equal(pages, Math.max(1, Math.ceil(keys.length / limit)), `pages for limit ${limit}`);
+    }
+    assert.deepEqual((await s.list("/p/", { limit: 0 })).items.map((i) => i.key), keys);
+    const tail = await s.list("/p/", { after: keys[34] });
+    assert.deepEqual(tail.items.map((i) => i.key), keys.slice(35));
+    assert.equal(tail.more, false);
+    const fromPrefix = await s.list("/p/", { after: "/p/", limit: 2 });
+    assert.deepEqual(fromPrefix.items.map((i) => i.key), keys.slice(0, 2));
+    assert.equal((await s.list("/p/", { after: keys[36] })).items.length, 0);
+  });
+
+  test("prefixes isolate keys", async (s) => {
+    await s.create("/a", "a");
+    await s.create("/a/x", "ax");
+    await s.create("/ab/x", "abx");
+    await s.create("/a/y/z", "ayz");
+    assert.deepEqual((await s.list("/a/")).items.map((i) => i.key), ["/a/x", "/a/y/z"]);
+    assert.deepEqual((await s.list("/a")).items.map((i) => i.key), [
+      "/a",
+      "/a/x",
+      "/a/y/z",
+      "/ab/x",
+    ]);
+    assert.equal(await s.count("/a/"), 2);
+    const from = await s.currentRevision();
+    const w = s.watch("/a/", from);
+    await s.update("/ab/x", "abx2", (await s.get("/ab/x"))!.revision);
+    const r = await s.create("/a/new", "n");
+    const [ev] = await take(w, 1);
+    assert.equal(ev.key, "/a/new");
+    assert.equal(ev.revision, r);
+  });
+
+  test("watch from 0 and from a mid revision delivers every change in order", async (s) => {
+    const r1 = await s.create("/w/a", "a1");
+    const r2 = await s.update("/w/a", "a2", r1);
+    const r3 = await s.create("/w/b", "b1");
+    await s.create("/other/x", "x");
+    const d = await s.delete("/w/a", r2);
+    const r6 = await s.update("/w/b", "b2", r3);
+    const expected = [
+      { type: "put", key: "/w/a", revision: r1, value: "a1", createRevision: r1, prevRevision: 0 },
+      {
+        type: "put",
+        key: "/w/a",
+        revision: r2,
+        value: "a2",
+        createRevision: r1,
+        prevValue: "a1",
+        prevRevision: r1,
+      },
+      { type: "put", key: "/w/b", revision: r3, value: "b1", createRevision: r3, prevRevision: 0 },
+      {
+        type: "delete",
+        key: "/w/a",
+        revision: d.revision,
+        createRevision: r1,
+        prevValue: "a2",
+        prevRevision: r2,
+      },
+      {
+        type: "put",
+        key: "/w/b",
+        revision: r6,
+        value: "b2",
+        createRevision: r3,
+        prevValue: "b1",
+        prevRevision: r3,
+      },
+    ];
+    assert.deepEqual((await take(s.watch("/w/", 0), 5)).map(pick), expected);
+    assert.deepEqual((await take(s.watch("/w/", r2), 3)).map(pick), expected.slice(2));
+    assert.deepEqual((await take(s.watch("", 0), 6)).map((e) => e.revision), [1, 2, 3, 4, 5, 6]);
+    // Nothing more after the last revision.
+    await assertQuiet(s.watch("/w/", r6));
+  });
+
+  test("watch started before writes sees them in order", async (s) => {
+    const from = await s.currentRevision();
+    const w1 = s.watch("/live/", from);
+    const w2 = s.watch("/live/", from);
+    const got = take(w1, 60);
+    const revs: number[] = [];
+    let prev = 0;
+    for (let i = 0; i < 20; i++) {
+      const key = `/live/k${i % 7}`;
+      const cur = await s.get(key);
+      prev = cur ? await s.update(key, `v${i}`, cur.revision) : await s.create(key, `v${i}`);
+      revs.push(prev);
+      if (i % 5 === 4) await new Promise((r) => setTimeout(r, 1));
+    }
+    for (let i = 0; i < 7; i++) revs.push((await s.delete(`/live/k${i}`)).revision);
+    await s.create("/elsewhere", "x");
+    for (let i = 0; i < 33; i++) revs.push(await s.create(`/live/z${i}`, "z"));
+    const events = await got;
+    assert.deepEqual(events.map((e) => e.revision), revs);
+    for (const ev of events) {
+      if (ev.type === "delete") assert.ok(ev.prevValue !== undefined && ev.prevRevision > 0);
+    }
+    assert.deepEqual((await take(w2, 60)).map((e) => e.revision), revs);
+  });
+
+  test("aborting the signal ends the watch", async (s) => {
+    const ac = new AbortController();
+    const it = s.watch("/x/", 0, { signal: ac.signal })[Symbol.asyncIterator]();
+    await s.create("/x/1", "1");
+    assert.equal((await it.next()).value?.key, "/x/1");
+    const pending = it.next();
+    ac.abort();
+    assert.equal((await pending).done, true);
+    assert.equal((await it.next()).done, true);
+    // An already aborted signal yields nothing.
+    const it2 = s.watch("/x/", 0, { signal: AbortSignal.abort() })[Symbol.asyncIterator]();
+    assert.equal((await it2.next()).done, true);
+    // for await + break also ends the watch.
+    await s.create("/x/2", "2");
+    let n = 0;
+    for await (const _ of s.watch("/x/", 0)) if (++n === 2) break;
+    assert.equal(n, 2);
+  });
+
+  test("compaction forgets history but not current values", async (s) => {
+    const ra = await s.create("/c/a", "a1");
+    const rb = await s.create("/c/b", "b1");
+    const ra2 = await s.update("/c/a", "a2", ra);
+    const rc = await s.create("/c/gone", "g");
+    await s.delete("/c/gone", rc);
+    const rb2 = await s.update("/c/b", "b2", rb);
+    const point = await s.currentRevision();
+    await s.compact(point);
+    assert.equal(await s.compactedRevision(), point);
+    await assert.rejects(take(s.watch("/c/", point - 1), 1, 2000), (e) => {
+      isStoreError("compacted")(e);
+      assert.equal((e as StoreError).revision, point);
+      return true;
+    });
+    await assert.rejects(take(s.watch("/c/", 0), 1, 2000), isStoreError("compacted"));
+    assert.deepEqual(await s.get("/c/a"), {
+      key: "/c/a",
+      value: "a2",
+      revision: ra2,
+      createRevision: ra,
+    });
+    assert.deepEqual((await s.list("/c/")).items.map((i) => [i.key, i.value]), [
+      ["/c/a", "a2"],
+      ["/c/b", "b2"],
+    ]);
+    // Changes after the compaction point still carry previous values from before it.
+    const ra3 = await s.update("/c/a", "a3", ra2);
+    const del = await s.delete("/c/b", rb2);
+    const events = await take(s.watch("/c/", point), 2);
+    assert.deepEqual(events.map(pick), [
+      {
+        type: "put",
+        key: "/c/a",
+        revision: ra3,
+        value: "a3",
+        createRevision: ra,
+        prevValue: "a2",
+        prevRevision: ra2,
+      },
+      {
+        type: "delete",
+        key: "/c/b",
+        revision: del.revision,
+        createRevision: rb,
+        prevValue: "b2",
+        prevRevision: rb2,
+      },
+    ]);
+    // Compacting again, to an older revision, is a no-op.
+    await s.compact(point - 2);
+    assert.equal(await s.compactedRevision(), point);
+    await s.compact(ra3);
+    assert.equal(await s.compactedRevision(), ra3);
+    assert.deepEqual(
+      (await take(s.watch("/c/", ra3), 1)).map((e) => [e.type, e.key, e.prevValue]),
+      [["delete", "/c/b", "b2"]],
+    );
+    assert.equal((await s.get("/c/a"))?.value, "a3");
+  });
+
+  test("a live watch behind the compaction point is not silently skipped", async (s) => {
+    const r1 = await s.create("/lag/a", "1");
+    const w = s.watch("/lag/", 0);
+    const r2 = await s.update("/lag/a", "2", r1);
+    await s.compact(r2);
+    // Either every event arrives (the watch had them) or the watch fails with compacted.
+    try {
+      const events = await take(w, 2, 2000);
+      assert.deepEqual(events.map((e) => e.revision), [r1, r2]);
+    } catch (e) {
+      isStoreError("compacted")(e);
+    }
+  });
+
+  test("large values round trip", async (s) => {
+    const big1 = "x".repeat(200 * 1024);
+    const big2 = JSON.stringify({ data: "é✓日本".repeat(40 * 1024) }); // ~ 400 KiB of UTF-8
+    const w = s.watch("/big/", await s.currentRevision());
+    const r1 = await s.create("/big/one", big1);
+    assert.equal((await s.get("/big/one"))?.value, big1);
+    const r2 = await s.update("/big/one", big2, r1);
+    const got = await s.get("/big/one");
+    assert.equal(got?.value.length, big2.length);
+    assert.equal(got?.value, big2);
+    assert.equal((await s.list("/big/")).items[0].value, big2);
+    const d = await s.delete("/big/one", r2);
+    assert.equal(d.prev.value, big2);
+    const events = await take(w, 3);
+    assert.equal(events[0].value, big1);
+    assert.equal(events[1].value, big2);
+    assert.equal(events[1].prevValue, big1);
+    assert.equal(events[2].prevValue, big2);
+    assert.deepEqual(events.map((e) => e.revision), [r1, r2, d.revision]);
+  });
+
+  test("unicode values and keys", async (s) => {
+    const values = [
+      "héllo wörld",
+      "日本語のテキスト",
+      "emoji 🎉🚀 and combining é",
+      "quotes \" ' \\ and newlines\n\r\t",
+      "",
+    ];
+    for (let i = 0; i < values.length; i++) await s.create(`/u/${i}`, values[i]);
+    await s.create("/u/ключ-ü", "cyrillic key");
+    for (let i = 0; i < values.length; i++) {
+      assert.equal((await s.get(`/u/${i}`))?.value, values[i]);
+    }
+    assert.equal((await s.get("/u/ключ-ü"))?.value, "cyrillic key");
+    const events = await take(s.watch("/u/", 0), values.length + 1);
+    assert.deepEqual(events.map((e) => e.value), [...values, "cyrillic key"]);
+    assert.equal((await s.list("/u/")).items.length, values.length + 1);
+  });
+
+  test("close ends watches and rejects further calls", async (s) => {
+    await s.create("/z/a", "1");
+    const it = s.watch("/z/", await s.currentRevision())[Symbol.asyncIterator]();
+    const pending = it.next();
+    await s.close();
+    assert.equal((await pending).done, true);
+    await assert.rejects(s.get("/z/a"), isStoreError("closed"));
+    await assert.rejects(s.create("/z/b", "x"), isStoreError("closed"));
+    await s.close(); // idempotent
+  });
+}

@@ -1,0 +1,705 @@
+/**
+ * The Deno KV store (`Deno.openKv`), safe for several processes on one file.
+ *
+ * Deno KV's own `watch` sees exact keys only and may skip intermediate
+ * values, so this store keeps its own change log:
+ * - `["rev"]`: the head, i.e. the global revision counter;
+ * - `["log", rev]`: one entry per write (key, type, create and previous
+ *   revision, the value or its chunk count);
+ * - `["chunk", rev, i]`: values over 16 Ki characters, UTF-8 encoded in
+ *   64,000-byte chunks;
+ * - `["cur", key]`: the current state (revision, create revision and the
+ *   value inline when small, else a pointer to the log chunks);
+ * - `["meta", "compact"]`, `["meta", "purged"]`: compaction point and how far
+ *   history has been deleted.
+ *
+ * Every write is one atomic operation that checks the head and the key,
+ * bumps the head and writes the log and current entries; it is retried
+ * transparently when only the head moved. Watchers read the log from their
+ * last revision, woken by local writes, by `kv.watch([["rev"]])` and by a
+ * fallback poll of the head (other processes' writes are seen by the poll).
+ *
+ * Limits: a value must fit in one atomic operation (at most ~760 KiB of
+ * UTF-8 after overhead) and a key in Deno KV's 2 KiB key limit; larger ones
+ * fail with a `too-large` StoreError.
+ *
+ * @example
+ * ```ts
+ * import { openKvStore } from "./kv.ts";
+ *
+ * await using store = await openKvStore(":memory:");
+ * const rev = await store.create("/a", "1");
+ * console.assert((await store.get("/a"))?.revision === rev);
+ * ```
+ *
+ * @module
+ */
+
+import {
+  type KeyValue,
+  type ListOptions,
+  type ListResult,
+  type Store,
+  StoreError,
+  type StoreEvent,
+  type WatchOptions,
+} from "./types.ts";
+import {
+  checkKey,
+  checkValue,
+  closedError,
+  LogHub,
+  type LogPage,
+  PollTimer,
+  prefixEnd,
+  sleep,
+} from "./_common.ts";
+
+/** Options for {@linkcode openKvStore}. */
+export interface KvStoreOptions {
+  /** How often watchers poll for other processes' writes. Default 5 ms. */
+  pollIntervalMs?: number;
+  /**
+   * Automatic compaction: once more than twice this many revisions are
+   * retained, history is compacted down to the newest `compactKeep`
+   * revisions. 0 disables automatic compaction. Default 10,000.
+   */
+  compactKeep?: number;
+}
+
+/** A change log entry. */
+interface LogEntry {
+  /** key */
+  k: string;
+  /** 0 put, 1 delete */
+  t: 0 | 1;
+  /** create revision */
+  c: number;
+  /** previous revision of the key (0 on create) */
+  p: number;
+  /** chunk count of the previous value (for compaction) */
+  pn?: number;
+  /** inline value */
+  v?: string;
+  /** chunk count when the value is chunked */
+  n?: number;
+}
+
+/** A current-state entry. */
+interface CurEntry {
+  /** revision */
+  r: number;
+  /** create revision */
+  c: number;
+  /** inline value */
+  v?: string;
+  /** chunk count; chunks are ["chunk", r, i] */
+  n?: number;
+}
+
+const HEAD: Deno.KvKey = ["rev"];
+const COMPACT: Deno.KvKey = ["meta", "compact"];
+const PURGED: Deno.KvKey = ["meta", "purged"];
+/** Values up to this many UTF-16 units are stored inline (<= 32 KiB serialized). */
+const INLINE_MAX = 16 * 1024;
+const CHUNK = 64_000;
+/** Deno KV's limit on the total size of one atomic operation. */
+const MAX_MUTATION = 819_200;
+const MAX_KEY_BYTES = 1_900;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+interface Encoded {
+  v?: string;
+  chunks?: Uint8Array[];
+}
+
+function encodeValue(key: string, value: string): Encoded {
+  if (value.length <= INLINE_MAX) return { v: value };
+  const bytes = encoder.encode(value);
+  const n = Math.ceil(bytes.length / CHUNK);
+  const keyBytes = key.length * 3;
+  if (bytes.length + n * 64 + 2 * keyBytes + 4096 > MAX_MUTATION) {
+    throw new StoreError(
+      "too-large",
+      `value of ${key} is ${bytes.length} bytes; the Deno KV store holds at most about ` +
+        `${MAX_MUTATION - 4096 - 2 * keyBytes} bytes per value`,
+    );
+  }
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) chunks.push(bytes.subarray(i * CHUNK, (i + 1) * CHUNK));
+  return { chunks };
+}
+
+function checkKeySize(key: string): void {
+  if (key.length > MAX_KEY_BYTES / 3 && encoder.encode(key).length > MAX_KEY_BYTES) {
+    throw new StoreError("too-large", `key is longer than ${MAX_KEY_BYTES} bytes`);
+  }
+}
+
+function isLocked(e: unknown): boolean {
+  const msg = e instanceof Error ? e.message : "";
+  return msg.includes("database is locked") || msg.includes("database is busy");
+}
+
+/**
+ * Runs `fn`, retrying with backoff (up to 30 s) while another process holds
+ * the database lock (Deno KV reports SQLITE_BUSY as "database is locked").
+ */
+async function retryLocked<T>(fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isLocked(e) || Date.now() > deadline) throw e;
+      await sleep(Math.min(20, attempt) * (0.5 + Math.random()));
+    }
+  }
+}
+
+/**
+ * A store in a Deno KV database, usable from several processes at once. See
+ * the module documentation for the layout.
+ */
+export class KvStore implements Store {
+  #kv: Deno.Kv;
+  #closed = false;
+  #keep: number;
+  #writes = 0;
+  #background = new Set<Promise<unknown>>();
+  #compacting = false;
+  #hub: LogHub;
+  #timer: PollTimer;
+  #ticking = false;
+  #doorbell: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]> | undefined;
+  /** Recent values by key, for previous values of watch events (keyed by exact revision). */
+  #recent = new Map<string, { r: number; v: string }>();
+
+  /** Wraps an open Deno KV handle; prefer {@linkcode openKvStore}. The store owns `kv`. */
+  constructor(kv: Deno.Kv, options: KvStoreOptions = {}) {
+    this.#kv = kv;
+    const keep = options.compactKeep ?? 10_000;
+    this.#keep = keep > 0 ? Math.floor(keep) : 0;
+    this.#hub = new LogHub(
+      { read: (after, limit, prefix) => retryLocked(() => this.#readLog(after, limit, prefix)) },
+      () => this.#onHubChange(),
+    );
+    this.#timer = new PollTimer(Math.max(1, options.pollIntervalMs ?? 5), () => this.#tick());
+  }
+
+  #check(): void {
+    if (this.#closed) throw closedError();
+  }
+
+  #track<T>(p: Promise<T>): void {
+    const q = p.catch(() => {}).finally(() => this.#background.delete(q));
+    this.#background.add(q);
+  }
+
+  #onHubChange(): void {
+    const active = !this.#closed && this.#hub.size > 0;
+    this.#timer.update(active, this.#hub.waiting > 0);
+    if (active && this.#doorbell === undefined) {
+      const reader = this.#kv.watch([HEAD]).getReader();
+      this.#doorbell = reader;
+      this.#track((async () => {
+        for (;;) {
+          const r = await reader.read();
+          if (r.done) return;
+          const head = r.value[0].value;
+          if (typeof head === "number" && head > this.#hub.head) this.#hub.wake();
+        }
+      })());
+    } else if (!active && this.#doorbell !== undefined) {
+      const reader = this.#doorbell;
+      this.#doorbell = undefined;
+      this.#track(reader.cancel());
+    }
+  }
+
+  #tick(): void {
+    if (this.#ticking || this.#closed) return;
+    this.#ticking = true;
+    this.#track(
+      this.#kv.get<number>(HEAD).then((h) => {
+        if (!this.#closed && (h.value ?? 0) > this.#hub.head) return this.#hub.poll();
+      }).finally(() => this.#ticking = false),
+    );
+  }
+
+  async #chunks(rev: number, n: number): Promise<string | undefined> {
+    const keys: Deno.KvKey[] = [];
+    for (let i = 0; i < n; i++) keys.push(["chunk", rev, i]);
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (let i = 0; i < keys.length; i += 10) {
+      const got = await this.#kv.getMany<Uint8Array[]>(keys.slice(i, i + 10));
+      for (const e of got) {
+        if (e.value === null) return undefined;
+        parts.push(e.value);
+        total += e.value.length;
+      }
+    }
+    const bytes = new Uint8Array(total);
+    let off = 0;
+    for (const p of parts) {
+      bytes.set(p, off);
+      off += p.length;
+    }
+    return decoder.decode(bytes);
+  }
+
+  /** The value of a current or log entry written at `rev`; undefined if its chunks are gone. */
+  #value(e: { v?: string; n?: number }, rev: number): Promise<string | undefined> | string {
+    if (e.v !== undefined) return e.v;
+    return this.#chunks(rev, e.n ?? 0);
+  }
+
+  async #logValue(rev: number): Promise<string | undefined> {
+    const e = await this.#kv.get<LogEntry>(["log", rev]);
+    if (e.value === null) return undefined;
+    return await this.#value(e.value, rev);
+  }
+
+  #remember(key: string, r: number, v: string): void {
+    if (this.#recent.size >= 10_000) this.#recent.clear();
+    this.#recent.set(key, { r, v });
+  }
+
+  async #readLog(after: number, limit: number, prefix: string): Promise<LogPage> {
+    if (this.#closed) throw closedError();
+    const raw: Deno.KvEntry<LogEntry>[] = [];
+    for await (
+      const e of this.#kv.list<LogEntry>(
+        { prefix: ["log"], start: ["log", after + 1] },
+        { limit, batchSize: Math.min(limit, 500) },
+      )
+    ) raw.push(e);
+    const events: StoreEvent[] = [];
+    for (const { key, value: e } of raw) {
+      const revision = key[1] as number;
+      if (prefix !== "" && !e.k.startsWith(prefix)) continue;
+      let prevValue: string | undefined;
+      if (e.p > 0) {
+        const hit = this.#recent.get(e.k);
+        prevValue = hit !== undefined && hit.r === e.p ? hit.v : await this.#logValue(e.p);
+      }
+      let ev: StoreEvent;
+      if (e.t === 1) {
+        ev = { type: "delete", key: e.k, revision, createRevision: e.c, prevRevision: e.p };
+        this.#recent.delete(e.k);
+      } else {
+        const value = await this.#value(e, revision);
+        ev = { type: "put", key: e.k, revision, value, createRevision: e.c, prevRevision: e.p };
+        if (value !== undefined) this.#remember(e.k, revision, value);
+      }
+      if (prevValue !== undefined) ev.prevValue = prevValue;
+      events.push(ev);
+    }
+    // Read the compaction point last: anything missing above was compacted before it.
+    const compacted = (await this.#kv.get<number>(COMPACT)).value ?? 0;
+    const complete = raw.length < limit;
+    const end = raw.length > 0 ? raw[raw.length - 1].key[1] as number : after;
+    return { events, end: Math.max(end, after), complete, compacted };
+  }
+
+  /** {@inheritDoc Store.currentRevision} */
+  async currentRevision(): Promise<number> {
+    this.#check();
+    return (await retryLocked(() => this.#kv.get<number>(HEAD))).value ?? 0;
+  }
+
+  /** {@inheritDoc Store.compactedRevision} */
+  async compactedRevision(): Promise<number> {
+    this.#check();
+    return (await retryLocked(() => this.#kv.get<number>(COMPACT))).value ?? 0;
+  }
+
+  async #toKeyValue(key: string, c: CurEntry): Promise<KeyValue | undefined> {
+    const value = await this.#value(c, c.r);
+    if (value === undefined) return undefined;
+    return { key, value, revision: c.r, createRevision: c.c };
+  }
+
+  /** {@inheritDoc Store.get} */
+  get(key: string): Promise<KeyValue | undefined> {
+    try {
+      this.#check();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return retryLocked(() => this.#get(key));
+  }
+
+  async #get(key: string): Promise<KeyValue | undefined> {
+    for (let attempt = 0;; attempt++) {
+      const e = await this.#kv.get<CurEntry>(["cur", key]);
+      if (e.value === null) return undefined;
+      const kv = await this.#toKeyValue(key, e.value);
+      // Chunks vanish only if the key changed and was compacted meanwhile: read again.
+      if (kv !== undefined || attempt >= 10) return kv;
+    }
+  }
+
+  #selector(prefix: string, start: string): Deno.KvListSelector {
+    const end = prefix === "" ? undefined : prefixEnd(prefix);
+    if (end === undefined) return { prefix: ["cur"], start: ["cur", start] };
+    return { start: ["cur", start], end: ["cur", end] };
+  }
+
+  /** {@inheritDoc Store.list} */
+  async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
+    this.#check();
+    return await retryLocked(() => this.#list(prefix, options));
+  }
+
+  async #list(prefix: string, options: ListOptions): Promise<ListResult> {
+    const limit = options.limit && options.limit > 0 ? Math.floor(options.limit) : 0;
+    const after = options.after;
+    const start = after !== undefined && after >= prefix ? after + "\0" : prefix;
+    const selector = this.#selector(prefix, start);
+    for (let attempt = 0;; attempt++) {
+      const head = await this.#kv.get<number>(HEAD);
+      const entries: Deno.KvEntry<CurEntry>[] = [];
+      for await (
+        const e of this.#kv.list<CurEntry>(selector, {
+          limit: limit > 0 ? limit + 1 : undefined,
+          batchSize: limit > 0 ? Math.min(limit + 1, 500) : 500,
+        })
+      ) {
+        entries.push(e);
+      }
+      let more = false;
+      if (limit > 0 && entries.length > limit) {
+        more = true;
+        entries.length = limit;
+      }
+      const items: KeyValue[] = [];
+      let torn = false;
+      for (const e of entries) {
+        const key = e.key[1] as string;
+        if (!key.startsWith(prefix)) continue;
+        const kv = await this.#toKeyValue(key, e.value);
+        if (kv === undefined) {
+          torn = true;
+          break;
+        }
+        items.push(kv);
+      }
+      // A snapshot needs the head unchanged across the read; otherwise read again
+      // (a few times), then settle for the head read before the list: a watch from
+      // there may repeat a change the list already saw, but never misses one.
+      if (!torn) {
+        const after2 = await this.#kv.get<number>(HEAD);
+        if (after2.versionstamp === head.versionstamp || attempt >= 3) {
+          return { items, revision: head.value ?? 0, more };
+        }
+      }
+    }
+  }
+
+  /** {@inheritDoc Store.count} */
+  async count(prefix: string): Promise<number> {
+    this.#check();
+    return await retryLocked(async () => {
+      let n = 0;
+      for await (const _ of this.#kv.list(this.#selector(prefix, prefix), { batchSize: 1000 })) n++;
+      return n;
+    });
+  }
+
+  /**
+   * Commits one write: reads the head and the key, lets `plan` validate and
+   * add mutations, and commits with checks on both; retries when they moved
+   * (or when `plan` returns null).
+   */
+  async #mutate<T>(
+    key: string,
+    plan: (
+      cur: CurEntry | null,
+      rev: number,
+      op: Deno.AtomicOperation,
+    ) => Promise<((rev: number) => T) | null> | ((rev: number) => T),
+  ): Promise<T> {
+    const deadline = Date.now() + 30_000;
+    for (let attempt = 0;; attempt++) {
+      this.#check();
+      try {
+        const [head, cur] = await this.#kv.getMany<[number, CurEntry]>([HEAD, ["cur", key]]);
+        const rev = (head.value ?? 0) + 1;
+        const op = this.#kv.atomic().check(head).check(cur).set(HEAD, rev);
+        const done = await plan(cur.value, rev, op);
+        if (done === null) continue; // state moved under the plan: read again
+        const res = await op.commit();
+        if (res.ok) {
+          const result = done(rev);
+          this.#afterWrite();
+          return result;
+        }
+      } catch (e) {
+        // Another process holds the database lock: the commit did not happen; try again.
+        if (!isLocked(e) || Date.now() > deadline) throw e;
+      }
+      if (attempt >= 2) await sleep(Math.random() * Math.min(20, attempt));
+    }
+  }
+
+  #afterWrite(): void {
+    if (this.#keep > 0 && ++this.#writes >= Math.min(this.#keep, 1000)) {
+      this.#writes = 0;
+      if (!this.#compacting) {
+        this.#compacting = true;
+        this.#track(
+          (async () => {
+            const head = (await this.#kv.get<number>(HEAD)).value ?? 0;
+            const compacted = (await this.#kv.get<number>(COMPACT)).value ?? 0;
+            if (head - compacted >= 2 * this.#keep) await this.#compact(head - this.#keep);
+          })().finally(() => this.#compacting = false),
+        );
+      }
+    }
+  }
+
+  #put(op: Deno.AtomicOperation, rev: number, enc: Encoded, log: LogEntry, cur: CurEntry): void {
+    if (enc.chunks) {
+      log.n = cur.n = enc.chunks.length;
+      for (let i = 0; i < enc.chunks.length; i++) op.set(["chunk", rev, i], enc.chunks[i]);
+    } else {
+      log.v = cur.v = enc.v;
+    }
+    op.set(["log", rev], log);
+    op.set(["cur", log.k], cur);
+  }
+
+  async #current(key: string, cur: CurEntry): Promise<KeyValue | undefined> {
+    return await this.#toKeyValue(key, cur);
+  }
+
+  /** {@inheritDoc Store.create} */
+  create(key: string, value: string): Promise<number> {
+    let enc: Encoded;
+    try {
+      this.#check();
+      checkKey(key);
+      checkValue(value);
+      checkKeySize(key);
+      enc = encodeValue(key, value);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#mutate(key, async (cur, rev, op) => {
+      if (cur !== null) {
+        throw new StoreError(
+          "exists",
+          `key ${key} already exists`,
+          cur.r,
+          await this.#current(key, cur),
+        );
+      }
+      this.#put(op, rev, enc, { k: key, t: 0, c: rev, p: 0 }, { r: rev, c: rev });
+      return (rev) => {
+        if (this.#hub.wantsLocal) {
+          this.#remember(key, rev, value);
+          this.#hub.local({
+            type: "put",
+            key,
+            revision: rev,
+            value,
+            createRevision: rev,
+            prevRevision: 0,
+          });
+        }
+        return rev;
+      };
+    });
+  }
+
+  /** {@inheritDoc Store.update} */
+  update(key: string, value: string, expectedRevision: number): Promise<number> {
+    let enc: Encoded;
+    try {
+      this.#check();
+      checkValue(value);
+      enc = encodeValue(key, value);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#mutate(key, async (cur, rev, op) => {
+      if (cur === null) throw new StoreError("not-found", `key ${key} not found`);
+      if (cur.r !== expectedRevision) {
+        throw new StoreError(
+          "conflict",
+          `key ${key} is at revision ${cur.r}, not ${expectedRevision}`,
+          cur.r,
+          await this.#current(key, cur),
+        );
+      }
+      const log: LogEntry = { k: key, t: 0, c: cur.c, p: cur.r };
+      if (cur.n !== undefined) log.pn = cur.n;
+      this.#put(op, rev, enc, log, { r: rev, c: cur.c });
+      return (rev) => {
+        if (this.#hub.wantsLocal) {
+          this.#remember(key, rev, value);
+          if (cur.v !== undefined) {
+            this.#hub.local({
+              type: "put",
+              key,
+              revision: rev,
+              value,
+              createRevision: cur.c,
+              prevValue: cur.v,
+              prevRevision: cur.r,
+            });
+          } else {
+            this.#hub.wake();
+          }
+        }
+        return rev;
+      };
+    });
+  }
+
+  /** {@inheritDoc Store.delete} */
+  delete(key: string, expectedRevision?: number): Promise<{ revision: number; prev: KeyValue }> {
+    if (this.#closed) return Promise.reject(closedError());
+    return this.#mutate(key, async (cur, rev, op) => {
+      if (cur === null) throw new StoreError("not-found", `key ${key} not found`);
+      const prev = await this.#current(key, cur);
+      if (prev === undefined) {
+        // The value's chunks were compacted away: the key moved on; read again.
+        return null;
+      }
+      if (expectedRevision !== undefined && cur.r !== expectedRevision) {
+        throw new StoreError(
+          "conflict",
+          `key ${key} is at revision ${cur.r}, not ${expectedRevision}`,
+          cur.r,
+          prev,
+        );
+      }
+      const log: LogEntry = { k: key, t: 1, c: cur.c, p: cur.r };
+      if (cur.n !== undefined) log.pn = cur.n;
+      op.set(["log", rev], log);
+      op.delete(["cur", key]);
+      return (revision) => {
+        if (this.#hub.wantsLocal) {
+          this.#hub.local({
+            type: "delete",
+            key,
+            revision,
+            createRevision: cur.c,
+            prevValue: prev.value,
+            prevRevision: cur.r,
+          });
+        }
+        return { revision, prev };
+      };
+    });
+  }
+
+  /** {@inheritDoc Store.watch} */
+  watch(
+    prefix: string,
+    fromRevision: number,
+    options: WatchOptions = {},
+  ): AsyncIterable<StoreEvent> {
+    const from = fromRevision > 0 ? Math.floor(fromRevision) : 0;
+    // The compaction point is checked by the first (catch-up) read of the log.
+    return this.#hub.watch(prefix, from, 0, options.signal);
+  }
+
+  async #compact(revision: number): Promise<void> {
+    const head = (await this.#kv.get<number>(HEAD)).value ?? 0;
+    const target = Math.min(Math.floor(revision), head);
+    for (;;) {
+      const cp = await this.#kv.get<number>(COMPACT);
+      if ((cp.value ?? 0) >= target) break;
+      if ((await this.#kv.atomic().check(cp).set(COMPACT, target).commit()).ok) break;
+    }
+    await this.#purge();
+  }
+
+  /** Deletes history up to the compaction point (resumable: tracks how far it got). */
+  async #purge(): Promise<void> {
+    const [cp, pd] = await this.#kv.getMany<[number, number]>([COMPACT, PURGED]);
+    const to = cp.value ?? 0;
+    const from = pd.value ?? 0;
+    if (to <= from) return;
+    let op = this.#kv.atomic();
+    let n = 0;
+    for await (
+      const e of this.#kv.list<LogEntry>(
+        { start: ["log", from + 1], end: ["log", to + 1] },
+        { batchSize: 500 },
+      )
+    ) {
+      const le = e.value;
+      if (le.p > 0) {
+        op.delete(["log", le.p]);
+        n++;
+        for (let i = 0; i < (le.pn ?? 0); i++, n++) op.delete(["chunk", le.p, i]);
+      }
+      if (le.t === 1) {
+        op.delete(e.key);
+        n++;
+      }
+      if (n >= 800) {
+        await op.commit();
+        op = this.#kv.atomic();
+        n = 0;
+      }
+    }
+    if (n > 0) await op.commit();
+    for (;;) {
+      const p = await this.#kv.get<number>(PURGED);
+      if ((p.value ?? 0) >= to) break;
+      if ((await this.#kv.atomic().check(p).set(PURGED, to).commit()).ok) break;
+    }
+  }
+
+  /** {@inheritDoc Store.compact} */
+  async compact(revision: number): Promise<void> {
+    this.#check();
+    await retryLocked(() => this.#compact(revision));
+  }
+
+  /** {@inheritDoc Store.close} */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#timer.stop();
+    this.#hub.close();
+    if (this.#doorbell !== undefined) {
+      const reader = this.#doorbell;
+      this.#doorbell = undefined;
+      this.#track(reader.cancel());
+    }
+    while (this.#background.size > 0) await Promise.all([...this.#background]);
+    this.#kv.close();
+  }
+
+  /** Closes the store. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Opens a Deno KV store at `path` (a file path or `:memory:`; omitted: Deno's
+ * default KV location). Needs `--unstable-kv` (or `"unstable": ["kv"]`).
+ *
+ * @example
+ * ```ts
+ * import { openKvStore } from "./kv.ts";
+ *
+ * const store = await openKvStore(":memory:");
+ * await store.create("/a", "1");
+ * console.assert((await store.count("/")) === 1);
+ * await store.close();
+ * ```
+ */
+export async function openKvStore(path?: string, options?: KvStoreOptions): Promise<KvStore> {
+  return new KvStore(await Deno.openKv(path), options);
+}

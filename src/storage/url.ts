@@ -1,0 +1,133 @@
+/**
+ * Opening a store by URL: `memory:`, `sqlite:PATH`, `kv:PATH`.
+ *
+ * @example
+ * ```ts
+ * import { openStore } from "./url.ts";
+ *
+ * await using store = await openStore("memory:");
+ * await store.create("/a", "1");
+ * ```
+ *
+ * @module
+ */
+
+import type { Store } from "./types.ts";
+import { withTenant } from "./tenant.ts";
+
+/** Options for {@linkcode openStore}; they override the URL's query parameters. */
+export interface OpenStoreOptions {
+  /** Wrap the store with {@linkcode withTenant} for this tenant. */
+  tenant?: string;
+  /** SQLite: fsync every commit (`synchronous=FULL`). */
+  durable?: boolean;
+}
+
+const SUPPORTED = "memory:, sqlite:PATH (e.g. sqlite:./data.db, sqlite::memory:), " +
+  "kv:PATH (e.g. kv:./data.kv, kv::memory:)";
+
+const PARAMS: Record<string, string[]> = {
+  memory: ["tenant", "compactKeep"],
+  sqlite: ["tenant", "durable", "pollIntervalMs", "compactKeep"],
+  kv: ["tenant", "pollIntervalMs", "compactKeep"],
+};
+
+function parseBool(url: string, name: string, v: string | null): boolean | undefined {
+  if (v === null) return undefined;
+  if (v === "" || v === "true" || v === "1") return true;
+  if (v === "false" || v === "0") return false;
+  throw new TypeError(`invalid ${name}=${v} in store URL ${url}: use true or false`);
+}
+
+function parseInt(url: string, name: string, v: string | null): number | undefined {
+  if (v === null) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new TypeError(`invalid ${name}=${v} in store URL ${url}: use a non-negative integer`);
+  }
+  return n;
+}
+
+/**
+ * Opens a store from a URL:
+ * - `memory:`: a new per-process in-memory store;
+ * - `sqlite:PATH`: a SQLite file (`sqlite:./data.db`, `sqlite:/abs/data.db`,
+ *   `sqlite::memory:`; `sqlite:///abs/data.db` also works);
+ * - `kv:PATH`: a Deno KV database (`kv:./data.kv`, `kv::memory:`; `kv:` alone
+ *   uses Deno's default location). Needs `--unstable-kv`.
+ *
+ * Query parameters: `tenant=NAME` (all schemes), `durable=true` (sqlite),
+ * `pollIntervalMs=N` (sqlite, kv), `compactKeep=N` (all). Backends are loaded
+ * with dynamic `import()`, so opening a memory store never loads `node:sqlite`.
+ *
+ * @throws {TypeError} for an unknown scheme, a missing path or a bad parameter
+ *
+ * @example
+ * ```ts
+ * import { openStore } from "./url.ts";
+ *
+ * const store = await openStore("memory:", { tenant: "demo" });
+ * const rev = await store.create("/hello", "world");
+ * console.assert((await store.get("/hello"))?.revision === rev);
+ * await store.close();
+ * ```
+ */
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  if (typeof url !== "string") throw new TypeError("store URL must be a string");
+  const colon = url.indexOf(":");
+  const scheme = colon > 0 ? url.slice(0, colon).toLowerCase() : "";
+  if (!(scheme in PARAMS)) {
+    throw new TypeError(
+      `unsupported store URL ${JSON.stringify(url)}; supported schemes: ${SUPPORTED}`,
+    );
+  }
+  let rest = url.slice(colon + 1);
+  let query = new URLSearchParams();
+  const qm = rest.indexOf("?");
+  if (qm >= 0) {
+    query = new URLSearchParams(rest.slice(qm + 1));
+    rest = rest.slice(0, qm);
+  }
+  for (const name of query.keys()) {
+    if (!PARAMS[scheme].includes(name)) {
+      throw new TypeError(
+        `unknown parameter ${name} in store URL ${url}; ${scheme}: supports ` +
+          PARAMS[scheme].join(", "),
+      );
+    }
+  }
+  if (rest.startsWith("//")) rest = rest.slice(2);
+  const tenant = options.tenant ?? query.get("tenant") ?? undefined;
+  const compactKeep = parseInt(url, "compactKeep", query.get("compactKeep"));
+  const pollIntervalMs = parseInt(url, "pollIntervalMs", query.get("pollIntervalMs"));
+  // Validate the tenant before opening anything.
+  if (tenant !== undefined) withTenant({} as Store, tenant);
+
+  let store: Store;
+  switch (scheme) {
+    case "memory": {
+      if (rest !== "") {
+        throw new TypeError(`store URL ${url}: memory: takes no path`);
+      }
+      const { openMemoryStore } = await import("./memory.ts");
+      store = openMemoryStore({ compactKeep });
+      break;
+    }
+    case "sqlite": {
+      if (rest === "") {
+        throw new TypeError(
+          `store URL ${url}: sqlite: needs a path, e.g. sqlite:./data.db or sqlite::memory:`,
+        );
+      }
+      const durable = options.durable ?? parseBool(url, "durable", query.get("durable"));
+      const { openSqliteStore } = await import("./sqlite.ts");
+      store = openSqliteStore(rest, { durable, pollIntervalMs, compactKeep });
+      break;
+    }
+    default: {
+      const { openKvStore } = await import("./kv.ts");
+      store = await openKvStore(rest === "" ? undefined : rest, { pollIntervalMs, compactKeep });
+    }
+  }
+  return tenant !== undefined ? withTenant(store, tenant) : store;
+}

@@ -1,0 +1,121 @@
+// Several real processes on one SQLite file or one Deno KV file.
+import assert from "node:assert/strict";
+import { ConfigMap, createRuntime } from "@k1s/k1s";
+
+const worker = new URL("./fixtures/configmap_worker.ts", import.meta.url).pathname;
+const config = new URL("../deno.json", import.meta.url).pathname;
+
+function spawn(args: string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", config, worker, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+async function finish(p: Deno.ChildProcess): Promise<string> {
+  const out = await p.output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  return text;
+}
+
+async function tempStore(
+  scheme: "sqlite" | "kv",
+): Promise<{ url: string; cleanup: () => Promise<void> }> {
+  const dir = await Deno.makeTempDir({ prefix: "k1s-mp-" });
+  return {
+    url: `${scheme}:${dir}/store.db`,
+    cleanup: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+for (const scheme of ["sqlite", "kv"] as const) {
+  Deno.test(`${scheme}: 4 processes increment one ConfigMap with retry-on-conflict`, async () => {
+    const { url, cleanup } = await tempStore(scheme);
+    try {
+      {
+        await using rt = await createRuntime({ store: url, compaction: false });
+        await rt.client.create(ConfigMap, { metadata: { name: "counter" }, data: { count: "0" } });
+      }
+      const procs = [0, 1, 2, 3].map(() => spawn(["increment", url, "25"]));
+      await Promise.all(procs.map(finish));
+      await using rt = await createRuntime({ store: url, compaction: false });
+      const cm = await rt.client.get(ConfigMap, "counter");
+      assert.equal(cm.data?.count, "100");
+    } finally {
+      await cleanup();
+    }
+  });
+
+  Deno.test(`${scheme}: a watcher process sees every write of another process in order`, async () => {
+    const { url, cleanup } = await tempStore(scheme);
+    try {
+      let from: string;
+      {
+        await using rt = await createRuntime({ store: url, compaction: false });
+        from = String(await rt.store.currentRevision());
+      }
+      const watcher = spawn(["watch", url, from, "40"]);
+      const reader = watcher.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      let buf = "";
+      while (!buf.includes("ready\n")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += value;
+      }
+      const written = (await finish(spawn(["write", url, "w", "40"]))).trim().split("\n").map(
+        Number,
+      );
+      while (buf.split("\n").filter((l) => l.startsWith("{")).length < 40) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += value;
+      }
+      reader.releaseLock();
+      const status = await watcher.status;
+      watcher.stderr.cancel();
+      assert.equal(status.code, 0);
+      const events = buf.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+      assert.deepEqual(events.map((e) => e.rv), written);
+      assert.deepEqual(events.map((e) => e.name), written.map((_, i) => `w-${i}`));
+      assert.ok(events.every((e) => e.type === "ADDED"));
+    } finally {
+      await cleanup();
+    }
+  });
+
+  Deno.test(`${scheme}: a writer killed with SIGKILL loses no acknowledged write`, async () => {
+    const { url, cleanup } = await tempStore(scheme);
+    try {
+      const writer = spawn(["write", url, "k", "100000"]);
+      const reader = writer.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      let buf = "";
+      while (buf.split("\n").length < 200) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += value;
+      }
+      writer.kill("SIGKILL");
+      // Everything printed before the kill was acknowledged.
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += value;
+      }
+      await writer.status;
+      writer.stderr.cancel();
+      const acked = buf.split("\n").filter((l) => /^\d+$/.test(l)).length;
+      assert.ok(acked >= 199);
+      await using rt = await createRuntime({ store: url, compaction: false });
+      const list = await rt.client.list(ConfigMap);
+      const names = new Set(list.items.map((i) => i.metadata.name));
+      for (let i = 0; i < acked; i++) assert.ok(names.has(`k-${i}`), `k-${i} lost`);
+      // The store stays writable.
+      await rt.client.create(ConfigMap, { metadata: { name: "after-crash" } });
+      assert.ok((await rt.client.get(ConfigMap, "after-crash")).metadata.uid);
+    } finally {
+      await cleanup();
+    }
+  });
+}

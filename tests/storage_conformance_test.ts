@@ -1,0 +1,173 @@
+import assert from "node:assert/strict";
+import { runStoreConformance } from "../src/storage/conformance.ts";
+import { openMemoryStore } from "../src/storage/memory.ts";
+import { openSqliteStore } from "../src/storage/sqlite.ts";
+import { openKvStore } from "../src/storage/kv.ts";
+import { openStore, type Store, StoreError, withTenant } from "../src/storage/mod.ts";
+
+/** Opens a store on a fresh temp file and removes the file(s) when the store closes. */
+async function onTempFile(
+  suffix: string,
+  open: (path: string) => Store | Promise<Store>,
+): Promise<Store> {
+  const path = await Deno.makeTempFile({ prefix: "k1s-storage-", suffix });
+  await Deno.remove(path); // let the backend create it
+  const store = await open(path);
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await close();
+    for (const p of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+      await Deno.remove(p).catch(() => {});
+    }
+  };
+  return store;
+}
+
+runStoreConformance("memory", () => Promise.resolve(openMemoryStore()));
+runStoreConformance("sqlite", () => onTempFile(".db", (p) => openSqliteStore(p)));
+runStoreConformance("sqlite :memory:", () => Promise.resolve(openSqliteStore(":memory:")));
+runStoreConformance("kv", () => onTempFile(".kv", (p) => openKvStore(p)));
+
+runStoreConformance("tenant(memory)", () => Promise.resolve(withTenant(openMemoryStore(), "t1")));
+runStoreConformance(
+  "tenant(sqlite)",
+  () => onTempFile(".db", (p) => withTenant(openSqliteStore(p), "team-a")),
+);
+runStoreConformance(
+  "tenant(kv)",
+  () => onTempFile(".kv", async (p) => withTenant(await openKvStore(p), "x")),
+);
+
+for (
+  const [name, url] of [["memory", "memory:"], ["sqlite", "sqlite::memory:"], ["kv", "kv::memory:"]]
+) {
+  Deno.test(`tenant isolation (${name})`, async () => {
+    const shared = await openStore(url);
+    const a = withTenant(shared, "a");
+    const a2 = withTenant(shared, "a2");
+    const b = withTenant(shared, "b");
+    try {
+      const wa = a.watch("", 0)[Symbol.asyncIterator]();
+      const ra = await a.create("/k", "A");
+      await a2.create("/k", "A2");
+      await b.create("/k", "B");
+      await b.create("/only-b", "B");
+      assert.equal((await a.get("/k"))?.value, "A");
+      assert.equal((await a2.get("/k"))?.value, "A2");
+      assert.equal((await b.get("/k"))?.value, "B");
+      assert.equal(await a.get("/only-b"), undefined);
+      assert.deepEqual((await a.list("")).items.map((i) => i.key), ["/k"]);
+      assert.deepEqual((await b.list("/")).items.map((i) => i.key), ["/k", "/only-b"]);
+      assert.equal(await a.count(""), 1);
+      assert.equal(await b.count(""), 2);
+      assert.deepEqual((await shared.list("")).items.map((i) => i.key), [
+        "/a/k",
+        "/a2/k",
+        "/b/k",
+        "/b/only-b",
+      ]);
+      const ev = await wa.next();
+      assert.equal(ev.value?.key, "/k");
+      assert.equal(ev.value?.revision, ra);
+      await a.update("/k", "A!", ra);
+      const ev2 = await wa.next();
+      assert.equal(ev2.value?.key, "/k");
+      assert.equal(ev2.value?.prevValue, "A");
+      await wa.return?.();
+      // Conflicts report the tenant's key, not the underlying one.
+      await assert.rejects(a.update("/k", "x", ra), (e) => {
+        assert.ok(e instanceof StoreError && e.code === "conflict");
+        if (e.current) assert.equal(e.current.key, "/k");
+        return true;
+      });
+      await assert.rejects(
+        a.create("/k", "x"),
+        (e) => e instanceof StoreError && e.code === "exists",
+      );
+      // After a key of another tenant.
+      assert.deepEqual((await b.list("", { after: "/k" })).items.map((i) => i.key), ["/only-b"]);
+      assert.throws(() => withTenant(shared, "Bad_Tenant"), TypeError);
+      assert.throws(() => withTenant(shared, ""), TypeError);
+      assert.throws(() => withTenant(shared, "-x"), TypeError);
+      assert.throws(() => withTenant(shared, "a".repeat(64)), TypeError);
+      await assert.rejects(a.get("no-slash"), TypeError);
+    } finally {
+      await shared.close();
+    }
+  });
+}
+
+Deno.test("openStore parses URLs", async () => {
+  await assert.rejects(openStore("etcd://localhost:2379"), (e) => {
+    assert.ok(e instanceof TypeError);
+    assert.match(e.message, /memory:.*sqlite:.*kv:/);
+    return true;
+  });
+  await assert.rejects(openStore("nonsense"), TypeError);
+  await assert.rejects(openStore("sqlite:"), TypeError);
+  await assert.rejects(openStore("sqlite::memory:?bogus=1"), TypeError);
+  await assert.rejects(openStore("memory:?tenant=Bad"), TypeError);
+  const dir = await Deno.makeTempDir({ prefix: "k1s-url-" });
+  try {
+    for (
+      const url of [
+        "memory:",
+        "memory:?tenant=t",
+        "sqlite::memory:",
+        `sqlite:${dir}/a.db`,
+        `sqlite:${dir}/b.db?durable=true&pollIntervalMs=2`,
+        `sqlite://${dir}/c.db`,
+        "kv::memory:",
+        `kv:${dir}/d.kv`,
+      ]
+    ) {
+      const store = await openStore(url);
+      try {
+        const rev = await store.create("/x", url);
+        assert.equal((await store.get("/x"))?.revision, rev, url);
+      } finally {
+        await store.close();
+      }
+    }
+    const t = await openStore(`sqlite:${dir}/a.db`, { tenant: "ten" });
+    await t.create("/y", "1");
+    await t.close();
+    const raw = await openStore(`sqlite:${dir}/a.db`);
+    assert.deepEqual((await raw.list("")).items.map((i) => i.key), ["/ten/y", "/x"]);
+    await raw.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the storage entry point loads backends only on demand", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", new URL("../src/storage/mod.ts", import.meta.url).pathname],
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  type Mod = {
+    specifier: string;
+    dependencies?: { code?: { specifier: string }; isDynamic?: boolean }[];
+  };
+  const info: { roots: string[]; modules: Mod[] } = JSON.parse(
+    new TextDecoder().decode(out.stdout),
+  );
+  const bySpecifier = new Map(info.modules.map((m) => [m.specifier, m]));
+  // Modules reachable from mod.ts through static imports only.
+  const seen = new Set<string>();
+  const stack = [...info.roots];
+  while (stack.length > 0) {
+    const spec = stack.pop()!;
+    if (seen.has(spec)) continue;
+    seen.add(spec);
+    for (const dep of bySpecifier.get(spec)?.dependencies ?? []) {
+      if (!dep.isDynamic && dep.code) stack.push(dep.code.specifier);
+    }
+  }
+  const statics = [...seen];
+  assert.ok(!statics.some((s) => s.startsWith("node:sqlite")), statics.join("\n"));
+  assert.ok(
+    !statics.some((s) => /\/(memory|sqlite|kv)\.ts$/.test(s)),
+    statics.join("\n"),
+  );
+});
