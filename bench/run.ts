@@ -128,24 +128,44 @@ async function openWatcher(rt: Runtime) {
 }
 
 /**
- * Creates `n` ConfigMaps named `${prefix}${i}` with sequential awaits while a
- * watcher is open; the time includes the watcher catching up. Returns ops/s.
+ * Client creates with sequential awaits while a watcher on configmaps is open:
+ * `warm` untimed creates, then `rounds` timed rounds of `perRound` creates; a
+ * round ends when the watcher has received all of its events, so fan-out is
+ * included. Calls `between(round)` after each round (e.g. to run the raw
+ * baseline interleaved, so both see the same background load). Returns the
+ * ops/s of every round.
  */
-async function timedCreates(rt: Runtime, prefix: string, n: number, warm: number) {
+async function clientCreateRounds(
+  rt: Runtime,
+  rounds: number,
+  perRound: number,
+  warm: number,
+  between?: (round: number) => unknown,
+): Promise<number[]> {
   const c = rt.client;
   for (let i = 0; i < warm; i++) {
-    await c.create(ConfigMap, cm(`warm-${prefix}${i}`), { namespace: NS });
+    await c.create(ConfigMap, cm(`warm-${i}`), { namespace: NS });
   }
   const w = await openWatcher(rt);
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    await c.create(ConfigMap, cm(`${prefix}${i}`), { namespace: NS });
+  const out: number[] = [];
+  try {
+    for (let r = 0; r < rounds; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < perRound; i++) {
+        await c.create(ConfigMap, cm(`cm-${r * perRound + i}`), { namespace: NS });
+      }
+      await w.waitFor((r + 1) * perRound);
+      out.push(ops(perRound, performance.now() - t0));
+      await between?.(r);
+    }
+  } finally {
+    await w.stop();
   }
-  await w.waitFor(n);
-  const elapsed = performance.now() - t0;
-  await w.stop();
-  return ops(n, elapsed);
+  return out;
 }
+
+const best = (xs: number[]) => Math.max(...xs);
+const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
 
 /** The stored JSON of a typical bench ConfigMap, to size raw baselines identically. */
 async function sampleValue(): Promise<string> {
@@ -161,44 +181,87 @@ function rawValue(sample: string, name: string): string {
   return sample.replace("bench-000000", name.padEnd(12, "x").slice(0, 12));
 }
 
-function rawSqlite(path: string, durable: boolean, sample: string, n: number, warm: number) {
-  const db = new DatabaseSync(path);
-  try {
-    db.exec("PRAGMA busy_timeout = 30000");
-    db.exec("PRAGMA journal_mode = WAL");
-    db.exec(`PRAGMA synchronous = ${durable ? "FULL" : "NORMAL"}`);
-    db.exec("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT)");
-    const ins = db.prepare("INSERT INTO kv(key, value) VALUES (?, ?)");
-    for (let i = 0; i < warm; i++) {
-      const name = `w${String(i).padStart(6, "0")}`;
-      ins.run(`/registry/configmaps/${NS}/${name}`, rawValue(sample, name));
-    }
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) {
-      const name = `b${String(i).padStart(6, "0")}`;
-      ins.run(`/registry/configmaps/${NS}/${name}`, rawValue(sample, name));
-    }
-    return ops(n, performance.now() - t0);
-  } finally {
-    db.close();
-  }
+/** A raw baseline: `round(n)` inserts n fresh objects and returns ops/s. */
+interface RawBaseline {
+  round(n: number): Promise<number>;
+  close(): void;
 }
 
-async function rawKv(path: string, sample: string, n: number, warm: number) {
+const rawName = (i: number) => `r${String(i).padStart(6, "0")}`;
+
+/** Bare node:sqlite with the SQLite store's pragmas, one autocommit INSERT per object. */
+function rawSqlite(path: string, durable: boolean, sample: string, warm: number): RawBaseline {
+  const db = new DatabaseSync(path);
+  db.exec("PRAGMA busy_timeout = 30000");
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec(`PRAGMA synchronous = ${durable ? "FULL" : "NORMAL"}`);
+  db.exec("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT)");
+  const ins = db.prepare("INSERT INTO kv(key, value) VALUES (?, ?)");
+  let next = 0;
+  const put = () => {
+    const name = rawName(next++);
+    ins.run(`/registry/configmaps/${NS}/${name}`, rawValue(sample, name));
+  };
+  for (let i = 0; i < warm; i++) put();
+  return {
+    round(n) {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) put();
+      return Promise.resolve(ops(n, performance.now() - t0));
+    },
+    close: () => db.close(),
+  };
+}
+
+/** Bare Deno KV: one `atomic().check(absent).set().commit()` per object. */
+async function rawKv(path: string, sample: string, warm: number): Promise<RawBaseline> {
   const kv = await Deno.openKv(path);
+  let next = 0;
+  const put = async () => {
+    const name = rawName(next++);
+    const key = ["cur", `/registry/configmaps/${NS}/${name}`];
+    const res = await kv.atomic().check({ key, versionstamp: null })
+      .set(key, rawValue(sample, name)).commit();
+    if (!res.ok) throw new Error(`raw kv insert of ${name} failed`);
+  };
+  for (let i = 0; i < warm; i++) await put();
+  return {
+    async round(n) {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) await put();
+      return ops(n, performance.now() - t0);
+    },
+    close: () => kv.close(),
+  };
+}
+
+/**
+ * Client creates vs a raw baseline, interleaved round by round (client, raw,
+ * client, raw, ...) so both see the same background load; reports the best
+ * round of each.
+ */
+async function versus(
+  key: string,
+  rawKey: string,
+  rt: Runtime,
+  raw: RawBaseline,
+  rounds: number,
+  perRound: number,
+  warm: number,
+  target: number,
+): Promise<void> {
+  const rawOps: number[] = [];
   try {
-    const put = async (name: string) => {
-      const key = ["cur", `/registry/configmaps/${NS}/${name}`];
-      const res = await kv.atomic().check({ key, versionstamp: null })
-        .set(key, rawValue(sample, name)).commit();
-      if (!res.ok) throw new Error(`raw kv insert of ${name} failed`);
-    };
-    for (let i = 0; i < warm; i++) await put(`w${String(i).padStart(6, "0")}`);
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) await put(`b${String(i).padStart(6, "0")}`);
-    return ops(n, performance.now() - t0);
+    const clientOps = await clientCreateRounds(rt, rounds, perRound, warm, async () => {
+      rawOps.push(await raw.round(perRound));
+    });
+    reportRatio(key, best(clientOps), rawKey, best(rawOps), target);
+    console.log(
+      `${"".padEnd(30)} rounds of ${fmtInt(perRound)}: client ${clientOps.map(fmtInt).join(" ")}` +
+        `; raw ${rawOps.map(fmtInt).join(" ")}`,
+    );
   } finally {
-    kv.close();
+    raw.close();
   }
 }
 
@@ -226,47 +289,66 @@ async function fill(rt: Runtime, n: number): Promise<void> {
 // ---------------------------------------------------------------- benches
 
 async function benchMemory(): Promise<void> {
-  const n = scale(100_000);
+  const rounds = 4;
+  const per = scale(25_000);
   await using rt = await createRuntime({ store: "memory:", compaction: false });
-  const createOps = await timedCreates(rt, "cm-", n, scale(5_000));
-  reportOps("memory_create_ops", createOps, 100_000);
+  const createOps = await clientCreateRounds(rt, rounds, per, scale(5_000));
+  reportOps("memory_create_ops", best(createOps), 100_000);
+  console.log(
+    `${"".padEnd(30)} ${rounds} rounds of ${fmtInt(per)} (best shown): ` +
+      `${createOps.map(fmtInt).join(" ")}; mean ${fmtInt(mean(createOps))}`,
+  );
 
   const c = rt.client;
   for (let i = 0; i < scale(5_000); i++) {
     await c.get(ConfigMap, `cm-${i}`, { namespace: NS });
   }
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    await c.get(ConfigMap, `cm-${i}`, { namespace: NS });
+  const getOps: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    for (let i = r * per; i < (r + 1) * per; i++) {
+      await c.get(ConfigMap, `cm-${i}`, { namespace: NS });
+    }
+    getOps.push(ops(per, performance.now() - t0));
   }
-  reportOps("memory_get_ops", ops(n, performance.now() - t0), 300_000);
+  reportOps("memory_get_ops", best(getOps), 300_000);
+  console.log(
+    `${"".padEnd(30)} ${rounds} rounds of ${fmtInt(per)} (best shown): ` +
+      `${getOps.map(fmtInt).join(" ")}; mean ${fmtInt(mean(getOps))}`,
+  );
 }
 
 async function benchSqlite(sample: string): Promise<void> {
   const dir = await tempDir();
-  const n = scale(10_000);
-  const warm = scale(500);
   {
     await using rt = await createRuntime({ store: `sqlite:${dir}/client.db`, compaction: false });
-    const client = await timedCreates(rt, "cm-", n, warm);
-    const raw = rawSqlite(`${dir}/raw.db`, false, sample, n, warm);
-    reportRatio("sqlite_create_ops", client, "sqlite_raw_create_ops", raw, 0.5);
+    const raw = rawSqlite(`${dir}/raw.db`, false, sample, scale(500));
+    await versus(
+      "sqlite_create_ops",
+      "sqlite_raw_create_ops",
+      rt,
+      raw,
+      6,
+      scale(2_500),
+      scale(500),
+      0.5,
+    );
   }
-  const nd = scale(2_000);
-  const warmD = scale(100);
   {
     await using rt = await createRuntime({
       store: `sqlite:${dir}/durable.db`,
       durable: true,
       compaction: false,
     });
-    const client = await timedCreates(rt, "cm-", nd, warmD);
-    const raw = rawSqlite(`${dir}/raw-durable.db`, true, sample, nd, warmD);
-    reportRatio(
+    const raw = rawSqlite(`${dir}/raw-durable.db`, true, sample, scale(200));
+    await versus(
       "sqlite_durable_create_ops",
-      client,
       "sqlite_durable_raw_create_ops",
+      rt,
       raw,
+      6,
+      scale(750),
+      scale(200),
       0.5,
     );
   }
@@ -274,12 +356,9 @@ async function benchSqlite(sample: string): Promise<void> {
 
 async function benchKv(sample: string): Promise<void> {
   const dir = await tempDir();
-  const n = scale(5_000);
-  const warm = scale(300);
   await using rt = await createRuntime({ store: `kv:${dir}/client.kv`, compaction: false });
-  const client = await timedCreates(rt, "cm-", n, warm);
-  const raw = await rawKv(`${dir}/raw.kv`, sample, n, warm);
-  reportRatio("kv_create_ops", client, "kv_raw_create_ops", raw, 0.7);
+  const raw = await rawKv(`${dir}/raw.kv`, sample, scale(200));
+  await versus("kv_create_ops", "kv_raw_create_ops", rt, raw, 6, scale(1_000), scale(200), 0.7);
 }
 
 async function benchList(): Promise<void> {

@@ -47,23 +47,29 @@ const from = String(await rt.store.currentRevision());
 const watching = (async () => {
   for await (const ev of items.watch({ resourceVersion: from, signal: ac.signal })) {
     const o = ev.object;
-    console.log(`  watch: ${ev.type.padEnd(8)} ${o.metadata.name} rv=${o.metadata.resourceVersion}`);
+    console.log(
+      `  watch: ${ev.type.padEnd(8)} ${o.metadata.name} rv=${o.metadata.resourceVersion}`,
+    );
   }
 })();
 
 // Create (idempotently across runs), defaults come from the zod schema.
-for (const [name, displayName, category] of [
-  ["pen", "Blue pen", "office"],
-  ["stapler", "Stapler", "office"],
-  ["mug", "Coffee mug", "kitchen"],
-]) {
+for (
+  const [name, displayName, category] of [
+    ["pen", "Blue pen", "office"],
+    ["stapler", "Stapler", "office"],
+    ["mug", "Coffee mug", "kitchen"],
+  ]
+) {
   const existing = await items.list({ fieldSelector: `metadata.name=${name}` });
   if (existing.items.length === 0) {
     const it = await items.create({
       metadata: { name, labels: { category } },
       spec: { displayName, category },
     });
-    console.log(`created ${name}: quantity=${it.spec.quantity} generation=${it.metadata.generation}`);
+    console.log(
+      `created ${name}: quantity=${it.spec.quantity} generation=${it.metadata.generation}`,
+    );
   }
 }
 

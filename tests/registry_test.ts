@@ -175,7 +175,7 @@ Deno.test("create rejects bad labels, annotations, wrong types and unknown kinds
       metadata: { name: "a", annotations: { big: "x".repeat(256 * 1024) } },
     }),
     isInvalid,
-    /metadata\.annotations: Too long: must have at most 262144 bytes/,
+    /metadata\.annotations: Too long: may not be more than 262144 bytes/,
   );
   await rejectsWith(
     r.client.create(Item, {

@@ -3,7 +3,13 @@ import { runStoreConformance } from "../src/storage/conformance.ts";
 import { openMemoryStore } from "../src/storage/memory.ts";
 import { openSqliteStore } from "../src/storage/sqlite.ts";
 import { openKvStore } from "../src/storage/kv.ts";
-import { openStore, type Store, StoreError, withTenant } from "../src/storage/mod.ts";
+import {
+  openStore,
+  type Store,
+  StoreError,
+  type StoreEvent,
+  withTenant,
+} from "../src/storage/mod.ts";
 
 /** Opens a store on a fresh temp file and removes the file(s) when the store closes. */
 async function onTempFile(
@@ -171,3 +177,72 @@ Deno.test("the storage entry point loads backends only on demand", async () => {
     statics.join("\n"),
   );
 });
+
+for (
+  const [name, open] of [
+    ["memory", () => Promise.resolve(openMemoryStore({ compactKeep: 10 }))],
+    ["sqlite", () => onTempFile(".db", (p) => openSqliteStore(p, { compactKeep: 10 }))],
+    ["kv", () => onTempFile(".kv", (p) => openKvStore(p, { compactKeep: 10 }))],
+  ] as [string, () => Promise<Store>][]
+) {
+  Deno.test(`${name}: automatic compaction keeps history bounded`, async () => {
+    const s = await open();
+    try {
+      const old = await s.create("/auto/old", "old");
+      const gone = await s.create("/auto/gone", "bye");
+      let rev = 0;
+      for (let i = 0; i < 300; i++) {
+        const key = `/auto/k${i % 13}`;
+        const cur = await s.get(key);
+        rev = cur ? await s.update(key, `v${i}`, cur.revision) : await s.create(key, `v${i}`);
+      }
+      // KV compacts in the background: give it a moment.
+      for (let i = 0; i < 100 && (await s.compactedRevision()) < rev - 30; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const compacted = await s.compactedRevision();
+      assert.ok(
+        compacted >= rev - 30 && compacted <= rev - 10,
+        `compacted at ${compacted} of ${rev}`,
+      );
+      await assert.rejects(
+        async () => {
+          for await (const _ of s.watch("/auto/", compacted - 1)) break;
+        },
+        (e) => e instanceof StoreError && e.code === "compacted",
+      );
+      // Values written before the compaction point survive, with their revisions.
+      assert.deepEqual(await s.get("/auto/old"), {
+        key: "/auto/old",
+        value: "old",
+        revision: old,
+        createRevision: old,
+      });
+      assert.equal(await s.count("/auto/"), 15);
+      // Later changes to old keys still carry their previous values.
+      const from = await s.currentRevision();
+      const w = s.watch("/auto/", compacted)[Symbol.asyncIterator]();
+      const u = await s.update("/auto/old", "new", old);
+      const d = await s.delete("/auto/gone", gone);
+      const seen: StoreEvent[] = [];
+      for (;;) {
+        const r = await w.next();
+        seen.push(r.value as StoreEvent);
+        if ((r.value as StoreEvent).revision === d.revision) break;
+      }
+      await w.return?.();
+      assert.deepEqual(seen.map((e) => e.revision), range(compacted + 1, d.revision));
+      const tail = seen.filter((e) => e.revision > from);
+      assert.deepEqual(tail.map((e) => [e.revision, e.type, e.prevValue, e.prevRevision]), [
+        [u, "put", "old", old],
+        [d.revision, "delete", "bye", gone],
+      ]);
+    } finally {
+      await s.close();
+    }
+  });
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}

@@ -142,8 +142,26 @@ export function formatFieldError(e: FieldError): string {
   return s;
 }
 
+/** Constructors for field errors, as in `k8s.io/apimachinery/pkg/util/validation/field`. */
+export interface FieldErrorConstructors {
+  /** An invalid value. */
+  invalid(path: string, value: unknown, detail: string): FieldError;
+  /** A missing value. */
+  required(path: string, detail?: string): FieldError;
+  /** A value that may not be set or changed. */
+  forbidden(path: string, detail: string): FieldError;
+  /** A value that is too long. */
+  tooLong(path: string, detail: string): FieldError;
+  /** A duplicated value. */
+  duplicate(path: string, value: unknown): FieldError;
+  /** A value outside an enumeration. */
+  notSupported(path: string, value: unknown, valid: string[]): FieldError;
+  /** A value of the wrong type. */
+  typeInvalid(path: string, value: unknown, detail: string): FieldError;
+}
+
 /** Constructors for field errors. */
-export const field = {
+export const field: FieldErrorConstructors = {
   /** An invalid value. */
   invalid(path: string, value: unknown, detail: string): FieldError {
     return { type: "FieldValueInvalid", field: path, badValue: value, detail };

@@ -180,7 +180,11 @@ export class RegistryClient implements Client {
   }
 
   /** Creates an object. */
-  create<T extends KubeObject, In>(kind: Kind<T, In>, obj: In, options?: CreateOptions): Promise<T> {
+  create<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    obj: In,
+    options?: CreateOptions,
+  ): Promise<T> {
     return this.#registry.create(kind, obj, options);
   }
 

@@ -1,28 +1,6 @@
 // Internal helpers of the registry.
 import { field, type FieldError } from "../apimachinery/errors.ts";
 
-/** Deep equality of JSON values, insensitive to object key order. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  let n = 0;
-  for (const k in ao) {
-    if (ao[k] === undefined) continue;
-    n++;
-    if (!jsonEqual(ao[k], bo[k])) return false;
-  }
-  for (const k in bo) if (bo[k] !== undefined) n--;
-  return n === 0;
-}
-
 /** Formats a zod issue path the way Kubernetes prints field paths. */
 export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
   let out = prefix;
@@ -76,7 +54,11 @@ export function zodIssuesToFieldErrors(issues: readonly unknown[], input: unknow
           return field.tooLong(path, `may not be more than ${max} bytes`);
         }
         if (issue.origin === "array" || issue.origin === "set") {
-          return { type: "FieldValueTooMany", field: path, detail: `must have at most ${max} items` };
+          return {
+            type: "FieldValueTooMany",
+            field: path,
+            detail: `must have at most ${max} items`,
+          };
         }
         return field.invalid(
           path,

@@ -84,11 +84,15 @@ export function validateObjectMeta(kind: Kind, meta: ObjectMeta): FieldError[] {
 /** Validates the metadata changes of an update. */
 export function validateObjectMetaUpdate(next: ObjectMeta, old: ObjectMeta): FieldError[] {
   const errs: FieldError[] = [];
-  if (next.name !== old.name) errs.push(field.invalid("metadata.name", next.name, "field is immutable"));
+  if (next.name !== old.name) {
+    errs.push(field.invalid("metadata.name", next.name, "field is immutable"));
+  }
   if ((next.namespace ?? "") !== (old.namespace ?? "")) {
     errs.push(field.invalid("metadata.namespace", next.namespace, "field is immutable"));
   }
-  if (next.uid !== old.uid) errs.push(field.invalid("metadata.uid", next.uid, "field is immutable"));
+  if (next.uid !== old.uid) {
+    errs.push(field.invalid("metadata.uid", next.uid, "field is immutable"));
+  }
   if (old.deletionTimestamp) {
     const had = new Set(old.finalizers ?? []);
     for (const f of next.finalizers ?? []) {

@@ -17,18 +17,14 @@ import type {
   WatchEvent,
 } from "../apimachinery/meta.ts";
 import { INITIAL_EVENTS_END_ANNOTATION } from "../apimachinery/meta.ts";
-import { applyJsonPatch, PatchError } from "../apimachinery/json_patch.ts";
+import { applyJsonPatch, jsonEqual, PatchError } from "../apimachinery/json_patch.ts";
 import { applyMergePatch } from "../apimachinery/merge_patch.ts";
 import { applyStrategicMergePatch } from "../apimachinery/strategic_merge_patch.ts";
 import type { Kind } from "../scheme/kind.ts";
 import type { Scheme } from "../scheme/scheme.ts";
 import type { KeyValue, Store, StoreEvent } from "../storage/types.ts";
 import { StoreError } from "../storage/types.ts";
-import {
-  NAMESPACE_FINALIZER,
-  PROTECTED_NAMESPACES,
-  type Namespace as NamespaceObject,
-} from "../resources/core_v1.ts";
+import { type Namespace as NamespaceObject, PROTECTED_NAMESPACES } from "../resources/core_v1.ts";
 import { canonical, decode, encode, listPrefix, objectKey, orderMeta } from "./codec.ts";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta_validation.ts";
 import {
@@ -37,7 +33,7 @@ import {
   type LabelSelectorInput,
   type ObjectPredicate,
 } from "./selection.ts";
-import { jsonEqual, randomSuffix, zodIssuesToFieldErrors } from "./_util.ts";
+import { randomSuffix, zodIssuesToFieldErrors } from "./_util.ts";
 
 /** Default object size limit: etcd's default request limit, 1.5 MiB. */
 export const DEFAULT_MAX_OBJECT_BYTES = 1572864;
@@ -180,7 +176,9 @@ function decodeContinue(s: string, prefix: string): ContinueToken {
   if (
     !t || t.v !== "meta.k8s.io/v1" || typeof t.rv !== "number" || typeof t.start !== "string"
   ) {
-    throw ApiError.badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+    throw ApiError.badRequest(
+      "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
+    );
   }
   if (!t.start.startsWith(prefix)) {
     throw ApiError.badRequest("continue key is not valid: key is not under the listed prefix");
@@ -281,12 +279,16 @@ export class Registry {
     }
     if (obj.apiVersion !== undefined && obj.apiVersion !== kind.apiVersion) {
       throw ApiError.badRequest(
-        `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${kind.apiVersion})`,
+        `the API version in the data (${
+          String(obj.apiVersion)
+        }) does not match the expected API version (${kind.apiVersion})`,
       );
     }
     if (obj.kind !== undefined && obj.kind !== kind.kind) {
       throw ApiError.badRequest(
-        `the kind in the data (${String(obj.kind)}) does not match the expected kind (${kind.kind})`,
+        `the kind in the data (${
+          String(obj.kind)
+        }) does not match the expected kind (${kind.kind})`,
       );
     }
   }
@@ -670,7 +672,11 @@ export class Registry {
         );
       }
     }
-    if (type === "json" ? !Array.isArray(patch) : (patch === null || typeof patch !== "object" || Array.isArray(patch))) {
+    if (
+      type === "json"
+        ? !Array.isArray(patch)
+        : (patch === null || typeof patch !== "object" || Array.isArray(patch))
+    ) {
       throw ApiError.badRequest(
         type === "json"
           ? "json: cannot unmarshal object into Go value of type jsonpatch.Patch"
@@ -682,11 +688,16 @@ export class Registry {
       const old = decode(cur.value, cur.revision);
       let patched: Record<string, unknown>;
       try {
-        if (type === "json") patched = applyJsonPatch(old, patch as never) as Record<string, unknown>;
-        else if (type === "merge") {
+        if (type === "json") {
+          patched = applyJsonPatch(old, patch as never) as Record<string, unknown>;
+        } else if (type === "merge") {
           patched = applyMergePatch(old, patch) as Record<string, unknown>;
         } else {
-          patched = applyStrategicMergePatch(old, patch as Record<string, unknown>, k.patchMeta!) as Record<string, unknown>;
+          patched = applyStrategicMergePatch(
+            old,
+            patch as Record<string, unknown>,
+            k.patchMeta!,
+          ) as Record<string, unknown>;
         }
       } catch (err) {
         if (err instanceof ApiError) throw err;
@@ -702,7 +713,9 @@ export class Registry {
       const pm = (patched.metadata ?? {}) as ObjectMeta;
       if (pm.name !== name) {
         throw ApiError.badRequest(
-          `the name of the object (${String(pm.name)}) does not match the name on the URL (${name})`,
+          `the name of the object (${
+            String(pm.name)
+          }) does not match the name on the URL (${name})`,
         );
       }
       const rv = pm.resourceVersion;
@@ -889,7 +902,10 @@ export class Registry {
     const bookmark = (rev: number, end = false): WatchEvent<T> => {
       const meta: ObjectMeta = { resourceVersion: String(rev) };
       if (end) meta.annotations = { [INITIAL_EVENTS_END_ANNOTATION]: "true" };
-      return { type: "BOOKMARK", object: { apiVersion: k.apiVersion, kind: k.kind, metadata: meta } as T };
+      return {
+        type: "BOOKMARK",
+        object: { apiVersion: k.apiVersion, kind: k.kind, metadata: meta } as T,
+      };
     };
     if (initial) {
       let after: string | undefined;

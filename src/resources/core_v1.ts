@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { field, type FieldError } from "../apimachinery/errors.ts";
 import type { KubeObject, ObjectMeta } from "../apimachinery/meta.ts";
+import { validateFinalizerName } from "../apimachinery/validation.ts";
 import type { FieldPatchMeta, PatchMeta } from "../apimachinery/strategic_merge_patch.ts";
 import { defineObjectKind, type Kind, type ObjectInput } from "../scheme/kind.ts";
 
@@ -114,55 +115,48 @@ export const NAMESPACE_FINALIZER = "kubernetes";
 export const PROTECTED_NAMESPACES: readonly string[] = ["default"];
 
 /** Namespace (core/v1, cluster-scoped, short name `ns`). */
-export const Namespace: Kind<Namespace, ObjectInput & NamespaceFields> =
-  defineObjectKind({
-    group: "",
-    version: "v1",
-    kind: "Namespace",
-    shortNames: ["ns"],
-    scope: "Cluster",
-    nameValidation: "label",
-    statusSubresource: true,
-    selectableFields: ["status.phase"],
-    schema: z.object({
-      spec: z.object({ finalizers: z.array(z.string()).optional() }).optional(),
-      status: z.object({
-        phase: z.enum(["Active", "Terminating"]).optional(),
-        conditions: z.array(z.object({
-          type: z.string(),
-          status: z.string(),
-          lastTransitionTime: z.string().optional(),
-          reason: z.string().optional(),
-          message: z.string().optional(),
-        })).optional(),
-      }).optional(),
-    }),
-    patchMeta: withMetadata({
-      spec: { fields: { finalizers: {} } },
-      status: { fields: { conditions: { patchStrategy: "merge", patchMergeKey: "type" } } },
-    }),
-    prepare(obj, old) {
-      const ns = obj as Namespace;
-      const labels = ns.metadata.labels ?? (ns.metadata.labels = {});
-      labels["kubernetes.io/metadata.name"] = ns.metadata.name ?? "";
-      if (!old) {
-        const fins = ns.spec?.finalizers ?? [];
-        if (!fins.includes(NAMESPACE_FINALIZER)) fins.push(NAMESPACE_FINALIZER);
-        ns.spec = { ...ns.spec, finalizers: fins };
-        ns.status = { phase: "Active" };
-      }
-    },
-    validate(obj) {
-      const errs: FieldError[] = [];
-      const fins = (obj as Namespace).spec?.finalizers ?? [];
-      fins.forEach((f, i) => {
-        if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/i.test(f)) {
-          errs.push(field.invalid(`spec.finalizers[${i}]`, f, "name part must consist of alphanumeric characters, '-', '_' or '.'"));
-        }
-      });
-      return errs;
-    },
-  }) as unknown as Kind<Namespace, ObjectInput & NamespaceFields>;
+export const Namespace: Kind<Namespace, ObjectInput & NamespaceFields> = defineObjectKind({
+  group: "",
+  version: "v1",
+  kind: "Namespace",
+  shortNames: ["ns"],
+  scope: "Cluster",
+  nameValidation: "label",
+  statusSubresource: true,
+  selectableFields: ["status.phase"],
+  schema: z.object({
+    spec: z.object({ finalizers: z.array(z.string()).optional() }).optional(),
+    status: z.object({
+      phase: z.enum(["Active", "Terminating"]).optional(),
+      conditions: z.array(z.object({
+        type: z.string(),
+        status: z.string(),
+        lastTransitionTime: z.string().optional(),
+        reason: z.string().optional(),
+        message: z.string().optional(),
+      })).optional(),
+    }).optional(),
+  }),
+  patchMeta: withMetadata({
+    spec: { fields: { finalizers: {} } },
+    status: { fields: { conditions: { patchStrategy: "merge", patchMergeKey: "type" } } },
+  }),
+  prepare(obj, old) {
+    const ns = obj as Namespace;
+    const labels = ns.metadata.labels ?? (ns.metadata.labels = {});
+    labels["kubernetes.io/metadata.name"] = ns.metadata.name ?? "";
+    if (!old) {
+      const fins = ns.spec?.finalizers ?? [];
+      if (!fins.includes(NAMESPACE_FINALIZER)) fins.push(NAMESPACE_FINALIZER);
+      ns.spec = { ...ns.spec, finalizers: fins };
+      ns.status = { phase: "Active" };
+    }
+  },
+  validate(obj) {
+    const fins = (obj as Namespace).spec?.finalizers ?? [];
+    return fins.flatMap((f, i) => validateFinalizerName(f, `spec.finalizers[${i}]`));
+  },
+}) as unknown as Kind<Namespace, ObjectInput & NamespaceFields>;
 
 // ---------------------------------------------------------------- ConfigMap
 
@@ -208,7 +202,7 @@ export const ConfigMap: Kind<ConfigMap, ConfigMapInput> = defineObjectKind({
       }
     }
     if (size > MAX_DATA_BYTES) {
-      errs.push(field.tooLong("data", `must have at most ${MAX_DATA_BYTES} bytes`));
+      errs.push(field.tooLong("data", `may not be more than ${MAX_DATA_BYTES} bytes`));
     }
     return [...errs, ...immutableErrors(cm, old as ConfigMap | undefined)];
   },
@@ -290,7 +284,7 @@ export const Secret: Kind<Secret, SecretInput> = defineObjectKind({
       } else size += b64decodedLength(v);
     }
     if (size > MAX_DATA_BYTES) {
-      errs.push(field.tooLong("data", `must have at most ${MAX_DATA_BYTES} bytes`));
+      errs.push(field.tooLong("data", `may not be more than ${MAX_DATA_BYTES} bytes`));
     }
     const type = s.type ?? "Opaque";
     for (const key of SECRET_TYPE_KEYS[type] ?? []) {

@@ -30,7 +30,7 @@ function gvkKey(apiVersion: string, kind: string): string {
  * import assert from "node:assert/strict";
  * const scheme = new Scheme([ConfigMap]);
  * assert.equal(scheme.resolve("cm")?.kind, "ConfigMap");
- * assert.equal(scheme.forObject({ apiVersion: "v1", kind: "ConfigMap", metadata: {} })?.plural, "configmaps");
+ * assert.equal(scheme.forObject({ apiVersion: "v1", kind: "ConfigMap" })?.plural, "configmaps");
  * ```
  */
 export class Scheme {

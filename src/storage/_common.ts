@@ -215,7 +215,11 @@ export class WatchQueue implements AsyncIterableIterator<StoreEvent> {
 export interface LogPage {
   /** Events after the requested revision, in revision order (possibly prefix-filtered). */
   events: StoreEvent[];
-  /** Every event with revision <= `end` (under the prefix) is in `events` or earlier. */
+  /**
+   * How far the read got in the log: every event with revision <= `end`
+   * (under the prefix) is in `events` or before `after`. Never beyond the
+   * log's actual head, even when `after` is.
+   */
   end: number;
   /** True when the read reached the end of the log. */
   complete: boolean;
@@ -308,7 +312,7 @@ export class LogHub {
       for (const ev of page.events) q.offer(ev);
       if (page.end > q.cursor) q.cursor = page.end;
       if (!page.complete) continue;
-      if (this.live.size === 0 && this.head < q.cursor) this.head = q.cursor;
+      if (this.live.size === 0 && this.head < page.end) this.head = page.end;
       if (this.head <= q.cursor) {
         this.catching.delete(q);
         this.live.add(q);
@@ -405,8 +409,11 @@ export class PollTimer {
   #id: ReturnType<typeof setTimeout> | undefined;
   #ms: number;
   #tick: () => void;
-  #refd = false;
   #running = false;
+  /** Whether the timer should keep the process alive. */
+  #wantRef = false;
+  /** Whether the scheduled timer currently does. */
+  #refd = false;
 
   constructor(ms: number, tick: () => void) {
     this.#ms = ms;
@@ -419,31 +426,30 @@ export class PollTimer {
       this.stop();
       return;
     }
+    this.#wantRef = keepAlive;
     if (!this.#running) {
       this.#running = true;
-      this.#schedule(keepAlive);
-      return;
-    }
-    if (keepAlive !== this.#refd && this.#id !== undefined) {
+      this.#schedule();
+    } else if (this.#id !== undefined && this.#refd !== keepAlive) {
       if (keepAlive) Deno.refTimer(this.#id);
       else Deno.unrefTimer(this.#id);
       this.#refd = keepAlive;
     }
   }
 
-  #schedule(keepAlive: boolean): void {
+  #schedule(): void {
     const id = setTimeout(() => {
       this.#id = undefined;
       if (!this.#running) return;
       try {
         this.#tick();
       } finally {
-        if (this.#running) this.#schedule(this.#refd);
+        if (this.#running) this.#schedule();
       }
     }, this.#ms);
     this.#id = id;
-    this.#refd = keepAlive;
-    if (!keepAlive) Deno.unrefTimer(id);
+    this.#refd = this.#wantRef;
+    if (!this.#refd) Deno.unrefTimer(id);
   }
 
   /** Stops the timer. */

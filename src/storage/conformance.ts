@@ -350,6 +350,16 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
     assert.deepEqual((await take(w2, 60)).map((e) => e.revision), revs);
   });
 
+  test("watch from a future revision starts there", async (s) => {
+    const now = await s.currentRevision();
+    const future = s.watch("/f/", now + 3);
+    const present = s.watch("/f/", now);
+    const revs: number[] = [];
+    for (let i = 0; i < 5; i++) revs.push(await s.create(`/f/${i}`, String(i)));
+    assert.deepEqual((await take(future, 2)).map((e) => e.revision), revs.slice(3));
+    assert.deepEqual((await take(present, 5)).map((e) => e.revision), revs);
+  });
+
   test("aborting the signal ends the watch", async (s) => {
     const ac = new AbortController();
     const it = s.watch("/x/", 0, { signal: ac.signal })[Symbol.asyncIterator]();

@@ -270,6 +270,8 @@ export class KvStore implements Store {
 
   async #readLog(after: number, limit: number, prefix: string): Promise<LogPage> {
     if (this.#closed) throw closedError();
+    // Every entry up to the head read before the list is visible to the list.
+    const head = (await this.#kv.get<number>(HEAD)).value ?? 0;
     const raw: Deno.KvEntry<LogEntry>[] = [];
     for await (
       const e of this.#kv.list<LogEntry>(
@@ -301,8 +303,8 @@ export class KvStore implements Store {
     // Read the compaction point last: anything missing above was compacted before it.
     const compacted = (await this.#kv.get<number>(COMPACT)).value ?? 0;
     const complete = raw.length < limit;
-    const end = raw.length > 0 ? raw[raw.length - 1].key[1] as number : after;
-    return { events, end: Math.max(end, after), complete, compacted };
+    const last = raw.length > 0 ? raw[raw.length - 1].key[1] as number : 0;
+    return { events, end: complete ? Math.max(last, head) : last, complete, compacted };
   }
 
   /** {@inheritDoc Store.currentRevision} */

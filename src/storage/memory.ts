@@ -130,9 +130,9 @@ class SortedKeys {
  * A store held in process memory. Writes fan out synchronously to watchers;
  * each watcher's waiting `next()` is resolved at once.
  *
- * Watch events ({@linkcode StoreEvent}) are shared between watchers and the
- * store's history and must be treated as read-only; `get` and `list` return
- * fresh {@linkcode KeyValue} objects.
+ * Returned {@linkcode KeyValue} objects and watch events
+ * ({@linkcode StoreEvent}) are frozen and shared with the store's state and
+ * history (no copies on the hot path).
  */
 export class MemoryStore implements Store {
   #rev = 0;
@@ -157,6 +157,7 @@ export class MemoryStore implements Store {
   }
 
   #append(ev: StoreEvent): void {
+    Object.freeze(ev);
     this.#log.push(ev);
     for (const q of this.#watchers) q.offer(ev);
     if (this.#keep > 0 && this.#log.length >= 2 * this.#keep) {
@@ -185,7 +186,7 @@ export class MemoryStore implements Store {
   get(key: string): Promise<KeyValue | undefined> {
     if (this.#closed) return Promise.reject(closedError());
     const kv = this.#map.get(key);
-    return Promise.resolve(kv && { ...kv });
+    return Promise.resolve(kv);
   }
 
   /** {@inheritDoc Store.list} */
@@ -204,7 +205,7 @@ export class MemoryStore implements Store {
         more = true;
         return false;
       }
-      items.push({ ...map.get(key)! });
+      items.push(map.get(key)!);
       return true;
     });
     return Promise.resolve({ items, revision: this.#rev, more });
@@ -231,10 +232,10 @@ export class MemoryStore implements Store {
       checkValue(value);
       const cur = this.#map.get(key);
       if (cur !== undefined) {
-        throw new StoreError("exists", `key ${key} already exists`, cur.revision, { ...cur });
+        throw new StoreError("exists", `key ${key} already exists`, cur.revision, cur);
       }
       const rev = ++this.#rev;
-      this.#map.set(key, { key, value, revision: rev, createRevision: rev });
+      this.#map.set(key, Object.freeze({ key, value, revision: rev, createRevision: rev }));
       this.#index.insert(key);
       this.#append({
         type: "put",
@@ -262,12 +263,12 @@ export class MemoryStore implements Store {
           "conflict",
           `key ${key} is at revision ${cur.revision}, not ${expectedRevision}`,
           cur.revision,
-          { ...cur },
+          cur,
         );
       }
       const rev = ++this.#rev;
       const createRevision = cur.createRevision;
-      this.#map.set(key, { key, value, revision: rev, createRevision });
+      this.#map.set(key, Object.freeze({ key, value, revision: rev, createRevision }));
       this.#append({
         type: "put",
         key,
@@ -294,7 +295,7 @@ export class MemoryStore implements Store {
           "conflict",
           `key ${key} is at revision ${cur.revision}, not ${expectedRevision}`,
           cur.revision,
-          { ...cur },
+          cur,
         );
       }
       const rev = ++this.#rev;
@@ -308,7 +309,7 @@ export class MemoryStore implements Store {
         prevValue: cur.value,
         prevRevision: cur.revision,
       });
-      return Promise.resolve({ revision: rev, prev: { ...cur } });
+      return Promise.resolve({ revision: rev, prev: cur });
     } catch (e) {
       return Promise.reject(e);
     }

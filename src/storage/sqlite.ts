@@ -67,6 +67,10 @@ export interface SqliteStoreOptions {
 }
 
 type Row = Record<string, number | string | null>;
+/** A row of LIST_COLS: key, rev, create_rev, value. */
+type KvRow = [string, number, number, string];
+/** A row of LOG_COLS: id, key, created, deleted, create_rev, prev_rev, value, previous value. */
+type LogRow = [number, string, number, number, number, number, string | null, string | null];
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS log (
@@ -102,39 +106,27 @@ function isBusy(e: unknown): boolean {
     msg.includes("SQLITE_BUSY");
 }
 
-function rowToKeyValue(key: string, r: Row): KeyValue {
-  return {
-    key,
-    value: r.value as string,
-    revision: r.rev as number,
-    createRevision: r.cr as number,
-  };
+function rowToKeyValue(r: KvRow): KeyValue {
+  return { key: r[0], value: r[3], revision: r[1], createRevision: r[2] };
 }
 
-function rowToEvent(r: Row): StoreEvent {
-  const id = r.id as number;
-  const createRevision = r.created ? id : r.create_rev as number;
-  const prevRevision = r.prev_rev as number;
-  if (r.deleted) {
-    const ev: StoreEvent = {
-      type: "delete",
-      key: r.key as string,
-      revision: id,
-      createRevision,
-      prevRevision,
-    };
-    if (r.pv !== null) ev.prevValue = r.pv as string;
+function rowToEvent(r: LogRow): StoreEvent {
+  const [id, key, created, deleted, createRev, prevRevision, value, pv] = r;
+  const createRevision = created ? id : createRev;
+  if (deleted) {
+    const ev: StoreEvent = { type: "delete", key, revision: id, createRevision, prevRevision };
+    if (pv !== null) ev.prevValue = pv;
     return ev;
   }
   const ev: StoreEvent = {
     type: "put",
-    key: r.key as string,
+    key,
     revision: id,
-    value: r.value as string,
+    value: value as string,
     createRevision,
     prevRevision,
   };
-  if (prevRevision > 0 && r.pv !== null) ev.prevValue = r.pv as string;
+  if (prevRevision > 0 && pv !== null) ev.prevValue = pv;
   return ev;
 }
 
@@ -188,6 +180,10 @@ export class SqliteStore implements Store {
       db.exec("PRAGMA busy_timeout = 30000");
       retryBusySync(() => db.exec("PRAGMA journal_mode = WAL"));
       db.exec(`PRAGMA synchronous = ${options.durable ? "FULL" : "NORMAL"}`);
+      // Lists join current -> log rows spread over the file: a larger page cache
+      // (allocated lazily) and memory-mapped reads make them 2-3x faster.
+      db.exec("PRAGMA cache_size = -32768");
+      db.exec("PRAGMA mmap_size = 268435456");
       retryBusySync(() => {
         db.exec("BEGIN IMMEDIATE");
         try {
@@ -203,12 +199,22 @@ export class SqliteStore implements Store {
       throw e;
     }
     const p = (sql: string) => db.prepare(sql);
+    const arrays = (sql: string) => {
+      const st = db.prepare(sql) as StatementSync & { setReturnArrays?(on: boolean): void };
+      if (typeof st.setReturnArrays !== "function") {
+        throw new Error(
+          "this Deno version's node:sqlite lacks StatementSync.setReturnArrays (k1s needs it)",
+        );
+      }
+      st.setReturnArrays(true);
+      return st;
+    };
     this.#begin = p("BEGIN IMMEDIATE");
     this.#beginRead = p("BEGIN");
     this.#commit = p("COMMIT");
     this.#rollback = p("ROLLBACK");
     this.#curRev = p("SELECT rev, create_rev FROM current WHERE key = ?");
-    this.#curFull = p(LIST_COLS + "c.key = ?");
+    this.#curFull = arrays(LIST_COLS + "c.key = ?");
     this.#logValue = p("SELECT value FROM log WHERE id = ?");
     this.#insLog = p(
       "INSERT INTO log(key, created, deleted, create_rev, prev_rev, value) VALUES (?, ?, ?, ?, ?, ?)",
@@ -228,17 +234,17 @@ export class SqliteStore implements Store {
     );
     this.#compactTomb = p("DELETE FROM log WHERE id > ? AND id <= ? AND deleted = 1");
     this.#dataVersionStmt = p("PRAGMA data_version");
-    this.#logAll = p(LOG_COLS + " ORDER BY l.id LIMIT ?");
-    this.#logRange = p(LOG_COLS + " AND l.key >= ? AND l.key < ? ORDER BY l.id LIMIT ?");
-    this.#logFrom = p(LOG_COLS + " AND l.key >= ? ORDER BY l.id LIMIT ?");
+    this.#logAll = arrays(LOG_COLS + " ORDER BY l.id LIMIT ?");
+    this.#logRange = arrays(LOG_COLS + " AND l.key >= ? AND l.key < ? ORDER BY l.id LIMIT ?");
+    this.#logFrom = arrays(LOG_COLS + " AND l.key >= ? ORDER BY l.id LIMIT ?");
     this.#list = [
       [
-        p(LIST_COLS + "c.key >= ? ORDER BY c.key LIMIT ?"),
-        p(LIST_COLS + "c.key >= ? AND c.key < ? ORDER BY c.key LIMIT ?"),
+        arrays(LIST_COLS + "c.key >= ? ORDER BY c.key LIMIT ?"),
+        arrays(LIST_COLS + "c.key >= ? AND c.key < ? ORDER BY c.key LIMIT ?"),
       ],
       [
-        p(LIST_COLS + "c.key > ? ORDER BY c.key LIMIT ?"),
-        p(LIST_COLS + "c.key > ? AND c.key < ? ORDER BY c.key LIMIT ?"),
+        arrays(LIST_COLS + "c.key > ? ORDER BY c.key LIMIT ?"),
+        arrays(LIST_COLS + "c.key > ? AND c.key < ? ORDER BY c.key LIMIT ?"),
       ],
     ];
     this.#countRange = p("SELECT count(*) AS n FROM current WHERE key >= ? AND key < ?");
@@ -370,18 +376,18 @@ export class SqliteStore implements Store {
     if (this.#closed) throw closedError();
     return this.#read(() => {
       const compacted = this.#compactedSync();
-      let rows: Row[];
+      let rows: LogRow[];
       if (prefix === "") {
-        rows = this.#logAll.all(after, limit) as Row[];
+        rows = this.#logAll.all(after, limit) as unknown as LogRow[];
       } else {
         const end = prefixEnd(prefix);
         rows = (end === undefined
           ? this.#logFrom.all(after, prefix, limit)
-          : this.#logRange.all(after, prefix, end, limit)) as Row[];
+          : this.#logRange.all(after, prefix, end, limit)) as unknown as LogRow[];
       }
       const events = rows.map(rowToEvent);
       const complete = rows.length < limit;
-      const end = complete ? Math.max(after, this.#headSync()) : events[events.length - 1].revision;
+      const end = complete ? this.#headSync() : events[events.length - 1].revision;
       return { events, end, complete, compacted };
     });
   }
@@ -400,13 +406,13 @@ export class SqliteStore implements Store {
   get(key: string): Promise<KeyValue | undefined> {
     if (this.#closed) return Promise.reject(closedError());
     try {
-      const r = this.#curFull.get(key) as Row | undefined;
-      return Promise.resolve(r ? rowToKeyValue(key, r) : undefined);
+      const r = this.#curFull.get(key) as unknown as KvRow | undefined;
+      return Promise.resolve(r ? rowToKeyValue(r) : undefined);
     } catch (e) {
       if (!isBusy(e)) return Promise.reject(e);
       return this.#retry(() => {
-        const r = this.#curFull.get(key) as Row | undefined;
-        return r ? rowToKeyValue(key, r) : undefined;
+        const r = this.#curFull.get(key) as unknown as KvRow | undefined;
+        return r ? rowToKeyValue(r) : undefined;
       });
     }
   }
@@ -422,18 +428,20 @@ export class SqliteStore implements Store {
     const sqlLimit = limit < 0 ? -1 : limit + 1;
     return this.#readRetry(() => {
       const revision = this.#headSync();
-      const rows =
-        (end === undefined ? stmt.all(start, sqlLimit) : stmt.all(start, end, sqlLimit)) as Row[];
+      const rows = (end === undefined
+        ? stmt.all(start, sqlLimit)
+        : stmt.all(start, end, sqlLimit)) as unknown as KvRow[];
       const items: KeyValue[] = [];
       let more = false;
       for (const r of rows) {
-        const key = r.key as string;
-        if (!key.startsWith(prefix)) break;
+        if (!r[0].startsWith(prefix)) {
+          break;
+        }
         if (limit >= 0 && items.length >= limit) {
           more = true;
           break;
         }
-        items.push(rowToKeyValue(key, r));
+        items.push(rowToKeyValue(r));
       }
       return { items, revision, more };
     });
@@ -460,13 +468,13 @@ export class SqliteStore implements Store {
       return Promise.reject(e);
     }
     return this.#write(() => {
-      const cur = this.#curFull.get(key) as Row | undefined;
+      const cur = this.#curFull.get(key) as unknown as KvRow | undefined;
       if (cur) {
         throw new StoreError(
           "exists",
           `key ${key} already exists`,
-          cur.rev as number,
-          rowToKeyValue(key, cur),
+          cur[1],
+          rowToKeyValue(cur),
         );
       }
       const rev = this.#insLog.run(key, 1, 0, 0, 0, value).lastInsertRowid as number;
@@ -495,12 +503,12 @@ export class SqliteStore implements Store {
       if (!cur) throw new StoreError("not-found", `key ${key} not found`);
       const prevRevision = cur.rev as number;
       if (prevRevision !== expectedRevision) {
-        const full = this.#curFull.get(key) as Row;
+        const full = this.#curFull.get(key) as unknown as KvRow;
         throw new StoreError(
           "conflict",
           `key ${key} is at revision ${prevRevision}, not ${expectedRevision}`,
           prevRevision,
-          rowToKeyValue(key, full),
+          rowToKeyValue(full),
         );
       }
       const createRevision = cur.create_rev as number;
@@ -532,9 +540,9 @@ export class SqliteStore implements Store {
   delete(key: string, expectedRevision?: number): Promise<{ revision: number; prev: KeyValue }> {
     let prev: KeyValue;
     return this.#write(() => {
-      const cur = this.#curFull.get(key) as Row | undefined;
+      const cur = this.#curFull.get(key) as unknown as KvRow | undefined;
       if (!cur) throw new StoreError("not-found", `key ${key} not found`);
-      prev = rowToKeyValue(key, cur);
+      prev = rowToKeyValue(cur);
       if (expectedRevision !== undefined && prev.revision !== expectedRevision) {
         throw new StoreError(
           "conflict",
