@@ -21,10 +21,35 @@ export const LABEL_VALUE_MAX_LENGTH = 63;
 /** Maximum total size in bytes of all annotation keys and values: 256 KiB. */
 export const TOTAL_ANNOTATION_SIZE_LIMIT_B = 256 * 1024;
 
-const encoder = new TextEncoder();
-function byteLength(s: string): number {
-  return encoder.encode(s).length;
+/**
+ * The UTF-8 length of a string in bytes, without encoding it.
+ *
+ * @example
+ * ```ts
+ * import { utf8ByteLength } from "./validation.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(utf8ByteLength("héllo"), 6);
+ * assert.equal(utf8ByteLength("😀"), 4);
+ * ```
+ */
+export function utf8ByteLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 2; // the pair (2 UTF-16 units) is 4 bytes
+        i++;
+      } else n += 2;
+    } else n += 2;
+  }
+  return n;
 }
+
+const byteLength = utf8ByteLength;
 
 const dns1123LabelFmt = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
 const dns1123LabelErrMsg =

@@ -20,6 +20,7 @@ import { INITIAL_EVENTS_END_ANNOTATION } from "../apimachinery/meta.ts";
 import { applyJsonPatch, jsonEqual, PatchError } from "../apimachinery/json_patch.ts";
 import { applyMergePatch } from "../apimachinery/merge_patch.ts";
 import { applyStrategicMergePatch } from "../apimachinery/strategic_merge_patch.ts";
+import { utf8ByteLength } from "../apimachinery/validation.ts";
 import type { Kind } from "../scheme/kind.ts";
 import type { Scheme } from "../scheme/scheme.ts";
 import type { KeyValue, Store, StoreEvent } from "../storage/types.ts";
@@ -186,11 +187,6 @@ function decodeContinue(s: string, prefix: string): ContinueToken {
   return t;
 }
 
-function byteLength(s: string): number {
-  // Fast path: UTF-16 length is a lower bound of the UTF-8 length, and at most a third of it.
-  return s.length * 3 <= DEFAULT_MAX_OBJECT_BYTES ? s.length : new TextEncoder().encode(s).length;
-}
-
 function cloneJson<T>(v: T): T {
   return v === undefined ? v : JSON.parse(JSON.stringify(v));
 }
@@ -235,6 +231,7 @@ export class Registry {
   readonly #maxBytes: number;
   readonly #uid: () => string;
   readonly #bookmarkMs: number;
+  readonly #namespaces = new Map<string, { revision: number; terminating: boolean }>();
 
   /** Serves `scheme`'s kinds over `store`. */
   constructor(store: Store, scheme: Scheme, options: RegistryOptions = {}) {
@@ -339,7 +336,9 @@ export class Registry {
   }
 
   #checkSize(value: string): void {
-    if (byteLength(value) > this.#maxBytes) throw ApiError.tooLarge(this.#maxBytes);
+    // A UTF-16 unit is at most 3 UTF-8 bytes, so short values need no count.
+    if (value.length * 3 <= this.#maxBytes) return;
+    if (utf8ByteLength(value) > this.#maxBytes) throw ApiError.tooLarge(this.#maxBytes);
   }
 
   #storeError(err: unknown, kind: Kind, name: string): never {
@@ -354,10 +353,21 @@ export class Registry {
   }
 
   async #checkNamespace(kind: Kind, namespace: string, name: string): Promise<void> {
-    const kv = await this.store.get(`/registry/namespaces/${namespace}`);
+    const key = `/registry/namespaces/${namespace}`;
+    const kv = await this.store.get(key);
     if (!kv) throw ApiError.notFound({ resource: "namespaces", name: namespace });
-    const ns = JSON.parse(kv.value) as NamespaceObject;
-    if (ns.metadata.deletionTimestamp || ns.status?.phase === "Terminating") {
+    // Parsing the namespace on every create is measurable; its revision tells when to re-parse.
+    let state = this.#namespaces.get(key);
+    if (state?.revision !== kv.revision) {
+      const ns = JSON.parse(kv.value) as NamespaceObject;
+      state = {
+        revision: kv.revision,
+        terminating: !!ns.metadata.deletionTimestamp || ns.status?.phase === "Terminating",
+      };
+      if (this.#namespaces.size >= 4096) this.#namespaces.clear();
+      this.#namespaces.set(key, state);
+    }
+    if (state.terminating) {
       throw ApiError.forbidden(
         this.#ref(kind, name),
         `unable to create new content in namespace ${namespace} because it is being terminated`,
@@ -430,7 +440,9 @@ export class Registry {
     options: GetOptions = {},
   ): Promise<T> {
     const k = this.#served(kind);
-    const kv = await this.#read(k, this.#namespaceFor(k, options.namespace), name);
+    if (!name) throw ApiError.badRequest("resource name may not be empty");
+    const kv = await this.store.get(objectKey(k, this.#namespaceFor(k, options.namespace), name));
+    if (!kv) throw ApiError.notFound(this.#ref(k, name));
     return decode<T>(kv.value, kv.revision);
   }
 

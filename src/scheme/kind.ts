@@ -11,6 +11,30 @@ import type { FieldError } from "../apimachinery/errors.ts";
 import type { KubeObject, ObjectMeta } from "../apimachinery/meta.ts";
 import type { PatchMeta } from "../apimachinery/strategic_merge_patch.ts";
 
+/** The result of {@linkcode Schema.safeParse}. */
+export type SchemaParseResult<O> =
+  | { success: true; data: O; error?: undefined }
+  | { success: false; data?: undefined; error: { issues: readonly unknown[] } };
+
+/**
+ * What a kind needs of a schema: the shape of a zod 4 schema (any
+ * `z.object(...)` fits), declared here so the public API does not depend on
+ * zod's internal types.
+ */
+export interface Schema<O = unknown, I = unknown> {
+  /** zod's type-level carrier of the output and input types. */
+  readonly _zod: { readonly output: O; readonly input: I };
+  /** Validates and defaults `data`. */
+  safeParse(data: unknown): SchemaParseResult<O>;
+}
+
+/** The parsed (defaulted) type of a schema. */
+export type SchemaOutput<S> = S extends { readonly _zod: { readonly output: infer O } } ? O
+  : never;
+/** The accepted input type of a schema. */
+export type SchemaInput<S> = S extends { readonly _zod: { readonly input: infer I } } ? I
+  : never;
+
 /** Whether objects of a kind live in a namespace or in the cluster. */
 export type Scope = "Namespaced" | "Cluster";
 
@@ -66,7 +90,7 @@ export interface Kind<T extends KubeObject = KubeObject, In = unknown> {
   /** Namespaced or cluster-scoped. */
   readonly scope: Scope;
   /** Schema of the top-level fields other than apiVersion, kind and metadata. */
-  readonly schema: z.ZodType;
+  readonly schema: Schema;
   /** True when `status` is a subresource (main updates keep it, status updates touch only it). */
   readonly statusSubresource: boolean;
   /** True when the server tracks `metadata.generation` (bumped on changes outside metadata and status). */
@@ -143,9 +167,9 @@ export interface CustomObjectInput<Spec, Status> {
 
 /** Options of {@linkcode defineKind}. */
 export interface DefineKindOptions<
-  Spec extends z.ZodType,
-  Status extends z.ZodType,
-> extends KindOptionsBase<CustomObject<z.output<Spec>, z.output<Status>>> {
+  Spec extends Schema,
+  Status extends Schema,
+> extends KindOptionsBase<CustomObject<SchemaOutput<Spec>, SchemaOutput<Status>>> {
   /** Schema of `spec` (zod; defaults apply). */
   spec: Spec;
   /** Schema of `status`; when given, status is a subresource. */
@@ -153,9 +177,9 @@ export interface DefineKindOptions<
 }
 
 /** The Kind type produced by {@linkcode defineKind}. */
-export type CustomKind<Spec extends z.ZodType, Status extends z.ZodType> = Kind<
-  CustomObject<z.output<Spec>, z.output<Status>>,
-  CustomObjectInput<z.input<Spec>, z.input<Status>>
+export type CustomKind<Spec extends Schema, Status extends Schema> = Kind<
+  CustomObject<SchemaOutput<Spec>, SchemaOutput<Status>>,
+  CustomObjectInput<SchemaInput<Spec>, SchemaInput<Status>>
 >;
 
 /** Default plural of a kind, following the rules kubectl and CRD tooling use. */
@@ -173,7 +197,7 @@ const VERSION_RE = /^v[0-9]+((alpha|beta)[0-9]+)?$/;
 
 function build<T extends KubeObject, In>(
   o: KindOptionsBase<T>,
-  schema: z.ZodType,
+  schema: Schema,
   statusSubresource: boolean,
   generation: boolean,
 ): Kind<T, In> {
@@ -240,12 +264,12 @@ function build<T extends KubeObject, In>(
  * assert.equal(Item.apiVersion, "inventory.k1s.dev/v1alpha1");
  * ```
  */
-export function defineKind<Spec extends z.ZodType, Status extends z.ZodType = z.ZodNever>(
+export function defineKind<Spec extends Schema, Status extends Schema = Schema<never, never>>(
   options: DefineKindOptions<Spec, Status>,
 ): CustomKind<Spec, Status> {
-  const shape: Record<string, z.ZodType> = { spec: options.spec };
-  if (options.status) shape.status = options.status.optional();
-  return build(options, z.object(shape), options.status !== undefined, true);
+  const shape: Record<string, z.ZodType> = { spec: options.spec as unknown as z.ZodType };
+  if (options.status) shape.status = (options.status as unknown as z.ZodType).optional();
+  return build(options, z.object(shape) as unknown as Schema, options.status !== undefined, true);
 }
 
 /** The common part of what create accepts: apiVersion and kind may be omitted. */
@@ -259,8 +283,8 @@ export interface ObjectInput {
 }
 
 /** Options of {@linkcode defineObjectKind}. */
-export interface DefineObjectKindOptions<Body extends z.ZodType>
-  extends KindOptionsBase<KubeObject & z.output<Body>> {
+export interface DefineObjectKindOptions<Body extends Schema>
+  extends KindOptionsBase<KubeObject & SchemaOutput<Body>> {
   /** Schema of all top-level fields except apiVersion, kind and metadata. */
   schema: Body;
   /** True when `status` is a subresource. */
@@ -288,9 +312,9 @@ export interface DefineObjectKindOptions<Body extends z.ZodType>
  * assert.equal(Note.listKind, "NoteList");
  * ```
  */
-export function defineObjectKind<Body extends z.ZodType>(
+export function defineObjectKind<Body extends Schema>(
   options: DefineObjectKindOptions<Body>,
-): Kind<KubeObject & z.output<Body>, ObjectInput & z.input<Body>> {
+): Kind<KubeObject & SchemaOutput<Body>, ObjectInput & SchemaInput<Body>> {
   return build(
     options,
     options.schema,
