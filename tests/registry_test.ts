@@ -800,3 +800,93 @@ Deno.test("tenants of one store do not see each other", async () => {
   await rejectsWith(b.client.get(ConfigMap, "only-a"), isNotFound);
   assert.equal((await a.client.list(ConfigMap)).items.length, 1);
 });
+
+Deno.test("malformed bodies get clear errors and store nothing", async () => {
+  await using r = await rt();
+  const rev = await r.store.currentRevision();
+  await rejectsWith(
+    r.client.create(ConfigMap, null as never),
+    isBadRequest,
+    "the body of the request must be a ConfigMap object",
+  );
+  await rejectsWith(
+    r.client.create(ConfigMap, [] as never),
+    isBadRequest,
+  );
+  await rejectsWith(
+    r.client.create(ConfigMap, { metadata: "app" } as never),
+    isInvalid,
+    /metadata: Invalid value: "app": must be of type object/,
+  );
+  await rejectsWith(
+    r.client.create(ConfigMap, { metadata: { name: "a" }, data: { k: 1 } } as never),
+    isInvalid,
+    /data\.k: Invalid value: 1: must be of type string/,
+  );
+  await rejectsWith(
+    r.client.create(ConfigMap, { kind: "Secret", metadata: { name: "a" } } as never),
+    isBadRequest,
+    "the kind in the data (Secret) does not match the expected kind (ConfigMap)",
+  );
+  await rejectsWith(
+    r.client.create(ConfigMap, { metadata: { name: "a", resourceVersion: "5" } }),
+    isBadRequest,
+    "resourceVersion should not be set on objects to be created",
+  );
+  await r.client.create(ConfigMap, { metadata: { name: "ok" } });
+  await rejectsWith(
+    r.client.patch(ConfigMap, "ok", { op: "add" }, { type: "json" }),
+    isBadRequest,
+  );
+  await rejectsWith(
+    r.client.patch(ConfigMap, "ok", [{ op: "frobnicate", path: "/data" }], { type: "json" }),
+    (e) => code(e) === 400 || code(e) === 422,
+  );
+  await rejectsWith(
+    r.client.patch(ConfigMap, "ok", { metadata: { name: "renamed" } }),
+    isBadRequest,
+  );
+  await rejectsWith(r.client.list(ConfigMap, { limit: -1 }), isBadRequest);
+  assert.equal(await r.store.currentRevision(), rev + 1);
+});
+
+Deno.test("Events and ServiceAccounts follow core/v1 rules", async () => {
+  await using r = await rt();
+  const { Event } = await import("@k1s/k1s");
+  await r.client.create(Namespace, { metadata: { name: "other" } });
+  await rejectsWith(
+    r.client.create(Event, {
+      metadata: { name: "e1" },
+      involvedObject: { kind: "ConfigMap", name: "app", namespace: "other" },
+    }),
+    isInvalid,
+    /involvedObject\.namespace: Invalid value: "other": does not match event\.namespace/,
+  );
+  await rejectsWith(
+    r.client.create(Event, {
+      metadata: { name: "e1" },
+      involvedObject: { kind: "ConfigMap", name: "app" },
+      type: "Fatal",
+    }),
+    isInvalid,
+    /type: Unsupported value: "Fatal": supported values: "Normal", "Warning"/,
+  );
+  for (const [name, obj] of [["e1", "app"], ["e2", "db"]]) {
+    await r.client.create(Event, {
+      metadata: { name },
+      involvedObject: { kind: "ConfigMap", name: obj, namespace: "default" },
+      reason: "Synced",
+      type: "Normal",
+      count: 1,
+    });
+  }
+  const evs = await r.client.list(Event, { fieldSelector: "involvedObject.name=db,type=Normal" });
+  assert.deepEqual(evs.items.map((e) => e.metadata.name), ["e2"]);
+  const sa = await r.client.create(ServiceAccount, {
+    metadata: { name: "builder" },
+    automountServiceAccountToken: false,
+  });
+  assert.equal(sa.automountServiceAccountToken, false);
+  assert.equal(r.scheme.resolve("sa")?.kind, "ServiceAccount");
+  assert.equal(r.scheme.resolve("ev")?.kind, "Event");
+});
