@@ -2,16 +2,22 @@
  * The SQLite store (`node:sqlite`), safe for several processes on one file.
  *
  * Layout, modelled on kine but with a current-state table:
- * - `log`: append-only change log; the autoincrement `id` is the global
- *   revision. Each row holds the key, created/deleted flags, the key's create
+ * - `log`: append-only change log; the rowid `id` is the global revision.
+ *   New ids are `max(id) + 1` and compaction never deletes the newest row, so
+ *   revisions are never reused (files created before this layout keep their
+ *   `AUTOINCREMENT` table and use `sqlite_sequence` as the head). Each row holds the key, created/deleted flags, the key's create
  *   revision, the revision of the key's previous row (`prev_rev`) and the new
  *   value (NULL for deletes). A value is written once.
  * - `current`: one row per live key pointing at the log row holding its
  *   value; gets and lists join `current` to `log`.
  * - `meta`: the compaction revision.
  *
- * Writes are `BEGIN IMMEDIATE` transactions (check, insert into `log`, upsert
- * `current`), so revisions are totally ordered across processes. Watches are
+ * Updates and deletes are `BEGIN IMMEDIATE` transactions (check, insert into
+ * `log`, update `current`). A create is one autocommit `INSERT INTO log`
+ * whose trigger (`log_create`) inserts the `current` row; if the key exists
+ * the trigger's insert fails and the whole statement is undone, and only then
+ * is the existing row read. Either way revisions are totally ordered across
+ * processes. Watches are
  * served by one poller per store object that checks `PRAGMA data_version`
  * every `pollIntervalMs` and is woken at once by local writes.
  *
@@ -74,7 +80,7 @@ type LogRow = [number, string, number, number, number, number, string | null, st
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS log (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id INTEGER PRIMARY KEY,
   key TEXT NOT NULL,
   created INTEGER NOT NULL,
   deleted INTEGER NOT NULL,
@@ -91,6 +97,9 @@ CREATE TABLE IF NOT EXISTS meta (
   name TEXT PRIMARY KEY,
   value INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS log_create AFTER INSERT ON log WHEN NEW.created = 1 BEGIN
+  INSERT INTO current(key, rev, create_rev) VALUES (NEW.key, NEW.id, NEW.id);
+END;
 `;
 
 const LOG_COLS = "SELECT l.id AS id, l.key AS key, l.created AS created, l.deleted AS deleted, " +
@@ -104,6 +113,11 @@ function isBusy(e: unknown): boolean {
   const msg = e instanceof Error ? e.message : "";
   return msg.includes("database is locked") || msg.includes("database is busy") ||
     msg.includes("SQLITE_BUSY");
+}
+
+/** The `log_create` trigger's insert failed: the key is already live. */
+function isCurrentKeyConflict(e: unknown): boolean {
+  return e instanceof Error && e.message.includes("UNIQUE constraint failed: current.key");
 }
 
 function rowToKeyValue(r: KvRow): KeyValue {
@@ -152,7 +166,7 @@ export class SqliteStore implements Store {
   #curFull: StatementSync;
   #logValue: StatementSync;
   #insLog: StatementSync;
-  #insCur: StatementSync;
+  #insCreate: StatementSync;
   #updCur: StatementSync;
   #delCur: StatementSync;
   #head: StatementSync;
@@ -209,6 +223,12 @@ export class SqliteStore implements Store {
       st.setReturnArrays(true);
       return st;
     };
+    // Files created before the log lost AUTOINCREMENT keep their table; their
+    // head is sqlite_sequence (which may exceed max(id) after compaction).
+    const logSql =
+      (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'log'")
+        .get() as Row | undefined)?.sql;
+    const legacy = typeof logSql === "string" && /AUTOINCREMENT/i.test(logSql);
     this.#begin = p("BEGIN IMMEDIATE");
     this.#beginRead = p("BEGIN");
     this.#commit = p("COMMIT");
@@ -219,10 +239,16 @@ export class SqliteStore implements Store {
     this.#insLog = p(
       "INSERT INTO log(key, created, deleted, create_rev, prev_rev, value) VALUES (?, ?, ?, ?, ?, ?)",
     );
-    this.#insCur = p("INSERT INTO current(key, rev, create_rev) VALUES (?, ?, ?)");
+    this.#insCreate = p(
+      "INSERT INTO log(key, created, deleted, create_rev, prev_rev, value) VALUES (?, 1, 0, 0, 0, ?)",
+    );
     this.#updCur = p("UPDATE current SET rev = ? WHERE key = ?");
     this.#delCur = p("DELETE FROM current WHERE key = ?");
-    this.#head = p("SELECT seq FROM sqlite_sequence WHERE name = 'log'");
+    this.#head = p(
+      legacy
+        ? "SELECT seq FROM sqlite_sequence WHERE name = 'log'"
+        : "SELECT max(id) AS seq FROM log",
+    );
     this.#compactedStmt = p("SELECT value FROM meta WHERE name = 'compact'");
     this.#setCompacted = p(
       "INSERT INTO meta(name, value) VALUES ('compact', ?) " +
@@ -283,7 +309,7 @@ export class SqliteStore implements Store {
 
   #headSync(): number {
     const r = this.#head.get() as Row | undefined;
-    return r ? r.seq as number : 0;
+    return (r?.seq as number | null | undefined) ?? 0;
   }
 
   #compactedSync(): number {
@@ -324,15 +350,28 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Runs a write transaction, retrying while the database is busy. */
-  #write<T>(fn: () => T): Promise<T> {
+  /**
+   * Runs a write transaction, retrying while the database is busy, then calls
+   * `after` with its result (synchronously when the first attempt succeeds).
+   */
+  #write<T>(fn: () => T, after: (result: T) => void): Promise<T> {
+    let result: T;
     try {
       this.#check();
-      return Promise.resolve(this.#tx(fn));
+      result = this.#tx(fn);
     } catch (e) {
       if (!isBusy(e)) return Promise.reject(e);
-      return this.#retry(() => this.#tx(fn));
+      return this.#retry(() => this.#tx(fn)).then((r) => {
+        after(r);
+        return r;
+      });
     }
+    try {
+      after(result);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return Promise.resolve(result);
   }
 
   async #retry<T>(fn: () => T): Promise<T> {
@@ -467,27 +506,46 @@ export class SqliteStore implements Store {
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.#write(() => {
-      const cur = this.#curFull.get(key) as unknown as KvRow | undefined;
-      if (cur) {
-        throw new StoreError(
-          "exists",
-          `key ${key} already exists`,
-          cur[1],
-          rowToKeyValue(cur),
-        );
-      }
-      const rev = this.#insLog.run(key, 1, 0, 0, 0, value).lastInsertRowid as number;
-      this.#insCur.run(key, rev, rev);
-      return rev;
-    }).then((rev) => {
+    const done = (rev: number) => {
       this.#afterWrite(
         this.#hub.wantsLocal
           ? { type: "put", key, revision: rev, value, createRevision: rev, prevRevision: 0 }
           : undefined,
       );
       return rev;
-    });
+    };
+    let rev: number;
+    try {
+      this.#check();
+      rev = this.#createSync(key, value);
+    } catch (e) {
+      if (!isBusy(e)) return Promise.reject(e);
+      return this.#retry(() => this.#createSync(key, value)).then(done);
+    }
+    try {
+      return Promise.resolve(done(rev));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * One autocommit statement: the log insert and (by trigger) the `current`
+   * insert, undone together if the key exists.
+   */
+  #createSync(key: string, value: string): number {
+    for (;;) {
+      try {
+        return this.#insCreate.run(key, value).lastInsertRowid as number;
+      } catch (e) {
+        if (!isCurrentKeyConflict(e)) throw e;
+      }
+      const cur = this.#curFull.get(key) as unknown as KvRow | undefined;
+      if (cur) {
+        throw new StoreError("exists", `key ${key} already exists`, cur[1], rowToKeyValue(cur));
+      }
+      // deleted by another process in between: try again
+    }
   }
 
   /** {@inheritDoc Store.update} */
@@ -530,10 +588,7 @@ export class SqliteStore implements Store {
         ev = undefined;
       }
       return rev;
-    }).then((rev) => {
-      this.#afterWrite(ev);
-      return rev;
-    });
+    }, () => this.#afterWrite(ev));
   }
 
   /** {@inheritDoc Store.delete} */
@@ -555,7 +610,7 @@ export class SqliteStore implements Store {
         .lastInsertRowid as number;
       this.#delCur.run(key);
       return rev;
-    }).then((revision) => {
+    }, (revision) =>
       this.#afterWrite(
         this.#hub.wantsLocal
           ? {
@@ -567,9 +622,7 @@ export class SqliteStore implements Store {
             prevRevision: prev.revision,
           }
           : undefined,
-      );
-      return { revision, prev: { ...prev } };
-    });
+      )).then((revision) => ({ revision, prev: { ...prev } }));
   }
 
   /** {@inheritDoc Store.watch} */
@@ -598,7 +651,9 @@ export class SqliteStore implements Store {
       const target = Math.min(Math.floor(revision), head);
       if (target <= prev) return;
       this.#compactPrev.run(prev, target);
-      this.#compactTomb.run(prev, target);
+      // Never delete the newest row (a tombstone at the head): new ids are
+      // max(id) + 1, so deleting it would let its revision be reused.
+      this.#compactTomb.run(prev, Math.min(target, head - 1));
       this.#setCompacted.run(target);
       did = true;
     });
