@@ -15,9 +15,12 @@
  *
  * Every write is one atomic operation that checks the head and the key,
  * bumps the head and writes the log and current entries; it is retried
- * transparently when only the head moved. Watchers read the log from their
- * last revision, woken by local writes, by `kv.watch([["rev"]])` and by a
- * fallback poll of the head (other processes' writes are seen by the poll).
+ * transparently when only the head moved. A create skips the read before
+ * the write: it checks the key is absent and the head is the newest this
+ * process has seen, and reads only when that check fails. Watchers read the
+ * log from their last revision, woken by local writes, by
+ * `kv.watch([["rev"]])` and by a fallback poll of the head (other processes'
+ * writes are seen by the poll).
  *
  * Limits: a value must fit in one atomic operation (at most ~760 KiB of
  * UTF-8 after overhead) and a key in Deno KV's 2 KiB key limit; larger ones
@@ -176,6 +179,8 @@ export class KvStore implements Store {
   #doorbell: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]> | undefined;
   /** Recent values by key, for previous values of watch events (keyed by exact revision). */
   #recent = new Map<string, { r: number; v: string }>();
+  /** The newest head this process has seen (read or committed), for creates without a read. */
+  #head: { value: number; versionstamp: string | null } | undefined;
 
   /** Wraps an open Deno KV handle; prefer {@linkcode openKvStore}. The store owns `kv`. */
   constructor(kv: Deno.Kv, options: KvStoreOptions = {}) {
@@ -224,6 +229,7 @@ export class KvStore implements Store {
     this.#ticking = true;
     this.#track(
       this.#kv.get<number>(HEAD).then((h) => {
+        this.#seeHead(h.value ?? 0, h.versionstamp);
         if (!this.#closed && (h.value ?? 0) > this.#hub.head) return this.#hub.poll();
       }).finally(() => this.#ticking = false),
     );
@@ -271,7 +277,9 @@ export class KvStore implements Store {
   async #readLog(after: number, limit: number, prefix: string): Promise<LogPage> {
     if (this.#closed) throw closedError();
     // Every entry up to the head read before the list is visible to the list.
-    const head = (await this.#kv.get<number>(HEAD)).value ?? 0;
+    const h = await this.#kv.get<number>(HEAD);
+    const head = h.value ?? 0;
+    this.#seeHead(head, h.versionstamp);
     const raw: Deno.KvEntry<LogEntry>[] = [];
     for await (
       const e of this.#kv.list<LogEntry>(
@@ -412,10 +420,21 @@ export class KvStore implements Store {
     });
   }
 
+  /** Remembers the head as of a read or a commit, unless a newer one is known. */
+  #seeHead(value: number, versionstamp: string | null): void {
+    const h = this.#head;
+    if (h === undefined || value >= h.value) this.#head = { value, versionstamp };
+  }
+
   /**
    * Commits one write: reads the head and the key, lets `plan` validate and
    * add mutations, and commits with checks on both; retries when they moved
    * (or when `plan` returns null).
+   *
+   * With `absent` (creates), the first attempt skips the read: it assumes the
+   * key is absent and the head is the last one this process saw, and the
+   * commit checks both (so writes stay totally ordered and gap-free across
+   * processes); only when that check fails does it read and retry as above.
    */
   async #mutate<T>(
     key: string,
@@ -424,18 +443,35 @@ export class KvStore implements Store {
       rev: number,
       op: Deno.AtomicOperation,
     ) => Promise<((rev: number) => T) | null> | ((rev: number) => T),
+    absent = false,
   ): Promise<T> {
     const deadline = Date.now() + 30_000;
+    const curKey: Deno.KvKey = ["cur", key];
     for (let attempt = 0;; attempt++) {
       this.#check();
       try {
-        const [head, cur] = await this.#kv.getMany<[number, CurEntry]>([HEAD, ["cur", key]]);
-        const rev = (head.value ?? 0) + 1;
-        const op = this.#kv.atomic().check(head).check(cur).set(HEAD, rev);
-        const done = await plan(cur.value, rev, op);
+        let rev: number;
+        let op: Deno.AtomicOperation;
+        let done: ((rev: number) => T) | null;
+        const h = this.#head;
+        if (absent && attempt === 0 && h !== undefined) {
+          rev = h.value + 1;
+          op = this.#kv.atomic()
+            .check({ key: HEAD, versionstamp: h.versionstamp })
+            .check({ key: curKey, versionstamp: null })
+            .set(HEAD, rev);
+          done = await plan(null, rev, op);
+        } else {
+          const [head, cur] = await this.#kv.getMany<[number, CurEntry]>([HEAD, curKey]);
+          rev = (head.value ?? 0) + 1;
+          this.#seeHead(rev - 1, head.versionstamp);
+          op = this.#kv.atomic().check(head).check(cur).set(HEAD, rev);
+          done = await plan(cur.value, rev, op);
+        }
         if (done === null) continue; // state moved under the plan: read again
         const res = await op.commit();
         if (res.ok) {
+          this.#seeHead(rev, res.versionstamp);
           const result = done(rev);
           this.#afterWrite();
           return result;
@@ -515,7 +551,7 @@ export class KvStore implements Store {
         }
         return rev;
       };
-    });
+    }, true);
   }
 
   /** {@inheritDoc Store.update} */
