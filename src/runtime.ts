@@ -1,7 +1,7 @@
 /**
  * `createRuntime()` wires a store, a scheme with the built-in kinds and the
- * caller's kinds, the registry and the in-process client, makes sure the
- * `default` namespace exists, and keeps the store's history bounded.
+ * caller's kinds, the registry and the in-process client, and makes sure the
+ * `default` namespace exists.
  *
  * @module
  */
@@ -16,11 +16,12 @@ import type { Store } from "./storage/types.ts";
 import { openStore } from "./storage/url.ts";
 import { withTenant } from "./storage/tenant.ts";
 
-/** How the runtime bounds the store's history. */
+/** How a store opened by the runtime bounds its history. */
 export interface CompactionOptions {
-  /** How often to compact, in ms. Default 60,000. */
-  intervalMs?: number;
-  /** How many recent revisions to keep watchable. Default 10,000. */
+  /**
+   * How many recent revisions stay watchable; older history is compacted
+   * automatically as writes arrive. Default 10,000.
+   */
   retainRevisions?: number;
 }
 
@@ -42,7 +43,10 @@ export interface RuntimeOptions {
   maxObjectBytes?: number;
   /** SQLite durability: synchronous=FULL. */
   durable?: boolean;
-  /** History bounding; `false` turns it off. */
+  /**
+   * History bounding of a store opened from a URL; `false` turns it off. A
+   * Store passed in keeps its own setting.
+   */
   compaction?: CompactionOptions | false;
   /** Bookmark interval of watches, in ms. */
   bookmarkIntervalMs?: number;
@@ -61,7 +65,6 @@ export class Runtime implements AsyncDisposable {
   /** The in-process typed client. */
   readonly client: RegistryClient;
   readonly #ownStore: boolean;
-  readonly #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
   /** Use {@linkcode createRuntime}. */
@@ -70,21 +73,12 @@ export class Runtime implements AsyncDisposable {
     scheme: Scheme,
     registry: Registry,
     ownStore: boolean,
-    compaction: CompactionOptions | false,
   ) {
     this.store = store;
     this.scheme = scheme;
     this.registry = registry;
     this.client = new RegistryClient(registry);
     this.#ownStore = ownStore;
-    if (compaction !== false) {
-      const every = compaction.intervalMs ?? 60_000;
-      const keep = compaction.retainRevisions ?? 10_000;
-      this.#timer = setInterval(() => {
-        this.compact(keep).catch(() => {});
-      }, every);
-      Deno.unrefTimer(this.#timer as unknown as number);
-    }
   }
 
   /** Serves a new kind (or replaces one) while running. */
@@ -109,11 +103,10 @@ export class Runtime implements AsyncDisposable {
     return Math.max(target, compacted);
   }
 
-  /** Stops background work and closes the store if the runtime owns it. */
+  /** Closes the store if the runtime owns it. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#timer !== undefined) clearInterval(this.#timer);
     if (this.#ownStore) await this.store.close();
   }
 
@@ -141,7 +134,11 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   let store: Store;
   let own = options.ownStore ?? false;
   if (typeof options.store === "string" || options.store === undefined) {
-    store = await openStore(options.store ?? "memory:", { durable: options.durable });
+    const c = options.compaction;
+    store = await openStore(options.store ?? "memory:", {
+      durable: options.durable,
+      compactKeep: c === false ? 0 : c?.retainRevisions,
+    });
     own = true;
   } else store = options.store;
   if (options.tenant) store = withTenant(store, options.tenant);
@@ -151,7 +148,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     maxObjectBytes: options.maxObjectBytes,
     bookmarkIntervalMs: options.bookmarkIntervalMs,
   });
-  const rt = new Runtime(store, scheme, registry, own, options.compaction ?? {});
+  const rt = new Runtime(store, scheme, registry, own);
   try {
     for (const name of PROTECTED_NAMESPACES) {
       try {

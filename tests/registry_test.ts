@@ -890,3 +890,35 @@ Deno.test("Events and ServiceAccounts follow core/v1 rules", async () => {
   assert.equal(r.scheme.resolve("sa")?.kind, "ServiceAccount");
   assert.equal(r.scheme.resolve("ev")?.kind, "Event");
 });
+
+Deno.test("history is compacted automatically, and can be turned off", async () => {
+  await using bounded = await createRuntime({
+    store: "memory:",
+    compaction: { retainRevisions: 5 },
+  });
+  const first = await bounded.client.create(ConfigMap, { metadata: { name: "a" } });
+  for (let i = 0; i < 30; i++) {
+    await bounded.client.patch(ConfigMap, "a", { data: { i: String(i) } });
+  }
+  assert.ok(await bounded.store.compactedRevision() > Number(first.metadata.resourceVersion));
+  await rejectsWith(
+    collect(
+      bounded.client.watch(ConfigMap, { resourceVersion: first.metadata.resourceVersion }),
+      1,
+    ),
+    isResourceExpired,
+  );
+  await using unbounded = await createRuntime({ store: "memory:", compaction: false });
+  for (let i = 0; i < 30; i++) {
+    await unbounded.client.create(ConfigMap, { metadata: { name: `c${i}` } });
+  }
+  assert.equal(await unbounded.store.compactedRevision(), 0);
+  // Explicit compaction keeps the newest revisions watchable.
+  const kept = await unbounded.compact(10);
+  assert.equal(kept, (await unbounded.store.currentRevision()) - 10);
+  const evs = await collect(
+    unbounded.client.watch(ConfigMap, { resourceVersion: String(kept) }),
+    10,
+  );
+  assert.equal(evs.length, 10);
+});

@@ -21,6 +21,8 @@ export interface OpenStoreOptions {
   tenant?: string;
   /** SQLite: fsync every commit (`synchronous=FULL`). */
   durable?: boolean;
+  /** Revisions of history kept watchable by automatic compaction; 0 turns it off. */
+  compactKeep?: number;
 }
 
 const SUPPORTED = "memory:, sqlite:PATH (e.g. sqlite:./data.db, sqlite::memory:), " +
@@ -98,7 +100,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   }
   if (rest.startsWith("//")) rest = rest.slice(2);
   const tenant = options.tenant ?? query.get("tenant") ?? undefined;
-  const compactKeep = parseInt(url, "compactKeep", query.get("compactKeep"));
+  const compactKeep = options.compactKeep ??
+    parseInt(url, "compactKeep", query.get("compactKeep"));
   const pollIntervalMs = parseInt(url, "pollIntervalMs", query.get("pollIntervalMs"));
   // Validate the tenant before opening anything.
   if (tenant !== undefined) withTenant({} as Store, tenant);
