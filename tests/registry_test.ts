@@ -35,6 +35,7 @@ const Item = defineKind({
   }),
   status: z.object({ observed: z.number().optional(), phase: z.string().optional() }),
   selectableFields: ["spec.category"],
+  immutableFields: ["spec.category"],
 });
 
 const Cluster = defineKind({
@@ -921,4 +922,22 @@ Deno.test("history is compacted automatically, and can be turned off", async () 
     10,
   );
   assert.equal(evs.length, 10);
+});
+
+Deno.test("fields a kind declares immutable cannot change", async () => {
+  await using r = await rt();
+  const it = await r.client.create(Item, { metadata: { name: "i" }, spec: { category: "pens" } });
+  await rejectsWith(
+    r.client.update(Item, { ...it, spec: { ...it.spec, category: "paper" } }),
+    isInvalid,
+    'Item.inventory.k1s.dev "i" is invalid: spec.category: Invalid value: "paper": field is immutable',
+  );
+  await rejectsWith(
+    r.client.patch(Item, "i", [{ op: "remove", path: "/spec/category" }], { type: "json" }),
+    isInvalid,
+    /spec\.category: Invalid value: null: field is immutable/,
+  );
+  const ok = await r.client.patch(Item, "i", { spec: { quantity: 4 } });
+  assert.equal(ok.spec.category, "pens");
+  assert.equal(ok.spec.quantity, 4);
 });

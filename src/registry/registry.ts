@@ -8,7 +8,7 @@
  * @module
  */
 import { type Clock, realClock, rfc3339 } from "../apimachinery/clock.ts";
-import { ApiError, type FieldError, type ResourceRef } from "../apimachinery/errors.ts";
+import { ApiError, field, type FieldError, type ResourceRef } from "../apimachinery/errors.ts";
 import type {
   KubeList,
   KubeObject,
@@ -34,7 +34,7 @@ import {
   type LabelSelectorInput,
   type ObjectPredicate,
 } from "./selection.ts";
-import { randomSuffix, zodIssuesToFieldErrors } from "./_util.ts";
+import { randomSuffix, valueAtPath, zodIssuesToFieldErrors } from "./_util.ts";
 
 /** Default object size limit: etcd's default request limit, 1.5 MiB. */
 export const DEFAULT_MAX_OBJECT_BYTES = 1572864;
@@ -246,7 +246,7 @@ export class Registry {
   // ------------------------------------------------------------------ helpers
 
   #served(kind: { apiVersion: string; kind: string; group?: string; plural?: string }): Kind {
-    const k = this.scheme.lookup(kind.apiVersion, kind.kind);
+    const k = this.scheme.served(kind);
     if (!k) {
       throw ApiError.of(404, "NotFound", "the server could not find the requested resource", {
         group: kind.group,
@@ -607,6 +607,12 @@ export class Registry {
     meta.resourceVersion = undefined;
     const { obj, errs } = this.#build(k, meta, body, old);
     errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
+    for (const path of k.immutableFields) {
+      const now = valueAtPath(obj, path);
+      if (!jsonEqual(now ?? null, valueAtPath(old, path) ?? null)) {
+        errs.push(field.invalid(path, now ?? null, "field is immutable"));
+      }
+    }
     if (errs.length) throw ApiError.invalid(k, name, errs);
     if (k.generation && specPortion(obj) !== specPortion(old)) {
       obj.metadata.generation = (old.metadata.generation ?? 0) + 1;

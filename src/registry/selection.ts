@@ -37,9 +37,7 @@ export function compileLabelSelector(input: LabelSelectorInput | undefined): Sel
     if (isLabelSelectorObject(input)) return labelSelectorAsSelector(input);
     return selectorFromSet(input as Record<string, string>);
   } catch (err) {
-    throw ApiError.badRequest(
-      `unable to parse label selector: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    throw ApiError.badRequest(err instanceof Error ? err.message : String(err));
   }
 }
 

@@ -99,6 +99,8 @@ export interface Kind<T extends KubeObject = KubeObject, In = unknown> {
   readonly printerColumns: readonly PrinterColumn[];
   /** Field paths usable in field selectors besides metadata.name and metadata.namespace. */
   readonly selectableFields: readonly string[];
+  /** Field paths (e.g. `spec.category`) that may not change after creation. */
+  readonly immutableFields: readonly string[];
   /** How `metadata.name` is validated. */
   readonly nameValidation: NameValidation;
   /** Strategic merge patch metadata; kinds without it refuse strategic merge patches. */
@@ -133,6 +135,8 @@ export interface KindOptionsBase<T> {
   printerColumns?: PrinterColumn[];
   /** Selectable fields (JSON paths such as `spec.category`). */
   selectableFields?: string[];
+  /** Fields that may not change once set at creation (dotted paths such as `spec.category`). */
+  immutableFields?: string[];
   /** Validation rules beyond the schema. */
   validate?: ValidateFn<T>;
   /** Normalisation before defaulting/validation. */
@@ -233,6 +237,7 @@ function build<T extends KubeObject, In>(
     generation,
     printerColumns: Object.freeze([...(o.printerColumns ?? [])]),
     selectableFields: Object.freeze([...(o.selectableFields ?? [])]),
+    immutableFields: Object.freeze([...(o.immutableFields ?? [])]),
     nameValidation: o.nameValidation ?? "subdomain",
     patchMeta: o.patchMeta,
     validate: o.validate,

@@ -37,6 +37,7 @@ export class Scheme {
   #byGvk = new Map<string, Kind>();
   #byResource = new Map<string, Kind>();
   #listeners = new Set<(change: SchemeChange) => void>();
+  #registered = new WeakSet<Kind>();
 
   /** Creates a scheme holding `kinds`. */
   constructor(kinds: Iterable<Kind> = []) {
@@ -58,7 +59,11 @@ export class Scheme {
       );
     }
     const had = this.#byGvk.get(key);
-    if (had) this.#byResource.delete(`${had.plural}.${had.group}`);
+    if (had) {
+      this.#byResource.delete(`${had.plural}.${had.group}`);
+      this.#registered.delete(had);
+    }
+    this.#registered.add(kind);
     this.#byGvk.set(key, kind);
     this.#byResource.set(resKey, kind);
     for (const l of this.#listeners) l({ type: "added", kind });
@@ -70,6 +75,7 @@ export class Scheme {
     const had = this.#byGvk.get(key);
     if (!had) return false;
     this.#byGvk.delete(key);
+    this.#registered.delete(had);
     this.#byResource.delete(`${had.plural}.${had.group}`);
     for (const l of this.#listeners) l({ type: "removed", kind: had });
     return true;
@@ -89,6 +95,15 @@ export class Scheme {
   /** The kind for an apiVersion and kind. */
   lookup(apiVersion: string, kind: string): Kind | undefined {
     return this.#byGvk.get(gvkKey(apiVersion, kind));
+  }
+
+  /**
+   * The registered kind for `kind` (itself when it is the registered
+   * object), or undefined when its group/version/kind is not served.
+   */
+  served(kind: Pick<Kind, "apiVersion" | "kind">): Kind | undefined {
+    if (this.#registered.has(kind as Kind)) return kind as Kind;
+    return this.lookup(kind.apiVersion, kind.kind);
   }
 
   /** The kind of an object, from its apiVersion and kind. */
