@@ -9,6 +9,7 @@
  */
 
 import { field, type FieldError } from "./errors.ts";
+import type { OwnerReference } from "./meta.ts";
 
 /** Maximum length of an RFC 1123 label. */
 export const DNS1123_LABEL_MAX_LENGTH = 63;
@@ -476,20 +477,7 @@ export function validateFinalizers(finalizers: string[] | undefined, path: strin
 }
 
 /** The fields of an owner reference that validation reads (`metav1.OwnerReference`). */
-export interface OwnerReferenceLike {
-  /** API version of the owner. */
-  apiVersion: string;
-  /** Kind of the owner. */
-  kind: string;
-  /** Name of the owner. */
-  name: string;
-  /** UID of the owner. */
-  uid: string;
-  /** True if the owner is the managing controller. */
-  controller?: boolean;
-  /** True if the owner cannot be deleted before this object (foreground deletion). */
-  blockOwnerDeletion?: boolean;
-}
+export type OwnerReferenceLike = OwnerReference;
 
 function groupVersionOf(apiVersion: string): { group: string; version: string } {
   if (apiVersion === "" || apiVersion === "/") return { group: "", version: "" };

@@ -156,6 +156,21 @@ export class MemoryStore implements Store {
     if (this.#closed) throw closedError();
   }
 
+  /** The current entry of `key`, which must exist and (if given) be at `expectedRevision`. */
+  #current(key: string, expectedRevision: number | undefined): KeyValue {
+    const cur = this.#map.get(key);
+    if (cur === undefined) throw new StoreError("not-found", `key ${key} not found`);
+    if (expectedRevision !== undefined && cur.revision !== expectedRevision) {
+      throw new StoreError(
+        "conflict",
+        `key ${key} is at revision ${cur.revision}, not ${expectedRevision}`,
+        cur.revision,
+        cur,
+      );
+    }
+    return cur;
+  }
+
   #append(ev: StoreEvent): void {
     Object.freeze(ev);
     this.#log.push(ev);
@@ -256,16 +271,7 @@ export class MemoryStore implements Store {
     try {
       this.#check();
       checkValue(value);
-      const cur = this.#map.get(key);
-      if (cur === undefined) throw new StoreError("not-found", `key ${key} not found`);
-      if (cur.revision !== expectedRevision) {
-        throw new StoreError(
-          "conflict",
-          `key ${key} is at revision ${cur.revision}, not ${expectedRevision}`,
-          cur.revision,
-          cur,
-        );
-      }
+      const cur = this.#current(key, expectedRevision);
       const rev = ++this.#rev;
       const createRevision = cur.createRevision;
       this.#map.set(key, Object.freeze({ key, value, revision: rev, createRevision }));
@@ -288,16 +294,7 @@ export class MemoryStore implements Store {
   delete(key: string, expectedRevision?: number): Promise<{ revision: number; prev: KeyValue }> {
     try {
       this.#check();
-      const cur = this.#map.get(key);
-      if (cur === undefined) throw new StoreError("not-found", `key ${key} not found`);
-      if (expectedRevision !== undefined && cur.revision !== expectedRevision) {
-        throw new StoreError(
-          "conflict",
-          `key ${key} is at revision ${cur.revision}, not ${expectedRevision}`,
-          cur.revision,
-          cur,
-        );
-      }
+      const cur = this.#current(key, expectedRevision);
       const rev = ++this.#rev;
       this.#map.delete(key);
       this.#index.remove(key);
