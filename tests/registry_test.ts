@@ -820,6 +820,25 @@ Deno.test("malformed bodies get clear errors and store nothing", async () => {
     /metadata: Invalid value: "app": must be of type object/,
   );
   await rejectsWith(
+    r.client.create(ConfigMap, {
+      metadata: { name: "a", labels: "app=web", finalizers: "x", generation: "1" },
+    } as never),
+    isInvalid,
+    'ConfigMap "a" is invalid: [metadata.generation: Invalid value: "1": must be of type integer, ' +
+      'metadata.labels: Invalid value: "app=web": must be of type object of strings, ' +
+      'metadata.finalizers: Invalid value: "x": must be of type array of strings]',
+  );
+  await rejectsWith(
+    r.client.create(ConfigMap, { metadata: { name: 7 } } as never),
+    isInvalid,
+    /metadata\.name: Invalid value: 7: must be of type string/,
+  );
+  await rejectsWith(
+    r.client.create(ConfigMap, { metadata: { name: "a", ownerReferences: [1] } } as never),
+    isInvalid,
+    /metadata\.ownerReferences: Invalid value: \[1\]: must be of type array of objects/,
+  );
+  await rejectsWith(
     r.client.create(ConfigMap, { metadata: { name: "a" }, data: { k: 1 } } as never),
     isInvalid,
     /data\.k: Invalid value: 1: must be of type string/,

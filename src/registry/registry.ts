@@ -199,6 +199,57 @@ function specPortion(obj: KubeObject): string {
   return JSON.stringify(rest);
 }
 
+const META_STRINGS = [
+  "name",
+  "generateName",
+  "namespace",
+  "uid",
+  "resourceVersion",
+  "creationTimestamp",
+  "deletionTimestamp",
+] as const;
+
+function isStringMap(v: unknown): boolean {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  for (const k in v as Record<string, unknown>) {
+    if (typeof (v as Record<string, unknown>)[k] !== "string") return false;
+  }
+  return true;
+}
+
+/** Type errors in metadata (the schema of every kind's `metadata`). */
+function metaTypeErrors(m: Record<string, unknown>): FieldError[] {
+  const errs: FieldError[] = [];
+  const bad = (path: string, v: unknown, type: string) =>
+    errs.push(field.typeInvalid(`metadata.${path}`, v, `must be of type ${type}`));
+  for (const k of META_STRINGS) {
+    if (m[k] !== undefined && m[k] !== null && typeof m[k] !== "string") bad(k, m[k], "string");
+  }
+  for (const k of ["generation", "deletionGracePeriodSeconds"] as const) {
+    const v = m[k];
+    if (v !== undefined && v !== null && !Number.isInteger(v)) bad(k, v, "integer");
+  }
+  for (const k of ["labels", "annotations"] as const) {
+    if (m[k] !== undefined && m[k] !== null && !isStringMap(m[k])) {
+      bad(k, m[k], "object of strings");
+    }
+  }
+  const fins = m.finalizers;
+  if (
+    fins !== undefined && fins !== null &&
+    !(Array.isArray(fins) && fins.every((f) => typeof f === "string"))
+  ) bad("finalizers", fins, "array of strings");
+  for (const k of ["ownerReferences", "managedFields"] as const) {
+    const v = m[k];
+    if (
+      v !== undefined && v !== null &&
+      !(Array.isArray(v) &&
+        v.every((x) => x !== null && typeof x === "object" && !Array.isArray(x)))
+    ) bad(k, v, "array of objects");
+  }
+  return errs;
+}
+
 /** The result of the internal update step. */
 const RETRY = Symbol("retry");
 
@@ -300,6 +351,11 @@ export class Registry {
         badValue: m,
         detail: "must be of type object",
       }]);
+    }
+    const typeErrs = metaTypeErrors(m as Record<string, unknown>);
+    if (typeErrs.length) {
+      const name = (m as ObjectMeta).name;
+      throw ApiError.invalid(kind, typeof name === "string" ? name : "", typeErrs);
     }
     const meta = { ...(m as ObjectMeta) };
     if (meta.labels) meta.labels = { ...meta.labels };
