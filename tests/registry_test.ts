@@ -321,6 +321,11 @@ Deno.test("generation moves on spec changes only; status subresource rules", asy
     metadata: { ...it.metadata, labels: { a: "b" } },
   });
   assert.equal(labelled.metadata.generation, 1);
+  const reordered = await r.client.update(Item, {
+    ...labelled,
+    spec: { category: labelled.spec.category, quantity: labelled.spec.quantity },
+  });
+  assert.equal(reordered.metadata.generation, 1);
   const bumped = await r.client.update(Item, { ...labelled, spec: { quantity: 5 } });
   assert.equal(bumped.metadata.generation, 2);
   // main update cannot change status
@@ -867,6 +872,10 @@ Deno.test("malformed bodies get clear errors and store nothing", async () => {
     isBadRequest,
   );
   await rejectsWith(r.client.list(ConfigMap, { limit: -1 }), isBadRequest);
+  await rejectsWith(
+    r.client.patch(ConfigMap, "ok", {}, { type: "apply" as never }),
+    (e) => code(e) === 415,
+  );
   assert.equal(await r.store.currentRevision(), rev + 1);
 });
 

@@ -191,12 +191,13 @@ function cloneJson<T>(v: T): T {
   return v === undefined ? v : JSON.parse(JSON.stringify(v));
 }
 
-function specPortion(obj: KubeObject): string {
+/** Everything generation tracks: the object without metadata and status. */
+function specPortion(obj: KubeObject): Record<string, unknown> {
   const rest: Record<string, unknown> = {};
   for (const k in obj) {
     if (k !== "metadata" && k !== "status" && k !== "apiVersion" && k !== "kind") rest[k] = obj[k];
   }
-  return JSON.stringify(rest);
+  return rest;
 }
 
 const META_STRINGS = [
@@ -670,12 +671,14 @@ export class Registry {
       }
     }
     if (errs.length) throw ApiError.invalid(k, name, errs);
-    if (k.generation && specPortion(obj) !== specPortion(old)) {
+    let value = encode(obj);
+    // Compare stored forms: they have no undefined members and ignore key order.
+    const fresh = JSON.parse(value) as KubeObject;
+    if (k.generation && !jsonEqual(specPortion(fresh), specPortion(old))) {
       obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
       obj.metadata = orderMeta(obj.metadata);
-    }
-    const value = encode(obj);
-    if (value === cur.value || jsonEqual(JSON.parse(value), JSON.parse(cur.value))) {
+      value = encode(obj);
+    } else if (value === cur.value || jsonEqual(fresh, JSON.parse(cur.value))) {
       return old; // no-op: same resourceVersion, no event
     }
     this.#checkSize(value);
@@ -727,6 +730,13 @@ export class Registry {
     const type = options.type ?? "merge";
     const namespace = this.#namespaceFor(k, options.namespace);
     this.#checkSubresource(k, options.subresource);
+    if (type !== "json" && type !== "merge" && type !== "strategic") {
+      throw ApiError.of(
+        415,
+        "UnsupportedMediaType",
+        `unsupported patch type ${JSON.stringify(type)}: use "json", "merge" or "strategic"`,
+      );
+    }
     if (type === "strategic" && !k.patchMeta) {
       throw ApiError.of(
         415,
