@@ -255,6 +255,17 @@ Deno.test("a namespace goes away once its spec finalizers are removed", async ()
     subresource: "finalize",
   });
   await rejectsWith(r.client.get(Namespace, "tmp"), isNotFound);
+  // A namespace whose metadata finalizer holds it stays until that one goes, then a delete removes it.
+  await r.client.create(Namespace, { metadata: { name: "held", finalizers: ["example.com/x"] } });
+  await r.client.delete(Namespace, "held");
+  const held = await r.client.get(Namespace, "held");
+  await r.registry.update(Namespace, { ...held, spec: { finalizers: [] } }, {
+    subresource: "finalize",
+  });
+  const still = await r.client.delete(Namespace, "held");
+  assert.deepEqual(still.metadata.finalizers, ["example.com/x"]);
+  await r.client.patch(Namespace, "held", { metadata: { finalizers: null } });
+  await rejectsWith(r.client.get(Namespace, "held"), isNotFound);
 });
 
 Deno.test("namespace mismatch between request and object is a BadRequest", async () => {

@@ -882,11 +882,12 @@ export class Registry {
           phase: "Terminating",
         };
         if (meta.deletionTimestamp && !finChanged) return obj as T;
-      } else if (meta.deletionTimestamp) {
+      } else if (meta.deletionTimestamp && finList.length) {
+        // Already being deleted: only a change of propagation finalizers is written.
         if (!finChanged) return obj as T;
         next = cloneJson(obj);
         next.metadata.finalizers = finList;
-      } else if (finList.length) {
+      } else if (!meta.deletionTimestamp && finList.length) {
         next = cloneJson(obj);
         next.metadata.finalizers = finList;
         next.metadata.deletionTimestamp = rfc3339(this.#clock.now());
