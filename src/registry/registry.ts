@@ -993,19 +993,13 @@ export class Registry {
       };
     };
     if (initial) {
-      let after: string | undefined;
-      let revision: number | undefined;
-      for (;;) {
-        const page = await this.store.list(prefix, { limit: 500, after });
-        revision ??= page.revision;
-        for (const kv of page.items) {
-          const obj = decode<T>(kv.value, kv.revision);
-          if (!pred || pred(obj)) yield { type: "ADDED", object: obj };
-        }
-        if (!page.more || !page.items.length) break;
-        after = page.items[page.items.length - 1].key;
+      // One list is one snapshot: the watch then resumes exactly after it.
+      const snapshot = await this.store.list(prefix);
+      for (const kv of snapshot.items) {
+        const obj = decode<T>(kv.value, kv.revision);
+        if (!pred || pred(obj)) yield { type: "ADDED", object: obj };
       }
-      from = revision ?? 0;
+      from = snapshot.revision;
       if (options.sendInitialEvents && options.allowWatchBookmarks) yield bookmark(from, true);
     }
     const controller = new AbortController();
