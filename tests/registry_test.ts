@@ -980,3 +980,31 @@ Deno.test("fields a kind declares immutable cannot change", async () => {
   assert.equal(ok.spec.category, "pens");
   assert.equal(ok.spec.quantity, 4);
 });
+
+Deno.test("changes reads what happened between two resourceVersions without waiting", async () => {
+  await using r = await rt();
+  await r.client.create(ConfigMap, { metadata: { name: "a" } });
+  const from = String(await r.store.currentRevision());
+  await r.client.create(ConfigMap, { metadata: { name: "b" } });
+  const a2 = await r.client.patch(ConfigMap, "a", { data: { k: "v" } });
+  await r.client.create(Secret, { metadata: { name: "s" } });
+  await r.client.delete(ConfigMap, "b");
+  const evs = await r.registry.changes(ConfigMap, { fromResourceVersion: from });
+  assert.deepEqual(evs.map((e) => [e.type, e.object.metadata.name]), [
+    ["ADDED", "b"],
+    ["MODIFIED", "a"],
+    ["DELETED", "b"],
+  ]);
+  assert.equal(evs[1].oldObject?.data, undefined);
+  assert.equal(evs[1].object.metadata.resourceVersion, a2.metadata.resourceVersion);
+  const upTo = await r.registry.changes(ConfigMap, {
+    fromResourceVersion: from,
+    toResourceVersion: a2.metadata.resourceVersion,
+  });
+  assert.equal(upTo.length, 2);
+  await r.store.compact(await r.store.currentRevision());
+  await rejectsWith(
+    r.registry.changes(ConfigMap, { fromResourceVersion: from }),
+    isResourceExpired,
+  );
+});

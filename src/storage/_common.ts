@@ -49,6 +49,11 @@ export function compactedError(from: number, at: number): StoreError {
   );
 }
 
+/** Normalizes a revision argument: a non-negative integer (NaN and negatives are 0). */
+export function revisionArg(revision: number): number {
+  return revision > 0 ? Math.floor(revision) : 0;
+}
+
 /** Resolves after `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

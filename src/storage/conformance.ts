@@ -454,6 +454,180 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
     }
   });
 
+  test("changes returns the log range as watch delivers it", async (s) => {
+    assert.deepEqual(await s.changes("", 0), []);
+    const ra = await s.create("/ch/a", "a1");
+    const rb = await s.create("/ch/b", "b1");
+    const rOther = await s.create("/other/x", "x");
+    const ra2 = await s.update("/ch/a", "a2", ra);
+    const del = await s.delete("/ch/b", rb);
+    const rc = await s.create("/ch/c", "c1");
+    const head = await s.currentRevision();
+    assert.equal(head, rc);
+    // Without toRevision: everything up to the current revision, as a watch sees it.
+    const all = await s.changes("/ch/", 0);
+    assert.deepEqual(all.map(pick), (await take(s.watch("/ch/", 0), 5)).map(pick));
+    assert.deepEqual(all.map(pick), [
+      { type: "put", key: "/ch/a", revision: ra, value: "a1", createRevision: ra, prevRevision: 0 },
+      { type: "put", key: "/ch/b", revision: rb, value: "b1", createRevision: rb, prevRevision: 0 },
+      {
+        type: "put",
+        key: "/ch/a",
+        revision: ra2,
+        value: "a2",
+        createRevision: ra,
+        prevValue: "a1",
+        prevRevision: ra,
+      },
+      {
+        type: "delete",
+        key: "/ch/b",
+        revision: del.revision,
+        createRevision: rb,
+        prevValue: "b1",
+        prevRevision: rb,
+      },
+      { type: "put", key: "/ch/c", revision: rc, value: "c1", createRevision: rc, prevRevision: 0 },
+    ]);
+    // The whole store, and other prefixes.
+    assert.deepEqual((await s.changes("", 0)).map((e) => e.revision), [
+      ra,
+      rb,
+      rOther,
+      ra2,
+      del.revision,
+      rc,
+    ]);
+    assert.deepEqual((await s.changes("/other/", 0)).map((e) => [e.key, e.revision]), [
+      ["/other/x", rOther],
+    ]);
+    assert.deepEqual(await s.changes("/ch/zzz", 0), []);
+    // With toRevision: (from, to], both ends honoured.
+    assert.deepEqual(
+      (await s.changes("/ch/", ra, del.revision)).map(pick),
+      all.slice(1, 4).map(pick),
+    );
+    assert.deepEqual((await s.changes("/ch/", rb, ra2)).map((e) => e.revision), [ra2]);
+    assert.deepEqual((await s.changes("", rb, rOther)).map((e) => e.revision), [rOther]);
+    // From a revision: exactly what a watch from there delivers.
+    assert.deepEqual(
+      (await s.changes("/ch/", ra2)).map(pick),
+      (await take(s.watch("/ch/", ra2), 2)).map(pick),
+    );
+    // Empty ranges.
+    assert.deepEqual(await s.changes("/ch/", ra2, ra2), []);
+    assert.deepEqual(await s.changes("/ch/", del.revision, ra), []);
+    assert.deepEqual(await s.changes("/ch/", rb, rOther), []);
+    assert.deepEqual(await s.changes("/ch/", head), []);
+    // From after the current revision: empty, no error, no waiting.
+    assert.deepEqual(await s.changes("/ch/", head + 100), []);
+    assert.deepEqual(await s.changes("", head + 1, head + 5), []);
+    // toRevision beyond the current revision is capped at it.
+    assert.deepEqual((await s.changes("/ch/", ra2, head + 100)).map((e) => e.revision), [
+      del.revision,
+      rc,
+    ]);
+    // Later writes show up in later calls.
+    const rc2 = await s.update("/ch/c", "c2", rc);
+    assert.deepEqual((await s.changes("/ch/", head)).map(pick), [
+      {
+        type: "put",
+        key: "/ch/c",
+        revision: rc2,
+        value: "c2",
+        createRevision: rc,
+        prevValue: "c1",
+        prevRevision: rc,
+      },
+    ]);
+    assert.deepEqual((await s.changes("/ch/", 0, head)).map(pick), all.map(pick));
+  });
+
+  test("changes below the compaction point fail with compacted", async (s) => {
+    const ra = await s.create("/cc/a", "a1");
+    const rb = await s.create("/cc/b", "b1");
+    const ra2 = await s.update("/cc/a", "a2", ra);
+    await s.compact(ra2);
+    const ranges: [number, number?][] = [[0], [ra], [rb, ra2], [0, 0]];
+    for (const [from, to] of ranges) {
+      await assert.rejects(s.changes("/cc/", from, to), (e) => {
+        isStoreError("compacted")(e);
+        assert.equal((e as StoreError).revision, ra2);
+        return true;
+      }, `changes from ${from} to ${to}`);
+    }
+    assert.deepEqual(await s.changes("/cc/", ra2), []);
+    // Changes after the compaction point keep previous values from before it.
+    const d = await s.delete("/cc/b", rb);
+    const ra3 = await s.update("/cc/a", "a3", ra2);
+    assert.deepEqual((await s.changes("/cc/", ra2)).map(pick), [
+      {
+        type: "delete",
+        key: "/cc/b",
+        revision: d.revision,
+        createRevision: rb,
+        prevValue: "b1",
+        prevRevision: rb,
+      },
+      {
+        type: "put",
+        key: "/cc/a",
+        revision: ra3,
+        value: "a3",
+        createRevision: ra,
+        prevValue: "a2",
+        prevRevision: ra2,
+      },
+    ]);
+    await s.compact(d.revision);
+    await assert.rejects(s.changes("/cc/", ra2), isStoreError("compacted"));
+    assert.deepEqual((await s.changes("/cc/", d.revision)).map((e) => e.revision), [ra3]);
+  });
+
+  test("changes finds the few keys changed among many", async (s) => {
+    const n = 2000;
+    const revs: number[] = [];
+    for (let i = 0; i < n; i++) {
+      revs.push(await s.create(`/many/${String(i).padStart(5, "0")}`, `v${i}`));
+    }
+    const since = await s.currentRevision();
+    const expected: Partial<StoreEvent>[] = [];
+    for (let j = 0; j < 10; j++) {
+      const i = (j * 397 + 11) % n;
+      const key = `/many/${String(i).padStart(5, "0")}`;
+      if (j % 3 === 2) {
+        const d = await s.delete(key, revs[i]);
+        expected.push({
+          type: "delete",
+          key,
+          revision: d.revision,
+          createRevision: revs[i],
+          prevValue: `v${i}`,
+          prevRevision: revs[i],
+        });
+      } else {
+        const r = await s.update(key, `w${i}`, revs[i]);
+        expected.push({
+          type: "put",
+          key,
+          revision: r,
+          value: `w${i}`,
+          createRevision: revs[i],
+          prevValue: `v${i}`,
+          prevRevision: revs[i],
+        });
+      }
+    }
+    await s.create("/elsewhere", "not under the prefix");
+    const got = await s.changes("/many/", since);
+    assert.equal(got.length, 10);
+    assert.deepEqual(got.map(pick), expected);
+    assert.deepEqual(
+      (await s.changes("/many/", since, expected[4].revision)).map(pick),
+      expected.slice(0, 5),
+    );
+  });
+
   test("large values round trip", async (s) => {
     const big1 = "x".repeat(200 * 1024);
     const big2 = JSON.stringify({ data: "é✓日本".repeat(40 * 1024) }); // ~ 400 KiB of UTF-8

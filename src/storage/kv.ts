@@ -51,10 +51,12 @@ import {
   checkKey,
   checkValue,
   closedError,
+  compactedError,
   LogHub,
   type LogPage,
   PollTimer,
   prefixEnd,
+  revisionArg,
   sleep,
 } from "./_common.ts";
 
@@ -109,6 +111,8 @@ const CHUNK = 64_000;
 /** Deno KV's limit on the total size of one atomic operation. */
 const MAX_MUTATION = 819_200;
 const MAX_KEY_BYTES = 1_900;
+/** Log entries read per page by {@linkcode KvStore.changes}. */
+const CHANGES_PAGE = 1000;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -274,19 +278,30 @@ export class KvStore implements Store {
     this.#recent.set(key, { r, v });
   }
 
-  async #readLog(after: number, limit: number, prefix: string): Promise<LogPage> {
+  /**
+   * Reads up to `limit` log entries with `after < revision <= to` and builds
+   * the events under `prefix` (with previous values).
+   */
+  async #readLog(
+    after: number,
+    limit: number,
+    prefix: string,
+    to = Infinity,
+  ): Promise<LogPage> {
     if (this.#closed) throw closedError();
     // Every entry up to the head read before the list is visible to the list.
     const h = await this.#kv.get<number>(HEAD);
     const head = h.value ?? 0;
     this.#seeHead(head, h.versionstamp);
     const raw: Deno.KvEntry<LogEntry>[] = [];
-    for await (
-      const e of this.#kv.list<LogEntry>(
-        { prefix: ["log"], start: ["log", after + 1] },
-        { limit, batchSize: Math.min(limit, 500) },
-      )
-    ) raw.push(e);
+    if (to > after) {
+      const selector: Deno.KvListSelector = to === Infinity
+        ? { prefix: ["log"], start: ["log", after + 1] }
+        : { start: ["log", after + 1], end: ["log", to + 1] };
+      for await (
+        const e of this.#kv.list<LogEntry>(selector, { limit, batchSize: Math.min(limit, 500) })
+      ) raw.push(e);
+    }
     const events: StoreEvent[] = [];
     for (const { key, value: e } of raw) {
       const revision = key[1] as number;
@@ -312,7 +327,12 @@ export class KvStore implements Store {
     const compacted = (await this.#kv.get<number>(COMPACT)).value ?? 0;
     const complete = raw.length < limit;
     const last = raw.length > 0 ? raw[raw.length - 1].key[1] as number : 0;
-    return { events, end: complete ? Math.max(last, head) : last, complete, compacted };
+    return {
+      events,
+      end: complete ? Math.min(Math.max(last, head), to) : last,
+      complete,
+      compacted,
+    };
   }
 
   /** {@inheritDoc Store.currentRevision} */
@@ -643,9 +663,31 @@ export class KvStore implements Store {
     fromRevision: number,
     options: WatchOptions = {},
   ): AsyncIterable<StoreEvent> {
-    const from = fromRevision > 0 ? Math.floor(fromRevision) : 0;
+    const from = revisionArg(fromRevision);
     // The compaction point is checked by the first (catch-up) read of the log.
     return this.#hub.watch(prefix, from, 0, options.signal);
+  }
+
+  /** {@inheritDoc Store.changes} */
+  async changes(prefix: string, fromRevision: number, toRevision?: number): Promise<StoreEvent[]> {
+    this.#check();
+    const from = revisionArg(fromRevision);
+    return await retryLocked(async () => {
+      const head = (await this.#kv.get<number>(HEAD)).value ?? 0;
+      const to = toRevision === undefined ? head : Math.min(revisionArg(toRevision), head);
+      // The log range, page by page, with the compaction check a watch's
+      // catch-up makes: each page reads the compaction point after its
+      // entries, so an entry missing from it was compacted and the read fails.
+      const events: StoreEvent[] = [];
+      let after = from;
+      for (;;) {
+        const page = await this.#readLog(after, CHANGES_PAGE, prefix, to);
+        if (page.compacted > after) throw compactedError(after, page.compacted);
+        for (const ev of page.events) events.push(ev);
+        if (page.complete) return events;
+        after = page.end;
+      }
+    });
   }
 
   async #compact(revision: number): Promise<void> {

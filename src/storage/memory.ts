@@ -29,6 +29,7 @@ import {
   checkValue,
   closedError,
   compactedError,
+  revisionArg,
   WatchQueue,
   type WatchQueueHooks,
 } from "./_common.ts";
@@ -318,7 +319,7 @@ export class MemoryStore implements Store {
     fromRevision: number,
     options: WatchOptions = {},
   ): AsyncIterable<StoreEvent> {
-    const from = fromRevision > 0 ? Math.floor(fromRevision) : 0;
+    const from = revisionArg(fromRevision);
     const q = new WatchQueue(prefix, from, this.#hooks, options.signal);
     if (q.closed) return q;
     if (this.#closed) {
@@ -333,6 +334,21 @@ export class MemoryStore implements Store {
     for (let i = from - this.#compacted; i < log.length; i++) q.offer(log[i]);
     this.#watchers.add(q);
     return q;
+  }
+
+  /** {@inheritDoc Store.changes} */
+  changes(prefix: string, fromRevision: number, toRevision?: number): Promise<StoreEvent[]> {
+    if (this.#closed) return Promise.reject(closedError());
+    const from = revisionArg(fromRevision);
+    if (from < this.#compacted) return Promise.reject(compactedError(from, this.#compacted));
+    const to = toRevision === undefined ? this.#rev : Math.min(revisionArg(toRevision), this.#rev);
+    const log = this.#log;
+    const out: StoreEvent[] = [];
+    for (let i = from - this.#compacted; i < to - this.#compacted; i++) {
+      const ev = log[i];
+      if (ev.key.startsWith(prefix)) out.push(ev);
+    }
+    return Promise.resolve(out);
   }
 
   /** {@inheritDoc Store.compact} */

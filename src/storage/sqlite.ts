@@ -47,10 +47,12 @@ import {
   checkKey,
   checkValue,
   closedError,
+  compactedError,
   LogHub,
   type LogPage,
   PollTimer,
   prefixEnd,
+  revisionArg,
   sleep,
 } from "./_common.ts";
 
@@ -104,7 +106,7 @@ END;
 
 const LOG_COLS = "SELECT l.id AS id, l.key AS key, l.created AS created, l.deleted AS deleted, " +
   "l.create_rev AS create_rev, l.prev_rev AS prev_rev, l.value AS value, p.value AS pv " +
-  "FROM log l LEFT JOIN log p ON p.id = l.prev_rev WHERE l.id > ?";
+  "FROM log l LEFT JOIN log p ON p.id = l.prev_rev WHERE l.id > ? AND l.id <= ?";
 
 const LIST_COLS = "SELECT c.key AS key, c.rev AS rev, c.create_rev AS cr, l.value AS value " +
   "FROM current c JOIN log l ON l.id = c.rev WHERE ";
@@ -260,6 +262,7 @@ export class SqliteStore implements Store {
     );
     this.#compactTomb = p("DELETE FROM log WHERE id > ? AND id <= ? AND deleted = 1");
     this.#dataVersionStmt = p("PRAGMA data_version");
+    // Log reads are rowid ranges (id in (after, to]), filtered by key range.
     this.#logAll = arrays(LOG_COLS + " ORDER BY l.id LIMIT ?");
     this.#logRange = arrays(LOG_COLS + " AND l.key >= ? AND l.key < ? ORDER BY l.id LIMIT ?");
     this.#logFrom = arrays(LOG_COLS + " AND l.key >= ? ORDER BY l.id LIMIT ?");
@@ -411,21 +414,30 @@ export class SqliteStore implements Store {
     }
   }
 
+  /**
+   * The events with `after < revision <= to` under `prefix` (at most `limit`,
+   * -1 for all), with previous values: one rowid range scan of the log, each
+   * row joined to its previous row. Call inside a read transaction.
+   */
+  #logEvents(after: number, to: number, limit: number, prefix: string): StoreEvent[] {
+    let rows: LogRow[];
+    if (prefix === "") {
+      rows = this.#logAll.all(after, to, limit) as unknown as LogRow[];
+    } else {
+      const end = prefixEnd(prefix);
+      rows = (end === undefined
+        ? this.#logFrom.all(after, to, prefix, limit)
+        : this.#logRange.all(after, to, prefix, end, limit)) as unknown as LogRow[];
+    }
+    return rows.map(rowToEvent);
+  }
+
   #readLog(after: number, limit: number, prefix: string): LogPage {
     if (this.#closed) throw closedError();
     return this.#read(() => {
       const compacted = this.#compactedSync();
-      let rows: LogRow[];
-      if (prefix === "") {
-        rows = this.#logAll.all(after, limit) as unknown as LogRow[];
-      } else {
-        const end = prefixEnd(prefix);
-        rows = (end === undefined
-          ? this.#logFrom.all(after, prefix, limit)
-          : this.#logRange.all(after, prefix, end, limit)) as unknown as LogRow[];
-      }
-      const events = rows.map(rowToEvent);
-      const complete = rows.length < limit;
+      const events = this.#logEvents(after, Number.MAX_SAFE_INTEGER, limit, prefix);
+      const complete = events.length < limit;
       const end = complete ? this.#headSync() : events[events.length - 1].revision;
       return { events, end, complete, compacted };
     });
@@ -631,7 +643,7 @@ export class SqliteStore implements Store {
     fromRevision: number,
     options: WatchOptions = {},
   ): AsyncIterable<StoreEvent> {
-    const from = fromRevision > 0 ? Math.floor(fromRevision) : 0;
+    const from = revisionArg(fromRevision);
     let compacted = 0;
     if (!this.#closed) {
       try {
@@ -641,6 +653,20 @@ export class SqliteStore implements Store {
       }
     }
     return this.#hub.watch(prefix, from, compacted, options.signal);
+  }
+
+  /** {@inheritDoc Store.changes} */
+  changes(prefix: string, fromRevision: number, toRevision?: number): Promise<StoreEvent[]> {
+    const from = revisionArg(fromRevision);
+    // One snapshot: the compaction point, the head and the log range agree.
+    return this.#readRetry(() => {
+      const compacted = this.#compactedSync();
+      if (from < compacted) throw compactedError(from, compacted);
+      const head = this.#headSync();
+      const to = toRevision === undefined ? head : Math.min(revisionArg(toRevision), head);
+      if (to <= from) return [];
+      return this.#logEvents(from, to, -1, prefix);
+    });
   }
 
   #compactSync(revision: number): void {

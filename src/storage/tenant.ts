@@ -158,6 +158,11 @@ class TenantStore implements Store {
     };
   }
 
+  async changes(prefix: string, fromRevision: number, toRevision?: number): Promise<StoreEvent[]> {
+    const events = await this.#store.changes(this.#prefix(prefix), fromRevision, toRevision);
+    return events.map((ev) => this.#stripEvent(ev));
+  }
+
   compact(revision: number): Promise<void> {
     return this.#store.compact(revision);
   }
@@ -174,7 +179,7 @@ class TenantStore implements Store {
 /**
  * Returns a view of `store` for one tenant: every key is stored as
  * `/<tenant><key>` and returned without that prefix (in gets, lists, list
- * `after`, watch events and errors), so one tenant never sees another's keys.
+ * `after`, watch events, changes and errors), so one tenant never sees another's keys.
  *
  * Keys and non-empty prefixes of a tenant view must start with `/`
  * (otherwise a TypeError is thrown). Revisions and compaction are shared by

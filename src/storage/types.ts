@@ -67,7 +67,7 @@ export type StoreErrorCode =
   | "not-found"
   /** update/delete: the key's revision is not the expected one. */
   | "conflict"
-  /** watch/list: the revision is older than the compaction point. */
+  /** watch/list/changes: the revision is older than the compaction point. */
   | "compacted"
   /** the value is larger than the backend can store. */
   | "too-large"
@@ -115,6 +115,8 @@ export interface WatchOptions {
  *   prefix, in revision order, without gaps or duplicates, including changes
  *   made by other processes on the same persistent store; a `from` older than
  *   the compaction point fails with a `compacted` StoreError;
+ * - `changes(prefix, from, to)` returns the same events as such a watch for
+ *   the revisions in `(from, to]`, with the same compaction rule;
  * - `list` pages in key order without duplicates or skips.
  */
 export interface Store extends AsyncDisposable {
@@ -149,6 +151,17 @@ export interface Store extends AsyncDisposable {
     fromRevision: number,
     options?: WatchOptions,
   ): AsyncIterable<StoreEvent>;
+  /**
+   * The changes under `prefix` with `fromRevision < revision <= toRevision`,
+   * in revision order, exactly as {@linkcode Store.watch} would deliver them
+   * (with previous values), without waiting for new ones. Reads only the log
+   * range, so it is cheap when the range is small whatever the store size.
+   * Fails with a `compacted` StoreError when `fromRevision` is below the
+   * compaction point (or compaction overtakes the read). `toRevision`
+   * defaults to (and is capped at) the current revision; an empty range
+   * (e.g. `fromRevision` at or after it) yields no events.
+   */
+  changes(prefix: string, fromRevision: number, toRevision?: number): Promise<StoreEvent[]>;
   /** Forgets history up to and including `revision` (never the current values). */
   compact(revision: number): Promise<void>;
   /** Closes the store; pending watches end. */
