@@ -41,4 +41,4 @@ export type {
   WatchOptions as StoreWatchOptions,
 } from "./src/storage/types.ts";
 export { StoreError } from "./src/storage/types.ts";
-export { openStore } from "./src/storage/url.ts";
+export { openStore, type OpenStoreOptions } from "./src/storage/url.ts";

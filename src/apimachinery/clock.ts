@@ -19,7 +19,15 @@ export interface Clock {
 export const realClock: Clock = {
   now: () => Date.now(),
   setTimer(fn, ms) {
-    const id = setTimeout(fn, Math.max(0, ms));
+    // setTimeout fires at once for delays beyond 2^31-1 ms, so long waits are chained.
+    const MAX = 2 ** 31 - 1;
+    const due = Date.now() + Math.max(0, ms);
+    let id: ReturnType<typeof setTimeout>;
+    const arm = () => {
+      const left = due - Date.now();
+      id = setTimeout(left > MAX ? arm : fn, Math.max(0, Math.min(left, MAX)));
+    };
+    arm();
     return () => clearTimeout(id);
   },
 };
