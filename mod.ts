@@ -30,6 +30,10 @@ export * from "./src/scheme/mod.ts";
 export * from "./src/resources/mod.ts";
 export * from "./src/registry/mod.ts";
 export * from "./src/client/mod.ts";
+export * from "./src/cache/mod.ts";
+export * from "./src/events/mod.ts";
+export * from "./src/controller/mod.ts";
+export * from "./src/system/mod.ts";
 export * from "./src/runtime.ts";
 export type {
   KeyValue,

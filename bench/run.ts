@@ -6,7 +6,14 @@
  *
  * @module
  */
-import { ConfigMap, createRuntime, type Runtime } from "@k1s/k1s";
+import {
+  ConfigMap,
+  controllerFor,
+  createRuntime,
+  InformerFactory,
+  Manager,
+  type Runtime,
+} from "@k1s/k1s";
 import { DatabaseSync } from "node:sqlite";
 
 // ---------------------------------------------------------------- helpers
@@ -472,6 +479,137 @@ async function benchWatchXproc(label: string, url: string): Promise<void> {
   reportMs(`watch_xproc${label}_p99_ms`, percentile(lat, 99), 100);
 }
 
+// ---------------------------------------------------------------- controllers
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+async function heapUsed(): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    gc?.();
+    await sleep(10);
+  }
+  return Deno.memoryUsage().heapUsed;
+}
+
+async function benchInformerAndReconcile(): Promise<void> {
+  const n = scale(100_000);
+  await using rt = await createRuntime({ store: "memory:", compaction: false });
+  await fill(rt, n);
+  const sample = await rt.client.get(ConfigMap, "item-00000", { namespace: NS });
+  const jsonBytes = JSON.stringify(sample).length;
+
+  // Initial sync of an informer, and the heap its cache takes.
+  const before = await heapUsed();
+  const factory = new InformerFactory(rt.client);
+  const informer = factory.informerFor(ConfigMap);
+  const ac = new AbortController();
+  const t0 = performance.now();
+  const running = factory.start(ac.signal);
+  await informer.waitForSync();
+  const syncMs = performance.now() - t0;
+  const after = await heapUsed();
+  reportMs("informer_sync_100k_ms", syncMs, 1000, `  (${fmtInt(n)} ConfigMaps, memory)`);
+  const perObject = Math.round((after - before) / n - jsonBytes);
+  results.cache_bytes_per_object = perObject;
+  console.log(
+    `${"cache_bytes_per_object".padEnd(30)} ${fmtInt(perObject).padStart(11)} B     ` +
+      `(target <= 1,024: ${verdict(perObject <= 1024)})  ` +
+      `(heap ${(after - before) / n | 0} B per object, JSON ${jsonBytes} B${
+        gc ? "" : "; no --expose-gc, figure is noisy"
+      })`,
+  );
+  ac.abort();
+  await running;
+
+  // A no-op reconciler over every object, long-running manager (includes its informer sync).
+  let count = 0;
+  let done!: () => void;
+  const all = new Promise<void>((r) => (done = r));
+  const mgr = new Manager(rt);
+  mgr.add(
+    controllerFor(ConfigMap).withOptions({ maxConcurrentReconciles: 4 }).complete(() => {
+      if (++count === n) done();
+    }),
+  );
+  const stop = new AbortController();
+  const t1 = performance.now();
+  const managed = mgr.start(stop.signal);
+  await all;
+  const reconcileMs = performance.now() - t1;
+  reportOps("reconcile_ops", ops(n, reconcileMs), 50_000);
+
+  // Watch-to-reconcile latency: create, then time until the reconciler sees it.
+  const created = new Map<string, number>();
+  const lat: number[] = [];
+  const mgr2 = new Manager(rt, { name: "latency" });
+  let next!: () => void;
+  mgr2.add(
+    controllerFor(ConfigMap).complete((req) => {
+      const t = created.get(req.name);
+      if (t !== undefined) {
+        lat.push(performance.now() - t);
+        created.delete(req.name);
+        next?.();
+      }
+    }),
+  );
+  stop.abort();
+  await managed;
+  const stop2 = new AbortController();
+  const managed2 = mgr2.start(stop2.signal);
+  await mgr2.cache.list(ConfigMap, { namespace: NS, limit: 1 });
+  for (let i = 0; i < scale(1000); i++) {
+    const seen = new Promise<void>((r) => (next = r));
+    const name = `lat-${i}`;
+    created.set(name, performance.now());
+    await rt.client.create(ConfigMap, cm(name), { namespace: NS });
+    await seen;
+  }
+  reportMs("watch_to_reconcile_p50_ms", percentile(lat, 50), 2);
+  stop2.abort();
+  await managed2;
+}
+
+async function benchTriggered(): Promise<void> {
+  const n = scale(100_000);
+  const dir = await tempDir();
+  const url = `sqlite:${dir}/triggered.db`;
+  const controller = (seen: string[]) =>
+    controllerFor(ConfigMap).complete((req) => void seen.push(req.name));
+  {
+    await using rt = await createRuntime({ store: url, compaction: false });
+    await fill(rt, n);
+    const mgr = new Manager(rt);
+    mgr.add(controller([]));
+    await mgr.runTriggered({ timeoutMs: 600_000 });
+  }
+  {
+    await using rt = await createRuntime({ store: url, compaction: false });
+    for (let i = 0; i < 10; i++) {
+      await rt.client.patch(ConfigMap, `item-${String(i * 997).padStart(5, "0")}`, {
+        data: { touched: "yes" },
+      }, { namespace: NS });
+    }
+  }
+  const seen: string[] = [];
+  const t0 = performance.now();
+  await using rt = await createRuntime({ store: url, compaction: false });
+  const mgr = new Manager(rt);
+  mgr.add(controller(seen));
+  const t1 = performance.now();
+  const report = await mgr.runTriggered();
+  const runMs = performance.now() - t1;
+  if (seen.length !== 10) throw new Error(`triggered run reconciled ${seen.length}, not 10`);
+  reportMs(
+    "triggered_10_of_100k_ms",
+    runMs,
+    100,
+    `  (sqlite, ${fmtInt(n)} objects; ${report.reconciles} reconciles; with opening the store: ${
+      (performance.now() - t0).toFixed(1)
+    } ms)`,
+  );
+}
+
 // ---------------------------------------------------------------- main
 
 const started = performance.now();
@@ -490,6 +628,8 @@ try {
   const dir = await tempDir();
   await benchWatchXproc("", `sqlite:${dir}/xproc.db`);
   await benchWatchXproc("_kv", `kv:${dir}/xproc.kv`);
+  await benchInformerAndReconcile();
+  await benchTriggered();
 } finally {
   for (const d of tmpDirs) await Deno.remove(d, { recursive: true }).catch(() => {});
 }

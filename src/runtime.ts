@@ -5,9 +5,19 @@
  *
  * @module
  */
-import type { Clock } from "./apimachinery/clock.ts";
+import { type Clock, realClock } from "./apimachinery/clock.ts";
 import { ApiError } from "./apimachinery/errors.ts";
 import { RegistryClient } from "./client/client.ts";
+import type { Controller } from "./controller/controller.ts";
+import {
+  Manager,
+  type ManagerOptions,
+  type TriggeredOptions,
+  type TriggeredReport,
+} from "./controller/manager.ts";
+import { eventTTLController } from "./system/event_ttl.ts";
+import { garbageCollector } from "./system/garbage_collector.ts";
+import { namespaceController } from "./system/namespace.ts";
 import { Registry } from "./registry/registry.ts";
 import { coreV1Kinds, Namespace, PROTECTED_NAMESPACES } from "./resources/core_v1.ts";
 import type { Kind } from "./scheme/kind.ts";
@@ -52,6 +62,21 @@ export interface RuntimeOptions {
   bookmarkIntervalMs?: number;
   /** Close a Store passed in when the runtime is disposed. */
   ownStore?: boolean;
+  /** How long events live after their last occurrence, in ms. Default one hour. */
+  eventTTLMs?: number;
+  /**
+   * After every write through `client`, run the system controllers (and
+   * those added with {@linkcode Runtime.addController}) until idle, so a
+   * cascade (garbage collection, namespace deletion) is finished when the
+   * call returns — what a short-lived CLI process wants. Default false.
+   */
+  settleAfterWrites?: boolean;
+}
+
+/** Options of {@linkcode Runtime.manager}. */
+export interface RuntimeManagerOptions extends ManagerOptions {
+  /** Include the garbage collector, namespace lifecycle and event expiry. Default true. */
+  systemControllers?: boolean;
 }
 
 /** A running k1s: store, scheme, registry and client. Dispose it with `await using`. */
@@ -64,7 +89,13 @@ export class Runtime implements AsyncDisposable {
   readonly registry: Registry;
   /** The in-process typed client. */
   readonly client: RegistryClient;
+  readonly #plain: RegistryClient;
   readonly #ownStore: boolean;
+  readonly #clock: Clock;
+  readonly #eventTTLMs: number | undefined;
+  readonly #controllers: Controller[] = [];
+  #system: Controller[] | undefined;
+  #settling: Promise<unknown> = Promise.resolve();
   #closed = false;
 
   /** Use {@linkcode createRuntime}. */
@@ -73,12 +104,78 @@ export class Runtime implements AsyncDisposable {
     scheme: Scheme,
     registry: Registry,
     ownStore: boolean,
+    options: Pick<RuntimeOptions, "clock" | "eventTTLMs" | "settleAfterWrites"> = {},
   ) {
     this.store = store;
     this.scheme = scheme;
     this.registry = registry;
-    this.client = new RegistryClient(registry);
+    this.#plain = new RegistryClient(registry);
+    this.client = options.settleAfterWrites
+      ? new RegistryClient(registry, { afterWrite: () => this.#settleAfterWrite() })
+      : this.#plain;
     this.#ownStore = ownStore;
+    this.#clock = options.clock ?? realClock;
+    this.#eventTTLMs = options.eventTTLMs;
+  }
+
+  /** The built-in controllers, for the kinds served now (built again when kinds change). */
+  systemControllers(): Controller[] {
+    const kinds = this.scheme.kinds().map((k) => `${k.apiVersion}/${k.kind}`).join(",");
+    if (!this.#system || this.#systemKinds !== kinds) {
+      this.#systemKinds = kinds;
+      this.#system = [
+        garbageCollector(this.scheme),
+        namespaceController(this.scheme, this.registry, { clock: this.#clock }),
+        eventTTLController({ clock: this.#clock, ttlMs: this.#eventTTLMs }),
+      ];
+    }
+    return this.#system;
+  }
+  #systemKinds = "";
+
+  /** Adds a controller that {@linkcode Runtime.settle} runs along with the system controllers. */
+  addController(controller: Controller): void {
+    this.#controllers.push(controller);
+  }
+
+  /**
+   * A manager over this runtime with the system controllers (unless
+   * `systemControllers: false`); add your controllers and `start` it.
+   */
+  manager(options: RuntimeManagerOptions = {}): Manager {
+    const { systemControllers = true, ...rest } = options;
+    const mgr = new Manager({ client: this.#plain, registry: this.registry, store: this.store }, {
+      clock: this.#clock,
+      ...rest,
+    });
+    if (systemControllers) {
+      for (const c of this.systemControllers()) mgr.add(c);
+    }
+    return mgr;
+  }
+
+  /**
+   * Runs the system controllers and those added with
+   * {@linkcode Runtime.addController} in triggered mode: what changed since
+   * their last run is reconciled until nothing is left to do.
+   */
+  settle(options: TriggeredOptions = {}): Promise<TriggeredReport> {
+    const run = this.#settling.then(() => {
+      const controllers = [...this.systemControllers(), ...this.#controllers];
+      const name = "k1s:" + controllers.map((c) => c.name).sort().join(",");
+      const mgr = this.manager({ name, systemControllers: false });
+      for (const c of controllers) mgr.add(c);
+      return mgr.runTriggered(options);
+    });
+    this.#settling = run.catch(() => {});
+    return run;
+  }
+
+  async #settleAfterWrite(): Promise<void> {
+    const report = await this.settle();
+    if (!report.idle) {
+      throw new Error(`controllers did not settle: ${report.unfinished.join(", ")}`);
+    }
   }
 
   /** Serves a new kind (or replaces one) while running. */
@@ -148,7 +245,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     maxObjectBytes: options.maxObjectBytes,
     bookmarkIntervalMs: options.bookmarkIntervalMs,
   });
-  const rt = new Runtime(store, scheme, registry, own);
+  const rt = new Runtime(store, scheme, registry, own, options);
   try {
     for (const name of PROTECTED_NAMESPACES) {
       try {

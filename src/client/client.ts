@@ -155,18 +155,33 @@ export interface ResourceClient<T extends KubeObject, In> {
  */
 export class RegistryClient implements Client {
   readonly #registry: Registry;
+  readonly #afterWrite: (() => Promise<unknown>) | undefined;
   /** The status writer. */
   readonly status: StatusWriter;
 
-  /** A client over `registry`. */
-  constructor(registry: Registry) {
+  /**
+   * A client over `registry`. `afterWrite`, if given, runs after every
+   * successful write that is not a dry run (the runtime uses it to let the
+   * system controllers finish a cascade before the call returns).
+   */
+  constructor(registry: Registry, options: { afterWrite?: () => Promise<unknown> } = {}) {
     this.#registry = registry;
+    this.#afterWrite = options.afterWrite;
     this.status = {
       update: (kind, obj, options) =>
-        registry.update(kind, obj, { ...options, subresource: "status" }),
+        this.#written(registry.update(kind, obj, { ...options, subresource: "status" }), options),
       patch: (kind, name, patch, options) =>
-        registry.patch(kind, name, patch, { ...options, subresource: "status" }),
+        this.#written(
+          registry.patch(kind, name, patch, { ...options, subresource: "status" }),
+          options,
+        ),
     };
+  }
+
+  async #written<R>(p: Promise<R>, options?: { dryRun?: boolean }): Promise<R> {
+    const out = await p;
+    if (this.#afterWrite && !options?.dryRun) await this.#afterWrite();
+    return out;
   }
 
   /** Reads one object. */
@@ -185,7 +200,7 @@ export class RegistryClient implements Client {
     obj: In,
     options?: CreateOptions,
   ): Promise<T> {
-    return this.#registry.create(kind, obj, options);
+    return this.#written(this.#registry.create(kind, obj, options), options);
   }
 
   /** Replaces an object. */
@@ -194,7 +209,7 @@ export class RegistryClient implements Client {
     obj: T | In,
     options?: Omit<UpdateOptions, "subresource">,
   ): Promise<T> {
-    return this.#registry.update(kind, obj, options);
+    return this.#written(this.#registry.update(kind, obj, options), options);
   }
 
   /** Patches an object. */
@@ -204,7 +219,7 @@ export class RegistryClient implements Client {
     patch: unknown,
     options?: Omit<PatchOptions, "subresource">,
   ): Promise<T> {
-    return this.#registry.patch(kind, name, patch, options);
+    return this.#written(this.#registry.patch(kind, name, patch, options), options);
   }
 
   /** Deletes an object. */
@@ -213,7 +228,7 @@ export class RegistryClient implements Client {
     name: string,
     options?: DeleteOptions,
   ): Promise<T> {
-    return this.#registry.delete(kind, name, options);
+    return this.#written(this.#registry.delete(kind, name, options), options);
   }
 
   /** Deletes matching objects. */
@@ -221,7 +236,7 @@ export class RegistryClient implements Client {
     kind: Kind<T, In>,
     options?: DeleteCollectionOptions,
   ): Promise<KubeList<T>> {
-    return this.#registry.deleteCollection(kind, options);
+    return this.#written(this.#registry.deleteCollection(kind, options), options);
   }
 
   /** Watches objects. */

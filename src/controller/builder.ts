@@ -14,7 +14,7 @@ import type { ObjectEvent, Predicate } from "./predicates.ts";
 import { type Reconciler, type Request, requestFor, requestKey } from "./reconcile.ts";
 
 /** Options of one watch of the builder. */
-export interface WatchOptions<T extends KubeObject> {
+export interface BuilderWatchOptions<T extends KubeObject> {
   /** Predicates for this watch only. */
   predicates?: Predicate<T>[];
 }
@@ -109,7 +109,7 @@ export class ControllerBuilder<T extends KubeObject> {
   }
 
   /** Reconcile the controlling owner (of the primary kind) when an object of `kind` changes. */
-  owns<O extends KubeObject>(kind: Kind<O, unknown>, options: WatchOptions<O> = {}): this {
+  owns<O extends KubeObject>(kind: Kind<O, unknown>, options: BuilderWatchOptions<O> = {}): this {
     this.#watches.push({
       kind,
       map: mapToControllerOwner<O>(this.#kind as unknown as Kind<KubeObject, unknown>),
@@ -122,7 +122,7 @@ export class ControllerBuilder<T extends KubeObject> {
   watches<O extends KubeObject>(
     kind: Kind<O, unknown>,
     map: (obj: O) => Request[],
-    options: WatchOptions<O> = {},
+    options: BuilderWatchOptions<O> = {},
   ): this {
     this.#watches.push({
       kind,

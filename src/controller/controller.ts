@@ -29,6 +29,11 @@ export interface WatchSpec<T extends KubeObject = KubeObject> {
   map(event: ObjectEvent<T>): Request[];
   /** All must pass for the event to be mapped. */
   predicates: readonly Predicate<T>[];
+  /**
+   * In triggered mode, feed every object of the kind on each run instead of
+   * only what changed (for time-driven controllers such as event expiry).
+   */
+  listEveryRun?: boolean;
 }
 
 /** Options of a {@linkcode Controller}. */
@@ -57,8 +62,7 @@ export class Controller {
   readonly name: string;
   /** The watches feeding the queue. */
   readonly watches: readonly WatchSpec[];
-  /** The queue of request keys. */
-  readonly queue: WorkQueue<string>;
+  #queue: WorkQueue<string>;
   /** Counters. */
   readonly stats: ControllerStats = { reconciles: 0, errors: 0 };
   readonly #reconciler: Reconciler;
@@ -66,6 +70,8 @@ export class Controller {
   readonly #onError: (err: unknown, request: Request, controller: string) => void;
   readonly #failing = new Set<string>();
   readonly #inFlight = new Set<string>();
+  readonly #clock: Clock;
+  readonly #rateLimiter: RateLimiter<string> | undefined;
 
   /** A controller named `name` running `reconciler` on requests from `watches`. */
   constructor(
@@ -78,12 +84,9 @@ export class Controller {
     this.watches = watches;
     this.#reconciler = reconciler;
     this.#workers = Math.max(1, options.maxConcurrentReconciles ?? 1);
-    const clock = options.clock ?? realClock;
-    this.queue = new WorkQueue<string>({
-      clock,
-      name,
-      rateLimiter: options.rateLimiter ?? defaultControllerRateLimiter(clock),
-    });
+    this.#clock = options.clock ?? realClock;
+    this.#rateLimiter = options.rateLimiter;
+    this.#queue = this.#newQueue();
     this.#onError = options.onError ??
       ((err, req, c) =>
         console.error(
@@ -91,6 +94,26 @@ export class Controller {
             err instanceof Error ? err.message : String(err)
           }`,
         ));
+  }
+
+  #newQueue(): WorkQueue<string> {
+    return new WorkQueue<string>({
+      clock: this.#clock,
+      name: this.name,
+      rateLimiter: this.#rateLimiter ?? defaultControllerRateLimiter(this.#clock),
+    });
+  }
+
+  /** The queue of request keys (a fresh one after each run's shutdown). */
+  get queue(): WorkQueue<string> {
+    return this.#queue;
+  }
+
+  /** Readies the controller for another run once its previous queue was shut down. */
+  reset(): void {
+    if (!this.#queue.shuttingDown()) return;
+    this.#queue = this.#newQueue();
+    this.#failing.clear();
   }
 
   /** Feeds one event of `spec`'s kind through its predicates and mapping into the queue. */
