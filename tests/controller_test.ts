@@ -302,3 +302,23 @@ Deno.test("the finalizer helper adds, runs cleanup on deletion, then removes", a
   assert.deepEqual(cleaned, ["w"]);
   await assert.rejects(rt.client.get(Widget, "w"), /not found/);
 });
+
+Deno.test("controllers record aggregated events through the manager's recorder", async () => {
+  await using rt = await createRuntime();
+  const mgr = new Manager(rt, { component: "cm-watcher" });
+  mgr.add(
+    controllerFor(ConfigMap).complete(async (req, ctx) => {
+      const cm = await ctx.reader.get(ConfigMap, req.name, { namespace: req.namespace });
+      await mgr.recorder.event(cm, "Normal", "Seen", `saw ${req.name}`);
+    }),
+  );
+  await rt.client.create(ConfigMap, { metadata: { name: "a" } });
+  await mgr.runTriggered();
+  await rt.client.patch(ConfigMap, "a", { data: { x: "1" } });
+  await mgr.runTriggered();
+  const { eventsFor } = await import("@k1s/k1s");
+  const evs = await eventsFor(rt.client, await rt.client.get(ConfigMap, "a"));
+  assert.equal(evs.length, 1);
+  assert.equal(evs[0].count, 2);
+  assert.equal(evs[0].source?.component, "cm-watcher");
+});

@@ -209,7 +209,7 @@ Deno.test("Reflector: ERROR events and throwing sinks are reported; a sink failu
 });
 
 Deno.test("Reflector: aborting during backoff resolves start promptly", async () => {
-  const { lw, errors, stop, running } = setup([new Error("down")]);
+  const { errors, stop, running } = setup([new Error("down")]);
   await until(() => errors.length === 1);
   stop.abort();
   await running;
@@ -274,6 +274,7 @@ Deno.test("Reflector over the memory runtime: relists after the resume point was
     watch(o) {
       const n = ++watchNo;
       if (n === 1) {
+        // deno-lint-ignore require-yield
         return (async function* (): AsyncGenerator<WatchEvent<ConfigMap>> {
           await gate;
           throw new Error("disconnected");

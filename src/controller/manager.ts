@@ -22,6 +22,7 @@ import { isResourceExpired } from "../apimachinery/errors.ts";
 import type { KubeList, KubeObject } from "../apimachinery/meta.ts";
 import { CacheReader, InformerFactory } from "../cache/informer.ts";
 import type { Client, Reader } from "../client/client.ts";
+import { EventRecorder } from "../events/recorder.ts";
 import type { ChangeEvent, Registry } from "../registry/registry.ts";
 import type { Kind } from "../scheme/kind.ts";
 import type { Store } from "../storage/types.ts";
@@ -90,6 +91,8 @@ export interface ManagerOptions {
   progress?: ProgressStore;
   /** Told about informer errors. */
   onError?: (err: unknown) => void;
+  /** Component name events are recorded under. Default: the manager name. */
+  component?: string;
 }
 
 /** What did not finish when a manager stopped. */
@@ -163,6 +166,8 @@ export class Manager {
   readonly informers: InformerFactory;
   /** Cached reads that wait for the manager client's own writes. */
   readonly cache: Reader;
+  /** Records core/v1 Events about objects, aggregating repeats. */
+  readonly recorder: EventRecorder;
   readonly #backend: ManagerBackend;
   readonly #controllers: Controller[] = [];
   readonly #written = new Map<string, number>();
@@ -185,6 +190,10 @@ export class Manager {
       onError: options.onError,
     });
     this.cache = this.#cacheReader();
+    this.recorder = new EventRecorder(this.client, {
+      component: options.component ?? this.#name,
+      clock: this.#clock,
+    });
   }
 
   /** Adds a controller; it runs with the next start or triggered run. */
