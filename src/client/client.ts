@@ -46,6 +46,19 @@ export interface Reader {
   list<T extends KubeObject, In>(kind: Kind<T, In>, options?: ListOptions): Promise<KubeList<T>>;
 }
 
+/**
+ * A Reader that can find objects by owner uid without a scan (the informer
+ * cache's owner index). The garbage collector uses it when present.
+ */
+export interface OwnerIndexReader extends Reader {
+  /** Objects of `kind` with an owner reference to `ownerUid`. */
+  listOwnedBy<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    ownerUid: string,
+    options?: { namespace?: string },
+  ): Promise<T[]>;
+}
+
 /** Writes objects. */
 export interface Writer {
   /** Creates an object. */

@@ -21,7 +21,8 @@ import { type Clock, realClock } from "../apimachinery/clock.ts";
 import { isResourceExpired } from "../apimachinery/errors.ts";
 import type { KubeList, KubeObject } from "../apimachinery/meta.ts";
 import { CacheReader, InformerFactory } from "../cache/informer.ts";
-import type { Client, Reader } from "../client/client.ts";
+import type { Client, OwnerIndexReader } from "../client/client.ts";
+import { OWNER_INDEX } from "../cache/indexer.ts";
 import { EventRecorder } from "../events/recorder.ts";
 import type { ChangeEvent, Registry } from "../registry/registry.ts";
 import type { Kind } from "../scheme/kind.ts";
@@ -165,7 +166,7 @@ export class Manager {
   /** Informers shared by every controller and by {@linkcode Manager.cache}. */
   readonly informers: InformerFactory;
   /** Cached reads that wait for the manager client's own writes. */
-  readonly cache: Reader;
+  readonly cache: OwnerIndexReader;
   /** Records core/v1 Events about objects, aggregating repeats. */
   readonly recorder: EventRecorder;
   readonly #backend: ManagerBackend;
@@ -243,7 +244,7 @@ export class Manager {
     };
   }
 
-  #cacheReader(): Reader {
+  #cacheReader(): OwnerIndexReader {
     const reader = new CacheReader(this.informers);
     const wait = async (kind: Kind<KubeObject, unknown>) => {
       const informer = this.informers.informerFor(kind);
@@ -259,6 +260,14 @@ export class Manager {
       list: async (kind, o) => {
         await wait(kind as never);
         return reader.list(kind, o);
+      },
+      listOwnedBy: async (kind, uid, o) => {
+        await wait(kind as never);
+        const items = this.informers.informerFor(kind).store.byIndex(OWNER_INDEX, uid);
+        const ns = o?.namespace;
+        return items
+          .filter((i) => !ns || i.metadata.namespace === ns)
+          .map((i) => JSON.parse(JSON.stringify(i)));
       },
     };
   }
@@ -341,10 +350,12 @@ export class Manager {
           token = page.metadata.continue;
         } while (token);
       };
-      const feed = async (since: number | undefined, to: number) => {
+      // The first feed of a run lists kinds that ask for it (or all, without progress);
+      // later feeds only read the change log.
+      const feed = async (since: number | undefined, to: number, first: boolean) => {
         for (const c of this.#controllers) {
           for (const spec of c.watches) {
-            if (since === undefined || (spec.listEveryRun && since === from)) {
+            if (since === undefined || (spec.listEveryRun && first)) {
               await feedAll(spec, c);
               continue;
             }
@@ -362,7 +373,7 @@ export class Manager {
           }
         }
       };
-      await feed(from, head);
+      await feed(from, head, true);
       let idle = false;
       for (;;) {
         const settled = await this.#settle(deadline);
@@ -372,7 +383,7 @@ export class Manager {
           idle = true;
           break;
         }
-        await feed(head, next);
+        await feed(head, next, false);
         head = next;
       }
       const unfinished = this.#controllers.flatMap((c) =>

@@ -23,7 +23,7 @@
 import { isConflict, isNotFound } from "../apimachinery/errors.ts";
 import { parseApiVersion } from "../apimachinery/gvk.ts";
 import type { KubeObject, OwnerReference } from "../apimachinery/meta.ts";
-import type { Reader, Writer } from "../client/client.ts";
+import type { OwnerIndexReader, Reader, Writer } from "../client/client.ts";
 import { Controller, type ControllerOptions, type WatchSpec } from "../controller/controller.ts";
 import type { ObjectEvent } from "../controller/predicates.ts";
 import type { Request } from "../controller/reconcile.ts";
@@ -37,9 +37,12 @@ function resourceKey(kind: Kind): string {
   return kind.group ? `${kind.plural}.${kind.group}` : kind.plural;
 }
 
-/** A GC request: `<resource>|<name>` in the object's namespace. */
-function requestOf(kind: Kind, name: string, namespace?: string): Request {
-  const r: Request = { name: `${resourceKey(kind)}|${name}` };
+/**
+ * A GC request: `<resource>|<name>` in the object's namespace, with `|<uid>`
+ * when the object is (or may be) an owner that is going away.
+ */
+function requestOf(kind: Kind, name: string, namespace?: string, uid?: string): Request {
+  const r: Request = { name: `${resourceKey(kind)}|${name}${uid ? `|${uid}` : ""}` };
   if (kind.scope === "Namespaced" && namespace) r.namespace = namespace;
   return r;
 }
@@ -52,9 +55,8 @@ function groupOf(apiVersion: string): string | undefined {
   }
 }
 
-function refersTo(ref: OwnerReference, kind: Kind, name: string, uid?: string): boolean {
-  return ref.kind === kind.kind && ref.name === name && groupOf(ref.apiVersion) === kind.group &&
-    (uid === undefined || ref.uid === uid);
+function refersTo(ref: OwnerReference, kind: Kind): boolean {
+  return ref.kind === kind.kind && groupOf(ref.apiVersion) === kind.group;
 }
 
 function hasFinalizer(obj: KubeObject, f: string): boolean {
@@ -112,16 +114,14 @@ export function garbageCollector(
     req: Request,
     ctx: { client: Writer & Reader; reader: Reader },
   ): Promise<void> => {
-    const bar = req.name.indexOf("|");
-    const resource = req.name.slice(0, bar);
-    const name = req.name.slice(bar + 1);
+    const [resource, name, uid] = req.name.split("|");
     const dot = resource.indexOf(".");
     const kind = dot < 0
       ? scheme.forResource("", resource)
       : scheme.forResource(resource.slice(dot + 1), resource.slice(0, dot));
     if (!kind) return;
     const gc = new Collector(scheme, ctx.reader, ctx.client);
-    await gc.reconcile(kind, name, req.namespace);
+    await gc.reconcile(kind, name, req.namespace, uid);
   };
   return new Controller(options.name ?? "garbage-collector", reconcile, watches, options);
 }
@@ -139,11 +139,11 @@ function mapEvent(scheme: Scheme, kind: Kind, event: ObjectEvent): Request[] {
     if (before !== JSON.stringify(refs)) out.push(self);
   }
   if (gone) {
-    out.push(self);
+    out.push(requestOf(kind, meta.name ?? "", meta.namespace, meta.uid));
     // Owners waiting in foreground deletion re-check when a dependent goes.
     for (const ref of refs) {
       const ok = ownerKindOf(scheme, ref);
-      if (ok) out.push(requestOf(ok, ref.name, meta.namespace));
+      if (ok) out.push(requestOf(ok, ref.name, meta.namespace, ref.uid));
     }
   }
   return out;
@@ -167,11 +167,17 @@ class Collector {
     }
   }
 
-  async reconcile(kind: Kind, name: string, namespace?: string): Promise<void> {
-    const obj = await this.#get(kind, name, namespace);
+  /**
+   * Reconciles kind/name: as a dependent (its owners), then, when `uid` is
+   * given, as an owner with that uid that is gone or going.
+   */
+  async reconcile(kind: Kind, name: string, namespace?: string, uid?: string): Promise<void> {
+    let obj = await this.#get(kind, name, namespace);
     if (obj?.metadata.ownerReferences?.length) await this.#asDependent(kind, obj);
+    if (!uid) return;
+    if (obj && obj.metadata.uid !== uid) obj = undefined; // replaced: the owner `uid` is gone
     if (obj && !obj.metadata.deletionTimestamp) return;
-    const dependents = await this.#dependents(kind, name, namespace, obj?.metadata.uid);
+    const dependents = await this.#dependents(kind, namespace, uid);
     if (!obj) {
       for (const [dk, d] of dependents) await this.#asDependent(dk, d);
       return;
@@ -195,21 +201,22 @@ class Collector {
     }
   }
 
-  /** Objects with an owner reference to kind/name (and uid, when known). */
+  /** Objects with an owner reference to `uid` (an object of `kind`). */
   async #dependents(
     kind: Kind,
-    name: string,
     namespace: string | undefined,
-    uid: string | undefined,
+    uid: string,
   ): Promise<[Kind, KubeObject][]> {
     const out: [Kind, KubeObject][] = [];
+    const indexed = "listOwnedBy" in this.reader ? this.reader as OwnerIndexReader : undefined;
     for (const k of this.scheme.kinds()) {
       if (kind.scope === "Namespaced" && k.scope !== "Namespaced") continue;
-      const list = await this.reader.list(k, {
-        namespace: kind.scope === "Namespaced" ? namespace : undefined,
-      });
-      for (const item of list.items) {
-        if (item.metadata.ownerReferences?.some((r) => refersTo(r, kind, name, uid))) {
+      const opts = { namespace: kind.scope === "Namespaced" ? namespace : undefined };
+      const items = indexed
+        ? await indexed.listOwnedBy(k, uid, opts)
+        : (await this.reader.list(k, opts)).items;
+      for (const item of items) {
+        if (item.metadata.ownerReferences?.some((r) => r.uid === uid && refersTo(r, kind))) {
           out.push([k, item]);
         }
       }
