@@ -282,14 +282,16 @@ export class Manager {
     this.#running = true;
     const inner = new AbortController();
     for (const c of this.#controllers) c.reset();
+    const registrations: { remove(): void }[] = [];
     try {
       for (const c of this.#controllers) {
         for (const spec of c.watches) {
-          this.informers.informerFor(spec.kind).addEventHandler({
+          const reg = this.informers.informerFor(spec.kind).addEventHandler({
             onAdd: (object) => c.handle(spec, { type: "create", object }),
             onUpdate: (oldObject, object) => c.handle(spec, { type: "update", object, oldObject }),
             onDelete: (object) => c.handle(spec, { type: "delete", object }),
           });
+          registrations.push(reg);
         }
       }
       const informersDone = this.informers.start(inner.signal);
@@ -317,6 +319,7 @@ export class Manager {
       if (!timedOut) await Promise.all(runs);
       return { unfinished };
     } finally {
+      for (const r of registrations) r.remove();
       inner.abort();
       this.#running = false;
     }
