@@ -1,0 +1,35 @@
+/**
+ * `apply -f FILE|DIR|-` (`-R`): kubectl's client-side apply with the
+ * last-applied-configuration annotation and a three-way merge.
+ *
+ * @module
+ */
+import { CliError } from "../errors.ts";
+import type { Command } from "../kit.ts";
+import { applyFromFiles } from "./files.ts";
+
+/** The `apply` command. */
+export const applyCommand: Command = {
+  name: "apply",
+  summary: "Apply a configuration to a resource by file name or stdin",
+  usage: "  apply (-f FILENAME) [-R] [--dry-run=none|client|server]",
+  options: {
+    filename: { type: "string", short: "f", multiple: true },
+    recursive: { type: "boolean", short: "R" },
+    "dry-run": { type: "string" },
+  },
+  mutates: true,
+  async run(ctx) {
+    if (!ctx.flags.filename) {
+      throw new CliError("must specify one of -f and -k", {
+        hint: `See '${ctx.cli.name} apply -h' for help and examples`,
+      });
+    }
+    if (ctx.args.length) {
+      throw new CliError(`Unexpected args: [${ctx.args.join(" ")}]`, {
+        hint: `See '${ctx.cli.name} apply -h' for help and examples`,
+      });
+    }
+    return await applyFromFiles(ctx);
+  },
+};

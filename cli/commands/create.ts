@@ -1,0 +1,203 @@
+/**
+ * `create`: from files (`-f`), or with the generators `namespace`,
+ * `configmap`, `secret generic` and `serviceaccount`, as kubectl's.
+ *
+ * @module
+ */
+import { ConfigMap, type KubeObject, Namespace, Secret, ServiceAccount } from "@k1s/k1s";
+import { CliError } from "../errors.ts";
+import type { Command, CommandContext } from "../kit.ts";
+import { kindLabel } from "../resources.ts";
+
+function dryRunOf(ctx: CommandContext): "none" | "client" | "server" {
+  const v = ctx.flags["dry-run"] as string | undefined;
+  if (v === undefined || v === "none") return "none";
+  if (v === "client" || v === "server") return v;
+  throw new CliError(
+    `Invalid dry-run value (${v}). Must be "none", "server", or "client".`,
+  );
+}
+
+function b64(bytes: Uint8Array): string {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(bin);
+}
+
+interface Sources {
+  text: Record<string, string>;
+  binary: Record<string, Uint8Array>;
+}
+
+async function readSources(ctx: CommandContext, owner: string): Promise<Sources> {
+  const out: Sources = { text: {}, binary: {} };
+  const add = (key: string, value: string | Uint8Array) => {
+    if (key in out.text || key in out.binary) {
+      throw new CliError(
+        `cannot add key ${key}, another key by that name already exists in ${owner}`,
+      );
+    }
+    if (typeof value === "string") out.text[key] = value;
+    else out.binary[key] = value;
+  };
+  for (const lit of (ctx.flags["from-literal"] as string[] | undefined) ?? []) {
+    const eq = lit.indexOf("=");
+    if (eq <= 0) throw new CliError(`invalid literal source ${lit}, expected key=value`);
+    add(lit.slice(0, eq), lit.slice(eq + 1));
+  }
+  for (const src of (ctx.flags["from-file"] as string[] | undefined) ?? []) {
+    const eq = src.indexOf("=");
+    const path = eq > 0 ? src.slice(eq + 1) : src;
+    let key = eq > 0 ? src.slice(0, eq) : path.slice(path.lastIndexOf("/") + 1);
+    let bytes: Uint8Array;
+    try {
+      const st = await Deno.stat(path);
+      if (st.isDirectory) {
+        if (eq > 0) throw new CliError(`cannot give a key name for a directory path`);
+        for await (const e of Deno.readDir(path)) {
+          if (!e.isFile) continue;
+          const b = await Deno.readFile(`${path}/${e.name}`);
+          add(e.name, decodeUtf8(b) ?? b);
+        }
+        continue;
+      }
+      bytes = await Deno.readFile(path);
+    } catch (err) {
+      if (err instanceof CliError) throw err;
+      if (err instanceof Deno.errors.NotFound) {
+        throw new CliError(`error reading ${path}: no such file or directory`);
+      }
+      throw err;
+    }
+    key ||= path;
+    add(key, decodeUtf8(bytes) ?? bytes);
+  }
+  return out;
+}
+
+function decodeUtf8(b: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(b);
+  } catch {
+    return undefined;
+  }
+}
+
+async function createOne(
+  ctx: CommandContext,
+  kind: typeof ConfigMap | typeof Namespace | typeof Secret | typeof ServiceAccount,
+  obj: KubeObject,
+): Promise<void> {
+  const dry = dryRunOf(ctx);
+  const rt = await ctx.runtime();
+  if (dry !== "client") {
+    await rt.client.create(kind as never, obj as never, {
+      namespace: kind.scope === "Namespaced" ? ctx.namespace : undefined,
+      dryRun: dry === "server",
+    });
+  }
+  const suffix = dry === "client" ? " (dry run)" : dry === "server" ? " (server dry run)" : "";
+  ctx.io.stdout(`${kindLabel(kind)}/${obj.metadata.name} created${suffix}\n`);
+}
+
+const GENERATOR_OPTIONS = {
+  "from-literal": { type: "string" as const, multiple: true },
+  "from-file": { type: "string" as const, multiple: true },
+  type: { type: "string" as const },
+  "dry-run": { type: "string" as const },
+  filename: { type: "string" as const, short: "f", multiple: true },
+  recursive: { type: "boolean" as const, short: "R" },
+};
+
+/**
+ * The `create` command. `createFromFiles` handles `-f` (it is given by the
+ * caller so the manifest loader stays out of start-up for the generators).
+ */
+export function createCommand(
+  createFromFiles: (ctx: CommandContext) => Promise<number | void>,
+): Command {
+  return {
+    name: "create",
+    summary: "Create a resource from a file or from stdin, or with a generator",
+    usage: "  create -f FILENAME [-R]\n" +
+      "  create namespace NAME\n" +
+      "  create configmap NAME [--from-literal=key=value] [--from-file=[key=]source]\n" +
+      "  create secret generic NAME [--type=string] [--from-literal=key=value] [--from-file=[key=]source]\n" +
+      "  create serviceaccount NAME",
+    options: GENERATOR_OPTIONS,
+    mutates: true,
+    async run(ctx) {
+      if (ctx.flags.filename) return await createFromFiles(ctx);
+      const [what, ...rest] = ctx.args;
+      const needName = (args: string[], usage: string) => {
+        if (args.length !== 1) {
+          throw new CliError(`exactly one NAME is required, got ${args.length}`, {
+            hint: `See '${ctx.cli.name} create ${usage} -h' for help and examples`,
+          });
+        }
+        return args[0];
+      };
+      switch (what) {
+        case "namespace":
+        case "ns": {
+          const name = needName(rest, "namespace");
+          return void await createOne(ctx, Namespace, {
+            apiVersion: "v1",
+            kind: "Namespace",
+            metadata: { name },
+          });
+        }
+        case "serviceaccount":
+        case "sa": {
+          const name = needName(rest, "serviceaccount");
+          return void await createOne(ctx, ServiceAccount, {
+            apiVersion: "v1",
+            kind: "ServiceAccount",
+            metadata: { name },
+          });
+        }
+        case "configmap":
+        case "cm": {
+          const name = needName(rest, "configmap");
+          const src = await readSources(ctx, `Data for ConfigMap "${name}"`);
+          const obj: KubeObject = { apiVersion: "v1", kind: "ConfigMap", metadata: { name } };
+          if (Object.keys(src.text).length) obj.data = src.text;
+          if (Object.keys(src.binary).length) {
+            obj.binaryData = Object.fromEntries(
+              Object.entries(src.binary).map(([k, v]) => [k, b64(v)]),
+            );
+          }
+          return void await createOne(ctx, ConfigMap, obj);
+        }
+        case "secret": {
+          if (rest[0] !== "generic") {
+            throw new CliError(
+              rest[0] === undefined
+                ? "you must specify the type of secret to create: generic"
+                : `unknown secret type "${rest[0]}": only "generic" is supported`,
+            );
+          }
+          const name = needName(rest.slice(1), "secret generic");
+          const src = await readSources(ctx, `Data for Secret "${name}"`);
+          const data: Record<string, string> = {};
+          const enc = new TextEncoder();
+          for (const [k, v] of Object.entries(src.text)) data[k] = b64(enc.encode(v));
+          for (const [k, v] of Object.entries(src.binary)) data[k] = b64(v);
+          const obj: KubeObject = { apiVersion: "v1", kind: "Secret", metadata: { name }, data };
+          if (ctx.flags.type) obj.type = ctx.flags.type as string;
+          return void await createOne(ctx, Secret, obj);
+        }
+        case undefined:
+          throw new CliError("must specify one of -f and -k", {
+            hint: `See '${ctx.cli.name} create -h' for help and examples`,
+          });
+        default:
+          throw new CliError(`unknown command "${what}" for "${ctx.cli.name} create"`, {
+            hint: `See '${ctx.cli.name} create -h' for help and examples`,
+          });
+      }
+    },
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * `delete`: by type and names, `type/name`, `-l`, `--all`, with
+ * `--cascade=background|foreground|orphan`, as kubectl's.
+ *
+ * @module
+ */
+import { ApiError, isNotFound, type Kind, type PropagationPolicy } from "@k1s/k1s";
+import { CliError, formatError } from "../errors.ts";
+import type { Command, CommandContext } from "../kit.ts";
+import { kindLabel, parseResourceArgs } from "../resources.ts";
+
+function cascade(ctx: CommandContext): PropagationPolicy {
+  const v = (ctx.flags.cascade as string | undefined) ?? "background";
+  switch (v) {
+    case "background":
+    case "true":
+      return "Background";
+    case "foreground":
+      return "Foreground";
+    case "orphan":
+    case "false":
+      return "Orphan";
+    default:
+      throw new CliError(
+        `invalid cascade value (${v}). Must be "background", "foreground", or "orphan".`,
+      );
+  }
+}
+
+/** One object to delete. */
+export interface DeleteTarget {
+  /** Its kind. */
+  kind: Kind;
+  /** Its name. */
+  name: string;
+  /** Its namespace, for namespaced kinds. */
+  namespace?: string;
+}
+
+/**
+ * Deletes targets, printing kubectl's lines; returns the exit code. Shared
+ * by `delete TYPE NAME` and `delete -f`.
+ */
+export async function deleteTargets(ctx: CommandContext, targets: DeleteTarget[]): Promise<number> {
+  const rt = await ctx.runtime();
+  const policy = cascade(ctx);
+  const dry = ctx.flags["dry-run"] as string | undefined;
+  if (dry !== undefined && !["none", "client", "server"].includes(dry)) {
+    throw new CliError(`Invalid dry-run value (${dry}). Must be "none", "server", or "client".`);
+  }
+  let code = 0;
+  for (const t of targets) {
+    try {
+      if (dry === "client") {
+        await rt.client.get(t.kind, t.name, { namespace: t.namespace });
+      } else {
+        await rt.client.delete(t.kind, t.name, {
+          namespace: t.namespace,
+          propagationPolicy: policy,
+          dryRun: dry === "server",
+        });
+      }
+      const suffix = dry === "client" ? " (dry run)" : dry === "server" ? " (server dry run)" : "";
+      ctx.io.stdout(`${kindLabel(t.kind)} "${t.name}" deleted${suffix}\n`);
+    } catch (err) {
+      if (isNotFound(err) && ctx.flags["ignore-not-found"]) continue;
+      if (!(err instanceof ApiError)) throw err;
+      ctx.io.stderr(formatError(err) + "\n");
+      code = 1;
+    }
+  }
+  return code;
+}
+
+/** The `delete` command; `-f` is handled by `deleteFromFiles`. */
+export function deleteCommand(
+  deleteFromFiles: (ctx: CommandContext) => Promise<number | void>,
+): Command {
+  return {
+    name: "delete",
+    summary:
+      "Delete resources by file names, stdin, resources and names, or by resources and label selector",
+    usage:
+      "  delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)]) [--cascade=background|foreground|orphan]",
+    options: {
+      selector: { type: "string", short: "l" },
+      all: { type: "boolean" },
+      "all-namespaces": { type: "boolean", short: "A" },
+      cascade: { type: "string" },
+      "ignore-not-found": { type: "boolean" },
+      "dry-run": { type: "string" },
+      filename: { type: "string", short: "f", multiple: true },
+      recursive: { type: "boolean", short: "R" },
+    },
+    mutates: true,
+    async run(ctx) {
+      if (ctx.flags.filename) return await deleteFromFiles(ctx);
+      const rt = await ctx.runtime();
+      if (ctx.args.length === 0) {
+        throw new CliError("You must provide one or more resources by argument or filename.", {
+          hint:
+            "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
+        });
+      }
+      const selection = parseResourceArgs(rt.scheme, ctx.args);
+      const selector = ctx.flags.selector as string | undefined;
+      const everything = ctx.flags.all === true;
+      const targets: DeleteTarget[] = [];
+      for (const { kind, names } of selection) {
+        const namespace = kind.scope === "Namespaced" ? ctx.namespace : undefined;
+        if (names.length) {
+          if (selector || everything) {
+            throw new CliError("name cannot be provided when a selector is specified");
+          }
+          targets.push(...names.map((name) => ({ kind, name, namespace })));
+          continue;
+        }
+        if (!selector && !everything) {
+          throw new CliError(
+            "resource(s) were provided, but no name was specified",
+          );
+        }
+        const list = await rt.client.list(kind, {
+          namespace: ctx.flags["all-namespaces"] ? undefined : namespace,
+          labelSelector: selector,
+        });
+        targets.push(...list.items.map((o) => ({
+          kind,
+          name: o.metadata.name!,
+          namespace: o.metadata.namespace,
+        })));
+      }
+      if (targets.length === 0) {
+        ctx.io.stderr("No resources found\n");
+        return 0;
+      }
+      return await deleteTargets(ctx, targets);
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * The kit's standard verbs.
+ *
+ * @module
+ */
+import type { Command } from "../kit.ts";
+import { apiResourcesCommand } from "./api_resources.ts";
+import { applyCommand } from "./apply.ts";
+import { createCommand } from "./create.ts";
+import { deleteCommand } from "./delete.ts";
+import { fromFiles } from "./files.ts";
+import { versionCommand } from "./version.ts";
+
+/** Every standard verb, in help order. */
+export function standardCommands(): Command[] {
+  return [
+    createCommand(fromFiles.create),
+    applyCommand,
+    deleteCommand(fromFiles.delete),
+    apiResourcesCommand,
+    versionCommand,
+  ];
+}

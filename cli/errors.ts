@@ -1,0 +1,47 @@
+/**
+ * Errors as kubectl prints them, and its exit codes.
+ *
+ * @module
+ */
+import { ApiError } from "@k1s/k1s";
+
+/** An error the CLI reports as `error: <message>` with an exit code (default 1). */
+export class CliError extends Error {
+  /** Process exit code. */
+  readonly exitCode: number;
+  /** Extra line printed after the message (e.g. a usage hint). */
+  readonly hint?: string;
+  /** A CLI error. */
+  constructor(message: string, options: { exitCode?: number; hint?: string } = {}) {
+    super(message);
+    this.name = "CliError";
+    this.exitCode = options.exitCode ?? 1;
+    this.hint = options.hint;
+  }
+}
+
+/** The lines kubectl prints for an error, without the trailing newline. */
+export function formatError(err: unknown): string {
+  if (err instanceof ApiError) {
+    const details = err.status.details;
+    if (err.reason === "Invalid" && details) {
+      // kubectl's StandardErrorMessage for Invalid: "The <Kind> "<name>" is invalid: <causes>".
+      let s = details.kind || details.name
+        ? `The ${details.kind ?? ""} "${details.name ?? ""}" is invalid`
+        : "The request is invalid";
+      const causes = (details.causes ?? []).map((c) => `${c.field}: ${c.message}`);
+      if (causes.length === 1) s += `: ${causes[0]}`;
+      else if (causes.length > 1) s += `: [${causes.join(", ")}]`;
+      return s;
+    }
+    return `Error from server (${err.reason}): ${err.message}`;
+  }
+  const many = (err as { messages?: unknown }).messages;
+  if (
+    err instanceof Error && err.name === "ManifestError" && Array.isArray(many) && many.length > 1
+  ) {
+    return many.join("\n"); // kubectl prints several problems as bare lines
+  }
+  if (err instanceof CliError) return `error: ${err.message}${err.hint ? `\n${err.hint}` : ""}`;
+  return `error: ${err instanceof Error ? err.message : String(err)}`;
+}

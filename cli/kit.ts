@@ -1,0 +1,209 @@
+/**
+ * The CLI kit: a CLI author declares a name, kinds, controllers, a default
+ * store and extra commands; the kit provides the kubectl-style verbs over
+ * those kinds, help text, the store flag, kubectl's error format and exit
+ * codes, and runs the author's controllers (with the built-in ones) in
+ * triggered mode after every mutating command. The `k1s` command itself is
+ * built with it.
+ *
+ * @module
+ */
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import { type Controller, createRuntime, type Kind, type Runtime } from "@k1s/k1s";
+import { CliError, formatError } from "./errors.ts";
+import type { CliIO } from "./io.ts";
+import { resolveStoreUrl, storeDirectory } from "./store_url.ts";
+
+/** What a command gets when it runs. */
+export interface CommandContext {
+  /** The process view. */
+  io: CliIO;
+  /** The CLI's definition. */
+  cli: CliSpec;
+  /** Parsed flags (global and the command's own). */
+  flags: Record<string, string | boolean | string[] | undefined>;
+  /** Positional arguments after the verb. */
+  args: string[];
+  /** The namespace from `-n`, else `default`. */
+  namespace: string;
+  /** True when `-n` was given. */
+  namespaceGiven: boolean;
+  /** Opens (once) the runtime over the resolved store. */
+  runtime(): Promise<Runtime>;
+}
+
+/** A verb. */
+export interface Command {
+  /** The verb, e.g. `get`. */
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** Usage lines for `--help`. */
+  usage: string;
+  /** Flags of this command (node:util parseArgs config). */
+  options?: ParseArgsOptionsConfig;
+  /** True when the command writes, so controllers settle afterwards. */
+  mutates?: boolean;
+  /** Runs; returns the exit code (default 0). */
+  run(ctx: CommandContext): Promise<number | void>;
+}
+
+/** A CLI definition. */
+export interface CliSpec {
+  /** Command name, e.g. `k1s` or `inventory`. */
+  name: string;
+  /** Version printed by `version`. */
+  version: string;
+  /** Kinds served besides the built-in ones. */
+  kinds?: Kind[];
+  /** The author's controllers, run after mutating commands (with the built-in ones). */
+  controllers?: (rt: Runtime) => Controller[];
+  /** Store URL when neither `--store` nor the environment variable says. Default: XDG data dir. */
+  defaultStore?: string;
+  /** Environment variable naming the store. Default `K1S_STORE`. */
+  storeEnv?: string;
+  /** Commands; the kit's standard verbs are passed in by `defineCli`'s caller. */
+  commands: Command[];
+}
+
+/** A runnable CLI. */
+export interface Cli {
+  /** The definition. */
+  readonly spec: CliSpec;
+  /** Runs one invocation; resolves to the exit code. */
+  run(argv: string[], io: CliIO): Promise<number>;
+}
+
+const GLOBAL_OPTIONS: ParseArgsOptionsConfig = {
+  store: { type: "string" },
+  namespace: { type: "string", short: "n" },
+  help: { type: "boolean", short: "h" },
+};
+
+/** kubectl accepts `-n=foo`; node's parser would keep the `=`. */
+function normalize(argv: string[]): string[] {
+  return argv.flatMap((a) => /^-[a-zA-Z]=/.test(a) ? [a.slice(0, 2), a.slice(3)] : [a]);
+}
+
+function topHelp(spec: CliSpec): string {
+  const width = Math.max(...spec.commands.map((c) => c.name.length)) + 3;
+  return `${spec.name} controls objects in a local store, the way kubectl controls a cluster.\n\n` +
+    `Commands:\n${
+      spec.commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join("\n")
+    }\n\nGlobal flags:\n` +
+    `  --store URL        store to use (memory:, sqlite:PATH, kv:PATH); default $${
+      spec.storeEnv ?? "K1S_STORE"
+    } or the user data directory\n` +
+    `  -n, --namespace    namespace (default "default")\n\n` +
+    `Use "${spec.name} <command> --help" for more information about a given command.\n`;
+}
+
+/**
+ * Builds a CLI from a definition.
+ *
+ * @example
+ * ```ts ignore
+ * import { defineCli, standardCommands } from "./mod.ts";
+ * const cli = defineCli({ name: "inventory", version: "0.1.0", kinds: [Item], commands: standardCommands() });
+ * Deno.exit(await cli.run(Deno.args, processIO()));
+ * ```
+ */
+export function defineCli(spec: CliSpec): Cli {
+  return {
+    spec,
+    async run(argv, io) {
+      const args = normalize(argv);
+      // The verb is the first positional; global flags with values may come before it.
+      let verbAt = -1;
+      for (let i = 0; i < args.length; i++) {
+        if (args[i] === "--store" || args[i] === "-n" || args[i] === "--namespace") i++;
+        else if (!args[i].startsWith("-")) {
+          verbAt = i;
+          break;
+        }
+      }
+      const verb = verbAt < 0 ? undefined : args[verbAt];
+      if (!verb) {
+        io.stdout(topHelp(spec));
+        return 0;
+      }
+      const command = spec.commands.find((c) => c.name === verb);
+      if (!command) {
+        io.stderr(
+          `error: unknown command "${verb}" for "${spec.name}"\n\n` +
+            `Run '${spec.name} --help' for usage.\n`,
+        );
+        return 1;
+      }
+      const rest = [...args.slice(0, verbAt), ...args.slice(verbAt + 1)];
+      let parsed;
+      try {
+        parsed = parseArgs({
+          args: rest,
+          options: { ...GLOBAL_OPTIONS, ...command.options },
+          allowPositionals: true,
+          strict: true,
+        });
+      } catch (err) {
+        const m = /'(-[^']*)'/.exec(err instanceof Error ? err.message : "");
+        const what = (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
+          ? `unknown flag: ${m?.[1] ?? ""}`
+          : err instanceof Error
+          ? err.message
+          : String(err);
+        io.stderr(`error: ${what}\nSee '${spec.name} ${verb} --help' for usage.\n`);
+        return 1;
+      }
+      const flags = parsed.values as CommandContext["flags"];
+      if (flags.help) {
+        io.stdout(`${command.summary}\n\nUsage:\n${command.usage}\n`);
+        return 0;
+      }
+      let rt: Runtime | undefined;
+      const namespace = (flags.namespace as string | undefined) ?? "default";
+      const ctx: CommandContext = {
+        io,
+        cli: spec,
+        flags,
+        args: parsed.positionals,
+        namespace,
+        namespaceGiven: flags.namespace !== undefined,
+        runtime: async () => {
+          if (rt) return rt;
+          const chosen = resolveStoreUrl(spec.name, flags.store as string | undefined, io, {
+            envVar: spec.storeEnv,
+            fallback: spec.defaultStore,
+          });
+          const dir = storeDirectory(chosen);
+          if (dir) await Deno.mkdir(dir, { recursive: true });
+          rt = await createRuntime({ store: chosen, kinds: spec.kinds });
+          for (const c of spec.controllers?.(rt) ?? []) rt.addController(c);
+          return rt;
+        },
+      };
+      let code = 0;
+      try {
+        code = (await command.run(ctx)) ?? 0;
+      } catch (err) {
+        io.stderr(formatError(err) + "\n");
+        code = err instanceof CliError ? err.exitCode : 1;
+      }
+      try {
+        if (rt && command.mutates) {
+          const report = await rt.settle();
+          if (!report.idle) {
+            io.stderr(
+              `warning: controllers did not finish: ${report.unfinished.join(", ")}\n`,
+            );
+          }
+        }
+      } catch (err) {
+        io.stderr(formatError(err) + "\n");
+        code ||= 1;
+      } finally {
+        await rt?.close();
+      }
+      return code;
+    },
+  };
+}

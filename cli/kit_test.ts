@@ -1,0 +1,182 @@
+// The CLI run in-process on temporary stores: kubectl's messages and exit codes.
+import assert from "node:assert/strict";
+import { captureIO } from "./io.ts";
+import { k1s } from "./k1s.ts";
+
+async function tempStore(): Promise<
+  { store: string; dir: string; [Symbol.asyncDispose](): Promise<void> }
+> {
+  const dir = await Deno.makeTempDir({ prefix: "k1s-cli-" });
+  return {
+    store: `sqlite:${dir}/store.db`,
+    dir,
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+async function k(store: string, args: string[], stdin?: string) {
+  const io = captureIO({ stdin });
+  const code = await k1s.run(["--store", store, ...args], io);
+  return { code, out: io.out, err: io.err };
+}
+
+Deno.test("create generators and delete, with kubectl's lines", async () => {
+  await using s = await tempStore();
+  assert.deepEqual(await k(s.store, ["create", "namespace", "team"]), {
+    code: 0,
+    out: "namespace/team created\n",
+    err: "",
+  });
+  const cm = await k(s.store, [
+    "create",
+    "configmap",
+    "app",
+    "-n",
+    "team",
+    "--from-literal=mode=fast",
+    "--from-literal=level=3",
+  ]);
+  assert.equal(cm.out, "configmap/app created\n");
+  const sec = await k(s.store, ["create", "secret", "generic", "pw", "--from-literal=p=s3cret"]);
+  assert.equal(sec.out, "secret/pw created\n");
+  assert.equal((await k(s.store, ["create", "sa", "bot"])).out, "serviceaccount/bot created\n");
+  const again = await k(s.store, ["create", "namespace", "team"]);
+  assert.equal(again.code, 1);
+  assert.equal(again.err, 'Error from server (AlreadyExists): namespaces "team" already exists\n');
+  const dry = await k(s.store, ["create", "cm", "ghost", "--dry-run=client"]);
+  assert.equal(dry.out, "configmap/ghost created (dry run)\n");
+  const del = await k(s.store, ["delete", "configmap", "app", "ghost", "-n", "team"]);
+  assert.equal(del.code, 1);
+  assert.equal(del.out, 'configmap "app" deleted\n');
+  assert.equal(del.err, 'Error from server (NotFound): configmaps "ghost" not found\n');
+  assert.equal((await k(s.store, ["delete", "cm", "ghost", "--ignore-not-found"])).code, 0);
+});
+
+Deno.test("bad input gets kubectl's errors and exit codes, and writes nothing", async () => {
+  await using s = await tempStore();
+  const unknown = await k(s.store, ["delete", "frobs", "x"]);
+  assert.deepEqual(unknown, {
+    code: 1,
+    out: "",
+    err: 'error: the server doesn\'t have a resource type "frobs"\n',
+  });
+  const flag = await k(s.store, ["create", "namespace", "x", "--bogus"]);
+  assert.equal(flag.code, 1);
+  assert.equal(flag.err, "error: unknown flag: --bogus\nSee 'k1s create --help' for usage.\n");
+  const lit = await k(s.store, ["create", "cm", "c", "--from-literal=novalue"]);
+  assert.equal(lit.err, "error: invalid literal source novalue, expected key=value\n");
+  const dup = await k(s.store, ["create", "cm", "c", "--from-literal=a=1", "--from-literal=a=2"]);
+  assert.equal(
+    dup.err,
+    'error: cannot add key a, another key by that name already exists in Data for ConfigMap "c"\n',
+  );
+  const bad = await k(s.store, ["create", "namespace", "Bad_Name"]);
+  assert.equal(bad.code, 1);
+  assert.match(
+    bad.err,
+    /^The Namespace "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label/,
+  );
+  const verb = await k(s.store, ["frobnicate"]);
+  assert.equal(
+    verb.err,
+    'error: unknown command "frobnicate" for "k1s"\n\nRun \'k1s --help\' for usage.\n',
+  );
+  const list = await k(s.store, ["api-resources", "-o", "name"]);
+  assert.equal(list.out, "configmaps\nevents\nnamespaces\nsecrets\nserviceaccounts\n");
+});
+
+Deno.test("api-resources lists kinds like kubectl", async () => {
+  await using s = await tempStore();
+  const r = await k(s.store, ["api-resources"]);
+  assert.equal(
+    r.out,
+    "NAME              SHORTNAMES   APIVERSION   NAMESPACED   KIND\n" +
+      "configmaps        cm           v1           true         ConfigMap\n" +
+      "events            ev           v1           true         Event\n" +
+      "namespaces        ns           v1           false        Namespace\n" +
+      "secrets                        v1           true         Secret\n" +
+      "serviceaccounts   sa           v1           true         ServiceAccount\n",
+  );
+});
+
+Deno.test("the store comes from --store, then K1S_STORE, then the data directory", async () => {
+  const { resolveStoreUrl } = await import("./store_url.ts");
+  const env = (vars: Record<string, string>) => ({ env: (n: string) => vars[n] });
+  assert.equal(resolveStoreUrl("k1s", "memory:", env({ K1S_STORE: "kv:x" })), "memory:");
+  assert.equal(resolveStoreUrl("k1s", undefined, env({ K1S_STORE: "kv:x" })), "kv:x");
+  assert.equal(
+    resolveStoreUrl("k1s", undefined, env({ XDG_DATA_HOME: "/d", HOME: "/h" })),
+    "sqlite:/d/k1s/store.db",
+  );
+  assert.equal(
+    resolveStoreUrl("k1s", undefined, env({ HOME: "/h" })),
+    "sqlite:/h/.local/share/k1s/store.db",
+  );
+});
+
+Deno.test("create -f and apply -f from files and stdin, all-or-nothing on bad input", async () => {
+  await using s = await tempStore();
+  const file = `${s.dir}/objs.yaml`;
+  await Deno.writeTextFile(
+    file,
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n---\n" +
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  p: x\n",
+  );
+  assert.deepEqual(await k(s.store, ["create", "-f", file]), {
+    code: 0,
+    out: "configmap/a created\nsecret/s created\n",
+    err: "",
+  });
+  const again = await k(s.store, ["create", "-f", file]);
+  assert.equal(again.code, 1);
+  assert.equal(
+    again.err,
+    `Error from server (AlreadyExists): error when creating "${file}": configmaps "a" already exists\n` +
+      `Error from server (AlreadyExists): error when creating "${file}": secrets "s" already exists\n`,
+  );
+  const applied = await k(
+    s.store,
+    ["apply", "-f", "-"],
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  x: '1'\n",
+  );
+  assert.equal(applied.out, "configmap/b created\n");
+  const same = await k(
+    s.store,
+    ["apply", "-f", "-"],
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  x: '1'\n",
+  );
+  assert.equal(same.out, "configmap/b unchanged\n");
+  const changed = await k(
+    s.store,
+    ["apply", "-f", "-"],
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  x: '2'\n",
+  );
+  assert.equal(changed.out, "configmap/b configured\n");
+  // One unknown kind in a file: nothing in it is created.
+  await Deno.writeTextFile(
+    `${s.dir}/mixed.yaml`,
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n---\napiVersion: v9\nkind: Frob\nmetadata:\n  name: f\n",
+  );
+  const mixed = await k(s.store, ["apply", "-f", `${s.dir}/mixed.yaml`]);
+  assert.equal(mixed.code, 1);
+  assert.match(
+    mixed.err,
+    /^error: resource mapping not found for name: "f" namespace: "" from ".*mixed.yaml": no matches for kind "Frob" in version "v9"\nensure CRDs are installed first\n$/,
+  );
+  const broken = await k(
+    s.store,
+    ["apply", "-f", "-"],
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [\n",
+  );
+  assert.equal(broken.code, 1);
+  assert.match(
+    broken.err,
+    /^error: error parsing STDIN: error converting YAML to JSON: yaml: line \d+: /,
+  );
+  const missing = await k(s.store, ["apply", "-f", `${s.dir}/nope.yaml`]);
+  assert.equal(missing.err, `error: the path "${s.dir}/nope.yaml" does not exist\n`);
+  const gone = await k(s.store, ["delete", "-f", file]);
+  assert.equal(gone.out, 'configmap "a" deleted\nsecret "s" deleted\n');
+  const names = await k(s.store, ["delete", "cm", "c", "--ignore-not-found"]);
+  assert.equal(names.code, 0); // c was never created
+});

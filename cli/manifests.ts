@@ -1,0 +1,359 @@
+/**
+ * Reading manifests the way `kubectl apply -f` / `kubectl create -f` does:
+ * files, directories (`.json`, `.yaml`, `.yml`, sorted, `-R` recursing),
+ * `-` for standard input, multi-document YAML, JSON streams and `List`
+ * objects (flattened into their items). Every source is read and checked
+ * before anything is returned, so a command can refuse bad input without
+ * writing anything.
+ *
+ * @module
+ */
+import { parseDocument } from "yaml";
+import type { KubeObject } from "@k1s/k1s";
+
+/** One object read from a manifest source. */
+export interface Manifest {
+  /** The object, as written (nothing defaulted). */
+  object: KubeObject;
+  /** The file path as the user gave it (joined with directory entries), or `STDIN`. */
+  source: string;
+  /** Position of the object within its source, counting from 0 (list items flattened). */
+  index: number;
+}
+
+/** Options of {@linkcode loadManifests}. */
+export interface LoadManifestsOptions {
+  /** Recurse into subdirectories of directory sources (`-R`). */
+  recursive?: boolean;
+  /**
+   * Standard input, read for the source `-`: a byte stream or a function
+   * returning the text. Default `Deno.stdin.readable`.
+   */
+  stdin?: ReadableStream<Uint8Array> | (() => Promise<string>);
+}
+
+/**
+ * Bad manifest input. `messages` holds one line per problem (kubectl's
+ * texts, without the `error: ` prefix); kubectl prints a single problem as
+ * `error: MESSAGE` and several as one line each.
+ */
+export class ManifestError extends Error {
+  /** The problems, in source order. */
+  readonly messages: readonly string[];
+
+  /** Creates an error from one or more messages. */
+  constructor(messages: string | readonly string[]) {
+    const list = typeof messages === "string" ? [messages] : [...messages];
+    super(list.join("\n"));
+    this.name = "ManifestError";
+    this.messages = list;
+  }
+}
+
+/** File name extensions read from directories, as in kubectl. */
+export const MANIFEST_EXTENSIONS: readonly string[] = [".json", ".yaml", ".yml"];
+
+const STDIN = "STDIN";
+
+interface Source {
+  name: string;
+  read: () => Promise<string>;
+}
+
+/**
+ * Reads every manifest of `sources` (paths, directories or `-`).
+ *
+ * Errors ({@linkcode ManifestError}), as kubectl words them:
+ * - `the path "x.yaml" does not exist` (checked for all sources before any is read);
+ * - `error reading [dir]: recognized file extensions are [.json .yaml .yml]` for a
+ *   directory without manifests;
+ * - `error parsing x.yaml: error converting YAML to JSON: yaml: line N: ...` for
+ *   malformed YAML (the line counts within the document, as kubectl's does), and
+ *   `error parsing x.json: ...` for malformed JSON;
+ * - `error validating "x.yaml": error validating data: [apiVersion not set, kind not set];
+ *   if you choose to ignore these errors, turn validation off with --validate=false`
+ *   for objects without apiVersion or kind, and `... invalid object to validate ...`
+ *   for documents that are not objects.
+ *
+ * Reading stops at the first bad document of a source; problems of
+ * different sources are reported together.
+ *
+ * @example
+ * ```ts
+ * import { loadManifests } from "./manifests.ts";
+ * import assert from "node:assert/strict";
+ * const text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n" +
+ *   '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}}\n';
+ * const manifests = await loadManifests(["-"], { stdin: () => Promise.resolve(text) });
+ * assert.deepEqual(manifests.map((m) => [m.object.metadata.name, m.source, m.index]), [
+ *   ["a", "STDIN", 0],
+ *   ["b", "STDIN", 1],
+ * ]);
+ * ```
+ */
+export async function loadManifests(
+  sources: string[],
+  options: LoadManifestsOptions = {},
+): Promise<Manifest[]> {
+  const files: Source[] = [];
+  // kubectl checks every path while parsing flags, before reading any of them.
+  const stats = new Map<string, Deno.FileInfo>();
+  for (const path of sources) {
+    if (path === "-") continue;
+    try {
+      stats.set(path, await Deno.stat(path));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) {
+        throw new ManifestError(`the path "${path}" does not exist`);
+      }
+      throw err;
+    }
+  }
+  for (const path of sources) {
+    if (path === "-") {
+      files.push({ name: STDIN, read: () => readStdin(options.stdin) });
+      continue;
+    }
+    if (!stats.get(path)!.isDirectory) {
+      files.push({ name: path, read: () => Deno.readTextFile(path) });
+      continue;
+    }
+    const found = await walk(path, options.recursive ?? false);
+    if (found.length === 0) {
+      throw new ManifestError(
+        `error reading [${path}]: recognized file extensions are [${
+          MANIFEST_EXTENSIONS.join(" ")
+        }]`,
+      );
+    }
+    for (const f of found) files.push({ name: f, read: () => Deno.readTextFile(f) });
+  }
+
+  const out: Manifest[] = [];
+  const problems: string[] = [];
+  for (const file of files) {
+    const text = await file.read();
+    try {
+      const objects = parseManifests(text, file.name);
+      objects.forEach((object, index) => out.push({ object, source: file.name, index }));
+    } catch (err) {
+      if (!(err instanceof ManifestError)) throw err;
+      problems.push(...err.messages);
+    }
+  }
+  if (problems.length > 0) throw new ManifestError(problems);
+  return out;
+}
+
+/**
+ * Parses the text of one manifest source: a YAML stream (documents split on
+ * `---` lines) or, when it starts with `{`, a stream of JSON objects. Empty
+ * documents are skipped and lists are flattened. `source` names the input in
+ * error messages.
+ *
+ * @example
+ * ```ts
+ * import { parseManifests } from "./manifests.ts";
+ * import assert from "node:assert/strict";
+ * const objs = parseManifests(
+ *   "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n",
+ *   "list.yaml",
+ * );
+ * assert.equal(objs[0].kind, "ConfigMap");
+ * ```
+ */
+export function parseManifests(text: string, source: string): KubeObject[] {
+  const docs = /^\s*\{/.test(text) ? parseJsonStream(text, source) : parseYamlStream(text, source);
+  const out: KubeObject[] = [];
+  for (const doc of docs) {
+    if (doc === null || doc === undefined) continue;
+    const errors = validate(doc);
+    if (errors.length > 0) throw new ManifestError(validationMessage(source, errors));
+    const obj = doc as Record<string, unknown>;
+    if (isList(obj)) {
+      for (const item of obj.items as unknown[]) out.push(item as KubeObject);
+    } else {
+      out.push(obj as unknown as KubeObject);
+    }
+  }
+  return out;
+}
+
+function validationMessage(source: string, errors: string[]): string {
+  const agg = errors.length === 1 ? errors[0] : `[${errors.join(", ")}]`;
+  return `error validating "${source}": error validating data: ${agg}; ` +
+    "if you choose to ignore these errors, turn validation off with --validate=false";
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** kubectl's `getObjectKind` checks, and `validateList` for lists. */
+function objectKindErrors(v: unknown): string[] {
+  if (!isPlainObject(v)) return ["invalid object to validate"];
+  const errs: string[] = [];
+  for (const field of ["apiVersion", "kind"]) {
+    const value = v[field];
+    if (value === undefined || value === null || value === "") errs.push(`${field} not set`);
+    else if (typeof value !== "string") errs.push(`${field} isn't string type`);
+  }
+  return errs;
+}
+
+function validate(doc: unknown): string[] {
+  const errs = objectKindErrors(doc);
+  if (errs.length > 0) return errs;
+  const obj = doc as Record<string, unknown>;
+  if (obj.apiVersion === "v1" && obj.kind === "List" && !Array.isArray(obj.items)) {
+    return ["items isn't a slice"];
+  }
+  if (!isList(obj)) return [];
+  return (obj.items as unknown[]).flatMap((item) => objectKindErrors(item));
+}
+
+/** `kind: List` or `kind: SomethingList` with an `items` array. */
+function isList(obj: Record<string, unknown>): boolean {
+  return typeof obj.kind === "string" && obj.kind.endsWith("List") && Array.isArray(obj.items);
+}
+
+// ------------------------------------------------------------------- YAML
+
+/**
+ * YAML 1.1 as go-yaml v2 (kubectl's parser) reads it: `yes`/`on` are
+ * booleans, `0777` is octal, but timestamps and `12:30` stay strings.
+ */
+const YAML_OPTIONS = {
+  version: "1.1" as const,
+  customTags: (tags: any[]) =>
+    tags.filter((t) => t.tag !== "tag:yaml.org,2002:timestamp" && t.format !== "TIME"),
+};
+
+/** Splits a YAML stream as kubectl's YAMLReader does: on lines starting with `---`. */
+function splitYaml(text: string, source: string): string[] {
+  const docs: string[] = [];
+  let buf: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (line.startsWith("---")) {
+      const rest = line.slice(3).trim();
+      if (rest.length > 0 && !rest.startsWith("#")) {
+        throw new ManifestError(
+          `error parsing ${source}: invalid Yaml document separator: ${rest}`,
+        );
+      }
+      docs.push(buf.join("\n"));
+      buf = [];
+      continue;
+    }
+    buf.push(line);
+  }
+  docs.push(buf.join("\n"));
+  return docs.filter((d) => d.trim() !== "");
+}
+
+function parseYamlStream(text: string, source: string): unknown[] {
+  return splitYaml(text, source).map((chunk) => {
+    const doc = parseDocument(chunk, YAML_OPTIONS);
+    const err = doc.errors[0];
+    if (err) {
+      const line = err.linePos?.[0].line ?? 1;
+      const msg = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+      throw new ManifestError(
+        `error parsing ${source}: error converting YAML to JSON: yaml: line ${line}: ${msg}`,
+      );
+    }
+    return doc.toJS({ maxAliasCount: 1000 });
+  });
+}
+
+// ------------------------------------------------------------------- JSON
+
+/** A stream of concatenated JSON values, as Go's json.Decoder reads them. */
+function parseJsonStream(text: string, source: string): unknown[] {
+  const out: unknown[] = [];
+  let i = 0;
+  const n = text.length;
+  const fail = (msg: string): never => {
+    throw new ManifestError(`error parsing ${source}: ${msg}`);
+  };
+  while (true) {
+    while (i < n && /\s/.test(text[i])) i++;
+    if (i >= n) break;
+    const start = i;
+    if (text[i] === "{" || text[i] === "[") {
+      let depth = 0;
+      let inString = false;
+      for (; i < n; i++) {
+        const c = text[i];
+        if (inString) {
+          if (c === "\\") i++;
+          else if (c === '"') inString = false;
+        } else if (c === '"') inString = true;
+        else if (c === "{" || c === "[") depth++;
+        else if (c === "}" || c === "]") {
+          depth--;
+          if (depth === 0) {
+            i++;
+            break;
+          }
+        }
+      }
+      if (depth > 0) {
+        // An error before the end is still reported where it is.
+        parseJson(text.slice(start), start, fail, true);
+        fail("unexpected EOF");
+      }
+    } else {
+      while (i < n && !/[\s{[]/.test(text[i])) i++;
+    }
+    out.push(parseJson(text.slice(start, i), start, fail, false));
+  }
+  return out;
+}
+
+function parseJson(
+  chunk: string,
+  offset: number,
+  fail: (msg: string) => never,
+  truncated: boolean,
+): unknown {
+  try {
+    return JSON.parse(chunk);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const pos = /position (\d+)/.exec(msg);
+    if (truncated && (!pos || Number(pos[1]) >= chunk.length)) return undefined;
+    if (truncated && /Unexpected end|Unterminated/.test(msg)) return undefined;
+    const at = pos ? offset + Number(pos[1]) + 1 : offset + chunk.length;
+    return fail(`json: offset ${at}: ${msg.replace(/ in JSON at position.*$/, "")}`);
+  }
+}
+
+// ------------------------------------------------------------- file system
+
+async function readStdin(stdin: LoadManifestsOptions["stdin"]): Promise<string> {
+  if (typeof stdin === "function") return await stdin();
+  const stream = stdin ?? Deno.stdin.readable;
+  return await new Response(stream).text();
+}
+
+function join(dir: string, name: string): string {
+  return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
+}
+
+/** Files of `root` with a manifest extension, in lexical order (Go's filepath.Walk). */
+async function walk(root: string, recursive: boolean): Promise<string[]> {
+  const entries: Deno.DirEntry[] = [];
+  for await (const e of Deno.readDir(root)) entries.push(e);
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const out: string[] = [];
+  for (const e of entries) {
+    const path = join(root, e.name);
+    if (e.isDirectory) {
+      if (recursive) out.push(...await walk(path, true));
+    } else if (MANIFEST_EXTENSIONS.some((ext) => e.name.endsWith(ext))) {
+      out.push(path);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+/**
+ * Resource arguments as kubectl reads them: `cm`, `cm a b`, `cm,secrets`,
+ * `cm/a secret/b`, `all`, `kind.group`.
+ *
+ * @module
+ */
+import type { Kind, Scheme } from "@k1s/k1s";
+import { CliError } from "./errors.ts";
+
+/** Kinds and, per kind, the names asked for (none: all). */
+export interface ResourceSelection {
+  /** The kind. */
+  kind: Kind;
+  /** Names; empty for every object. */
+  names: string[];
+}
+
+/** Resolves one type name, or fails as kubectl does. */
+export function resolveKind(scheme: Scheme, arg: string): Kind {
+  const kind = scheme.resolve(arg);
+  if (!kind) throw new CliError(`the server doesn't have a resource type "${arg}"`);
+  return kind;
+}
+
+function expandTypes(scheme: Scheme, arg: string): Kind[] {
+  const out: Kind[] = [];
+  for (const part of arg.split(",")) {
+    if (part === "") continue;
+    if (part === "all") {
+      out.push(...scheme.category("all"));
+      continue;
+    }
+    out.push(resolveKind(scheme, part));
+  }
+  return out;
+}
+
+/**
+ * Parses resource arguments. `requireType` makes an empty list an error
+ * (`get` without arguments).
+ */
+export function parseResourceArgs(scheme: Scheme, args: string[]): ResourceSelection[] {
+  if (args.length === 0) return [];
+  const slashed = args.filter((a) => a.includes("/"));
+  if (slashed.length) {
+    if (slashed.length !== args.length) {
+      throw new CliError(
+        "there is no need to specify a resource type as a separate argument when passing " +
+          "arguments in resource/name form (e.g. 'k1s get resource/<resource_name>' instead of " +
+          "'k1s get resource resource/<resource_name>'",
+      );
+    }
+    const byKind = new Map<Kind, string[]>();
+    for (const a of args) {
+      const i = a.indexOf("/");
+      const type = a.slice(0, i);
+      const name = a.slice(i + 1);
+      if (!type || !name) {
+        throw new CliError(`arguments in resource/name form must have a single resource and name`);
+      }
+      const kind = resolveKind(scheme, type);
+      byKind.set(kind, [...(byKind.get(kind) ?? []), name]);
+    }
+    return [...byKind].map(([kind, names]) => ({ kind, names }));
+  }
+  const kinds = expandTypes(scheme, args[0]);
+  const names = args.slice(1);
+  if (names.length && kinds.length > 1) {
+    throw new CliError(
+      "you may only specify a single resource type when names are given: " + args[0],
+    );
+  }
+  const seen = new Set<Kind>();
+  return kinds.filter((k) => !seen.has(k) && seen.add(k)).map((kind) => ({ kind, names }));
+}
+
+/** `configmap`, `item.inventory.k1s.dev`: how kubectl names a kind in messages. */
+export function kindLabel(kind: Kind): string {
+  const k = kind.kind.toLowerCase();
+  return kind.group ? `${k}.${kind.group}` : k;
+}
