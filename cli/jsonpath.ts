@@ -21,7 +21,7 @@
  * const list = { items: [{ metadata: { name: "a" } }, { metadata: { name: "b" } }] };
  * assert.equal(parseJsonPath("{.items[*].metadata.name}").execute(list), "a b");
  * assert.equal(
- *   parseJsonPath(`{range .items[*]}{.metadata.name}{"\n"}{end}`).execute(list),
+ *   parseJsonPath(String.raw`{range .items[*]}{.metadata.name}{"\n"}{end}`).execute(list),
  *   "a\nb\n",
  * );
  * ```
@@ -819,29 +819,41 @@ export function goSprint(v: unknown): string {
   return String(v);
 }
 
-function sortKeysDeep(v: unknown): unknown {
-  if (v instanceof GoFloat) return v.value;
-  if (Array.isArray(v)) return v.map(sortKeysDeep);
-  if (isMap(v)) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort(compareGoStrings)) {
-      if (v[k] !== undefined) out[k] = sortKeysDeep(v[k]);
-    }
-    return out;
-  }
-  return v;
-}
-
 /**
  * Go's `json.Marshal` / `json.MarshalIndent` of a decoded JSON value: map keys sorted,
- * `<`, `>`, `&`, U+2028 and U+2029 escaped.
+ * `<`, `>`, `&`, U+2028 and U+2029 escaped. (Serialised by hand: a JS object cannot hold
+ * keys such as `"01"` and `"1"` in sorted order, since integer-like keys always come first.)
  */
 export function goJson(v: unknown, indent = ""): string {
-  const text = JSON.stringify(sortKeysDeep(v), null, indent) ?? "null";
+  const text = writeJson(v, indent, "");
   return text.replace(
     /[<>&\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
+}
+
+function writeJson(v: unknown, indent: string, prefix: string): string {
+  if (v instanceof GoFloat) return JSON.stringify(v.value);
+  if (typeof v === "bigint") return v.toString();
+  if (Array.isArray(v)) {
+    if (v.length === 0) return "[]";
+    const inner = prefix + indent;
+    const items = v.map((x) => writeJson(x === undefined ? null : x, indent, inner));
+    return indent === ""
+      ? `[${items.join(",")}]`
+      : `[\n${items.map((i) => inner + i).join(",\n")}\n${prefix}]`;
+  }
+  if (isMap(v)) {
+    const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort(compareGoStrings);
+    if (keys.length === 0) return "{}";
+    const inner = prefix + indent;
+    const sep = indent === "" ? ":" : ": ";
+    const items = keys.map((k) => JSON.stringify(k) + sep + writeJson(v[k], indent, inner));
+    return indent === ""
+      ? `{${items.join(",")}}`
+      : `{\n${items.map((i) => inner + i).join(",\n")}\n${prefix}}`;
+  }
+  return JSON.stringify(v) ?? "null";
 }
 
 /** Go's `strconv.Quote` for ASCII-safe text (used in kubectl's messages). */

@@ -180,3 +180,50 @@ Deno.test("create -f and apply -f from files and stdin, all-or-nothing on bad in
   const names = await k(s.store, ["delete", "cm", "c", "--ignore-not-found"]);
   assert.equal(names.code, 0); // c was never created
 });
+
+Deno.test("get prints kubectl's tables and formats", async () => {
+  await using s = await tempStore();
+  const now = Date.parse("2030-01-01T00:00:00Z");
+  await k(s.store, ["create", "ns", "team"]);
+  await k(s.store, ["create", "cm", "b", "--from-literal=x=1", "--from-literal=y=2"]);
+  await k(s.store, ["create", "cm", "a", "--from-literal=x=1"]);
+  await k(s.store, ["create", "cm", "c", "-n", "team"]);
+  const get = async (args: string[]) => {
+    const io = captureIO({ now });
+    const code = await k1s.run(["--store", s.store, ...args], io);
+    return { code, out: io.out, err: io.err };
+  };
+  const table = await get(["get", "configmaps"]);
+  assert.equal(table.code, 0);
+  assert.match(table.out, /^NAME {3}DATA {3}AGE\na {6}1 {6}\d+y\d+d\nb {6}2 {6}\d+y\d+d\n$/);
+  const allNs = await get(["get", "cm", "-A", "--no-headers"]);
+  assert.match(
+    allNs.out,
+    /^default {3}a {5}1 {5}\S+\ndefault {3}b {5}2 {5}\S+\nteam {6}c {5}0 {5}\S+\n$/,
+  );
+  assert.equal((await get(["get", "cm", "-o", "name"])).out, "configmap/a\nconfigmap/b\n");
+  assert.equal(
+    (await get(["get", "cm", "a", "-o", "jsonpath={.data.x}"])).out,
+    "1",
+  );
+  assert.equal((await get(["get", "cm", "-o", "jsonpath={.items[*].metadata.name}"])).out, "a b");
+  const yaml = (await get(["get", "cm/a", "-o", "yaml"])).out;
+  assert.match(yaml, /^apiVersion: v1\ndata:\n {2}x: "1"\nkind: ConfigMap\nmetadata:\n/);
+  const missing = await get(["get", "cm", "a", "zz"]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.out, /^NAME {3}DATA {3}AGE\na {6}1 /);
+  assert.equal(missing.err, 'Error from server (NotFound): configmaps "zz" not found\n');
+  const none = await get(["get", "secrets", "-n", "team"]);
+  assert.deepEqual(none, { code: 0, out: "", err: "No resources found in team namespace.\n" });
+  const sel = await get(["get", "cm", "-l", "a in ("]);
+  assert.equal(sel.code, 1);
+  assert.match(sel.err, /^Error from server \(BadRequest\): unable to parse requirement/);
+  const field = await get(["get", "cm", "--field-selector", "spec.x=1"]);
+  assert.equal(field.err, "Error from server (BadRequest): field label not supported: spec.x\n");
+  const fmt = await get(["get", "cm", "-o", "bogus"]);
+  assert.equal(fmt.code, 1);
+  assert.match(fmt.err, /^error: unable to match a printer suitable for the output format "bogus"/);
+  const noType = await get(["get"]);
+  assert.equal(noType.code, 1);
+  assert.match(noType.err, /error: Required resource not specified\./);
+});

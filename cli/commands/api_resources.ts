@@ -5,7 +5,7 @@
  */
 import type { Kind } from "@k1s/k1s";
 import type { Command } from "../kit.ts";
-import { formatTable } from "../table.ts";
+import { alignColumns } from "../printers/tabwriter.ts";
 
 /** The `api-resources` command. */
 export const apiResourcesCommand: Command = {
@@ -61,6 +61,6 @@ export const apiResourcesCommand: Command = {
       }
       return row;
     });
-    ctx.io.stdout(formatTable(ctx.flags["no-headers"] ? [] : headers, rows));
+    ctx.io.stdout(alignColumns(ctx.flags["no-headers"] ? rows : [headers, ...rows]));
   },
 };

@@ -9,11 +9,13 @@ import { applyCommand } from "./apply.ts";
 import { createCommand } from "./create.ts";
 import { deleteCommand } from "./delete.ts";
 import { fromFiles } from "./files.ts";
+import { getCommand } from "./get.ts";
 import { versionCommand } from "./version.ts";
 
 /** Every standard verb, in help order. */
 export function standardCommands(): Command[] {
   return [
+    getCommand,
     createCommand(fromFiles.create),
     applyCommand,
     deleteCommand(fromFiles.delete),

@@ -24,9 +24,13 @@ export interface TableColumn {
 
 /** What the table printer needs to know about a kind. */
 export interface KindInfo {
+  /** API group; "" for the core group. */
   group: string;
+  /** Kind name, e.g. `ConfigMap`. */
   kind: string;
+  /** Cluster-scoped kinds get no NAMESPACE column. */
   scope?: "Namespaced" | "Cluster";
+  /** A user kind's columns, as in a CRD's additionalPrinterColumns. */
   printerColumns?: readonly PrinterColumn[];
 }
 

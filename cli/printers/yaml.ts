@@ -25,8 +25,8 @@ const BEST_WIDTH = 80;
  * import assert from "node:assert/strict";
  *
  * assert.equal(
- *   toKubectlYaml({ kind: "ConfigMap", data: { y: "two", n: "1" }, list: ["a"] }),
- *   'data:\n  n: "1"\n  "y": two\nkind: ConfigMap\nlist:\n- a\n',
+ *   toKubectlYaml({ kind: "ConfigMap", data: { y: "two", x: "1" }, list: ["a"] }),
+ *   'data:\n  x: "1"\n  "y": two\nkind: ConfigMap\nlist:\n- a\n',
  * );
  * ```
  */

@@ -1,0 +1,213 @@
+/**
+ * Printers for `get` and the other commands that print objects: kubectl's table (and wide)
+ * layout, `-o name|json|yaml|jsonpath=…|jsonpath-as-json=…|jsonpath-file=…|
+ * custom-columns=…|custom-columns-file=…`, `--sort-by`, `--show-labels`, `--no-headers` and the
+ * NAMESPACE column of `-A`.
+ *
+ * @example
+ * ```ts
+ * import { printObjects } from "./mod.ts";
+ * import { ConfigMap } from "@k1s/k1s";
+ * import assert from "node:assert/strict";
+ *
+ * const cm = {
+ *   apiVersion: "v1",
+ *   kind: "ConfigMap",
+ *   metadata: { name: "app", creationTimestamp: "2024-01-01T00:00:00Z" },
+ *   data: { a: "1" },
+ * };
+ * const kindOf = () => ConfigMap;
+ * const now = new Date("2024-01-01T00:00:30Z");
+ * assert.equal(printObjects([cm], { kindOf, now }), "NAME   DATA   AGE\napp    1      30s\n");
+ * assert.equal(printObjects([cm], { kindOf, output: "name" }), "configmap/app\n");
+ * ```
+ *
+ * @module
+ */
+
+import type { Kind, KubeObject } from "@k1s/k1s";
+import { goJson, parseJsonPath } from "../jsonpath.ts";
+import {
+  type CustomColumn,
+  parseCustomColumns,
+  parseCustomColumnsFile,
+  printCustomColumns,
+} from "./custom_columns.ts";
+import { PrintError } from "./errors.ts";
+import { sortObjects } from "./sort.ts";
+import { kindFromObject, kindPrefix, printTable } from "./table.ts";
+import { toKubectlYaml } from "./yaml.ts";
+
+export { age } from "./age.ts";
+export { columnsFor, type KindInfo, type TableColumn } from "./columns.ts";
+export { type CustomColumn, parseCustomColumns, parseCustomColumnsFile } from "./custom_columns.ts";
+export { PrintError } from "./errors.ts";
+export { naturalLess, sortObjects } from "./sort.ts";
+export { cellText, kindPrefix, printTable, type TableOptions } from "./table.ts";
+export { alignColumns } from "./tabwriter.ts";
+export { toKubectlYaml } from "./yaml.ts";
+
+/** Options shared by every output format. */
+export interface PrintOptions {
+  /** Show priority > 0 columns (`-o wide` sets this too). */
+  wide?: boolean;
+  /** Omit table and custom-columns headers (`--no-headers`). */
+  noHeaders?: boolean;
+  /** Add a LABELS column (`--show-labels`). */
+  showLabels?: boolean;
+  /** Add a NAMESPACE column first for namespaced kinds (`-A`). */
+  namespaceColumn?: boolean;
+  /** Sort by this JSONPath (`--sort-by`), e.g. `.metadata.name` or `{.spec.quantity}`. */
+  sortBy?: string;
+  /** The time ages are measured from; default now. */
+  now?: Date | number;
+  /**
+   * True when the user named exactly one object (`get cm app`): json, yaml and jsonpath then
+   * print that object itself instead of a `List`, as kubectl does.
+   */
+  singleItemImplied?: boolean;
+  /** Print names as `kind/name` in tables; by default when objects of several kinds print. */
+  withKind?: boolean;
+}
+
+/** Options of {@linkcode printObjects}. */
+export interface PrintObjectsOptions extends PrintOptions {
+  /** `-o` value; empty or absent for the table. */
+  output?: string;
+  /** The kind of an object, for columns, scope and names. */
+  kindOf(obj: KubeObject): Kind | undefined;
+  /** Reads `jsonpath-file=` and `custom-columns-file=` files; default `Deno.readTextFileSync`. */
+  readFile?(path: string): string;
+}
+
+/** The `-o` formats kubectl's get accepts, in its order, as listed in its error message. */
+export const OUTPUT_FORMATS: readonly string[] = [
+  "custom-columns",
+  "custom-columns-file",
+  "go-template",
+  "go-template-file",
+  "json",
+  "jsonpath",
+  "jsonpath-as-json",
+  "jsonpath-file",
+  "name",
+  "template",
+  "templatefile",
+  "wide",
+  "yaml",
+];
+
+/**
+ * Prints objects in the format `output` names, as `kubectl get -o OUTPUT` does, and returns
+ * the text. Throws {@linkcode PrintError} with kubectl's message (without its `error: `
+ * prefix) for an unknown format or a malformed template.
+ */
+export function printObjects(
+  objects: readonly KubeObject[],
+  options: PrintObjectsOptions,
+): string {
+  const output = options.output ?? "";
+  const eq = output.indexOf("=");
+  const format = eq < 0 ? output : output.slice(0, eq);
+  const arg = eq < 0 ? undefined : output.slice(eq + 1);
+  const readFile = options.readFile ?? ((p: string) => Deno.readTextFileSync(p));
+
+  // Validate the format (and parse templates) before sorting, as kubectl builds its printer
+  // before it prints.
+  let printer: (objs: readonly KubeObject[]) => string;
+  switch (format) {
+    case "":
+    case "wide":
+      printer = (objs) =>
+        printTable(objs, (o) => options.kindOf(o), {
+          ...options,
+          wide: options.wide || format === "wide",
+        });
+      break;
+    case "name":
+      printer = (objs) => objs.map((o) => `${prefixOf(o, options)}/${o.metadata?.name}\n`).join("");
+      break;
+    case "json":
+      printer = (objs) => goJson(wrap(objs, options), "    ") + "\n";
+      break;
+    case "yaml":
+      printer = (objs) => toKubectlYaml(wrap(objs, options));
+      break;
+    case "jsonpath":
+    case "jsonpath-as-json":
+    case "jsonpath-file": {
+      let template = arg ?? "";
+      if (format === "jsonpath-file" && template !== "") {
+        try {
+          template = readFile(template);
+        } catch (e) {
+          throw new PrintError(`error reading --template ${arg}, ${errorText(e, arg ?? "")}`);
+        }
+      }
+      if (template === "") throw new PrintError("template format specified but no template given");
+      let path;
+      try {
+        path = parseJsonPath(template);
+      } catch (e) {
+        throw new PrintError((e as Error).message);
+      }
+      printer = (objs) => {
+        try {
+          const data = wrap(objs, options);
+          if (format !== "jsonpath-as-json") return path.execute(data);
+          return path.results(data).map((r) => goJson(r, "    ") + "\n").join("");
+        } catch (e) {
+          throw new PrintError((e as Error).message);
+        }
+      };
+      break;
+    }
+    case "custom-columns":
+    case "custom-columns-file": {
+      let columns: CustomColumn[];
+      if (format === "custom-columns") {
+        columns = parseCustomColumns(arg ?? "");
+      } else {
+        let text: string;
+        try {
+          text = readFile(arg ?? "");
+        } catch (e) {
+          throw new PrintError(`error reading template ${arg}, ${errorText(e, arg ?? "")}`);
+        }
+        columns = parseCustomColumnsFile(text);
+      }
+      printer = (objs) => printCustomColumns(objs, columns, !!options.noHeaders);
+      break;
+    }
+    case "go-template":
+    case "go-template-file":
+    case "template":
+    case "templatefile":
+      throw new PrintError(
+        `output format "${format}" (Go templates) is not supported; use jsonpath or custom-columns`,
+      );
+    default:
+      throw new PrintError(
+        `unable to match a printer suitable for the output format "${output}", allowed formats are: ${
+          OUTPUT_FORMATS.join(",")
+        }`,
+      );
+  }
+  const sorted = options.sortBy ? sortObjects(objects, options.sortBy) : objects;
+  return printer(sorted);
+}
+
+function prefixOf(obj: KubeObject, options: PrintObjectsOptions): string {
+  return kindPrefix(options.kindOf(obj) ?? kindFromObject(obj));
+}
+
+/** The object itself when one was asked for by name, else kubectl's `List` wrapper. */
+function wrap(objects: readonly KubeObject[], options: PrintOptions): unknown {
+  if (options.singleItemImplied && objects.length === 1) return objects[0];
+  return { apiVersion: "v1", items: [...objects], kind: "List", metadata: { resourceVersion: "" } };
+}
+
+function errorText(e: unknown, path: string): string {
+  if (e instanceof Deno.errors.NotFound) return `open ${path}: no such file or directory`;
+  return (e as Error).message;
+}
