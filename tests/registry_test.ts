@@ -1008,3 +1008,46 @@ Deno.test("changes reads what happened between two resourceVersions without wait
     isResourceExpired,
   );
 });
+
+Deno.test("admission rules may read other objects and refuse with 403", async () => {
+  const Shelf = defineKind({
+    group: "example.com",
+    version: "v1",
+    kind: "Shelf",
+    spec: z.object({}),
+  });
+  const Book = defineKind({
+    group: "example.com",
+    version: "v1",
+    kind: "Book",
+    spec: z.object({ shelf: z.string() }),
+    admit: async (book, old, reader) => {
+      if (old && old.spec.shelf === book.spec.shelf) return;
+      try {
+        await reader.get(Shelf, book.spec.shelf, { namespace: book.metadata.namespace });
+      } catch {
+        return `shelf "${book.spec.shelf}" does not exist`;
+      }
+    },
+  });
+  await using r = await createRuntime({ kinds: [Shelf, Book] });
+  const rev = await r.store.currentRevision();
+  const err = await rejectsWith(
+    r.client.create(Book, { metadata: { name: "b" }, spec: { shelf: "top" } }),
+    isForbidden,
+    'books.example.com "b" is forbidden: shelf "top" does not exist',
+  );
+  assert.equal(err.code, 403);
+  assert.equal(await r.store.currentRevision(), rev);
+  await r.client.create(Shelf, { metadata: { name: "top" }, spec: {} });
+  const b = await r.client.create(Book, {
+    metadata: { name: "b", finalizers: ["x.io/y"] },
+    spec: { shelf: "top" },
+  });
+  await rejectsWith(r.client.patch(Book, "b", { spec: { shelf: "none" } }), isForbidden);
+  await r.client.delete(Shelf, "top");
+  await r.client.patch(Book, "b", { metadata: { labels: { a: "b" } } }); // shelf unchanged: admitted
+  await r.client.delete(Book, "b");
+  await r.client.patch(Book, "b", { metadata: { finalizers: null } }); // being deleted: not re-admitted
+  await rejectsWith(r.client.get(Book, b.metadata.name!), isNotFound);
+});

@@ -452,6 +452,13 @@ export class Registry {
     }
   }
 
+  async #admit(kind: Kind, obj: KubeObject, old: KubeObject | undefined): Promise<void> {
+    // Objects on their way out are not re-admitted: finalizers must stay removable.
+    if (!kind.admit || obj.metadata.deletionTimestamp) return;
+    const denied = await kind.admit(obj, old, this);
+    if (denied) throw ApiError.forbidden(this.#ref(kind, obj.metadata.name), denied);
+  }
+
   async #read(kind: Kind, namespace: string | undefined, name: string): Promise<KeyValue> {
     if (!name) throw ApiError.badRequest("resource name may not be empty");
     const kv = await this.store.get(objectKey(kind, namespace, name));
@@ -492,6 +499,7 @@ export class Registry {
       if (errs.length) throw ApiError.invalid(k, meta.name ?? "", errs);
       const name = obj.metadata.name!;
       if (meta.namespace) await this.#checkNamespace(k, meta.namespace, name);
+      await this.#admit(k, obj, undefined);
       const value = encode(obj);
       this.#checkSize(value);
       if (options.dryRun) return obj as T;
@@ -691,6 +699,7 @@ export class Registry {
       }
     }
     if (errs.length) throw ApiError.invalid(k, name, errs);
+    if (options.subresource === undefined) await this.#admit(k, obj, old);
     let value = encode(obj);
     // Compare stored forms: they have no undefined members and ignore key order.
     const fresh = JSON.parse(value) as KubeObject;

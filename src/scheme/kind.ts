@@ -60,6 +60,32 @@ export type ValidateFn<T> = (obj: T, old: T | undefined) => FieldError[];
 /** A hook that normalises an object before validation (e.g. Secret stringData). */
 export type PrepareFn<T> = (obj: T, old: T | undefined) => void;
 
+/** What an admission rule may read: the objects currently stored. */
+export interface AdmissionReader {
+  /** Reads one object (rejects with NotFound when absent). */
+  get<T extends KubeObject>(
+    kind: Kind<T, unknown>,
+    name: string,
+    options?: { namespace?: string },
+  ): Promise<T>;
+  /** Lists objects. */
+  list<T extends KubeObject>(
+    kind: Kind<T, unknown>,
+    options?: { namespace?: string; labelSelector?: string; fieldSelector?: string },
+  ): Promise<{ items: T[] }>;
+}
+
+/**
+ * An admission rule: runs on create and update (not on status writes) after
+ * validation, may read other objects, and returns a reason to refuse the
+ * request (or nothing to admit it).
+ */
+export type AdmitFn<T> = (
+  obj: T,
+  old: T | undefined,
+  reader: AdmissionReader,
+) => string | undefined | void | Promise<string | undefined | void>;
+
 /** How object names of a kind are validated. */
 export type NameValidation = "subdomain" | "label";
 
@@ -109,6 +135,8 @@ export interface Kind<T extends KubeObject = KubeObject, In = unknown> {
   validate?(obj: T, old: T | undefined): FieldError[];
   /** Kind-specific normalisation before defaulting and validation. */
   prepare?(obj: T, old: T | undefined): void;
+  /** Admission rule that may read other objects; a returned reason refuses with 403 Forbidden. */
+  admit?(obj: T, old: T | undefined, reader: AdmissionReader): ReturnType<AdmitFn<T>>;
   /** Type-only marker; never set at run time. */
   readonly __types?: { out: T; in: In };
 }
@@ -141,6 +169,8 @@ export interface KindOptionsBase<T> {
   validate?: ValidateFn<T>;
   /** Normalisation before defaulting/validation. */
   prepare?: PrepareFn<T>;
+  /** Admission rule reading other objects (e.g. "the referenced category must exist"). */
+  admit?: AdmitFn<T>;
   /** Strategic merge patch metadata. */
   patchMeta?: PatchMeta;
   /** Name validation; default `subdomain`. */
@@ -242,6 +272,7 @@ function build<T extends KubeObject, In>(
     patchMeta: o.patchMeta,
     validate: o.validate,
     prepare: o.prepare,
+    admit: o.admit,
   };
 }
 
