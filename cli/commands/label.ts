@@ -1,0 +1,351 @@
+/**
+ * `label` and `annotate`: kubectl's `TYPE NAME... key=value key-` with
+ * `--overwrite`, `--all`, `-l`, `--list`, `--dry-run` and `--resource-version`.
+ *
+ * Each object is read, changed, and written back as a merge patch that
+ * carries the resourceVersion it was read at, so a concurrent change
+ * conflicts instead of being clobbered; conflicts are retried on fresh state
+ * (not with `--resource-version`, which is the user's own precondition).
+ *
+ * @module
+ */
+import { ApiError, isConflict, isValidLabelValue, type Kind, type KubeObject } from "@k1s/k1s";
+import { CliError } from "../errors.ts";
+import type { Command, CommandContext } from "../kit.ts";
+import { printObjects } from "../printers/mod.ts";
+import { kindLabel, parseResourceArgs } from "../resources.ts";
+import { resolveManifests } from "./files.ts";
+import { dryRunSuffix, parseDryRun } from "./patch.ts";
+
+/** How often a label or annotation write is retried on a conflict. */
+const MAX_ATTEMPTS = 5;
+
+/** Changes asked for on the command line. */
+export interface PairChanges {
+  /** Keys to set, with their values. */
+  set: Map<string, string>;
+  /** Keys to remove (`key-`). */
+  remove: string[];
+}
+
+/**
+ * Splits arguments into resources and `key=value`/`key-` pairs as kubectl's
+ * `GetResourcesAndPairs` does: every resource comes before the first pair.
+ *
+ * @example
+ * ```ts
+ * import { splitResourcesAndPairs } from "./label.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(splitResourcesAndPairs(["cm", "x", "a=b", "c-"], "label"), {
+ *   resources: ["cm", "x"],
+ *   pairs: ["a=b", "c-"],
+ * });
+ * ```
+ */
+export function splitResourcesAndPairs(
+  args: readonly string[],
+  pairType: string,
+): { resources: string[]; pairs: string[] } {
+  const resources: string[] = [];
+  const pairs: string[] = [];
+  for (const s of args) {
+    const pair = (s.includes("=") && s[0] !== "=") || (s.endsWith("-") && s !== "-");
+    if (pair) pairs.push(s);
+    else if (pairs.length) {
+      throw new CliError(`all resources must be specified before ${pairType} changes: ${s}`);
+    } else resources.push(s);
+  }
+  return { resources, pairs };
+}
+
+/**
+ * Parses label pairs as kubectl does: one `=` per pair, values validated,
+ * no key both set and removed.
+ *
+ * @example
+ * ```ts
+ * import { parseLabelPairs } from "./label.ts";
+ * import assert from "node:assert/strict";
+ * const { set, remove } = parseLabelPairs(["app=web", "tier-"]);
+ * assert.deepEqual([...set], [["app", "web"]]);
+ * assert.deepEqual(remove, ["tier"]);
+ * assert.throws(() => parseLabelPairs(["a=b,c=d"]), /invalid label spec: a=b,c=d/);
+ * ```
+ */
+export function parseLabelPairs(pairs: readonly string[]): PairChanges {
+  const set = new Map<string, string>();
+  const remove: string[] = [];
+  for (const spec of pairs) {
+    if (spec.includes("=")) {
+      const parts = spec.split("=");
+      if (parts.length !== 2) throw new CliError(`invalid label spec: ${spec}`);
+      const errs = isValidLabelValue(parts[1]);
+      if (errs.length) {
+        throw new CliError(`invalid label value: ${JSON.stringify(spec)}: ${errs.join(";")}`);
+      }
+      set.set(parts[0], parts[1]);
+    } else if (spec.endsWith("-")) remove.push(spec.slice(0, -1));
+    else throw new CliError(`unknown label spec: ${spec}`);
+  }
+  if (remove.some((k) => set.has(k))) {
+    throw new CliError("can not both modify and remove a label in the same command");
+  }
+  return { set, remove };
+}
+
+/**
+ * Parses annotation pairs as kubectl does: the value is everything after the
+ * first `=`; no key both set and removed.
+ *
+ * @example
+ * ```ts
+ * import { parseAnnotationPairs } from "./label.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...parseAnnotationPairs(["note=a=b"]).set], [["note", "a=b"]]);
+ * ```
+ */
+export function parseAnnotationPairs(pairs: readonly string[]): PairChanges {
+  const set = new Map<string, string>();
+  const remove: string[] = [];
+  const invalid: string[] = [];
+  for (const spec of pairs) {
+    const eq = spec.indexOf("=");
+    if (eq > 0) set.set(spec.slice(0, eq), spec.slice(eq + 1));
+    else if (spec.endsWith("-") && spec !== "-") remove.push(spec.slice(0, -1));
+    else invalid.push(spec);
+  }
+  if (invalid.length) throw new CliError(`invalid annotation format: ${invalid.join(", ")}`);
+  const both = remove.filter((k) => set.has(k));
+  if (both.length) {
+    throw new CliError(
+      "can not both modify and remove the following annotation(s) in the same command: " +
+        both.join(", "),
+    );
+  }
+  return { set, remove };
+}
+
+/** What differs between `label` and `annotate`. */
+interface Flavor {
+  verb: "label" | "annotate";
+  field: "labels" | "annotations";
+  parse(pairs: readonly string[]): PairChanges;
+  /** kubectl's refusal to overwrite without `--overwrite`, or undefined. */
+  overwriteError(current: Record<string, string>, set: Map<string, string>): string | undefined;
+  /** The word printed after `kind/name`. */
+  message(changed: boolean, overwrite: boolean, before: string, after: string): string;
+  /** kubectl prints `label "k" not found.` for missing keys; annotate says nothing. */
+  notFoundLine?(key: string): string;
+}
+
+const LABEL: Flavor = {
+  verb: "label",
+  field: "labels",
+  parse: parseLabelPairs,
+  overwriteError(current, set) {
+    const errs = [...set].filter(([k, v]) => k in current && current[k] !== v)
+      .sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
+      .map(([k]) => `'${k}' already has a value (${current[k]}), and --overwrite is false`);
+    return errs.length === 0 ? undefined : errs.length === 1 ? errs[0] : `[${errs.join(", ")}]`;
+  },
+  message(changed, overwrite, before, after) {
+    // kubectl's updateDataChangeMsg: "unlabeled" when the object got shorter without --overwrite.
+    if (!changed) return "not labeled";
+    return !overwrite && after.length < before.length ? "unlabeled" : "labeled";
+  },
+  notFoundLine: (key) => `label ${JSON.stringify(key)} not found.\n`,
+};
+
+const ANNOTATE: Flavor = {
+  verb: "annotate",
+  field: "annotations",
+  parse: parseAnnotationPairs,
+  overwriteError(current, set) {
+    const found = [...set]
+      .filter(([k, v]) => k !== "kubernetes.io/change-cause" && k in current && current[k] !== v)
+      .sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
+      .map(([k]) => `'${k}' already has a value (${current[k]})`);
+    return found.length
+      ? `--overwrite is false but found the following declared annotation(s): ${found.join("; ")}`
+      : undefined;
+  },
+  message: () => "annotated",
+};
+
+interface Target {
+  kind: Kind;
+  name: string;
+  namespace?: string;
+}
+
+async function targetsOf(
+  ctx: CommandContext,
+  flavor: Flavor,
+  resources: string[],
+): Promise<Target[]> {
+  const selector = ctx.flags.selector as string | undefined;
+  const everything = ctx.flags.all === true;
+  if (ctx.flags.filename) {
+    const manifests = await resolveManifests(ctx);
+    return manifests.map((m) => ({
+      kind: m.kind,
+      name: m.object.metadata.name!,
+      namespace: m.namespace,
+    }));
+  }
+  const rt = await ctx.runtime();
+  const targets: Target[] = [];
+  for (const { kind, names } of parseResourceArgs(rt.scheme, resources)) {
+    const namespace = kind.scope === "Namespaced" ? ctx.namespace : undefined;
+    if (names.length) {
+      if (selector) throw new CliError("name cannot be provided when a selector is specified");
+      targets.push(...names.map((name) => ({ kind, name, namespace })));
+      continue;
+    }
+    if (!selector && !everything) {
+      throw new CliError("resource(s) were provided, but no name was specified");
+    }
+    const list = await rt.client.list(kind, {
+      namespace: ctx.flags["all-namespaces"] ? undefined : namespace,
+      labelSelector: selector,
+    });
+    targets.push(...list.items.map((o) => ({
+      kind,
+      name: o.metadata.name!,
+      namespace: o.metadata.namespace,
+    })));
+  }
+  void flavor;
+  return targets;
+}
+
+function command(flavor: Flavor): Command {
+  const what = flavor.verb === "label" ? "label" : "annotation";
+  return {
+    name: flavor.verb,
+    summary: flavor.verb === "label"
+      ? "Update the labels on a resource"
+      : "Update the annotations on a resource",
+    usage: `  ${flavor.verb} [--overwrite] (-f FILENAME | TYPE NAME... | TYPE (-l SELECTOR | --all)) ` +
+      `KEY_1=VAL_1 ... KEY_N=VAL_N [KEY-] [--resource-version=version] [--list] ` +
+      `[--dry-run=none|client|server]`,
+    options: {
+      overwrite: { type: "boolean" },
+      all: { type: "boolean" },
+      "all-namespaces": { type: "boolean", short: "A" },
+      selector: { type: "string", short: "l" },
+      list: { type: "boolean" },
+      "dry-run": { type: "string" },
+      "resource-version": { type: "string" },
+      output: { type: "string", short: "o" },
+      filename: { type: "string", short: "f", multiple: true },
+      recursive: { type: "boolean", short: "R" },
+    },
+    mutates: true,
+    async run(ctx) {
+      // kubectl's order: parse the pairs, then validate the flags, then find the objects.
+      const { resources, pairs } = splitResourcesAndPairs(ctx.args, flavor.verb);
+      const changes = flavor.parse(pairs);
+      const dry = parseDryRun(ctx.flags["dry-run"]);
+      const list = ctx.flags.list === true;
+      if (ctx.flags.all && ctx.flags.selector !== undefined) {
+        throw new CliError("cannot set --all and --selector at the same time");
+      }
+      if (resources.length === 0 && !ctx.flags.filename) {
+        throw new CliError(
+          "one or more resources must be specified as <resource> <name> or <resource>/<name>",
+        );
+      }
+      if (changes.set.size === 0 && changes.remove.length === 0 && !list) {
+        throw new CliError(`at least one ${what} update is required`);
+      }
+      const targets = await targetsOf(ctx, flavor, resources);
+      const rt = await ctx.runtime();
+      const overwrite = ctx.flags.overwrite === true;
+      const wantedVersion = ctx.flags["resource-version"] as string | undefined;
+      const output = ctx.flags.output as string | undefined;
+      for (const t of targets) {
+        let reported = false;
+        for (let attempt = 1;; attempt++) {
+          const cur = await rt.client.get(t.kind, t.name, { namespace: t.namespace });
+          const current: Record<string, string> = { ...cur.metadata[flavor.field] };
+          if (!overwrite) {
+            const refusal = flavor.overwriteError(current, changes.set);
+            if (refusal) throw new CliError(refusal);
+          }
+          const next: Record<string, string> = { ...current };
+          for (const [k, v] of changes.set) next[k] = v;
+          for (const k of changes.remove) delete next[k];
+          const before = JSON.stringify(cur);
+          const changedObj = {
+            ...cur,
+            metadata: { ...cur.metadata, [flavor.field]: next },
+          } as KubeObject;
+          if (Object.keys(next).length === 0) delete changedObj.metadata[flavor.field];
+          const after = JSON.stringify(changedObj);
+          const changed = before !== after;
+          const write = !list && dry !== "client" && (changed || wantedVersion !== undefined);
+          if (!list && dry !== "client" && !reported && flavor.notFoundLine) {
+            for (const k of changes.remove) {
+              if (!(k in current)) ctx.io.stdout(flavor.notFoundLine(k));
+            }
+            reported = true;
+          }
+          let result: KubeObject = changedObj;
+          if (write) {
+            const patch: Record<string, unknown> = {};
+            for (const [k, v] of changes.set) if (current[k] !== v) patch[k] = v;
+            for (const k of changes.remove) if (k in current) patch[k] = null;
+            try {
+              result = await rt.client.patch(t.kind, t.name, {
+                metadata: {
+                  [flavor.field]: patch,
+                  resourceVersion: wantedVersion ?? cur.metadata.resourceVersion,
+                },
+              }, { namespace: t.namespace, type: "merge", dryRun: dry === "server" });
+            } catch (err) {
+              if (isConflict(err) && wantedVersion === undefined && attempt < MAX_ATTEMPTS) {
+                continue;
+              }
+              throw err;
+            }
+          }
+          if (list) {
+            const many = targets.length > 1;
+            if (many) {
+              ctx.io.stderr(
+                `Listing ${flavor.field} for ${t.kind.kind}.${t.kind.group}/${t.name}:\n`,
+              );
+            }
+            for (const [k, v] of Object.entries(result.metadata[flavor.field] ?? {})) {
+              ctx.io.stdout(`${many ? " " : ""}${k}=${v}\n`);
+            }
+          } else if (output) {
+            ctx.io.stdout(printObjects([result], {
+              output,
+              kindOf: (o) => rt.scheme.forObject(o),
+              now: ctx.io.now(),
+              singleItemImplied: true,
+            }));
+          } else {
+            ctx.io.stdout(
+              `${kindLabel(t.kind)}/${t.name} ${flavor.message(changed, overwrite, before, after)}${
+                dryRunSuffix(dry)
+              }\n`,
+            );
+          }
+          break;
+        }
+      }
+      return 0;
+    },
+  };
+}
+
+/** The `label` command. */
+export const labelCommand: Command = command(LABEL);
+
+/** The `annotate` command. */
+export const annotateCommand: Command = command(ANNOTATE);
+
+export { ApiError };

@@ -1,0 +1,212 @@
+/**
+ * `patch`: kubectl's `patch TYPE NAME -p PATCH` and `patch -f FILE -p PATCH`
+ * with `--type strategic|merge|json`, `--dry-run` and `--subresource=status`.
+ *
+ * @module
+ */
+import { ApiError, jsonEqual, type Kind, type KubeObject, type PatchType } from "@k1s/k1s";
+import { CliError } from "../errors.ts";
+import type { Command, CommandContext } from "../kit.ts";
+import { printObjects } from "../printers/mod.ts";
+import { kindLabel, parseResourceArgs } from "../resources.ts";
+import { resolveManifests } from "./files.ts";
+
+/** kubectl's `--type` values, with the media types it sends. */
+const MEDIA_TYPES: Record<PatchType, string> = {
+  json: "application/json-patch+json",
+  merge: "application/merge-patch+json",
+  strategic: "application/strategic-merge-patch+json",
+};
+
+/** A dry-run mode as kubectl's `--dry-run` names it. */
+export type DryRun = "none" | "client" | "server";
+
+/**
+ * Reads `--dry-run`, failing with kubectl's message on an unknown value.
+ *
+ * @example
+ * ```ts
+ * import { parseDryRun } from "./patch.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(parseDryRun(undefined), "none");
+ * assert.equal(parseDryRun("server"), "server");
+ * assert.throws(() => parseDryRun("maybe"), /Invalid dry-run value \(maybe\)/);
+ * ```
+ */
+export function parseDryRun(value: string | boolean | string[] | undefined): DryRun {
+  if (value === undefined) return "none";
+  if (value === "none" || value === "client" || value === "server") return value;
+  throw new CliError(
+    `Invalid dry-run value (${String(value)}). Must be "none", "server", or "client".`,
+  );
+}
+
+/** The suffix kubectl's printer adds to an operation in a dry run. */
+export function dryRunSuffix(dry: DryRun): string {
+  return dry === "client" ? " (dry run)" : dry === "server" ? " (server dry run)" : "";
+}
+
+/**
+ * The patch text as kubectl sends it: text starting with `{` goes as is (the
+ * server reports bad JSON); anything else is read as YAML and sent as JSON,
+ * failing with kubectl's `unable to parse "...": yaml: ...` message.
+ *
+ * @example
+ * ```ts
+ * import { patchBody } from "./patch.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(await patchBody(' {"data":{"a":"1"}}'), ' {"data":{"a":"1"}}');
+ * assert.equal(await patchBody("data: {a: '1'}"), '{"data":{"a":"1"}}');
+ * await assert.rejects(() => patchBody("a: [b"), /^Error: unable to parse "a: \[b": yaml: line 1: /);
+ * ```
+ */
+export async function patchBody(text: string): Promise<string> {
+  if (text.trimStart().startsWith("{")) return text;
+  // YAML is parsed only for YAML patches, so the common JSON case loads nothing more.
+  const { parseDocument } = await import("yaml");
+  const doc = parseDocument(text, {
+    version: "1.1",
+    customTags: (tags: any[]) =>
+      tags.filter((t) => t.tag !== "tag:yaml.org,2002:timestamp" && t.format !== "TIME"),
+  });
+  const err = doc.errors[0];
+  if (err) {
+    const line = err.linePos?.[0].line ?? 1;
+    const msg = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new CliError(`unable to parse ${JSON.stringify(text)}: yaml: line ${line}: ${msg}`);
+  }
+  return JSON.stringify(doc.toJS() ?? null);
+}
+
+/** One object to patch. */
+interface Target {
+  kind: Kind;
+  name: string;
+  namespace?: string;
+}
+
+/** `the body of the request was in an unknown format ...` as kubectl wraps it for a 415. */
+function unsupported(err: ApiError, kind: Kind, type: PatchType): CliError {
+  const at = err.message.indexOf("the body of the request");
+  const why = at >= 0 ? err.message.slice(at) : err.message;
+  return new CliError(
+    `${MEDIA_TYPES[type]} is not supported by ${kind.group}/${kind.version}, Kind=${kind.kind}: ${why}`,
+  );
+}
+
+async function targetsOf(ctx: CommandContext): Promise<Target[]> {
+  if (ctx.flags.filename) {
+    const manifests = await resolveManifests(ctx);
+    return manifests.map((m) => ({
+      kind: m.kind,
+      name: m.object.metadata.name!,
+      namespace: m.namespace,
+    }));
+  }
+  const rt = await ctx.runtime();
+  if (ctx.args.length === 0) {
+    throw new CliError("You must provide one or more resources by argument or filename.", {
+      hint:
+        "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
+    });
+  }
+  const targets: Target[] = [];
+  for (const { kind, names } of parseResourceArgs(rt.scheme, ctx.args)) {
+    if (names.length === 0) throw new CliError("resource(s) were provided, but no name was specified");
+    const namespace = kind.scope === "Namespaced" ? ctx.namespace : undefined;
+    targets.push(...names.map((name) => ({ kind, name, namespace })));
+  }
+  return targets;
+}
+
+/** The `patch` command. */
+export const patchCommand: Command = {
+  name: "patch",
+  summary: "Update fields of a resource",
+  usage: "  patch (-f FILENAME | TYPE NAME) [-p PATCH|--patch-file FILE] " +
+    "[--type strategic|merge|json] [--dry-run=none|client|server] [--subresource=status]",
+  options: {
+    patch: { type: "string", short: "p" },
+    "patch-file": { type: "string" },
+    type: { type: "string" },
+    "dry-run": { type: "string" },
+    subresource: { type: "string" },
+    output: { type: "string", short: "o" },
+    filename: { type: "string", short: "f", multiple: true },
+    recursive: { type: "boolean", short: "R" },
+  },
+  mutates: true,
+  async run(ctx) {
+    const dry = parseDryRun(ctx.flags["dry-run"]);
+    const inline = (ctx.flags.patch as string | undefined) ?? "";
+    const file = (ctx.flags["patch-file"] as string | undefined) ?? "";
+    if (inline && file) throw new CliError("cannot specify --patch and --patch-file together");
+    if (!inline && !file) {
+      throw new CliError(
+        "must specify --patch or --patch-file containing the contents of the patch",
+      );
+    }
+    const typeText = ((ctx.flags.type as string | undefined) ?? "strategic").toLowerCase();
+    if (!(typeText in MEDIA_TYPES)) {
+      throw new CliError(
+        `--type must be one of [json merge strategic], not ${
+          JSON.stringify(ctx.flags.type as string)
+        }`,
+      );
+    }
+    const type = typeText as PatchType;
+    let text = inline;
+    if (file) {
+      try {
+        text = await Deno.readTextFile(file);
+      } catch (err) {
+        if (err instanceof Deno.errors.NotFound) {
+          throw new CliError(`unable to read patch file: open ${file}: no such file or directory`);
+        }
+        throw err;
+      }
+    }
+    const body = await patchBody(text);
+    const subresource = (ctx.flags.subresource as string | undefined) ?? "";
+    const targets = await targetsOf(ctx);
+    if (targets.length === 0) throw new CliError("no objects passed to patch");
+    const rt = await ctx.runtime();
+    for (const t of targets) {
+      const before = await rt.client.get(t.kind, t.name, { namespace: t.namespace });
+      let after: KubeObject;
+      try {
+        // A client dry run is computed by the server without storing: same result, nothing written.
+        const options = { namespace: t.namespace, type, dryRun: dry !== "none" };
+        if (subresource === "status") {
+          after = await rt.client.status.patch(t.kind, t.name, body, options);
+        } else if (subresource === "") {
+          after = await rt.client.patch(t.kind, t.name, body, options);
+        } else {
+          throw ApiError.of(404, "NotFound", "the server could not find the requested resource");
+        }
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 415) throw unsupported(err, t.kind, type);
+        throw err;
+      }
+      const changed = dry === "none"
+        ? after.metadata.resourceVersion !== before.metadata.resourceVersion
+        : !jsonEqual(after, before);
+      const output = ctx.flags.output as string | undefined;
+      if (output) {
+        ctx.io.stdout(printObjects([after], {
+          output,
+          kindOf: (o) => rt.scheme.forObject(o),
+          now: ctx.io.now(),
+          singleItemImplied: true,
+        }));
+      } else {
+        ctx.io.stdout(
+          `${kindLabel(t.kind)}/${t.name} patched${changed ? "" : " (no change)"}${
+            dryRunSuffix(dry)
+          }\n`,
+        );
+      }
+    }
+    return 0;
+  },
+};
