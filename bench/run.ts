@@ -610,6 +610,53 @@ async function benchTriggered(): Promise<void> {
   );
 }
 
+// ---------------------------------------------------------------- CLI start-up
+
+async function timeProcess(args: string[], env: Record<string, string> = {}): Promise<number> {
+  const t = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    env,
+    stdout: "null",
+    stderr: "piped",
+  })
+    .output();
+  if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
+  return performance.now() - t;
+}
+
+async function benchCliStartup(): Promise<void> {
+  const dir = await tempDir();
+  const url = `sqlite:${dir}/cli.db`;
+  {
+    await using rt = await createRuntime({ store: url, compaction: false });
+    await fill(rt, 1_000);
+  }
+  const hello = `${dir}/hello.ts`;
+  await Deno.writeTextFile(hello, "");
+  const config = new URL("../deno.json", import.meta.url).pathname;
+  const main = new URL("../cli/main.ts", import.meta.url).pathname;
+  const cli = ["run", "--allow-read", "--allow-write", "--allow-env", "--config", config, main];
+  const runs = QUICK ? 3 : 9;
+  const helloMs: number[] = [];
+  const getMs: number[] = [];
+  await timeProcess(["run", hello]);
+  await timeProcess([...cli, "get", "configmaps"], { K1S_STORE: url });
+  for (let i = 0; i < runs; i++) {
+    helloMs.push(await timeProcess(["run", hello]));
+    getMs.push(await timeProcess([...cli, "get", "configmaps"], { K1S_STORE: url }));
+  }
+  const h = median(helloMs);
+  const g = median(getMs);
+  results.deno_hello_ms = ms3(h);
+  results.cli_get_ms = ms3(g);
+  console.log(
+    `${"cli_get_ms".padEnd(30)} ${g.toFixed(3).padStart(10)} ms  (deno_hello_ms ${h.toFixed(1)}; ` +
+      `ratio ${(g / h).toFixed(2)}, target <= 2.5: ${verdict(g <= 2.5 * h)})  ` +
+      `(get configmaps, 1,000 on sqlite, median of ${runs})`,
+  );
+}
+
 // ---------------------------------------------------------------- main
 
 const started = performance.now();
@@ -630,6 +677,7 @@ try {
   await benchWatchXproc("_kv", `kv:${dir}/xproc.kv`);
   await benchInformerAndReconcile();
   await benchTriggered();
+  await benchCliStartup();
 } finally {
   for (const d of tmpDirs) await Deno.remove(d, { recursive: true }).catch(() => {});
 }

@@ -46,7 +46,6 @@ export async function processScenarios(using: Launcher): Promise<void> {
   }
 }
 
-
 export async function getAndBadInput(): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "k1s-proc-" });
   try {

@@ -7,10 +7,8 @@
 import { ApiError, type Kind, type KubeObject } from "@k1s/k1s";
 import { CliError, formatError } from "../errors.ts";
 import type { CommandContext } from "../kit.ts";
-import { loadManifests } from "../manifests.ts";
 import { kindLabel } from "../resources.ts";
 import { deleteTargets } from "./delete.ts";
-import { applyObject } from "../apply.ts";
 
 /** A manifest resolved to its kind and namespace. */
 export interface ResolvedManifest {
@@ -27,6 +25,8 @@ export interface ResolvedManifest {
 /** Reads `-f` sources and resolves every object, or fails before any write. */
 export async function resolveManifests(ctx: CommandContext): Promise<ResolvedManifest[]> {
   const rt = await ctx.runtime();
+  // The YAML parser is loaded only by commands that read files: it is most of start-up time.
+  const { loadManifests } = await import("../manifests.ts");
   const manifests = await loadManifests(ctx.flags.filename as string[], {
     recursive: ctx.flags.recursive === true,
     stdin: () => ctx.io.readStdin(),
@@ -88,6 +88,7 @@ export async function forEachManifest(
 export async function applyFromFiles(ctx: CommandContext): Promise<number> {
   const rt = await ctx.runtime();
   const dry = ctx.flags["dry-run"] as string | undefined;
+  const { applyObject } = await import("../apply.ts");
   return await forEachManifest(ctx, "apply", async (m) => {
     const label = `${kindLabel(m.kind)}/${m.object.metadata.name}`;
     if (dry === "client") return `${label} configured (dry run)`;

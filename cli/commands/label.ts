@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { ApiError, isConflict, isValidLabelValue, type Kind, type KubeObject } from "@k1s/k1s";
+import { isConflict, isValidLabelValue, type Kind, type KubeObject } from "@k1s/k1s";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { printObjects } from "../printers/mod.ts";
@@ -178,11 +178,7 @@ interface Target {
   namespace?: string;
 }
 
-async function targetsOf(
-  ctx: CommandContext,
-  flavor: Flavor,
-  resources: string[],
-): Promise<Target[]> {
+async function targetsOf(ctx: CommandContext, resources: string[]): Promise<Target[]> {
   const selector = ctx.flags.selector as string | undefined;
   const everything = ctx.flags.all === true;
   if (ctx.flags.filename) {
@@ -215,7 +211,6 @@ async function targetsOf(
       namespace: o.metadata.namespace,
     })));
   }
-  void flavor;
   return targets;
 }
 
@@ -226,7 +221,8 @@ function command(flavor: Flavor): Command {
     summary: flavor.verb === "label"
       ? "Update the labels on a resource"
       : "Update the annotations on a resource",
-    usage: `  ${flavor.verb} [--overwrite] (-f FILENAME | TYPE NAME... | TYPE (-l SELECTOR | --all)) ` +
+    usage:
+      `  ${flavor.verb} [--overwrite] (-f FILENAME | TYPE NAME... | TYPE (-l SELECTOR | --all)) ` +
       `KEY_1=VAL_1 ... KEY_N=VAL_N [KEY-] [--resource-version=version] [--list] ` +
       `[--dry-run=none|client|server]`,
     options: {
@@ -259,7 +255,7 @@ function command(flavor: Flavor): Command {
       if (changes.set.size === 0 && changes.remove.length === 0 && !list) {
         throw new CliError(`at least one ${what} update is required`);
       }
-      const targets = await targetsOf(ctx, flavor, resources);
+      const targets = await targetsOf(ctx, resources);
       const rt = await ctx.runtime();
       const overwrite = ctx.flags.overwrite === true;
       const wantedVersion = ctx.flags["resource-version"] as string | undefined;
@@ -347,5 +343,3 @@ export const labelCommand: Command = command(LABEL);
 
 /** The `annotate` command. */
 export const annotateCommand: Command = command(ANNOTATE);
-
-export { ApiError };

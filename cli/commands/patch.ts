@@ -72,10 +72,25 @@ export async function patchBody(text: string): Promise<string> {
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0].line ?? 1;
-    const msg = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    throw new CliError(`unable to parse ${JSON.stringify(text)}: yaml: line ${line}: ${msg}`);
+    throw new CliError(
+      `unable to parse ${JSON.stringify(text)}: yaml: ${goYamlMessage(err.message, line)}`,
+    );
   }
   return JSON.stringify(doc.toJS() ?? null);
+}
+
+/**
+ * go-yaml's words (kubectl's parser) for the commonest syntax errors, else the
+ * parser's own. go-yaml leaves out `line 1: ` for scanner errors on the first line.
+ */
+function goYamlMessage(message: string, line: number): string {
+  const msg = message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+  const close = /^Flow (sequence|mapping).* end with an? ([\]}])/.exec(msg);
+  if (close) return `line ${line}: did not find expected ',' or '${close[2]}'`;
+  if (/^Nested mappings are not allowed/.test(msg)) {
+    return `${line > 1 ? `line ${line}: ` : ""}mapping values are not allowed in this context`;
+  }
+  return `line ${line}: ${msg}`;
 }
 
 /** One object to patch. */
@@ -90,7 +105,9 @@ function unsupported(err: ApiError, kind: Kind, type: PatchType): CliError {
   const at = err.message.indexOf("the body of the request");
   const why = at >= 0 ? err.message.slice(at) : err.message;
   return new CliError(
-    `${MEDIA_TYPES[type]} is not supported by ${kind.group}/${kind.version}, Kind=${kind.kind}: ${why}`,
+    `${
+      MEDIA_TYPES[type]
+    } is not supported by ${kind.group}/${kind.version}, Kind=${kind.kind}: ${why}`,
   );
 }
 
@@ -112,7 +129,9 @@ async function targetsOf(ctx: CommandContext): Promise<Target[]> {
   }
   const targets: Target[] = [];
   for (const { kind, names } of parseResourceArgs(rt.scheme, ctx.args)) {
-    if (names.length === 0) throw new CliError("resource(s) were provided, but no name was specified");
+    if (names.length === 0) {
+      throw new CliError("resource(s) were provided, but no name was specified");
+    }
     const namespace = kind.scope === "Namespaced" ? ctx.namespace : undefined;
     targets.push(...names.map((name) => ({ kind, name, namespace })));
   }
