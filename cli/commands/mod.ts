@@ -10,6 +10,8 @@ import { createCommand } from "./create.ts";
 import { deleteCommand } from "./delete.ts";
 import { fromFiles } from "./files.ts";
 import { getCommand } from "./get.ts";
+import { annotateCommand, labelCommand } from "./label.ts";
+import { patchCommand } from "./patch.ts";
 import { versionCommand } from "./version.ts";
 
 /** Every standard verb, in help order. */
@@ -19,6 +21,9 @@ export function standardCommands(): Command[] {
     createCommand(fromFiles.create),
     applyCommand,
     deleteCommand(fromFiles.delete),
+    patchCommand,
+    labelCommand,
+    annotateCommand,
     apiResourcesCommand,
     versionCommand,
   ];

@@ -57,7 +57,7 @@ export function dryRunSuffix(dry: DryRun): string {
  * import assert from "node:assert/strict";
  * assert.equal(await patchBody(' {"data":{"a":"1"}}'), ' {"data":{"a":"1"}}');
  * assert.equal(await patchBody("data: {a: '1'}"), '{"data":{"a":"1"}}');
- * await assert.rejects(() => patchBody("a: [b"), /^Error: unable to parse "a: \[b": yaml: line 1: /);
+ * await assert.rejects(() => patchBody("a: [b"), /unable to parse "a: \[b": yaml: line 1: did not find/);
  * ```
  */
 export async function patchBody(text: string): Promise<string> {

@@ -124,7 +124,7 @@ Deno.test("patch: bad input gets kubectl's errors and exit code 1, and writes no
     ],
     [
       ["patch", "cm", "app", "-p", "a: [b"],
-      /^error: unable to parse "a: \[b": yaml: line 1: .+\n$/,
+      "error: unable to parse \"a: [b\": yaml: line 1: did not find expected ',' or ']'\n",
     ],
     [["patch", "cm", "app", "-p", "{bad"], /^Error from server \(BadRequest\): .+\n$/],
     [
