@@ -136,11 +136,23 @@ export function defineCli(spec: CliSpec): Cli {
         return 1;
       }
       const rest = [...args.slice(0, verbAt), ...args.slice(verbAt + 1)];
+      // pflag accepts --flag=true|false for booleans; node's parser does not.
+      const options = { ...GLOBAL_OPTIONS, ...command.options };
+      const explicitFalse: string[] = [];
+      const plain = rest.filter((a) => {
+        const m = /^--([^=]+)=(true|false)$/.exec(a);
+        if (!m || options[m[1]]?.type !== "boolean") return true;
+        if (m[2] === "false") explicitFalse.push(m[1]);
+        return m[2] === "false" ? false : true;
+      }).map((a) => {
+        const m = /^--([^=]+)=true$/.exec(a);
+        return m && options[m[1]]?.type === "boolean" ? `--${m[1]}` : a;
+      });
       let parsed;
       try {
         parsed = parseArgs({
-          args: rest,
-          options: { ...GLOBAL_OPTIONS, ...command.options },
+          args: plain,
+          options,
           allowPositionals: true,
           strict: true,
         });
@@ -155,6 +167,7 @@ export function defineCli(spec: CliSpec): Cli {
         return 1;
       }
       const flags = parsed.values as CommandContext["flags"];
+      for (const name of explicitFalse) flags[name] = false;
       if (flags.help) {
         io.stdout(`${command.summary}\n\nUsage:\n${command.usage}\n`);
         return 0;

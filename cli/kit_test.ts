@@ -227,3 +227,31 @@ Deno.test("get prints kubectl's tables and formats", async () => {
   assert.equal(noType.code, 1);
   assert.match(noType.err, /error: Required resource not specified\./);
 });
+
+Deno.test("delete waits for objects to go unless --wait=false; the timeout bounds it", async () => {
+  await using s = await tempStore();
+  await k(
+    s.store,
+    ["apply", "-f", "-"],
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "held", finalizers: ["example.com/hold"] },
+    }),
+  );
+  const nowait = await k(s.store, ["delete", "cm", "held", "--wait=false"]);
+  assert.deepEqual(nowait, { code: 0, out: 'configmap "held" deleted\n', err: "" });
+  const timed = await k(s.store, ["delete", "cm", "held", "--timeout=200ms"]);
+  assert.equal(timed.code, 1);
+  assert.match(timed.err, /timed out waiting for the condition on configmaps\/held/);
+  await k(s.store, [
+    "patch",
+    "cm",
+    "held",
+    "--type",
+    "merge",
+    "-p",
+    '{"metadata":{"finalizers":null}}',
+  ]);
+  assert.equal((await k(s.store, ["get", "cm", "held"])).code, 1);
+});

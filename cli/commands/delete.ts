@@ -8,6 +8,7 @@ import { ApiError, isNotFound, type Kind, type PropagationPolicy } from "@k1s/k1
 import { CliError, formatError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { kindLabel, parseResourceArgs } from "../resources.ts";
+import { parseGoDuration, waitForDeletion, type WaitTarget } from "./wait.ts";
 
 function cascade(ctx: CommandContext): PropagationPolicy {
   const v = (ctx.flags.cascade as string | undefined) ?? "background";
@@ -49,6 +50,7 @@ export async function deleteTargets(ctx: CommandContext, targets: DeleteTarget[]
     throw new CliError(`Invalid dry-run value (${dry}). Must be "none", "server", or "client".`);
   }
   let code = 0;
+  const deleted: WaitTarget[] = [];
   for (const t of targets) {
     try {
       if (dry === "client") {
@@ -62,12 +64,18 @@ export async function deleteTargets(ctx: CommandContext, targets: DeleteTarget[]
       }
       const suffix = dry === "client" ? " (dry run)" : dry === "server" ? " (server dry run)" : "";
       ctx.io.stdout(`${kindLabel(t.kind)} "${t.name}" deleted${suffix}\n`);
+      if (!dry || dry === "none") deleted.push(t);
     } catch (err) {
       if (isNotFound(err) && ctx.flags["ignore-not-found"]) continue;
       if (!(err instanceof ApiError)) throw err;
       ctx.io.stderr(formatError(err) + "\n");
       code = 1;
     }
+  }
+  // kubectl waits for deleted objects to be gone (finalizers, foreground cascades) unless --wait=false.
+  if (ctx.flags.wait !== false && deleted.length) {
+    const text = (ctx.flags.timeout as string | undefined) ?? "0s";
+    await waitForDeletion(ctx, deleted, { timeoutMs: parseGoDuration(text) });
   }
   return code;
 }
@@ -89,6 +97,8 @@ export function deleteCommand(
       cascade: { type: "string" },
       "ignore-not-found": { type: "boolean" },
       "dry-run": { type: "string" },
+      wait: { type: "boolean" },
+      timeout: { type: "string" },
       filename: { type: "string", short: "f", multiple: true },
       recursive: { type: "boolean", short: "R" },
     },

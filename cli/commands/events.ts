@@ -40,7 +40,7 @@ export function eventTime(event: Event): number {
  * import assert from "node:assert/strict";
  *
  * const evs = [{ lastTimestamp: "2024-01-02T00:00:00Z" }, { lastTimestamp: "2024-01-01T00:00:00Z" }];
- * const sorted = sortEvents(evs as Parameters<typeof sortEvents>[0]);
+ * const sorted = sortEvents(evs as unknown as Parameters<typeof sortEvents>[0]);
  * assert.equal(sorted[0].lastTimestamp, "2024-01-01T00:00:00Z");
  * ```
  */

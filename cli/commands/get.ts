@@ -9,6 +9,7 @@ import { CliError, formatError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { printObjects } from "../printers/mod.ts";
 import { parseResourceArgs } from "../resources.ts";
+import { watchAndPrint } from "./watch.ts";
 
 /** The `get` command. */
 export const getCommand: Command = {
@@ -26,6 +27,8 @@ export const getCommand: Command = {
     "no-headers": { type: "boolean" },
     "chunk-size": { type: "string" },
     "ignore-not-found": { type: "boolean" },
+    watch: { type: "boolean", short: "w" },
+    "watch-only": { type: "boolean" },
   },
   async run(ctx) {
     const rt = await ctx.runtime();
@@ -47,6 +50,25 @@ export const getCommand: Command = {
     }
     const all = ctx.flags["all-namespaces"] === true;
     const selection = parseResourceArgs(rt.scheme, ctx.args);
+    if (ctx.flags.watch || ctx.flags["watch-only"]) {
+      if (selection.length !== 1) {
+        throw new CliError(
+          "watch is only supported on individual resources and resource collections - more than 1 resource was found",
+        );
+      }
+      const { kind, names } = selection[0];
+      return await watchAndPrint(ctx, kind, {
+        namespace: kind.scope === "Namespaced" && !all ? ctx.namespace : undefined,
+        names,
+        labelSelector: ctx.flags.selector as string | undefined,
+        fieldSelector: ctx.flags["field-selector"] as string | undefined,
+        watchOnly: ctx.flags["watch-only"] === true,
+        output: ctx.flags.output as string | undefined,
+        noHeaders: ctx.flags["no-headers"] === true,
+        showLabels: ctx.flags["show-labels"] === true,
+        namespaceColumn: all,
+      });
+    }
     const objects: KubeObject[] = [];
     const errors: string[] = [];
     let named = 0;

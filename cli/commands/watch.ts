@@ -21,7 +21,7 @@
 import { formatLabels, type Kind, type KubeObject } from "@k1s/k1s";
 import { CliError, formatError } from "../errors.ts";
 import type { CommandContext } from "../kit.ts";
-import { cellText, columnsFor, kindPrefix, printObjects } from "../printers/mod.ts";
+import { cellText, columnsFor, printObjects } from "../printers/mod.ts";
 
 /** Options of {@linkcode watchAndPrint}. */
 export interface WatchPrintOptions {
@@ -56,33 +56,39 @@ function width(s: string): number {
   return n;
 }
 
-/** Table lines that keep (and only widen) the column widths of earlier lines. */
+/**
+ * Table lines that keep (and only widen) the column widths of earlier lines: each call is one
+ * flush of kubectl's tab writer, aligned together and with everything flushed before.
+ */
 class RememberingTable {
   #widths: number[] = [];
-  line(cells: readonly string[]): string {
-    let out = "";
-    cells.forEach((cell, j) => {
-      if (j === cells.length - 1) {
-        out += cell;
-        return;
+  lines(rows: readonly (readonly string[])[]): string {
+    for (const cells of rows) {
+      for (let j = 0; j < cells.length - 1; j++) {
+        const w = Math.max(this.#widths[j] ?? 0, width(cells[j]) + PADDING, MIN_WIDTH);
+        this.#widths[j] = w;
       }
-      const w = Math.max(this.#widths[j] ?? 0, width(cell) + PADDING, MIN_WIDTH);
-      this.#widths[j] = w;
-      out += cell + " ".repeat(w - width(cell));
-    });
-    return out + "\n";
+    }
+    let out = "";
+    for (const cells of rows) {
+      cells.forEach((cell, j) => {
+        out += j === cells.length - 1 ? cell : cell + " ".repeat(this.#widths[j] - width(cell));
+      });
+      out += "\n";
+    }
+    return out;
   }
 }
 
 /**
- * A printer of one object at a time for `get -w`: the table (header once, remembered widths)
- * or any other `-o` format, one object each.
+ * A printer for `get -w`, called with the current objects and then with each changed one: the
+ * table (header once, remembered widths) or any other `-o` format, one object each.
  */
 function objectPrinter(
   ctx: CommandContext,
   kind: Kind,
   options: WatchPrintOptions,
-): (obj: KubeObject) => string {
+): (objs: readonly KubeObject[]) => string {
   const output = options.output ?? "";
   if (output === "" || output === "wide") {
     const wide = output === "wide";
@@ -90,22 +96,26 @@ function objectPrinter(
     const withNamespace = !!options.namespaceColumn && kind.scope !== "Cluster";
     const table = new RememberingTable();
     let headerDone = !!options.noHeaders;
-    return (obj) => {
-      let out = "";
+    return (objs) => {
+      if (objs.length === 0) return "";
+      const rows: string[][] = [];
       if (!headerDone) {
         headerDone = true;
-        out += table.line([
+        rows.push([
           ...(withNamespace ? ["NAMESPACE"] : []),
           ...columns.map((c) => c.name.toUpperCase()),
           ...(options.showLabels ? ["LABELS"] : []),
         ]);
       }
       const now = ctx.io.now();
-      return out + table.line([
-        ...(withNamespace ? [obj.metadata?.namespace ?? ""] : []),
-        ...columns.map((c) => cellText(c.cell(obj, now) ?? "")),
-        ...(options.showLabels ? [formatLabels(obj.metadata?.labels)] : []),
-      ]);
+      for (const obj of objs) {
+        rows.push([
+          ...(withNamespace ? [obj.metadata?.namespace ?? ""] : []),
+          ...columns.map((c) => cellText(c.cell(obj, now) ?? "")),
+          ...(options.showLabels ? [formatLabels(obj.metadata?.labels)] : []),
+        ]);
+      }
+      return table.lines(rows);
     };
   }
   // Validates the format (and template) before anything is watched, as kubectl builds its
@@ -113,7 +123,8 @@ function objectPrinter(
   printObjects([], { output, kindOf: () => kind, noHeaders: true });
   let count = 0;
   const yaml = output === "yaml";
-  return (obj) => {
+  return (objs) => objs.map((obj) => printOne(obj)).join("");
+  function printOne(obj: KubeObject): string {
     const text = printObjects([obj], {
       output,
       kindOf: () => kind,
@@ -121,8 +132,10 @@ function objectPrinter(
       noHeaders: !!options.noHeaders || count > 0,
       now: ctx.io.now(),
     });
-    return (yaml && count++ > 0 ? "---\n" : (count++, "")) + text;
-  };
+    const separator = yaml && count > 0 ? "---\n" : "";
+    count++;
+    return separator + text;
+  }
 }
 
 /**
@@ -153,7 +166,9 @@ export async function watchAndPrint(
   const namespace = kind.scope === "Namespaced" ? options.namespace : undefined;
   // A named object must exist, as for `get`.
   for (const name of names) {
-    await rt.client.get(kind, name, { namespace: namespace ?? "default" });
+    await rt.client.get(kind, name, {
+      namespace: kind.scope === "Namespaced" ? namespace ?? ctx.namespace : undefined,
+    });
   }
   const fieldSelector = names.length === 1 ? `metadata.name=${names[0]}` : options.fieldSelector;
   const wanted = (o: KubeObject) => names.length === 0 || names.includes(o.metadata.name!);
@@ -163,8 +178,7 @@ export async function watchAndPrint(
     fieldSelector,
   });
   if (!options.watchOnly) {
-    let out = "";
-    for (const obj of list.items) if (wanted(obj)) out += print(obj);
+    const out = print(list.items.filter(wanted));
     if (out) ctx.io.stdout(out);
   }
   if (options.signal?.aborted) return 0;
@@ -183,7 +197,7 @@ export async function watchAndPrint(
         ctx.io.stderr(`error: ${(ev.object as { message?: string }).message ?? "watch failed"}\n`);
         return 1;
       }
-      if (wanted(ev.object)) ctx.io.stdout(print(ev.object));
+      if (wanted(ev.object)) ctx.io.stdout(print([ev.object]));
     }
   } catch (err) {
     if (options.signal?.aborted) return 0;
@@ -192,6 +206,3 @@ export async function watchAndPrint(
   }
   return 0;
 }
-
-/** `configmap/app`: the prefix kubectl gives a kind's names (re-exported for callers' messages). */
-export { kindPrefix };

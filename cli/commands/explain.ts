@@ -1,0 +1,377 @@
+/**
+ * `explain`: kubectl's explain layout (GROUP/KIND/VERSION, DESCRIPTION, FIELDS with
+ * `<type>` and `-required-`) built from a kind's zod schema, for the kind or a field path,
+ * optionally as the whole field tree (`--recursive`).
+ *
+ * @module
+ */
+import type { Kind } from "@k1s/k1s";
+import { CliError } from "../errors.ts";
+import type { Command } from "../kit.ts";
+import { resolveKind } from "../resources.ts";
+
+/** A schema node as explain needs it (JSON Schema, resolved and simplified). */
+export interface ExplainNode {
+  /** JSON Schema type (`object`, `string`, `integer`, …); absent when unknown. */
+  type?: string;
+  /** Named type shown instead of `Object` (kubectl shows `ObjectMeta` for metadata). */
+  typeName?: string;
+  /** Description, from zod's `.describe()`. */
+  description?: string;
+  /** Object properties. */
+  properties?: Record<string, ExplainNode>;
+  /** Required property names. */
+  required?: string[];
+  /** Array items. */
+  items?: ExplainNode;
+  /** Map values. */
+  additionalProperties?: ExplainNode;
+  /** Allowed values. */
+  enum?: unknown[];
+}
+
+type Json = Record<string, unknown>;
+
+/** Turns JSON Schema into {@linkcode ExplainNode}s, resolving local `$ref`s (cycles stop). */
+function fromJsonSchema(schema: Json, root: Json, seen: Set<string> = new Set()): ExplainNode {
+  const ref = schema.$ref as string | undefined;
+  if (ref?.startsWith("#")) {
+    if (seen.has(ref)) return { type: "object" };
+    const target = ref === "#" ? root : ref.slice(2).split("/").reduce<unknown>(
+      (o, k) => (o as Json | undefined)?.[decodeURIComponent(k.replace(/~1/g, "/"))],
+      root,
+    ) as Json | undefined;
+    if (target) {
+      const node = fromJsonSchema(target, root, new Set([...seen, ref]));
+      if (schema.description) node.description = schema.description as string;
+      return node;
+    }
+  }
+  const alternatives = (schema.anyOf ?? schema.oneOf) as Json[] | undefined;
+  if (alternatives) {
+    const real = alternatives.filter((a) => a.type !== "null");
+    if (real.length === 1) {
+      const node = fromJsonSchema(real[0], root, seen);
+      if (schema.description) node.description = schema.description as string;
+      return node;
+    }
+  }
+  const allOf = schema.allOf as Json[] | undefined;
+  if (allOf?.length === 1 && !schema.properties) {
+    const node = fromJsonSchema(allOf[0], root, seen);
+    if (schema.description) node.description = schema.description as string;
+    return node;
+  }
+  const node: ExplainNode = {};
+  let type = schema.type;
+  if (Array.isArray(type)) type = type.find((t) => t !== "null");
+  if (typeof type === "string") node.type = type;
+  if (typeof schema.description === "string") node.description = schema.description;
+  if (Array.isArray(schema.enum)) node.enum = schema.enum;
+  else if (schema.const !== undefined) node.enum = [schema.const];
+  if (schema.properties && typeof schema.properties === "object") {
+    node.properties = {};
+    for (const [k, v] of Object.entries(schema.properties as Record<string, Json>)) {
+      node.properties[k] = fromJsonSchema(v, root, seen);
+    }
+  }
+  if (Array.isArray(schema.required)) node.required = schema.required as string[];
+  if (schema.items && typeof schema.items === "object" && !Array.isArray(schema.items)) {
+    node.items = fromJsonSchema(schema.items as Json, root, seen);
+  }
+  if (schema.additionalProperties && typeof schema.additionalProperties === "object") {
+    node.additionalProperties = fromJsonSchema(schema.additionalProperties as Json, root, seen);
+  }
+  return node;
+}
+
+const str = (description: string): ExplainNode => ({ type: "string", description });
+const strMap = (description: string): ExplainNode => ({
+  type: "object",
+  description,
+  additionalProperties: { type: "string" },
+});
+
+/** The metadata every kind has (a subset of ObjectMeta: the fields k1s serves). */
+const OBJECT_META: ExplainNode = {
+  type: "object",
+  typeName: "ObjectMeta",
+  description: "Standard object's metadata: name, namespace, labels, annotations and the " +
+    "fields the server maintains.",
+  properties: {
+    annotations: strMap("Unstructured key value map stored with the object."),
+    creationTimestamp: str("When the object was created (RFC 3339, UTC). Set by the server."),
+    deletionGracePeriodSeconds: {
+      type: "integer",
+      description: "Seconds allowed for the object to terminate gracefully once deleted.",
+    },
+    deletionTimestamp: str("When the object will be deleted (RFC 3339). Set by the server."),
+    finalizers: {
+      type: "array",
+      description: "Must be empty before the object is removed from the store.",
+      items: { type: "string" },
+    },
+    generateName: str("Prefix for a server-generated name, used when name is empty."),
+    generation: {
+      type: "integer",
+      description: "A sequence number for changes to the desired state. Set by the server.",
+    },
+    labels: strMap("Map of string keys and values usable to select objects."),
+    name: str("Name, unique within a namespace."),
+    namespace: str("The namespace the object lives in; empty for cluster-scoped kinds."),
+    ownerReferences: {
+      type: "array",
+      description: "Objects this object depends on; when all are gone it is garbage collected.",
+      items: {
+        type: "object",
+        typeName: "OwnerReference",
+        description: "Identifies an owning object in the same namespace.",
+        required: ["apiVersion", "kind", "name", "uid"],
+        properties: {
+          apiVersion: str("API version of the referent."),
+          blockOwnerDeletion: {
+            type: "boolean",
+            description: "If true, the owner cannot be deleted (foreground) before this object.",
+          },
+          controller: {
+            type: "boolean",
+            description: "If true, this reference is the controller.",
+          },
+          kind: str("Kind of the referent."),
+          name: str("Name of the referent."),
+          uid: str("UID of the referent."),
+        },
+      },
+    },
+    resourceVersion: str(
+      "An opaque value identifying this version of the object. Set by the server.",
+    ),
+    uid: str("Unique identifier of the object over time. Set by the server."),
+  },
+};
+
+const CORE_DESCRIPTIONS: Record<string, string> = {
+  ConfigMap: "ConfigMap holds configuration data (UTF-8 strings and binary values) for programs " +
+    "to consume.",
+  Secret: "Secret holds secret data of a certain type, base64-encoded.",
+  Namespace: "Namespace provides a scope for names.",
+  ServiceAccount: "ServiceAccount binds together a name, secrets and image pull secrets.",
+  Event: "Event is a report of an event somewhere in the system.",
+};
+
+/**
+ * The schema explain walks for a kind: `apiVersion`, `kind`, `metadata` and the fields of the
+ * kind's zod schema (via `z.toJSONSchema`, input side, so defaulted fields are not required).
+ *
+ * @example
+ * ```ts
+ * import { explainSchema } from "./explain.ts";
+ * import { ConfigMap } from "@k1s/k1s";
+ * import assert from "node:assert/strict";
+ *
+ * const root = await explainSchema(ConfigMap);
+ * assert.deepEqual(Object.keys(root.properties ?? {}).sort(), [
+ *   "apiVersion", "binaryData", "data", "immutable", "kind", "metadata",
+ * ]);
+ * ```
+ */
+export async function explainSchema(kind: Kind): Promise<ExplainNode> {
+  const { z } = await import("zod");
+  const json = z.toJSONSchema(kind.schema as any, { io: "input", unrepresentable: "any" }) as Json;
+  const body = fromJsonSchema(json, json);
+  return {
+    ...body,
+    type: "object",
+    description: body.description ??
+      (kind.group === "" ? CORE_DESCRIPTIONS[kind.kind] : undefined),
+    properties: {
+      apiVersion: str(
+        "APIVersion defines the versioned schema of this representation of an object.",
+      ),
+      kind: str("Kind is a string value representing the REST resource this object represents."),
+      metadata: OBJECT_META,
+      ...body.properties,
+    },
+  };
+}
+
+/** go-wordwrap: greedy wrapping at spaces; a word longer than the limit stays whole. */
+function wrap(text: string, limit: number): string {
+  return text.split("\n").map((line) => {
+    const words = line.split(" ");
+    const lines: string[] = [];
+    let cur = "";
+    for (const word of words) {
+      if (cur !== "" && [...cur].length + 1 + [...word].length > limit) {
+        lines.push(cur);
+        cur = word;
+      } else {
+        cur = cur === "" ? word : `${cur} ${word}`;
+      }
+    }
+    lines.push(cur);
+    return lines.join("\n");
+  }).join("\n");
+}
+
+function indent(amount: number, text: string): string {
+  const pad = " ".repeat(amount);
+  return pad + text.replaceAll("\n", "\n" + pad);
+}
+
+function typeGuess(node: ExplainNode): string {
+  if (node.items) return `[]${typeGuess(node.items)}`;
+  if (node.additionalProperties) return `map[string]${typeGuess(node.additionalProperties)}`;
+  if (node.typeName) return node.typeName;
+  if (node.type === "object" || !node.type) return "Object";
+  return node.type;
+}
+
+function enumText(node: ExplainNode, long: boolean, limit: number, indentAmount = 0): string {
+  if (!node.enum?.length) return "";
+  let s = long ? "ENUM:" : `\n${" ".repeat(indentAmount)}enum: `;
+  for (let i = 0; i < node.enum.length; i++) {
+    if (limit > -1 && i >= limit) {
+      s += ", ....";
+      break;
+    }
+    if (i > 0 && !long) s += ", ";
+    else if (long) s += "\n    ";
+    const v = node.enum[i];
+    s += v === "" ? '""' : String(v);
+  }
+  return s;
+}
+
+function descriptionOf(node: ExplainNode): string {
+  let s = node.description ? node.description + "\n" : "";
+  if (node.items) s += descriptionOf(node.items);
+  if (node.additionalProperties) s += descriptionOf(node.additionalProperties);
+  return s;
+}
+
+function fieldDetail(parent: ExplainNode, name: string, short: boolean, level: number): string {
+  const amount = level * 2;
+  const field = parent.properties![name];
+  let s = indent(amount, name) + `\t<${typeGuess(field)}>`;
+  if (parent.required?.includes(name)) s += " -required-";
+  s += enumText(field, false, 4, amount) + "\n";
+  if (!short) {
+    s += indent(amount + 2, wrap(field.description || "<no description>", 78 - amount)) + "\n";
+    s += "\n";
+  }
+  return s;
+}
+
+function fieldList(node: ExplainNode, level: number, recursive: boolean, depth = 0): string {
+  if (depth > 32) return ""; // a self-referencing schema: stop, as kubectl stops at a cycle
+  let s = "";
+  for (const name of Object.keys(node.properties ?? {}).sort()) {
+    s += fieldDetail(node, name, recursive, level);
+    if (recursive) s += fieldList(node.properties![name], level + 1, recursive, depth + 1);
+  }
+  if (node.items) s += fieldList(node.items, level, recursive, depth + 1);
+  if (node.additionalProperties) {
+    s += fieldList(node.additionalProperties, level, recursive, depth + 1);
+  }
+  return s;
+}
+
+function output(node: ExplainNode, path: string[], recursive: boolean): string {
+  if (path.length === 0) {
+    let s = "DESCRIPTION:\n" + indent(4, wrap(descriptionOf(node) || "<empty>", 76)) + "\n";
+    const fields = fieldList(node, 1, recursive);
+    if (fields) s += "FIELDS:\n" + fields;
+    return s;
+  }
+  const sub = node.properties?.[path[0]];
+  if (sub) {
+    let s = "";
+    if (path.length === 1) {
+      s += `FIELD: ${path[0]} <${typeGuess(sub)}>\n${enumText(sub, true, -1)}\n\n`;
+    }
+    return s + output(sub, path.slice(1), recursive);
+  }
+  if (node.items) return output(node.items, path, recursive);
+  if (node.additionalProperties) return output(node.additionalProperties, path, recursive);
+  return "";
+}
+
+/** Options of {@linkcode explainKind}. */
+export interface ExplainOptions {
+  /** Field path below the kind, e.g. `["spec", "quantity"]`. */
+  path?: string[];
+  /** Print the field tree instead of one level with descriptions. */
+  recursive?: boolean;
+}
+
+/**
+ * kubectl explain's text for a kind or one of its fields. Throws a {@linkcode CliError}
+ * `field "x" does not exist` for an unknown field.
+ *
+ * @example
+ * ```ts
+ * import { explainKind } from "./explain.ts";
+ * import { ConfigMap } from "@k1s/k1s";
+ * import assert from "node:assert/strict";
+ *
+ * const text = await explainKind(ConfigMap, { path: ["immutable"] });
+ * assert.ok(text.startsWith("KIND:       ConfigMap\nVERSION:    v1\n\nFIELD: immutable <boolean>\n"));
+ * ```
+ */
+export async function explainKind(kind: Kind, options: ExplainOptions = {}): Promise<string> {
+  const path = options.path ?? [];
+  const root = await explainSchema(kind);
+  const body = output(root, path, options.recursive === true);
+  if (body === "") throw new CliError(`field "${path[path.length - 1]}" does not exist`);
+  return (kind.group ? `GROUP:      ${kind.group}\n` : "") +
+    `KIND:       ${kind.kind}\nVERSION:    ${kind.version}\n\n${body}\n`;
+}
+
+/** The `explain` command. */
+export const explainCommand: Command = {
+  name: "explain",
+  summary: "Get documentation for a resource",
+  usage: "  explain TYPE[.FIELD...] [--recursive]",
+  options: {
+    recursive: { type: "boolean" },
+    "api-version": { type: "string" },
+    output: { type: "string", short: "o" },
+  },
+  async run(ctx) {
+    if (ctx.args.length === 0) {
+      ctx.io.stderr(
+        `You must specify the type of resource to explain. Use "${ctx.cli.name} api-resources" ` +
+          "for a complete list of supported resources.\n\n",
+      );
+      throw new CliError("Required resource not specified.", {
+        hint: `See '${ctx.cli.name} explain -h' for help and examples`,
+      });
+    }
+    if (ctx.args.length > 1) {
+      throw new CliError(
+        `We accept only this format: explain RESOURCE\nSee '${ctx.cli.name} explain -h' for help and examples`,
+      );
+    }
+    const output = ctx.flags.output as string | undefined;
+    if (output !== undefined && output !== "plaintext") {
+      throw new CliError(`unsupported output format: ${output}`);
+    }
+    const rt = await ctx.runtime();
+    const [type, ...path] = ctx.args[0].split(".");
+    let kind = resolveKind(rt.scheme, type.toLowerCase());
+    const apiVersion = ctx.flags["api-version"] as string | undefined;
+    if (apiVersion) {
+      const match = rt.scheme.kinds().find((k) =>
+        k.kind === kind.kind && (k.apiVersion === apiVersion || k.group === apiVersion)
+      );
+      if (!match) {
+        throw new CliError(
+          `couldn't find resource for "${kind.plural}" in api version "${apiVersion}"`,
+        );
+      }
+      kind = match;
+    }
+    ctx.io.stdout(await explainKind(kind, { path, recursive: ctx.flags.recursive === true }));
+  },
+};

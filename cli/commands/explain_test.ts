@@ -1,0 +1,210 @@
+// `explain` run in-process: kubectl's layout from the kinds' zod schemas.
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { defineKind } from "@k1s/k1s";
+import { captureIO } from "../io.ts";
+import { defineCli } from "../kit.ts";
+import { standardCommands } from "./mod.ts";
+import { describeCommand } from "./describe.ts";
+import { eventsCommand } from "./events.ts";
+import { explainCommand } from "./explain.ts";
+
+const Item = defineKind({
+  group: "inventory.k1s.dev",
+  version: "v1alpha1",
+  kind: "Item",
+  shortNames: ["itm"],
+  spec: z.object({
+    displayName: z.string().describe("Name shown to people."),
+    color: z.enum(["red", "green", "blue", "black", "white"]).optional(),
+    quantity: z.number().int().min(0).default(1),
+    tags: z.array(z.string()).optional(),
+  }).describe("Desired state of the item."),
+  status: z.object({ ready: z.boolean().optional() }),
+});
+
+const cli = defineCli({
+  name: "k1s",
+  version: "0",
+  kinds: [Item],
+  commands: [...standardCommands(), describeCommand, eventsCommand, explainCommand],
+});
+
+async function k(args: string[]) {
+  const io = captureIO();
+  const code = await cli.run(["--store", "memory:", ...args], io);
+  return { code, out: io.out, err: io.err };
+}
+
+const HEAD = "GROUP:      inventory.k1s.dev\nKIND:       Item\nVERSION:    v1alpha1\n\n";
+const META = "Standard object's metadata: name, namespace, labels, annotations and the\n" +
+  "    fields the server maintains.\n";
+
+Deno.test("explain a kind: its fields with types, descriptions and -required-", async () => {
+  assert.deepEqual(await k(["explain", "items"]), {
+    code: 0,
+    out: HEAD + `DESCRIPTION:
+    <empty>
+FIELDS:
+  apiVersion\t<string>
+    APIVersion defines the versioned schema of this representation of an object.
+
+  kind\t<string>
+    Kind is a string value representing the REST resource this object
+    represents.
+
+  metadata\t<ObjectMeta>
+    ${META}
+  spec\t<Object> -required-
+    Desired state of the item.
+
+  status\t<Object>
+    <no description>
+
+
+`,
+    err: "",
+  });
+  const cm = await k(["explain", "cm"]);
+  assert.ok(cm.out.startsWith(`KIND:       ConfigMap
+VERSION:    v1
+
+DESCRIPTION:
+    ConfigMap holds configuration data (UTF-8 strings and binary values) for
+    programs to consume.
+    \nFIELDS:
+  apiVersion\t<string>
+`));
+  assert.match(cm.out, /\n {2}data\t<map\[string\]string>\n {4}<no description>\n\n/);
+});
+
+Deno.test("explain a nested field, with enums", async () => {
+  assert.equal(
+    (await k(["explain", "item.spec"])).out,
+    HEAD + `FIELD: spec <Object>
+
+
+DESCRIPTION:
+    Desired state of the item.
+    \nFIELDS:
+  color\t<string>
+  enum: red, green, blue, black, ....
+    <no description>
+
+  displayName\t<string> -required-
+    Name shown to people.
+
+  quantity\t<integer>
+    <no description>
+
+  tags\t<[]string>
+    <no description>
+
+
+`,
+  );
+  assert.equal(
+    (await k(["explain", "itm.spec.color"])).out,
+    HEAD + `FIELD: color <string>
+ENUM:
+    red
+    green
+    blue
+    black
+    white
+
+DESCRIPTION:
+    <empty>
+
+`,
+  );
+  const through = await k(["explain", "namespaces.metadata.ownerReferences.uid"]);
+  assert.equal(
+    through.out,
+    "KIND:       Namespace\nVERSION:    v1\n\nFIELD: uid <string>\n\n\n" +
+      "DESCRIPTION:\n    UID of the referent.\n    \n\n",
+  );
+});
+
+Deno.test("explain --recursive prints the field tree", async () => {
+  assert.equal(
+    (await k(["explain", "item", "--recursive"])).out,
+    HEAD + `DESCRIPTION:
+    <empty>
+FIELDS:
+  apiVersion\t<string>
+  kind\t<string>
+  metadata\t<ObjectMeta>
+    annotations\t<map[string]string>
+    creationTimestamp\t<string>
+    deletionGracePeriodSeconds\t<integer>
+    deletionTimestamp\t<string>
+    finalizers\t<[]string>
+    generateName\t<string>
+    generation\t<integer>
+    labels\t<map[string]string>
+    name\t<string>
+    namespace\t<string>
+    ownerReferences\t<[]OwnerReference>
+      apiVersion\t<string> -required-
+      blockOwnerDeletion\t<boolean>
+      controller\t<boolean>
+      kind\t<string> -required-
+      name\t<string> -required-
+      uid\t<string> -required-
+    resourceVersion\t<string>
+    uid\t<string>
+  spec\t<Object> -required-
+    color\t<string>
+    enum: red, green, blue, black, ....
+    displayName\t<string> -required-
+    quantity\t<integer>
+    tags\t<[]string>
+  status\t<Object>
+    ready\t<boolean>
+
+`,
+  );
+  assert.equal(
+    (await k(["explain", "ns.status", "--recursive"])).out,
+    `KIND:       Namespace
+VERSION:    v1
+
+FIELD: status <Object>
+
+
+DESCRIPTION:
+    <empty>
+FIELDS:
+  conditions\t<[]Object>
+    lastTransitionTime\t<string>
+    message\t<string>
+    reason\t<string>
+    status\t<string> -required-
+    type\t<string> -required-
+  phase\t<string>
+  enum: Active, Terminating
+
+`,
+  );
+});
+
+Deno.test("explain errors as kubectl", async () => {
+  assert.deepEqual(await k(["explain", "cm.nope"]), {
+    code: 1,
+    out: "",
+    err: 'error: field "nope" does not exist\n',
+  });
+  assert.equal(
+    (await k(["explain", "item.spec.size"])).err,
+    'error: field "size" does not exist\n',
+  );
+  assert.equal((await k(["explain", "cm.data.x"])).err, 'error: field "x" does not exist\n');
+  assert.equal(
+    (await k(["explain", "frobs"])).err,
+    'error: the server doesn\'t have a resource type "frobs"\n',
+  );
+  const bare = await k(["explain"]);
+  assert.equal(bare.code, 1);
+  assert.match(bare.err, /error: Required resource not specified\.\n/);
+});
