@@ -43,6 +43,7 @@ try {
   await run("get", "itm", "blue-pen", "-o", 'jsonpath={.spec.quantity}{"\\n"}');
   await run("delete", "item", "stapler");
   await run("get", "cat", "office");
+  await run("describe", "category", "office");
 } finally {
   await Deno.remove(dataHome, { recursive: true });
 }
