@@ -8,6 +8,7 @@ import { ApiError, isNotFound, type Kind, type PropagationPolicy } from "@k1s/k1
 import { CliError, formatError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { kindLabel, parseResourceArgs } from "../resources.ts";
+import { progress } from "../progress.ts";
 import { parseGoDuration, waitForDeletion, type WaitTarget } from "./wait.ts";
 
 function cascade(ctx: CommandContext): PropagationPolicy {
@@ -51,7 +52,9 @@ export async function deleteTargets(ctx: CommandContext, targets: DeleteTarget[]
   }
   let code = 0;
   const deleted: WaitTarget[] = [];
+  const bar = progress(ctx.io, "deleting", targets.length);
   for (const t of targets) {
+    bar.clear();
     try {
       if (dry === "client") {
         await rt.client.get(t.kind, t.name, { namespace: t.namespace });
@@ -65,6 +68,7 @@ export async function deleteTargets(ctx: CommandContext, targets: DeleteTarget[]
       const suffix = dry === "client" ? " (dry run)" : dry === "server" ? " (server dry run)" : "";
       ctx.io.stdout(`${kindLabel(t.kind)} "${t.name}" deleted${suffix}\n`);
       if (!dry || dry === "none") deleted.push(t);
+      bar.tick();
     } catch (err) {
       if (isNotFound(err) && ctx.flags["ignore-not-found"]) continue;
       if (!(err instanceof ApiError)) throw err;
@@ -72,6 +76,7 @@ export async function deleteTargets(ctx: CommandContext, targets: DeleteTarget[]
       code = 1;
     }
   }
+  bar.done();
   // kubectl waits for deleted objects to be gone (finalizers, foreground cascades) unless --wait=false.
   if (ctx.flags.wait !== false && deleted.length) {
     const text = (ctx.flags.timeout as string | undefined) ?? "0s";

@@ -9,6 +9,7 @@ import { CliError, formatError } from "../errors.ts";
 import type { CommandContext } from "../kit.ts";
 import { kindLabel } from "../resources.ts";
 import { deleteTargets } from "./delete.ts";
+import { progress } from "../progress.ts";
 
 /** A manifest resolved to its kind and namespace. */
 export interface ResolvedManifest {
@@ -65,11 +66,15 @@ export async function forEachManifest(
   const manifests = await resolveManifests(ctx);
   if (manifests.length === 0) throw new CliError(`no objects passed to ${verb}`);
   let code = 0;
+  const bar = progress(ctx.io, verb === "create" ? "creating" : "applying", manifests.length);
   for (const m of manifests) {
     try {
-      ctx.io.stdout(await each(m) + "\n");
+      const line = await each(m);
+      bar.clear();
+      ctx.io.stdout(line + "\n");
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
+      bar.clear();
       const line = formatError(err);
       // kubectl: Error from server (AlreadyExists): error when creating "x.yaml": ...
       const at = line.indexOf("): ");
@@ -80,7 +85,9 @@ export async function forEachManifest(
       );
       code = 1;
     }
+    bar.tick();
   }
+  bar.done();
   return code;
 }
 
