@@ -6,9 +6,11 @@
 import type { Command } from "../kit.ts";
 import { apiResourcesCommand } from "./api_resources.ts";
 import { applyCommand } from "./apply.ts";
+import { completionCommand } from "./completion.ts";
 import { createCommand } from "./create.ts";
 import { describeCommand } from "./describe.ts";
 import { eventsCommand } from "./events.ts";
+import { editCommand } from "./edit.ts";
 import { explainCommand } from "./explain.ts";
 import { deleteCommand } from "./delete.ts";
 import { fromFiles } from "./files.ts";
@@ -25,6 +27,7 @@ export function standardCommands(): Command[] {
     describeCommand,
     createCommand(fromFiles.create),
     applyCommand,
+    editCommand,
     deleteCommand(fromFiles.delete),
     patchCommand,
     labelCommand,
@@ -33,6 +36,7 @@ export function standardCommands(): Command[] {
     apiResourcesCommand,
     explainCommand,
     eventsCommand,
+    completionCommand,
     versionCommand,
   ];
 }

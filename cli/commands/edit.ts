@@ -1,0 +1,354 @@
+/**
+ * `edit`: kubectl's `edit TYPE NAME` — the object goes to `$KUBE_EDITOR` / `$EDITOR` (default
+ * `vi`) as YAML (or JSON with `-o json`); the saved file replaces the object, guarded by the
+ * resourceVersion it was read at. An invalid, conflicting or unparsable edit reopens the file
+ * with the reasons in a comment block at the top, as kubectl does.
+ *
+ * @module
+ */
+import { ApiError, createMergePatch, jsonEqual, type Kind, type KubeObject } from "@k1s/k1s";
+import { CliError } from "../errors.ts";
+import type { Command, CommandContext } from "../kit.ts";
+import { printObjects } from "../printers/mod.ts";
+import { toKubectlYaml } from "../printers/yaml.ts";
+import { kindLabel, parseResourceArgs } from "../resources.ts";
+import { patchBody } from "./patch.ts";
+
+/** The comment kubectl puts at the top of a YAML file to edit. */
+export const EDIT_HEADER: string =
+  "# Please edit the object below. Lines beginning with a '#' will be ignored,\n" +
+  "# and an empty file will abort the edit. If an error occurs while saving this file will be\n" +
+  "# reopened with the relevant failures.\n#\n";
+
+/** Why a file is reopened: a heading and, optionally, bullet points. */
+export interface EditReason {
+  /** The heading, e.g. `configmaps "app" was not valid`. */
+  head: string;
+  /** Bullet points, e.g. one per invalid field. */
+  other: string[];
+}
+
+/** Continues a multi-line message as comment lines. */
+function hashLines(s: string): string {
+  return s.replace(/\n(?!#)/g, "\n# ");
+}
+
+/**
+ * The comment block of a file to edit: kubectl's header and one block per reason.
+ *
+ * @example
+ * ```ts
+ * import { EDIT_HEADER, editHeader } from "./edit.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(editHeader([]), EDIT_HEADER);
+ * assert.equal(
+ *   editHeader([{ head: 'configmaps "x" was not valid', other: ["data: bad"] }]),
+ *   EDIT_HEADER + '# configmaps "x" was not valid:\n# * data: bad\n#\n',
+ * );
+ * ```
+ */
+export function editHeader(reasons: readonly EditReason[]): string {
+  let s = EDIT_HEADER;
+  for (const r of reasons) {
+    s += `# ${hashLines(r.head)}${r.other.length ? ":" : ""}\n`;
+    for (const o of r.other) s += `# * ${hashLines(o)}\n`;
+    s += "#\n";
+  }
+  return s;
+}
+
+/** The text without comment lines (those whose first non-blank character is `#`). */
+function stripComments(text: string): string {
+  return text.split("\n").filter((l) => !l.trimStart().startsWith("#")).join("\n");
+}
+
+/** True when some line is neither blank nor a comment. */
+function hasLines(text: string): boolean {
+  return text.split("\n").some((l) => {
+    const t = l.trim();
+    return t !== "" && !t.startsWith("#");
+  });
+}
+
+/** Single-quotes a word for `sh`. */
+function shellQuote(s: string): string {
+  return `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The editor command: `$KUBE_EDITOR`, else `$EDITOR`, else `vi`.
+ *
+ * @example
+ * ```ts
+ * import { editorCommand } from "./edit.ts";
+ * import { captureIO } from "../io.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(editorCommand(captureIO()), "vi");
+ * assert.equal(editorCommand(captureIO({ env: { EDITOR: "nano", KUBE_EDITOR: "code -w" } })), "code -w");
+ * ```
+ */
+export function editorCommand(io: { env(name: string): string | undefined }): string {
+  return io.env("KUBE_EDITOR") || io.env("EDITOR") || "vi";
+}
+
+/** Runs `sh -c "EDITOR 'FILE'"` on the terminal; fails as kubectl does when it exits non-zero. */
+async function launch(editor: string, file: string): Promise<void> {
+  let ok = false;
+  try {
+    const status = await new Deno.Command("sh", {
+      args: ["-c", `${editor} ${shellQuote(file)}`],
+      stdin: "inherit",
+      stdout: "inherit",
+      stderr: "inherit",
+    }).spawn().status;
+    ok = status.success;
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new CliError(`there was a problem with the editor ${JSON.stringify(editor)}`);
+}
+
+/** kubectl's resource string in edit messages: `configmaps`, `items.inventory.k1s.dev`. */
+function resourceString(kind: Kind): string {
+  return kind.group ? `${kind.plural}.${kind.group}` : kind.plural;
+}
+
+/** Parses the saved file; returns the object or the syntax error kubectl would report. */
+async function parseEdited(text: string): Promise<{ obj?: KubeObject; error?: string }> {
+  let json: string;
+  try {
+    json = await patchBody(text);
+  } catch (err) {
+    // patchBody says `unable to parse "<text>": yaml: ...`; kubectl says it this way.
+    const prefix = `unable to parse ${JSON.stringify(text)}: `;
+    const msg = err instanceof Error ? err.message : String(err);
+    return {
+      error: `error converting YAML to JSON: ${
+        msg.startsWith(prefix) ? msg.slice(prefix.length) : msg
+      }`,
+    };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (err) {
+    return { error: `error converting YAML to JSON: ${(err as Error).message}` };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { error: "Object 'Kind' is missing in 'edited-file'" };
+  }
+  const obj = value as KubeObject;
+  if (!obj.kind) return { error: "Object 'Kind' is missing in 'edited-file'" };
+  return { obj };
+}
+
+/** One object to edit. */
+interface Target {
+  kind: Kind;
+  name: string;
+  namespace?: string;
+}
+
+async function targetOf(ctx: CommandContext): Promise<Target> {
+  const rt = await ctx.runtime();
+  if (ctx.args.length === 0) {
+    throw new CliError("You must provide one or more resources by argument or filename.", {
+      hint:
+        "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
+    });
+  }
+  const targets: Target[] = [];
+  for (const { kind, names } of parseResourceArgs(rt.scheme, ctx.args)) {
+    if (names.length === 0) {
+      throw new CliError("resource(s) were provided, but no name was specified");
+    }
+    const namespace = kind.scope === "Namespaced" ? ctx.namespace : undefined;
+    targets.push(...names.map((name) => ({ kind, name, namespace })));
+  }
+  if (targets.length > 1) {
+    throw new CliError(
+      `edit opens one object at a time; ${targets.length} were given`,
+    );
+  }
+  return targets[0];
+}
+
+/** The `edit` command. */
+export const editCommand: Command = {
+  name: "edit",
+  summary: "Edit a resource in your editor",
+  usage: "  edit (TYPE NAME | TYPE/NAME) [-o yaml|json] [--output-patch]\n\n" +
+    'The editor is $KUBE_EDITOR, else $EDITOR, else vi; it is run as `sh -c "$EDITOR FILE"`.',
+  options: {
+    output: { type: "string", short: "o" },
+    "output-patch": { type: "boolean" },
+  },
+  mutates: true,
+  async run(ctx) {
+    const output = (ctx.flags.output as string | undefined) ?? "";
+    if (output !== "" && output !== "yaml" && output !== "json") {
+      throw new CliError(
+        `unable to match a printer suitable for the output format ${
+          JSON.stringify(output)
+        }, allowed formats are: json,yaml`,
+      );
+    }
+    const asJson = output === "json";
+    const { kind, name, namespace } = await targetOf(ctx);
+    const rt = await ctx.runtime();
+    let current = await rt.client.get(kind, name, { namespace });
+    const resource = resourceString(kind);
+    const editor = editorCommand(ctx.io);
+    const render = (obj: KubeObject) =>
+      asJson
+        ? printObjects([obj], {
+          output: "json",
+          kindOf: (o) => rt.scheme.forObject(o),
+          now: ctx.io.now(),
+          singleItemImplied: true,
+        })
+        : toKubectlYaml(obj);
+    const stored = (file: string) =>
+      ctx.io.stderr(`A copy of your changes has been stored to ${JSON.stringify(file)}\n`);
+
+    let reasons: EditReason[] = [];
+    let containsError = false;
+    let original = "";
+    let edited = "";
+    let previous = ""; // the file of the previous round, kept until this one is read
+    for (;;) {
+      let text = asJson ? "" : editHeader(reasons);
+      if (!containsError) {
+        text += render(current);
+        original = text;
+      } else {
+        text += stripComments(edited);
+      }
+      const file = await Deno.makeTempFile({
+        prefix: `${ctx.cli.name}-edit-`,
+        suffix: asJson ? ".json" : ".yaml",
+      });
+      await Deno.writeTextFile(file, text);
+      const editedBefore = edited;
+      try {
+        await launch(editor, file);
+        edited = await Deno.readTextFile(file);
+      } catch (err) {
+        await Deno.remove(file).catch(() => {});
+        if (previous) stored(previous);
+        throw err;
+      }
+      if (containsError && stripComments(editedBefore) === stripComments(edited)) {
+        if (previous) await Deno.remove(previous).catch(() => {});
+        stored(file);
+        throw new CliError("Edit cancelled, no valid changes were saved.");
+      }
+      if (previous) await Deno.remove(previous).catch(() => {});
+      previous = file;
+      if (stripComments(original) === stripComments(edited)) {
+        await Deno.remove(file);
+        ctx.io.stderr("Edit cancelled, no changes made.\n");
+        return 0;
+      }
+      if (!hasLines(edited)) {
+        await Deno.remove(file);
+        ctx.io.stderr("Edit cancelled, saved file was empty.\n");
+        return 0;
+      }
+      reasons = [];
+      const parsed = await parseEdited(edited);
+      if (!parsed.obj) {
+        containsError = true;
+        reasons.push({ head: `The edited file had a syntax error: ${parsed.error}`, other: [] });
+        continue;
+      }
+      containsError = false;
+      const obj = parsed.obj;
+      const editedNs = obj.metadata?.namespace;
+      if (namespace !== undefined && editedNs && editedNs !== namespace) {
+        stored(file);
+        throw new CliError(
+          `the namespace from the provided object ${JSON.stringify(editedNs)} does not match ` +
+            `the namespace ${JSON.stringify(namespace)}. You must pass ` +
+            `'--namespace=${editedNs}' to perform this operation.`,
+        );
+      }
+      if (
+        obj.apiVersion !== current.apiVersion || obj.kind !== current.kind ||
+        obj.metadata?.name !== current.metadata.name
+      ) {
+        stored(file);
+        throw new CliError("At least one of apiVersion, kind and name was changed");
+      }
+      if (jsonEqual(obj, current)) {
+        await Deno.remove(file);
+        ctx.io.stdout(`${kindLabel(kind)}/${name} skipped\n`);
+        return 0;
+      }
+      if (ctx.flags["output-patch"]) {
+        ctx.io.stdout(`Patch: ${JSON.stringify(createMergePatch(current, obj))}\n`);
+      }
+      // The edit replaces the object as it was read: a change made meanwhile is a Conflict.
+      const body = {
+        ...obj,
+        metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion },
+      };
+      let updated: KubeObject;
+      try {
+        updated = await rt.client.update(kind, body, { namespace });
+      } catch (err) {
+        if (!(err instanceof ApiError)) {
+          stored(file);
+          throw err;
+        }
+        if (err.reason === "Invalid") {
+          ctx.io.stderr(`error: ${resource} ${JSON.stringify(name)} is invalid\n`);
+          reasons.push({
+            head: `${resource} ${JSON.stringify(name)} was not valid`,
+            other: (err.status.details?.causes ?? []).map((c) => `${c.field}: ${c.message}`),
+          });
+          containsError = true;
+          continue;
+        }
+        if (err.reason === "Conflict") {
+          // Reopen the user's copy; saving it again with a change applies it over the latest.
+          ctx.io.stderr(
+            `error: ${resource} ${JSON.stringify(name)} could not be updated: ${err.message}\n`,
+          );
+          reasons.push({
+            head: `${resource} ${JSON.stringify(name)} could not be updated`,
+            other: [err.message],
+          });
+          containsError = true;
+          current = await rt.client.get(kind, name, { namespace });
+          continue;
+        }
+        if (err.reason === "NotFound") {
+          ctx.io.stderr(
+            `error: ${resource} ${JSON.stringify(name)} could not be found on the server\n` +
+              `The edits you made on deleted resources have been saved to ${
+                JSON.stringify(file)
+              }\n`,
+          );
+          return 1;
+        }
+        stored(file);
+        throw new CliError(
+          `${resource} ${JSON.stringify(name)} could not be updated: ${err.message}`,
+        );
+      }
+      await Deno.remove(file);
+      if (output) {
+        ctx.io.stdout(printObjects([updated], {
+          output,
+          kindOf: (o) => rt.scheme.forObject(o),
+          now: ctx.io.now(),
+          singleItemImplied: true,
+        }));
+      } else {
+        ctx.io.stdout(`${kindLabel(kind)}/${name} edited\n`);
+      }
+      return 0;
+    }
+  },
+};
