@@ -1,6 +1,6 @@
 // `describe` run in-process on a seeded SQLite store, with golden output in kubectl's layout.
 import assert from "node:assert/strict";
-import { type Item, k, seeded } from "./_fixture_test_helpers.ts";
+import { k, seeded } from "./_fixture_test_helpers.ts";
 
 const APP = `Name:         app
 Namespace:    default
