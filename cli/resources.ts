@@ -79,3 +79,35 @@ export function kindLabel(kind: Kind): string {
   const k = kind.kind.toLowerCase();
   return kind.group ? `${k}.${kind.group}` : k;
 }
+
+/** One named object: what `patch`, `edit` and `delete` act on. */
+export interface ObjectTarget {
+  /** Its kind. */
+  kind: Kind;
+  /** Its name. */
+  name: string;
+  /** Its namespace, for namespaced kinds. */
+  namespace?: string;
+}
+
+/** kubectl's error when a command that needs objects got no arguments. */
+export function noResourcesError(): CliError {
+  return new CliError("You must provide one or more resources by argument or filename.", {
+    hint:
+      "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
+  });
+}
+
+/** The named objects of `TYPE NAME...` or `TYPE/NAME...` arguments; every type needs names. */
+export function namedTargets(scheme: Scheme, args: string[], namespace: string): ObjectTarget[] {
+  if (args.length === 0) throw noResourcesError();
+  const targets: ObjectTarget[] = [];
+  for (const { kind, names } of parseResourceArgs(scheme, args)) {
+    if (names.length === 0) {
+      throw new CliError("resource(s) were provided, but no name was specified");
+    }
+    const ns = kind.scope === "Namespaced" ? namespace : undefined;
+    targets.push(...names.map((name) => ({ kind, name, namespace: ns })));
+  }
+  return targets;
+}

@@ -7,7 +7,7 @@
 import { ApiError, isNotFound, type Kind, type PropagationPolicy } from "@k1s/k1s";
 import { CliError, formatError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
-import { kindLabel, parseResourceArgs } from "../resources.ts";
+import { kindLabel, noResourcesError, parseResourceArgs } from "../resources.ts";
 import { progress } from "../progress.ts";
 import { parseGoDuration, waitForDeletion, type WaitTarget } from "./wait.ts";
 
@@ -111,12 +111,7 @@ export function deleteCommand(
     async run(ctx) {
       if (ctx.flags.filename) return await deleteFromFiles(ctx);
       const rt = await ctx.runtime();
-      if (ctx.args.length === 0) {
-        throw new CliError("You must provide one or more resources by argument or filename.", {
-          hint:
-            "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
-        });
-      }
+      if (ctx.args.length === 0) throw noResourcesError();
       const selection = parseResourceArgs(rt.scheme, ctx.args);
       const selector = ctx.flags.selector as string | undefined;
       const everything = ctx.flags.all === true;

@@ -11,7 +11,7 @@ import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { printObjects } from "../printers/mod.ts";
 import { toKubectlYaml } from "../printers/yaml.ts";
-import { kindLabel, parseResourceArgs } from "../resources.ts";
+import { kindLabel, namedTargets, type ObjectTarget } from "../resources.ts";
 import { patchBody } from "./patch.ts";
 
 /** The comment kubectl puts at the top of a YAML file to edit. */
@@ -142,29 +142,11 @@ async function parseEdited(text: string): Promise<{ obj?: KubeObject; error?: st
   return { obj };
 }
 
-/** One object to edit. */
-interface Target {
-  kind: Kind;
-  name: string;
-  namespace?: string;
-}
+type Target = ObjectTarget;
 
 async function targetOf(ctx: CommandContext): Promise<Target> {
   const rt = await ctx.runtime();
-  if (ctx.args.length === 0) {
-    throw new CliError("You must provide one or more resources by argument or filename.", {
-      hint:
-        "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
-    });
-  }
-  const targets: Target[] = [];
-  for (const { kind, names } of parseResourceArgs(rt.scheme, ctx.args)) {
-    if (names.length === 0) {
-      throw new CliError("resource(s) were provided, but no name was specified");
-    }
-    const namespace = kind.scope === "Namespaced" ? ctx.namespace : undefined;
-    targets.push(...names.map((name) => ({ kind, name, namespace })));
-  }
+  const targets = namedTargets(rt.scheme, ctx.args, ctx.namespace);
   if (targets.length > 1) {
     throw new CliError(
       `edit opens one object at a time; ${targets.length} were given`,

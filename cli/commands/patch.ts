@@ -8,7 +8,7 @@ import { ApiError, jsonEqual, type Kind, type KubeObject, type PatchType } from 
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { printObjects } from "../printers/mod.ts";
-import { kindLabel, parseResourceArgs } from "../resources.ts";
+import { kindLabel, namedTargets, type ObjectTarget } from "../resources.ts";
 import { resolveManifests } from "./files.ts";
 
 /** kubectl's `--type` values, with the media types it sends. */
@@ -93,12 +93,7 @@ function goYamlMessage(message: string, line: number): string {
   return `line ${line}: ${msg}`;
 }
 
-/** One object to patch. */
-interface Target {
-  kind: Kind;
-  name: string;
-  namespace?: string;
-}
+type Target = ObjectTarget;
 
 /** `the body of the request was in an unknown format ...` as kubectl wraps it for a 415. */
 function unsupported(err: ApiError, kind: Kind, type: PatchType): CliError {
@@ -121,20 +116,7 @@ async function targetsOf(ctx: CommandContext): Promise<Target[]> {
     }));
   }
   const rt = await ctx.runtime();
-  if (ctx.args.length === 0) {
-    throw new CliError("You must provide one or more resources by argument or filename.", {
-      hint:
-        "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
-    });
-  }
-  const targets: Target[] = [];
-  for (const { kind, names } of parseResourceArgs(rt.scheme, ctx.args)) {
-    if (names.length === 0) {
-      throw new CliError("resource(s) were provided, but no name was specified");
-    }
-    const namespace = kind.scope === "Namespaced" ? ctx.namespace : undefined;
-    targets.push(...names.map((name) => ({ kind, name, namespace })));
-  }
+  const targets = namedTargets(rt.scheme, ctx.args, ctx.namespace);
   return targets;
 }
 
