@@ -1,7 +1,7 @@
 // The CLI run in-process on temporary stores: kubectl's messages and exit codes.
 import assert from "node:assert/strict";
 import { captureIO } from "./io.ts";
-import { k1s } from "./k1s.ts";
+import { k1s } from "./cli_under_test.ts";
 
 async function tempStore(): Promise<
   { store: string; dir: string; [Symbol.asyncDispose](): Promise<void> }

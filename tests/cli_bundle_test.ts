@@ -34,3 +34,33 @@ Deno.test("the bundled k1s CLI passes the process scenarios from an empty direct
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the CLI test suite passes against the CLI bundled into one file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "k1s-bundle-" });
+  try {
+    const out = `${dir}/k1s.js`;
+    const bundled = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "bundle",
+        "--platform=deno",
+        "-o",
+        out,
+        new URL("../cli/k1s.ts", import.meta.url).pathname,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(bundled.code, 0, new TextDecoder().decode(bundled.stderr));
+    const suite = await new Deno.Command(Deno.execPath(), {
+      args: ["test", "-A", new URL("../cli/kit_test.ts", import.meta.url).pathname],
+      env: { K1S_CLI_BUNDLE: out },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(suite.stdout) + new TextDecoder().decode(suite.stderr);
+    assert.equal(suite.code, 0, text);
+    assert.match(text.replace(/\x1b\[[0-9;]*m/g, ""), /ok \| [1-9]\d* passed \| 0 failed/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
