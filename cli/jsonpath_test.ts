@@ -318,7 +318,11 @@ Deno.test({
         const theirs = out.success
           ? new TextDecoder().decode(out.stdout)
           : new TextDecoder().decode(out.stderr).split(". Printing more information")[0].trimEnd();
-        assert.equal(ours, theirs, template);
+        if (/\.\*|\.\./.test(template) && out.success) {
+          // Go walks map keys in random order for `.*` and `..`; compare the results as a set.
+          const words = (t: string) => t.split(/\s+/).filter((w) => w).sort();
+          assert.deepEqual(words(ours), words(theirs), template);
+        } else assert.equal(ours, theirs, template);
       }
     } finally {
       await Deno.remove(dir, { recursive: true });
