@@ -191,10 +191,14 @@ export class RegistryClient implements Client {
     };
   }
 
-  async #written<R>(p: Promise<R>, options?: { dryRun?: boolean }): Promise<R> {
-    const out = await p;
-    if (this.#afterWrite && !options?.dryRun) await this.#afterWrite();
-    return out;
+  #written<R>(p: Promise<R>, options?: { dryRun?: boolean }): Promise<R> {
+    const after = this.#afterWrite;
+    // Without a hook the registry's promise is returned as it is: no extra await on the hot path.
+    if (!after || options?.dryRun) return p;
+    return p.then(async (out) => {
+      await after();
+      return out;
+    });
   }
 
   /** Reads one object. */
