@@ -2,26 +2,14 @@
 import assert from "node:assert/strict";
 import { captureIO } from "./io.ts";
 import { k1s } from "./cli_under_test.ts";
+import { runCli, tempStore } from "./_test_helpers.ts";
 
-async function tempStore(): Promise<
-  { store: string; dir: string; [Symbol.asyncDispose](): Promise<void> }
-> {
-  const dir = await Deno.makeTempDir({ prefix: "k1s-cli-" });
-  return {
-    store: `sqlite:${dir}/store.db`,
-    dir,
-    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
-  };
-}
-
-async function k(store: string, args: string[], stdin?: string) {
-  const io = captureIO({ stdin });
-  const code = await k1s.run(["--store", store, ...args], io);
-  return { code, out: io.out, err: io.err };
+function k(store: string, args: string[], stdin?: string) {
+  return runCli(k1s, ["--store", store, ...args], { stdin });
 }
 
 Deno.test("create generators and delete, with kubectl's lines", async () => {
-  await using s = await tempStore();
+  await using s = await tempStore("k1s-cli-");
   assert.deepEqual(await k(s.store, ["create", "namespace", "team"]), {
     code: 0,
     out: "namespace/team created\n",
@@ -53,7 +41,7 @@ Deno.test("create generators and delete, with kubectl's lines", async () => {
 });
 
 Deno.test("bad input gets kubectl's errors and exit codes, and writes nothing", async () => {
-  await using s = await tempStore();
+  await using s = await tempStore("k1s-cli-");
   const unknown = await k(s.store, ["delete", "frobs", "x"]);
   assert.deepEqual(unknown, {
     code: 1,
@@ -86,7 +74,7 @@ Deno.test("bad input gets kubectl's errors and exit codes, and writes nothing", 
 });
 
 Deno.test("api-resources lists kinds like kubectl", async () => {
-  await using s = await tempStore();
+  await using s = await tempStore("k1s-cli-");
   const r = await k(s.store, ["api-resources"]);
   assert.equal(
     r.out,
@@ -115,7 +103,7 @@ Deno.test("the store comes from --store, then K1S_STORE, then the data directory
 });
 
 Deno.test("create -f and apply -f from files and stdin, all-or-nothing on bad input", async () => {
-  await using s = await tempStore();
+  await using s = await tempStore("k1s-cli-");
   const file = `${s.dir}/objs.yaml`;
   await Deno.writeTextFile(
     file,
@@ -182,7 +170,7 @@ Deno.test("create -f and apply -f from files and stdin, all-or-nothing on bad in
 });
 
 Deno.test("get prints kubectl's tables and formats", async () => {
-  await using s = await tempStore();
+  await using s = await tempStore("k1s-cli-");
   const now = Date.parse("2030-01-01T00:00:00Z");
   await k(s.store, ["create", "ns", "team"]);
   await k(s.store, ["create", "cm", "b", "--from-literal=x=1", "--from-literal=y=2"]);
@@ -229,7 +217,7 @@ Deno.test("get prints kubectl's tables and formats", async () => {
 });
 
 Deno.test("delete waits for objects to go unless --wait=false; the timeout bounds it", async () => {
-  await using s = await tempStore();
+  await using s = await tempStore("k1s-cli-");
   await k(
     s.store,
     ["apply", "-f", "-"],

@@ -3,22 +3,22 @@
 import assert from "node:assert/strict";
 import { processScenarios } from "./cli_scenarios.ts";
 
+/** Bundles `entry` (relative to this file) into one file in `dir` with `deno bundle`. */
+async function bundle(entry: string, dir: string): Promise<string> {
+  const out = `${dir}/${entry.replace(/^.*\//, "").replace(/\.ts$/, ".js")}`;
+  const result = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--platform=deno", "-o", out, new URL(entry, import.meta.url).pathname],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(result.code, 0, new TextDecoder().decode(result.stderr));
+  return out;
+}
+
 Deno.test("the bundled k1s CLI passes the process scenarios from an empty directory", async () => {
   const dir = await Deno.makeTempDir({ prefix: "k1s-bundle-" });
   try {
-    const out = `${dir}/k1s.js`;
-    const bundled = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "bundle",
-        "--platform=deno",
-        "-o",
-        out,
-        new URL("../cli/main.ts", import.meta.url).pathname,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.equal(bundled.code, 0, new TextDecoder().decode(bundled.stderr));
+    const out = await bundle("../cli/main.ts", dir);
     const empty = `${dir}/empty`;
     await Deno.mkdir(empty);
     await processScenarios({
@@ -38,19 +38,7 @@ Deno.test("the bundled k1s CLI passes the process scenarios from an empty direct
 Deno.test("the CLI test suite passes against the CLI bundled into one file", async () => {
   const dir = await Deno.makeTempDir({ prefix: "k1s-bundle-" });
   try {
-    const out = `${dir}/k1s.js`;
-    const bundled = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "bundle",
-        "--platform=deno",
-        "-o",
-        out,
-        new URL("../cli/k1s.ts", import.meta.url).pathname,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.equal(bundled.code, 0, new TextDecoder().decode(bundled.stderr));
+    const out = await bundle("../cli/k1s.ts", dir);
     const suite = await new Deno.Command(Deno.execPath(), {
       args: ["test", "-A", new URL("../cli/kit_test.ts", import.meta.url).pathname],
       env: { K1S_CLI_BUNDLE: out },

@@ -12,9 +12,6 @@ import {
 import { captureIO } from "../io.ts";
 import { defineCli } from "../kit.ts";
 import { standardCommands } from "./mod.ts";
-import { describeCommand } from "./describe.ts";
-import { eventsCommand } from "./events.ts";
-import { explainCommand } from "./explain.ts";
 
 export const Item = defineKind({
   group: "inventory.k1s.dev",
@@ -33,7 +30,7 @@ export const cli = defineCli({
   name: "k1s",
   version: "0",
   kinds: [Item],
-  commands: [...standardCommands(), describeCommand, eventsCommand, explainCommand],
+  commands: standardCommands(),
 });
 
 export const T0 = Date.parse("2024-01-01T00:00:00Z");

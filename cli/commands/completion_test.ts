@@ -3,10 +3,9 @@
 import assert from "node:assert/strict";
 import { defineKind } from "@k1s/k1s";
 import { z } from "zod";
-import { captureIO } from "../io.ts";
 import { defineCli } from "../kit.ts";
-import { completionCommand } from "./completion.ts";
 import { standardCommands } from "./mod.ts";
+import { runCli } from "../_test_helpers.ts";
 
 const Widget = defineKind({
   group: "test.k1s.dev",
@@ -22,13 +21,11 @@ const cli = defineCli({
   kinds: [Widget],
   // A store that cannot be opened: printing a script must not touch it.
   defaultStore: "sqlite:/nonexistent/dir/store.db",
-  commands: [...standardCommands(), completionCommand],
+  commands: standardCommands(),
 });
 
-async function k(args: string[]) {
-  const io = captureIO();
-  const code = await cli.run(args, io);
-  return { code, out: io.out, err: io.err };
+function k(args: string[]) {
+  return runCli(cli, args);
 }
 
 Deno.test("completion bash: a script bash parses, with verbs, flags and types", async () => {

@@ -3,13 +3,13 @@
 import assert from "node:assert/strict";
 import { captureIO } from "../io.ts";
 import { defineCli } from "../kit.ts";
-import { EDIT_HEADER, editCommand } from "./edit.ts";
+import { EDIT_HEADER } from "./edit.ts";
 import { standardCommands } from "./mod.ts";
 
 const cli = defineCli({
   name: "k1s",
   version: "0",
-  commands: [...standardCommands(), editCommand],
+  commands: standardCommands(),
 });
 
 /** A store, and an editor that applies `steps[i]` (a shell snippet on "$1") on its i-th run. */

@@ -2,12 +2,9 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { defineKind } from "@k1s/k1s";
-import { captureIO } from "../io.ts";
 import { defineCli } from "../kit.ts";
 import { standardCommands } from "./mod.ts";
-import { describeCommand } from "./describe.ts";
-import { eventsCommand } from "./events.ts";
-import { explainCommand } from "./explain.ts";
+import { runCli } from "../_test_helpers.ts";
 
 const Item = defineKind({
   group: "inventory.k1s.dev",
@@ -27,13 +24,11 @@ const cli = defineCli({
   name: "k1s",
   version: "0",
   kinds: [Item],
-  commands: [...standardCommands(), describeCommand, eventsCommand, explainCommand],
+  commands: standardCommands(),
 });
 
-async function k(args: string[]) {
-  const io = captureIO();
-  const code = await cli.run(["--store", "memory:", ...args], io);
-  return { code, out: io.out, err: io.err };
+function k(args: string[]) {
+  return runCli(cli, ["--store", "memory:", ...args]);
 }
 
 const HEAD = "GROUP:      inventory.k1s.dev\nKIND:       Item\nVERSION:    v1alpha1\n\n";

@@ -4,30 +4,18 @@ import assert from "node:assert/strict";
 import { ConfigMap, createRuntime } from "@k1s/k1s";
 import { captureIO } from "../io.ts";
 import { defineCli } from "../kit.ts";
-import { annotateCommand, labelCommand } from "./label.ts";
+import { labelCommand } from "./label.ts";
 import { standardCommands } from "./mod.ts";
+import { runCli, tempStore } from "../_test_helpers.ts";
 
 const cli = defineCli({
   name: "k1s",
   version: "0",
-  commands: [...standardCommands(), labelCommand, annotateCommand],
+  commands: standardCommands(),
 });
 
-async function tempStore(): Promise<
-  { store: string; dir: string; [Symbol.asyncDispose](): Promise<void> }
-> {
-  const dir = await Deno.makeTempDir({ prefix: "k1s-label-" });
-  return {
-    store: `sqlite:${dir}/store.db`,
-    dir,
-    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
-  };
-}
-
-async function k(store: string, args: string[]) {
-  const io = captureIO();
-  const code = await cli.run(["--store", store, ...args], io);
-  return { code, out: io.out, err: io.err };
+function k(store: string, args: string[], stdin?: string) {
+  return runCli(cli, ["--store", store, ...args], { stdin });
 }
 
 async function meta(store: string, name: string, field: "labels" | "annotations") {
@@ -36,7 +24,7 @@ async function meta(store: string, name: string, field: "labels" | "annotations"
 }
 
 Deno.test("label: add, keep, overwrite and remove, with kubectl's lines", async () => {
-  await using s = await tempStore();
+  await using s = await tempStore("k1s-label-");
   await k(s.store, ["create", "cm", "app"]);
   assert.deepEqual(await k(s.store, ["label", "cm", "app", "tier=web"]), {
     code: 0,
@@ -76,7 +64,7 @@ Deno.test("label: add, keep, overwrite and remove, with kubectl's lines", async 
 });
 
 Deno.test("label: --all, -l and several names", async () => {
-  await using s = await tempStore();
+  await using s = await tempStore("k1s-label-");
   for (const n of ["a", "b", "c"]) await k(s.store, ["create", "cm", n]);
   assert.equal(
     (await k(s.store, ["label", "cm", "a", "b", "x=1"])).out,
@@ -95,7 +83,7 @@ Deno.test("label: --all, -l and several names", async () => {
 });
 
 Deno.test("label and annotate: dry runs print kubectl's suffix and store nothing", async () => {
-  await using s = await tempStore();
+  await using s = await tempStore("k1s-label-");
   await k(s.store, ["create", "cm", "app"]);
   const client = await k(s.store, ["label", "cm", "app", "a=1", "--dry-run=client"]);
   assert.equal(client.out, "configmap/app labeled (dry run)\n");
@@ -108,7 +96,7 @@ Deno.test("label and annotate: dry runs print kubectl's suffix and store nothing
 });
 
 Deno.test("annotate: kubectl's lines and overwrite rule", async () => {
-  await using s = await tempStore();
+  await using s = await tempStore("k1s-label-");
   await k(s.store, ["create", "cm", "app"]);
   assert.deepEqual(await k(s.store, ["annotate", "cm", "app", "note=a=b c", "owner=me"]), {
     code: 0,
@@ -135,7 +123,7 @@ Deno.test("annotate: kubectl's lines and overwrite rule", async () => {
 });
 
 Deno.test("label and annotate: bad input gets kubectl's errors and exit code 1", async () => {
-  await using s = await tempStore();
+  await using s = await tempStore("k1s-label-");
   await k(s.store, ["create", "cm", "app"]);
   const cases: [string[], string | RegExp][] = [
     [["label", "cm", "app"], "error: at least one label update is required\n"],
@@ -195,7 +183,7 @@ Deno.test("label and annotate: bad input gets kubectl's errors and exit code 1",
 });
 
 Deno.test("label: a concurrent change is retried on fresh state, not clobbered", async () => {
-  await using s = await tempStore();
+  await using s = await tempStore("k1s-label-");
   await k(s.store, ["create", "cm", "app"]);
   // Change the object between the CLI's read and its write, once.
   await using rt = await createRuntime({ store: s.store });

@@ -2,10 +2,9 @@
 import assert from "node:assert/strict";
 import { defineKind } from "@k1s/k1s";
 import { z } from "zod";
-import { captureIO } from "../io.ts";
 import { defineCli } from "../kit.ts";
 import { standardCommands } from "./mod.ts";
-import { patchCommand } from "./patch.ts";
+import { runCli, tempStore } from "../_test_helpers.ts";
 
 const Widget = defineKind({
   group: "test.k1s.dev",
@@ -18,24 +17,11 @@ const cli = defineCli({
   name: "k1s",
   version: "0",
   kinds: [Widget],
-  commands: [...standardCommands(), patchCommand],
+  commands: standardCommands(),
 });
 
-async function tempStore(): Promise<
-  { store: string; dir: string; [Symbol.asyncDispose](): Promise<void> }
-> {
-  const dir = await Deno.makeTempDir({ prefix: "k1s-patch-" });
-  return {
-    store: `sqlite:${dir}/store.db`,
-    dir,
-    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
-  };
-}
-
-async function k(store: string, args: string[]) {
-  const io = captureIO();
-  const code = await cli.run(["--store", store, ...args], io);
-  return { code, out: io.out, err: io.err };
+function k(store: string, args: string[], stdin?: string) {
+  return runCli(cli, ["--store", store, ...args], { stdin });
 }
 
 async function data(store: string, name: string): Promise<unknown> {
@@ -44,7 +30,7 @@ async function data(store: string, name: string): Promise<unknown> {
 }
 
 Deno.test("patch: strategic by default, merge and json, with kubectl's lines", async () => {
-  await using s = await tempStore();
+  await using s = await tempStore("k1s-patch-");
   await k(s.store, ["create", "cm", "app", "--from-literal=a=1"]);
   assert.deepEqual(await k(s.store, ["patch", "configmap", "app", "-p", '{"data":{"b":"2"}}']), {
     code: 0,
@@ -73,7 +59,7 @@ Deno.test("patch: strategic by default, merge and json, with kubectl's lines", a
 });
 
 Deno.test("patch: -f names the objects, -n the namespace, --patch-file the patch", async () => {
-  await using s = await tempStore();
+  await using s = await tempStore("k1s-patch-");
   await k(s.store, ["create", "ns", "team"]);
   await k(s.store, ["create", "cm", "app", "-n", "team"]);
   const file = `${s.dir}/app.yaml`;
@@ -87,7 +73,7 @@ Deno.test("patch: -f names the objects, -n the namespace, --patch-file the patch
 });
 
 Deno.test("patch: dry runs report the change and store nothing", async () => {
-  await using s = await tempStore();
+  await using s = await tempStore("k1s-patch-");
   await k(s.store, ["create", "cm", "app", "--from-literal=a=1"]);
   const p = '{"data":{"a":"2"}}';
   const client = await k(s.store, ["patch", "cm", "app", "-p", p, "--dry-run=client"]);
@@ -107,7 +93,7 @@ Deno.test("patch: dry runs report the change and store nothing", async () => {
 });
 
 Deno.test("patch: bad input gets kubectl's errors and exit code 1, and writes nothing", async () => {
-  await using s = await tempStore();
+  await using s = await tempStore("k1s-patch-");
   await k(s.store, ["create", "cm", "app", "--from-literal=a=1"]);
   const cases: [string[], string | RegExp][] = [
     [
@@ -165,7 +151,7 @@ Deno.test("patch: bad input gets kubectl's errors and exit code 1, and writes no
 });
 
 Deno.test("patch: a strategic patch on a kind without patch metadata fails as kubectl's", async () => {
-  await using s = await tempStore();
+  await using s = await tempStore("k1s-patch-");
   const file = `${s.dir}/w.yaml`;
   await Deno.writeTextFile(
     file,

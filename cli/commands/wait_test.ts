@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { ConfigMap, createRuntime, defineKind } from "@k1s/k1s";
-import { captureIO } from "../io.ts";
 import { defineCli } from "../kit.ts";
 import { parseGoDuration, parseWaitFor, waitCommand } from "./wait.ts";
+import { runCli } from "../_test_helpers.ts";
 
 const Widget = defineKind({
   group: "test.k1s.dev",
@@ -39,10 +39,8 @@ async function setup() {
   };
 }
 
-async function k(store: string, args: string[]) {
-  const io = captureIO();
-  const code = await cli.run(["--store", store, ...args], io);
-  return { code, out: io.out, err: io.err };
+function k(store: string, args: string[]) {
+  return runCli(cli, ["--store", store, ...args]);
 }
 
 const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
