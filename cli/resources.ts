@@ -111,3 +111,21 @@ export function namedTargets(scheme: Scheme, args: string[], namespace: string):
   }
   return targets;
 }
+
+/**
+ * kubectl's answer to `get` or `describe` without a type: a hint on stderr,
+ * then the error to throw.
+ */
+export function requireResourceType(
+  io: { stderr(text: string): void },
+  cliName: string,
+  verb: string,
+): CliError {
+  io.stderr(
+    `You must specify the type of resource to ${verb}. Use "${cliName} api-resources" ` +
+      "for a complete list of supported resources.\n\n",
+  );
+  return new CliError("Required resource not specified.", {
+    hint: `See '${cliName} ${verb} -h' for help and examples`,
+  });
+}

@@ -17,7 +17,7 @@ import {
 } from "@k1s/k1s";
 import { CliError, formatError } from "../errors.ts";
 import type { Command } from "../kit.ts";
-import { parseResourceArgs } from "../resources.ts";
+import { parseResourceArgs, requireResourceType } from "../resources.ts";
 import { eventInterval, sortEvents } from "./events.ts";
 
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -420,15 +420,7 @@ export const describeCommand: Command = {
   },
   async run(ctx) {
     const rt = await ctx.runtime();
-    if (ctx.args.length === 0) {
-      ctx.io.stderr(
-        `You must specify the type of resource to describe. Use "${ctx.cli.name} api-resources" ` +
-          "for a complete list of supported resources.\n\n",
-      );
-      throw new CliError("Required resource not specified.", {
-        hint: `See '${ctx.cli.name} describe -h' for help and examples`,
-      });
-    }
+    if (ctx.args.length === 0) throw requireResourceType(ctx.io, ctx.cli.name, "describe");
     const all = ctx.flags["all-namespaces"] === true;
     const selector = ctx.flags.selector as string | undefined;
     const selection = parseResourceArgs(rt.scheme, ctx.args);

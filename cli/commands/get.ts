@@ -8,7 +8,7 @@ import { ApiError, type KubeObject } from "@k1s/k1s";
 import { CliError, formatError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { printObjects } from "../printers/mod.ts";
-import { parseResourceArgs } from "../resources.ts";
+import { parseResourceArgs, requireResourceType } from "../resources.ts";
 import { watchAndPrint } from "./watch.ts";
 
 /** The `get` command. */
@@ -32,15 +32,7 @@ export const getCommand: Command = {
   },
   async run(ctx) {
     const rt = await ctx.runtime();
-    if (ctx.args.length === 0) {
-      ctx.io.stderr(
-        `You must specify the type of resource to get. Use "${ctx.cli.name} api-resources" ` +
-          "for a complete list of supported resources.\n\n",
-      );
-      throw new CliError("Required resource not specified.", {
-        hint: `See '${ctx.cli.name} get -h' for help and examples`,
-      });
-    }
+    if (ctx.args.length === 0) throw requireResourceType(ctx.io, ctx.cli.name, "get");
     const chunkText = (ctx.flags["chunk-size"] as string | undefined) ?? "500";
     const chunk = Number(chunkText);
     if (!Number.isInteger(chunk) || chunk < 0) {
