@@ -1,0 +1,150 @@
+// Black-box harness: runs the k1s CLI as a real process on a temporary store, the way a shell
+// user would. The CLI under test is, in order of preference:
+//   - K1S_BIN ending in `.js`: a single file made by `deno bundle cli/main.ts`, run with
+//     `deno run --no-config` and the permissions `deno task compile` grants;
+//   - K1S_BIN otherwise: an executable (the binary `deno task compile` builds);
+//   - else cli/main.ts from source with the repository's deno.json.
+// Every run starts in an empty working directory with HOME and XDG_DATA_HOME pointing into the
+// temporary directory, so nothing outside it is touched.
+import assert from "node:assert/strict";
+
+const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
+const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
+const PERMISSIONS = ["--allow-read", "--allow-write", "--allow-env"];
+
+/** What one CLI process printed and returned. */
+export interface Run {
+  /** Exit code. */
+  code: number;
+  /** Standard output. */
+  out: string;
+  /** Standard error. */
+  err: string;
+}
+
+/** Options of one run. */
+export interface RunOptions {
+  /** Text written to the process's standard input (closed afterwards). */
+  stdin?: string;
+  /** Extra environment variables (they override the store's). */
+  env?: Record<string, string>;
+  /** Working directory; default the store's empty `cwd` directory. */
+  cwd?: string;
+}
+
+/** How the CLI under test is started: the command and the arguments before the CLI's own. */
+export function launcher(): { command: string; prefix: string[]; label: string } {
+  const bin = Deno.env.get("K1S_BIN");
+  if (bin && bin.endsWith(".js")) {
+    return {
+      command: Deno.execPath(),
+      prefix: ["run", "--no-config", ...PERMISSIONS, bin],
+      label: `bundle ${bin}`,
+    };
+  }
+  if (bin) return { command: bin, prefix: [], label: `binary ${bin}` };
+  return {
+    command: Deno.execPath(),
+    prefix: ["run", ...PERMISSIONS, "--config", CONFIG, MAIN],
+    label: "source",
+  };
+}
+
+let denoDir: Promise<string> | undefined;
+
+/** Deno's cache directory of this test process, kept for the CLI when HOME changes. */
+function cacheDir(): Promise<string> {
+  denoDir ??= (async () => {
+    const fromEnv = Deno.env.get("DENO_DIR");
+    if (fromEnv) return fromEnv;
+    const info = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
+    return JSON.parse(new TextDecoder().decode(info.stdout)).denoDir as string;
+  })();
+  return denoDir;
+}
+
+/** Runs the CLI once with `args`. */
+export async function run(args: string[], options: RunOptions = {}): Promise<Run> {
+  const l = launcher();
+  const child = new Deno.Command(l.command, {
+    args: [...l.prefix, ...args],
+    cwd: options.cwd,
+    env: { NO_COLOR: "1", DENO_DIR: await cacheDir(), ...options.env },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const w = child.stdin.getWriter();
+  try {
+    await w.write(new TextEncoder().encode(options.stdin ?? ""));
+    await w.close();
+  } catch {
+    // The CLI may exit without reading its input; that is not a failure of the harness.
+  }
+  const result = await child.output();
+  const dec = new TextDecoder();
+  return { code: result.code, out: dec.decode(result.stdout), err: dec.decode(result.stderr) };
+}
+
+/** A temporary store with an empty working directory, removed on dispose. */
+export interface Sandbox extends AsyncDisposable {
+  /** The temporary directory (files for `-f` may be written here). */
+  dir: string;
+  /** The store URL (`sqlite:<dir>/store.db`) passed to every run as K1S_STORE. */
+  store: string;
+  /** The empty working directory of every run. */
+  cwd: string;
+  /** Runs the CLI on this sandbox's store. */
+  k1s(args: string[], options?: RunOptions): Promise<Run>;
+  /** Writes `text` to `<dir>/<name>` and returns the path. */
+  file(name: string, text: string): Promise<string>;
+}
+
+/** Makes a sandbox. `store` defaults to a SQLite file; pass e.g. `kv:` to use another backend. */
+export async function sandbox(store?: (dir: string) => string): Promise<Sandbox> {
+  const dir = await Deno.makeTempDir({ prefix: "k1s-bb-" });
+  const cwd = `${dir}/cwd`;
+  await Deno.mkdir(cwd);
+  const url = store ? store(dir) : `sqlite:${dir}/store.db`;
+  const baseEnv = { K1S_STORE: url, HOME: `${dir}/home`, XDG_DATA_HOME: `${dir}/xdg` };
+  return {
+    dir,
+    store: url,
+    cwd,
+    k1s: (args, options = {}) =>
+      run(args, { ...options, cwd: options.cwd ?? cwd, env: { ...baseEnv, ...options.env } }),
+    async file(name, text) {
+      const path = `${dir}/${name}`;
+      await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+      await Deno.writeTextFile(path, text);
+      return path;
+    },
+    async [Symbol.asyncDispose]() {
+      // The CLI must not write into its working directory.
+      assert.deepEqual([...Deno.readDirSync(cwd)].map((e) => e.name), [], "files left in cwd");
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** Asserts a run succeeded with exactly `out` on stdout and nothing on stderr. */
+export function assertOk(r: Run, out: string): void {
+  assert.deepEqual(r, { code: 0, out, err: "" });
+}
+
+/** Asserts a run failed with `code` (default 1), nothing on stdout and exactly `err` on stderr. */
+export function assertFails(r: Run, err: string | RegExp, code = 1): void {
+  assert.equal(r.code, code, `exit code; stderr: ${r.err}`);
+  assert.equal(r.out, "", "stdout of a failed run");
+  if (typeof err === "string") assert.equal(r.err, err);
+  else assert.match(r.err, err);
+}
+
+/**
+ * Makes ages of freshly created objects stable: a single-digit seconds cell (`0s` … `9s`, what
+ * kubectl prints for objects created seconds ago) becomes `0s`, keeping column widths, so golden
+ * tables do not depend on how long the runs took.
+ */
+export function freshAges(text: string): string {
+  return text.replace(/(?<=\s|^)[0-9]s(?=\s|$)/gm, "0s");
+}

@@ -1,0 +1,17 @@
+// Black-box: top-level behaviour of the k1s process (help, version, unknown verbs and flags).
+import assert from "node:assert/strict";
+import { assertFails, sandbox } from "./_harness.ts";
+
+Deno.test("k1s version prints the client version and exits 0", async () => {
+  await using s = await sandbox();
+  const r = await s.k1s(["version"]);
+  assert.equal(r.code, 0);
+  assert.match(r.out, /^Client Version: v\d+\.\d+\.\d+/);
+  assert.equal(r.err, "");
+});
+
+Deno.test("an unknown verb fails as kubectl does", async () => {
+  await using s = await sandbox();
+  const r = await s.k1s(["frobnicate"]);
+  assertFails(r, /^error: unknown command "frobnicate" for "k1s"/);
+});
