@@ -8,9 +8,9 @@
  *
  * @module
  */
-import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { type Controller, createRuntime, type Kind, type Runtime } from "@k1s/k1s";
 import { CliError, formatError } from "./errors.ts";
+import { FlagError, type FlagsConfig, parseFlags } from "./flags.ts";
 import type { CliIO } from "./io.ts";
 import { resolveStoreUrl, storeDirectory } from "./store_url.ts";
 
@@ -40,8 +40,8 @@ export interface Command {
   summary: string;
   /** Usage lines for `--help`. */
   usage: string;
-  /** Flags of this command (node:util parseArgs config). */
-  options?: ParseArgsOptionsConfig;
+  /** Flags of this command (long name → type, shorthand, repetition). */
+  options?: FlagsConfig;
   /** True when the command writes, so controllers settle afterwards. */
   mutates?: boolean;
   /** Runs; returns the exit code (default 0). */
@@ -74,7 +74,7 @@ export interface Cli {
   run(argv: string[], io: CliIO): Promise<number>;
 }
 
-const GLOBAL_OPTIONS: ParseArgsOptionsConfig = {
+const GLOBAL_OPTIONS: FlagsConfig = {
   store: { type: "string" },
   namespace: { type: "string", short: "n" },
   help: { type: "boolean", short: "h" },
@@ -136,38 +136,15 @@ export function defineCli(spec: CliSpec): Cli {
         return 1;
       }
       const rest = [...args.slice(0, verbAt), ...args.slice(verbAt + 1)];
-      // pflag accepts --flag=true|false for booleans; node's parser does not.
-      const options = { ...GLOBAL_OPTIONS, ...command.options };
-      const explicitFalse: string[] = [];
-      const plain = rest.filter((a) => {
-        const m = /^--([^=]+)=(true|false)$/.exec(a);
-        if (!m || options[m[1]]?.type !== "boolean") return true;
-        if (m[2] === "false") explicitFalse.push(m[1]);
-        return m[2] === "false" ? false : true;
-      }).map((a) => {
-        const m = /^--([^=]+)=true$/.exec(a);
-        return m && options[m[1]]?.type === "boolean" ? `--${m[1]}` : a;
-      });
       let parsed;
       try {
-        parsed = parseArgs({
-          args: plain,
-          options,
-          allowPositionals: true,
-          strict: true,
-        });
+        parsed = parseFlags(rest, { ...GLOBAL_OPTIONS, ...command.options });
       } catch (err) {
-        const m = /'(-[^']*)'/.exec(err instanceof Error ? err.message : "");
-        const what = (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
-          ? `unknown flag: ${m?.[1] ?? ""}`
-          : err instanceof Error
-          ? err.message
-          : String(err);
-        io.stderr(`error: ${what}\nSee '${spec.name} ${verb} --help' for usage.\n`);
+        if (!(err instanceof FlagError)) throw err;
+        io.stderr(`error: ${err.message}\nSee '${spec.name} ${verb} --help' for usage.\n`);
         return 1;
       }
       const flags = parsed.values as CommandContext["flags"];
-      for (const name of explicitFalse) flags[name] = false;
       if (flags.help) {
         io.stdout(`${command.summary}\n\nUsage:\n${command.usage}\n`);
         return 0;

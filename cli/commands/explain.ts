@@ -150,15 +150,6 @@ const OBJECT_META: ExplainNode = {
   },
 };
 
-const CORE_DESCRIPTIONS: Record<string, string> = {
-  ConfigMap: "ConfigMap holds configuration data (UTF-8 strings and binary values) for programs " +
-    "to consume.",
-  Secret: "Secret holds secret data of a certain type, base64-encoded.",
-  Namespace: "Namespace provides a scope for names.",
-  ServiceAccount: "ServiceAccount binds together a name, secrets and image pull secrets.",
-  Event: "Event is a report of an event somewhere in the system.",
-};
-
 /**
  * The schema explain walks for a kind: `apiVersion`, `kind`, `metadata` and the fields of the
  * kind's zod schema (via `z.toJSONSchema`, input side, so defaulted fields are not required).
@@ -176,14 +167,17 @@ const CORE_DESCRIPTIONS: Record<string, string> = {
  * ```
  */
 export async function explainSchema(kind: Kind): Promise<ExplainNode> {
-  const { z } = await import("zod");
-  const json = z.toJSONSchema(kind.schema as any, { io: "input", unrepresentable: "any" }) as Json;
+  const params = { io: "input", unrepresentable: "any" } as const;
+  // zod and OpenAPI schemas describe themselves; other zod-shaped schemas (zod/mini) go through zod.
+  const json =
+    (kind.schema.toJSONSchema
+      ? kind.schema.toJSONSchema(params)
+      : (await import("zod")).z.toJSONSchema(kind.schema as any, params)) as Json;
   const body = fromJsonSchema(json, json);
   return {
     ...body,
     type: "object",
-    description: body.description ??
-      (kind.group === "" ? CORE_DESCRIPTIONS[kind.kind] : undefined),
+    description: body.description,
     properties: {
       apiVersion: str(
         "APIVersion defines the versioned schema of this representation of an object.",

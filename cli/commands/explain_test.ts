@@ -65,12 +65,14 @@ FIELDS:
 VERSION:    v1
 
 DESCRIPTION:
-    ConfigMap holds configuration data (UTF-8 strings and binary values) for
-    programs to consume.
+    ConfigMap holds configuration data for pods to consume.
     \nFIELDS:
   apiVersion\t<string>
 `));
-  assert.match(cm.out, /\n {2}data\t<map\[string\]string>\n {4}<no description>\n\n/);
+  assert.match(
+    cm.out,
+    /\n {2}data\t<map\[string\]string>\n {4}Data contains the configuration data\./,
+  );
 });
 
 Deno.test("explain a nested field, with enums", async () => {
@@ -169,7 +171,8 @@ FIELD: status <Object>
 
 
 DESCRIPTION:
-    <empty>
+    Status describes the current status of a Namespace.
+    
 FIELDS:
   conditions\t<[]Object>
     lastTransitionTime\t<string>

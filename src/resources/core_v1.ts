@@ -4,12 +4,12 @@
  *
  * @module
  */
-import { z } from "zod";
 import { field, type FieldError } from "../apimachinery/errors.ts";
 import type { KubeObject, ObjectMeta } from "../apimachinery/meta.ts";
 import { validateFinalizerName } from "../apimachinery/validation.ts";
 import type { FieldPatchMeta, PatchMeta } from "../apimachinery/strategic_merge_patch.ts";
 import { defineObjectKind, type Kind, type ObjectInput } from "../scheme/kind.ts";
+import { type OpenAPISchema, openAPISchema } from "../scheme/openapi.ts";
 
 /** Largest total size of a ConfigMap's or Secret's data, in bytes (1 MiB). */
 export const MAX_DATA_BYTES = 1024 * 1024;
@@ -84,7 +84,13 @@ function withMetadata(fields: PatchMeta = {}): PatchMeta {
   return { metadata: metadataPatchMeta, ...fields };
 }
 
-const stringMap = z.record(z.string(), z.string());
+const str = (description: string): OpenAPISchema => ({ type: "string", description });
+const stringMap = (description: string): OpenAPISchema => ({
+  type: "object",
+  description,
+  additionalProperties: { type: "string" },
+});
+const bool = (description: string): OpenAPISchema => ({ type: "boolean", description });
 
 // ---------------------------------------------------------------- Namespace
 
@@ -124,18 +130,56 @@ export const Namespace: Kind<Namespace, ObjectInput & NamespaceFields> = defineO
   nameValidation: "label",
   statusSubresource: true,
   selectableFields: ["status.phase"],
-  schema: z.object({
-    spec: z.object({ finalizers: z.array(z.string()).optional() }).optional(),
-    status: z.object({
-      phase: z.enum(["Active", "Terminating"]).optional(),
-      conditions: z.array(z.object({
-        type: z.string(),
-        status: z.string(),
-        lastTransitionTime: z.string().optional(),
-        reason: z.string().optional(),
-        message: z.string().optional(),
-      })).optional(),
-    }).optional(),
+  schema: openAPISchema<NamespaceFields>({
+    type: "object",
+    description: "Namespace provides a scope for Names. Use of multiple namespaces is optional.",
+    properties: {
+      spec: {
+        type: "object",
+        description: "Spec defines the behavior of the Namespace.",
+        properties: {
+          finalizers: {
+            type: "array",
+            description: "Finalizers is an opaque list of values that must be empty to " +
+              "permanently remove object from storage.",
+            items: { type: "string" },
+          },
+        },
+      },
+      status: {
+        type: "object",
+        description: "Status describes the current status of a Namespace.",
+        properties: {
+          phase: {
+            type: "string",
+            enum: ["Active", "Terminating"],
+            description: "Phase is the current lifecycle phase of the namespace.",
+          },
+          conditions: {
+            type: "array",
+            description: "Represents the latest available observations of a namespace's " +
+              "current state.",
+            items: {
+              type: "object",
+              description: "NamespaceCondition contains details about state of namespace.",
+              required: ["type", "status"],
+              properties: {
+                type: str("Type of namespace controller condition."),
+                status: str("Status of the condition, one of True, False, Unknown."),
+                lastTransitionTime: str(
+                  "Last time the condition transitioned from one status to another.",
+                ),
+                reason: str(
+                  "Unique, one-word, CamelCase reason for the condition's last " +
+                    "transition.",
+                ),
+                message: str("Human-readable message indicating details about last transition."),
+              },
+            },
+          },
+        },
+      },
+    },
   }),
   patchMeta: withMetadata({
     spec: { fields: { finalizers: {} } },
@@ -182,10 +226,28 @@ export const ConfigMap: Kind<ConfigMap, ConfigMapInput> = defineObjectKind({
   version: "v1",
   kind: "ConfigMap",
   shortNames: ["cm"],
-  schema: z.object({
-    data: stringMap.optional(),
-    binaryData: stringMap.optional(),
-    immutable: z.boolean().optional(),
+  schema: openAPISchema<ConfigMapFields>({
+    type: "object",
+    description: "ConfigMap holds configuration data for pods to consume.",
+    properties: {
+      data: stringMap(
+        "Data contains the configuration data. Each key must consist of alphanumeric " +
+          "characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the " +
+          "BinaryData field. The keys stored in Data must not overlap with the keys in the " +
+          "BinaryData field.",
+      ),
+      binaryData: stringMap(
+        "BinaryData contains the binary data. Each key must consist of alphanumeric " +
+          "characters, '-', '_' or '.'. BinaryData can contain byte sequences that are not in " +
+          "the UTF-8 range. The keys stored in BinaryData must not overlap with the ones in " +
+          "the Data field.",
+      ),
+      immutable: bool(
+        "Immutable, if set to true, ensures that data stored in the ConfigMap cannot be " +
+          "updated (only object metadata can be modified). If not set to true, the field can " +
+          "be modified at any time. Defaulted to nil.",
+      ),
+    },
   }),
   patchMeta: withMetadata(),
   validate(obj, old) {
@@ -254,11 +316,33 @@ export const Secret: Kind<Secret, SecretInput> = defineObjectKind({
   group: "",
   version: "v1",
   kind: "Secret",
-  schema: z.object({
-    data: stringMap.optional(),
-    stringData: stringMap.optional(),
-    type: z.string().default("Opaque"),
-    immutable: z.boolean().optional(),
+  schema: openAPISchema<SecretFields>({
+    type: "object",
+    description: "Secret holds secret data of a certain type. The total bytes of the values in " +
+      "the Data field must be less than MaxSecretSize bytes.",
+    properties: {
+      data: stringMap(
+        "Data contains the secret data. Each key must consist of alphanumeric characters, " +
+          "'-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, " +
+          "representing the arbitrary (possibly non-string) data value here.",
+      ),
+      stringData: stringMap(
+        "stringData allows specifying non-binary secret data in string form. It is provided " +
+          "as a write-only input field for convenience. All keys and values are merged into " +
+          "the data field on write, overwriting any existing values. The stringData field is " +
+          "never output when reading from the API.",
+      ),
+      type: {
+        type: "string",
+        default: "Opaque",
+        description: "Used to facilitate programmatic handling of secret data.",
+      },
+      immutable: bool(
+        "Immutable, if set to true, ensures that data stored in the Secret cannot be updated " +
+          "(only object metadata can be modified). If not set to true, the field can be " +
+          "modified at any time. Defaulted to nil.",
+      ),
+    },
   }),
   selectableFields: ["type"],
   patchMeta: withMetadata(),
@@ -328,14 +412,21 @@ export interface ObjectReference {
   fieldPath?: string;
 }
 
-const objectReference = z.object({
-  kind: z.string().optional(),
-  namespace: z.string().optional(),
-  name: z.string().optional(),
-  uid: z.string().optional(),
-  apiVersion: z.string().optional(),
-  resourceVersion: z.string().optional(),
-  fieldPath: z.string().optional(),
+const objectReference = (description: string): OpenAPISchema => ({
+  type: "object",
+  description,
+  properties: {
+    kind: str("Kind of the referent."),
+    namespace: str("Namespace of the referent."),
+    name: str("Name of the referent."),
+    uid: str("UID of the referent."),
+    apiVersion: str("API version of the referent."),
+    resourceVersion: str("Specific resourceVersion to which this reference is made, if any."),
+    fieldPath: str(
+      "If referring to a piece of an object instead of an entire object, this string should " +
+        "contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2].",
+    ),
+  },
 });
 
 /** The fields of a ServiceAccount besides apiVersion, kind and metadata. */
@@ -360,10 +451,37 @@ export const ServiceAccount: Kind<
   version: "v1",
   kind: "ServiceAccount",
   shortNames: ["sa"],
-  schema: z.object({
-    secrets: z.array(objectReference).optional(),
-    imagePullSecrets: z.array(z.object({ name: z.string().optional() })).optional(),
-    automountServiceAccountToken: z.boolean().optional(),
+  schema: openAPISchema<ServiceAccountFields>({
+    type: "object",
+    description: "ServiceAccount binds together: * a name, understood by users, and perhaps by " +
+      "peripheral systems, for an identity * a principal that can be authenticated and " +
+      "authorized * a set of secrets",
+    properties: {
+      secrets: {
+        type: "array",
+        description: "Secrets is a list of the secrets in the same namespace that pods running " +
+          "using this ServiceAccount are allowed to use.",
+        items: objectReference(
+          "ObjectReference contains enough information to let you inspect or modify the " +
+            "referred object.",
+        ),
+      },
+      imagePullSecrets: {
+        type: "array",
+        description: "ImagePullSecrets is a list of references to secrets in the same namespace " +
+          "to use for pulling any images in pods that reference this ServiceAccount.",
+        items: {
+          type: "object",
+          description: "LocalObjectReference contains enough information to let you locate the " +
+            "referenced object inside the same namespace.",
+          properties: { name: str("Name of the referent.") },
+        },
+      },
+      automountServiceAccountToken: bool(
+        "AutomountServiceAccountToken indicates whether pods running as this service account " +
+          "should have an API token automatically mounted.",
+      ),
+    },
   }),
   patchMeta: withMetadata({
     secrets: { patchStrategy: "merge", patchMergeKey: "name" },
@@ -413,25 +531,54 @@ export const Event: Kind<Event, ObjectInput & EventFields> = defineObjectKind({
   version: "v1",
   kind: "Event",
   shortNames: ["ev"],
-  schema: z.object({
-    involvedObject: objectReference,
-    reason: z.string().optional(),
-    message: z.string().optional(),
-    source: z.object({ component: z.string().optional(), host: z.string().optional() })
-      .optional(),
-    firstTimestamp: z.string().optional(),
-    lastTimestamp: z.string().optional(),
-    count: z.number().int().optional(),
-    type: z.string().optional(),
-    eventTime: z.string().optional(),
-    series: z.object({
-      count: z.number().int().optional(),
-      lastObservedTime: z.string().optional(),
-    }).optional(),
-    action: z.string().optional(),
-    related: objectReference.optional(),
-    reportingComponent: z.string().optional(),
-    reportingInstance: z.string().optional(),
+  schema: openAPISchema<EventFields>({
+    type: "object",
+    description: "Event is a report of an event somewhere in the cluster.",
+    required: ["involvedObject"],
+    properties: {
+      involvedObject: objectReference("The object that this event is about."),
+      reason: str(
+        "This should be a short, machine understandable string that gives the reason for the " +
+          "transition into the object's current status.",
+      ),
+      message: str("A human-readable description of the status of this operation."),
+      source: {
+        type: "object",
+        description: "The component reporting this event.",
+        properties: {
+          component: str("Component from which the event is generated."),
+          host: str("Node name on which the event is generated."),
+        },
+      },
+      firstTimestamp: str(
+        "The time at which the event was first recorded. (Time of server receipt is in " +
+          "TypeMeta.)",
+      ),
+      lastTimestamp: str(
+        "The time at which the most recent occurrence of this event was recorded.",
+      ),
+      count: { type: "integer", description: "The number of times this event has occurred." },
+      type: str("Type of this event (Normal, Warning), new types could be added in the future"),
+      eventTime: str("Time when this Event was first observed."),
+      series: {
+        type: "object",
+        description: "Data about the Event series this event represents or nil if it's a " +
+          "singleton Event.",
+        properties: {
+          count: {
+            type: "integer",
+            description: "Number of occurrences in this series up to the last heartbeat time",
+          },
+          lastObservedTime: str("Time of the last occurrence observed"),
+        },
+      },
+      action: str("What action was taken/failed regarding to the Regarding object."),
+      related: objectReference("Optional secondary object for more complex actions."),
+      reportingComponent: str(
+        "Name of the controller that emitted this Event, e.g. `kubernetes.io/kubelet`.",
+      ),
+      reportingInstance: str("ID of the controller instance, e.g. `kubelet-xyzf`."),
+    },
   }),
   selectableFields: [
     "involvedObject.kind",

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { z } from "zod";
 import type { FieldError } from "../apimachinery/errors.ts";
 import type { KubeObject, ObjectMeta } from "../apimachinery/meta.ts";
 import type { PatchMeta } from "../apimachinery/strategic_merge_patch.ts";
@@ -26,6 +25,11 @@ export interface Schema<O = unknown, I = unknown> {
   readonly _zod: { readonly output: O; readonly input: I };
   /** Validates and defaults `data`. */
   safeParse(data: unknown): SchemaParseResult<O>;
+  /**
+   * The schema as JSON Schema, for `explain` (zod schemas and
+   * `openAPISchema` ones have it).
+   */
+  toJSONSchema?(params?: { io?: "input" | "output"; unrepresentable?: "any" | "throw" }): unknown;
 }
 
 /** The parsed (defaulted) type of a schema. */
@@ -303,9 +307,71 @@ function build<T extends KubeObject, In>(
 export function defineKind<Spec extends Schema, Status extends Schema = Schema<never, never>>(
   options: DefineKindOptions<Spec, Status>,
 ): CustomKind<Spec, Status> {
-  const shape: Record<string, z.ZodType> = { spec: options.spec as unknown as z.ZodType };
-  if (options.status) shape.status = (options.status as unknown as z.ZodType).optional();
-  return build(options, z.object(shape) as unknown as Schema, options.status !== undefined, true);
+  const schema = new SpecStatusSchema(options.spec, options.status);
+  return build(options, schema, options.status !== undefined, true);
+}
+
+type Issue = { path?: (string | number)[] };
+
+/**
+ * The schema of a custom object's fields: `spec` (required) and `status`
+ * (optional), each validated by its own schema; other fields are dropped, as
+ * for a structural CRD schema. Issues carry the full path (`spec.quantity`).
+ */
+class SpecStatusSchema implements Schema {
+  declare readonly _zod: { readonly output: unknown; readonly input: unknown };
+  readonly #spec: Schema;
+  readonly #status?: Schema;
+
+  constructor(spec: Schema, status?: Schema) {
+    this.#spec = spec;
+    this.#status = status;
+  }
+
+  safeParse(data: unknown): SchemaParseResult<unknown> {
+    const input = (data ?? {}) as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    const issues: unknown[] = [];
+    const parts: [string, Schema | undefined][] = [["spec", this.#spec], ["status", this.#status]];
+    for (const [key, schema] of parts) {
+      if (!schema || (key === "status" && input.status === undefined)) continue;
+      const r = schema.safeParse(input[key]);
+      if (r.success) out[key] = r.data;
+      else {
+        for (const issue of r.error.issues as Issue[]) {
+          issues.push({ ...issue, path: [key, ...(issue.path ?? [])] });
+        }
+      }
+    }
+    return issues.length === 0
+      ? { success: true, data: out }
+      : { success: false, error: { issues } };
+  }
+
+  toJSONSchema(params?: { io?: "input" | "output"; unrepresentable?: "any" | "throw" }): unknown {
+    const defs: Record<string, unknown> = {};
+    const part = (key: string, schema: Schema) => {
+      const json = (schema.toJSONSchema?.(params) ?? {}) as Record<string, unknown>;
+      const { $schema: _, $defs, ...rest } = json;
+      // Local references of each part move under a prefix in the combined document.
+      const text = JSON.stringify(rest).replaceAll('"#/$defs/', `"#/$defs/${key}.`)
+        .replaceAll('"$ref":"#"', `"$ref":"#/properties/${key}"`);
+      for (const [name, def] of Object.entries(($defs ?? {}) as Record<string, unknown>)) {
+        defs[`${key}.${name}`] = JSON.parse(
+          JSON.stringify(def).replaceAll('"#/$defs/', `"#/$defs/${key}.`),
+        );
+      }
+      return JSON.parse(text);
+    };
+    const properties: Record<string, unknown> = { spec: part("spec", this.#spec) };
+    if (this.#status) properties.status = part("status", this.#status);
+    return {
+      type: "object",
+      properties,
+      required: ["spec"],
+      ...(Object.keys(defs).length > 0 ? { $defs: defs } : {}),
+    };
+  }
 }
 
 /** The common part of what create accepts: apiVersion and kind may be omitted. */

@@ -5,3 +5,4 @@
  */
 export * from "./kind.ts";
 export * from "./scheme.ts";
+export * from "./openapi.ts";

@@ -104,6 +104,15 @@ CREATE TRIGGER IF NOT EXISTS log_create AFTER INSERT ON log WHEN NEW.created = 1
 END;
 `;
 
+/** `PRAGMA user_version` of a file whose tables, indexes and triggers are those of SCHEMA. */
+const SCHEMA_VERSION = 1;
+
+function userVersion(db: DatabaseSync): number {
+  return retryBusySync(() =>
+    (db.prepare("PRAGMA user_version").get() as Row).user_version as number
+  );
+}
+
 const LOG_COLS = "SELECT l.id AS id, l.key AS key, l.created AS created, l.deleted AS deleted, " +
   "l.create_rev AS create_rev, l.prev_rev AS prev_rev, l.value AS value, p.value AS pv " +
   "FROM log l LEFT JOIN log p ON p.id = l.prev_rev WHERE l.id > ? AND l.id <= ?";
@@ -200,16 +209,21 @@ export class SqliteStore implements Store {
       // (allocated lazily) and memory-mapped reads make them 2-3x faster.
       db.exec("PRAGMA cache_size = -32768");
       db.exec("PRAGMA mmap_size = 268435456");
-      retryBusySync(() => {
-        db.exec("BEGIN IMMEDIATE");
-        try {
-          db.exec(SCHEMA);
-          db.exec("COMMIT");
-        } catch (e) {
-          if (db.isTransaction) db.exec("ROLLBACK");
-          throw e;
-        }
-      });
+      // A file whose schema is in place needs no write lock to open: read-only
+      // commands on a busy store then never wait for writers.
+      if (userVersion(db) !== SCHEMA_VERSION) {
+        retryBusySync(() => {
+          db.exec("BEGIN IMMEDIATE");
+          try {
+            db.exec(SCHEMA);
+            db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+            db.exec("COMMIT");
+          } catch (e) {
+            if (db.isTransaction) db.exec("ROLLBACK");
+            throw e;
+          }
+        });
+      }
     } catch (e) {
       db.close();
       throw e;
@@ -721,11 +735,10 @@ export class SqliteStore implements Store {
   }
 }
 
-function retryBusySync(fn: () => void): void {
+function retryBusySync<T>(fn: () => T): T {
   for (let attempt = 0;; attempt++) {
     try {
-      fn();
-      return;
+      return fn();
     } catch (e) {
       if (!isBusy(e) || attempt >= 20) throw e;
     }

@@ -1,0 +1,277 @@
+/**
+ * Schemas written as OpenAPI v3 (the structural subset CustomResourceDefinitions
+ * use in `openAPIV3Schema`), validated without any library. Built-in kinds use
+ * them so that opening a store or running a CLI verb does not load zod; user
+ * kinds may use them too, or zod.
+ *
+ * Validation follows the API server's structural-schema rules: unknown
+ * properties are dropped (pruning), `null` for a property counts as absent,
+ * defaults fill absent properties, and problems are reported as issues with a
+ * `code` and a `path` (the same shape zod reports, so both kinds of schema
+ * produce the same field errors).
+ *
+ * @module
+ */
+import type { Schema, SchemaParseResult } from "./kind.ts";
+
+/** An OpenAPI v3 schema node (structural subset). */
+export interface OpenAPISchema {
+  /** The JSON type; absent means any value is kept as given. */
+  type?: "object" | "array" | "string" | "integer" | "number" | "boolean";
+  /** Shown by `explain`. */
+  description?: string;
+  /** Object properties. */
+  properties?: Record<string, OpenAPISchema>;
+  /** Properties that must be present. */
+  required?: readonly string[];
+  /** Schema of map values (an object with arbitrary keys). */
+  additionalProperties?: OpenAPISchema;
+  /** Schema of array items. */
+  items?: OpenAPISchema;
+  /** Allowed values. */
+  enum?: readonly (string | number | boolean)[];
+  /** Value used when the property is absent. */
+  default?: unknown;
+  /** Smallest allowed number. */
+  minimum?: number;
+  /** Largest allowed number. */
+  maximum?: number;
+  /** Shortest allowed string (in characters). */
+  minLength?: number;
+  /** Longest allowed string (in characters). */
+  maxLength?: number;
+  /** Most array items. */
+  maxItems?: number;
+  /** Regular expression strings must match. */
+  pattern?: string;
+}
+
+/** A validation problem: where, and what (zod's issue shape). */
+export interface SchemaIssue {
+  /** `invalid_type`, `invalid_value`, `too_big`, `too_small` or `invalid_format`. */
+  code: string;
+  /** Path of the bad value. */
+  path: (string | number)[];
+  /** Human-readable description. */
+  message: string;
+  /** Expected type, for `invalid_type`. */
+  expected?: string;
+  /** Allowed values, for `invalid_value`. */
+  values?: unknown[];
+  /** What was measured, for `too_big`/`too_small` (`string`, `number`, `array`). */
+  origin?: string;
+  /** The limit, for `too_big`. */
+  maximum?: number;
+  /** The limit, for `too_small`. */
+  minimum?: number;
+  /** Whether the limit itself is allowed. */
+  inclusive?: boolean;
+  /** The pattern, for `invalid_format`. */
+  pattern?: string;
+}
+
+function typeOf(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  return typeof v;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function typeMatches(type: OpenAPISchema["type"], v: unknown): boolean {
+  switch (type) {
+    case "object":
+      return isObject(v);
+    case "array":
+      return Array.isArray(v);
+    case "string":
+      return typeof v === "string";
+    case "boolean":
+      return typeof v === "boolean";
+    case "integer":
+      return Number.isInteger(v);
+    case "number":
+      return typeof v === "number" && Number.isFinite(v);
+    default:
+      return true;
+  }
+}
+
+function walk(
+  s: OpenAPISchema,
+  v: unknown,
+  path: (string | number)[],
+  issues: SchemaIssue[],
+): unknown {
+  if (!typeMatches(s.type, v)) {
+    issues.push({
+      code: "invalid_type",
+      expected: s.type,
+      path,
+      message: `Invalid input: expected ${s.type}, received ${typeOf(v)}`,
+    });
+    return v;
+  }
+  if (s.enum && !s.enum.includes(v as string)) {
+    issues.push({
+      code: "invalid_value",
+      values: [...s.enum],
+      path,
+      message: `Invalid option: expected one of ${s.enum.map((e) => JSON.stringify(e)).join("|")}`,
+    });
+  }
+  if (typeof v === "string") checkString(s, v, path, issues);
+  else if (typeof v === "number") checkNumber(s, v, path, issues);
+  else if (Array.isArray(v)) {
+    if (s.maxItems !== undefined && v.length > s.maxItems) {
+      issues.push(
+        tooBig("array", s.maxItems, path, `Too big: expected array to have <=${s.maxItems} items`),
+      );
+    }
+    return s.items ? v.map((item, i) => walk(s.items!, item, [...path, i], issues)) : [...v];
+  } else if (isObject(v) && (s.properties || s.additionalProperties)) {
+    return walkObject(s, v, path, issues);
+  }
+  return v;
+}
+
+function walkObject(
+  s: OpenAPISchema,
+  v: Record<string, unknown>,
+  path: (string | number)[],
+  issues: SchemaIssue[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const props = s.properties ?? {};
+  for (const [key, child] of Object.entries(props)) {
+    const value = v[key];
+    if (value === undefined || value === null) {
+      if (child.default !== undefined) out[key] = structuredClone(child.default);
+      else if (s.required?.includes(key)) {
+        issues.push({
+          code: "invalid_type",
+          expected: child.type,
+          path: [...path, key],
+          message: `Invalid input: expected ${child.type}, received ${typeOf(value)}`,
+        });
+      }
+      continue;
+    }
+    out[key] = walk(child, value, [...path, key], issues);
+  }
+  if (s.additionalProperties) {
+    for (const [key, value] of Object.entries(v)) {
+      if (key in props) continue;
+      out[key] = walk(s.additionalProperties, value, [...path, key], issues);
+    }
+  }
+  return out;
+}
+
+function tooBig(origin: string, maximum: number, path: (string | number)[], message: string) {
+  return { code: "too_big", origin, maximum, inclusive: true, path, message };
+}
+
+function tooSmall(origin: string, minimum: number, path: (string | number)[], message: string) {
+  return { code: "too_small", origin, minimum, inclusive: true, path, message };
+}
+
+function checkString(s: OpenAPISchema, v: string, path: (string | number)[], out: SchemaIssue[]) {
+  if (s.maxLength !== undefined && v.length > s.maxLength) {
+    out.push(
+      tooBig(
+        "string",
+        s.maxLength,
+        path,
+        `Too big: expected string to have <=${s.maxLength} characters`,
+      ),
+    );
+  }
+  if (s.minLength !== undefined && v.length < s.minLength) {
+    out.push(
+      tooSmall(
+        "string",
+        s.minLength,
+        path,
+        `Too small: expected string to have >=${s.minLength} characters`,
+      ),
+    );
+  }
+  if (s.pattern !== undefined && !new RegExp(s.pattern).test(v)) {
+    out.push({
+      code: "invalid_format",
+      pattern: s.pattern,
+      path,
+      message: `Invalid string: must match pattern /${s.pattern}/`,
+    });
+  }
+}
+
+function checkNumber(s: OpenAPISchema, v: number, path: (string | number)[], out: SchemaIssue[]) {
+  if (s.maximum !== undefined && v > s.maximum) {
+    out.push(tooBig("number", s.maximum, path, `Too big: expected number to be <=${s.maximum}`));
+  }
+  if (s.minimum !== undefined && v < s.minimum) {
+    out.push(
+      tooSmall("number", s.minimum, path, `Too small: expected number to be >=${s.minimum}`),
+    );
+  }
+}
+
+/** A {@linkcode Schema} backed by an OpenAPI v3 document; see {@linkcode openAPISchema}. */
+export class OpenAPIObjectSchema<O = unknown, I = O> implements Schema<O, I> {
+  /** Type-level carrier of the output and input types (never set at run time). */
+  declare readonly _zod: { readonly output: O; readonly input: I };
+  /** The OpenAPI document, as a CRD's `openAPIV3Schema`. */
+  readonly openAPIV3Schema: OpenAPISchema;
+
+  /** Wraps `schema`. */
+  constructor(schema: OpenAPISchema) {
+    this.openAPIV3Schema = schema;
+  }
+
+  /** Validates `data`, dropping unknown properties and filling defaults. */
+  safeParse(data: unknown): SchemaParseResult<O> {
+    const issues: SchemaIssue[] = [];
+    const out = walk(this.openAPIV3Schema, data, [], issues);
+    return issues.length === 0
+      ? { success: true, data: out as O }
+      : { success: false, error: { issues } };
+  }
+
+  /** The schema as JSON Schema (what `explain` reads). */
+  toJSONSchema(): Record<string, unknown> {
+    return structuredClone(this.openAPIV3Schema) as Record<string, unknown>;
+  }
+}
+
+/**
+ * A schema written as OpenAPI v3, validated without zod. `O` is the type of
+ * valid (defaulted) values, `I` what writers may send.
+ *
+ * @example
+ * ```ts
+ * import { openAPISchema } from "./openapi.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const spec = openAPISchema<{ replicas: number; image?: string }>({
+ *   type: "object",
+ *   properties: {
+ *     replicas: { type: "integer", minimum: 0, default: 1 },
+ *     image: { type: "string", description: "Container image." },
+ *   },
+ * });
+ * assert.deepEqual(spec.safeParse({ image: "nginx", extra: true }), {
+ *   success: true,
+ *   data: { replicas: 1, image: "nginx" },
+ * });
+ * assert.equal(spec.safeParse({ replicas: "two" }).success, false);
+ * ```
+ */
+export function openAPISchema<O = unknown, I = O>(
+  schema: OpenAPISchema,
+): OpenAPIObjectSchema<O, I> {
+  return new OpenAPIObjectSchema<O, I>(schema);
+}
