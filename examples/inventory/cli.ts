@@ -4,9 +4,7 @@
  *
  * @module
  */
-import { defineCli } from "../../cli/kit.ts";
-import { standardCommands } from "../../cli/commands/mod.ts";
-import { processIO } from "../../cli/io.ts";
+import { defineCli, processIO, standardCommands } from "@k1s/k1s/cli";
 import { Category, Item } from "./kinds.ts";
 import { inventoryControllers } from "./controllers.ts";
 
