@@ -25,24 +25,9 @@
  *
  * @module
  */
-export * from "./src/apimachinery/mod.ts";
-export * from "./src/scheme/mod.ts";
-export * from "./src/resources/mod.ts";
-export * from "./src/registry/mod.ts";
-export * from "./src/client/mod.ts";
+export * from "./src/core.ts";
 export * from "./src/cache/mod.ts";
 export * from "./src/events/mod.ts";
 export * from "./src/controller/mod.ts";
 export * from "./src/system/mod.ts";
 export * from "./src/runtime.ts";
-export type {
-  KeyValue,
-  ListOptions as StoreListOptions,
-  ListResult as StoreListResult,
-  Store,
-  StoreErrorCode,
-  StoreEvent,
-  WatchOptions as StoreWatchOptions,
-} from "./src/storage/types.ts";
-export { StoreError } from "./src/storage/types.ts";
-export { openStore, type OpenStoreOptions } from "./src/storage/url.ts";

@@ -8,7 +8,9 @@
  *
  * @module
  */
-import { type Controller, createRuntime, type Kind, type Runtime } from "@k1s/k1s";
+import type { Kind } from "@k1s/k1s/core";
+import type { Controller, Runtime } from "@k1s/k1s";
+import { createRuntimeCore, type RuntimeCore } from "@k1s/k1s/core";
 import { CliError, formatError } from "./errors.ts";
 import { FlagError, type FlagsConfig, parseFlags } from "./flags.ts";
 import type { CliIO } from "./io.ts";
@@ -28,8 +30,18 @@ export interface CommandContext {
   namespace: string;
   /** True when `-n` was given. */
   namespaceGiven: boolean;
-  /** Opens (once) the runtime over the resolved store. */
+  /**
+   * Opens (once) the runtime over the resolved store, with the built-in
+   * controllers and the CLI's (for commands that run them, such as `wait`).
+   */
   runtime(): Promise<Runtime>;
+  /**
+   * Opens (once) store, scheme, registry and client without loading any
+   * controller code — what commands that only read need, and faster to
+   * start. For a mutating command it is the full runtime, which the kit
+   * settles when the command returns.
+   */
+  core(): Promise<RuntimeCore>;
 }
 
 /** A verb. */
@@ -150,6 +162,25 @@ export function defineCli(spec: CliSpec): Cli {
         return 0;
       }
       let rt: Runtime | undefined;
+      let core: RuntimeCore | undefined;
+      const storeUrl = async () => {
+        const chosen = resolveStoreUrl(spec.name, flags.store as string | undefined, io, {
+          envVar: spec.storeEnv,
+          fallback: spec.defaultStore,
+        });
+        const dir = storeDirectory(chosen);
+        if (dir) await Deno.mkdir(dir, { recursive: true });
+        return chosen;
+      };
+      const runtime = async () => {
+        if (rt) return rt;
+        const url = await storeUrl();
+        // The controller code loads only when a command needs it.
+        const { createRuntime } = await import("@k1s/k1s");
+        rt = await createRuntime({ store: url, kinds: spec.kinds });
+        for (const c of spec.controllers?.(rt) ?? []) rt.addController(c);
+        return rt;
+      };
       const namespace = (flags.namespace as string | undefined) ?? "default";
       const ctx: CommandContext = {
         io,
@@ -158,17 +189,11 @@ export function defineCli(spec: CliSpec): Cli {
         args: parsed.positionals,
         namespace,
         namespaceGiven: flags.namespace !== undefined,
-        runtime: async () => {
-          if (rt) return rt;
-          const chosen = resolveStoreUrl(spec.name, flags.store as string | undefined, io, {
-            envVar: spec.storeEnv,
-            fallback: spec.defaultStore,
-          });
-          const dir = storeDirectory(chosen);
-          if (dir) await Deno.mkdir(dir, { recursive: true });
-          rt = await createRuntime({ store: chosen, kinds: spec.kinds });
-          for (const c of spec.controllers?.(rt) ?? []) rt.addController(c);
-          return rt;
+        runtime,
+        core: async () => {
+          if (rt || command.mutates) return await runtime();
+          core ??= await createRuntimeCore({ store: await storeUrl(), kinds: spec.kinds });
+          return core;
         },
       };
       let code = 0;
@@ -192,6 +217,7 @@ export function defineCli(spec: CliSpec): Cli {
         code ||= 1;
       } finally {
         await rt?.close();
+        await core?.close();
       }
       return code;
     },

@@ -9,7 +9,7 @@
  * @module
  */
 import { parseDocument } from "yaml";
-import type { KubeObject } from "@k1s/k1s";
+import type { KubeObject } from "@k1s/k1s/core";
 
 /** One object read from a manifest source. */
 export interface Manifest {

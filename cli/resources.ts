@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Kind, Scheme } from "@k1s/k1s";
+import type { Kind, Scheme } from "@k1s/k1s/core";
 import { CliError } from "./errors.ts";
 
 /** Kinds and, per kind, the names asked for (none: all). */

@@ -23,6 +23,7 @@ function context(rt: Runtime, io: CapturedIO): CommandContext {
     namespace: "default",
     namespaceGiven: false,
     runtime: () => Promise.resolve(rt),
+    core: () => Promise.resolve(rt),
   };
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { humanDuration } from "@k1s/k1s";
+import { humanDuration } from "@k1s/k1s/core";
 
 /**
  * Formats the time since `timestamp` as kubectl's AGE column does (`5s`, `3m20s`, `2d3h`).

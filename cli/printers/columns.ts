@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { KubeObject, PrinterColumn } from "@k1s/k1s";
+import type { KubeObject, PrinterColumn } from "@k1s/k1s/core";
 import { goFormatFloat, goFormatNumber, parseJsonPath } from "../jsonpath.ts";
 import { age } from "./age.ts";
 

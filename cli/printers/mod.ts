@@ -25,7 +25,7 @@
  * @module
  */
 
-import type { Kind, KubeObject } from "@k1s/k1s";
+import type { Kind, KubeObject } from "@k1s/k1s/core";
 import { goJson, parseJsonPath } from "../jsonpath.ts";
 import {
   type CustomColumn,

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { formatLabels, type KubeObject } from "@k1s/k1s";
+import { formatLabels, type KubeObject } from "@k1s/k1s/core";
 import { columnsFor, type KindInfo } from "./columns.ts";
 import { escapeTerminal } from "./custom_columns.ts";
 import { alignColumns } from "./tabwriter.ts";
@@ -108,8 +108,11 @@ export function kindFromObject(obj: KubeObject): KindInfo {
   return { group: slash < 0 ? "" : apiVersion.slice(0, slash), kind: obj.kind ?? "" };
 }
 
+const BREAK = /[\f\n\r]/;
+
 /** A cell as kubectl writes it: cut at the first line break (adding `...`), ESC escaped. */
 export function cellText(s: string): string {
-  const brk = s.search(/[\f\n\r]/);
+  if (!BREAK.test(s) && !s.includes("\x1b")) return s;
+  const brk = s.search(BREAK);
   return brk < 0 ? escapeTerminal(s) : escapeTerminal(s.slice(0, brk)) + "...";
 }

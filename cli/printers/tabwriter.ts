@@ -22,25 +22,31 @@ const PADDING = 3;
  */
 export function alignColumns(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
-  for (const row of rows) {
+  const cellWidths = rows.map((row) => row.map(cellWidth));
+  for (const row of cellWidths) {
     for (let j = 0; j < row.length - 1; j++) {
-      const w = Math.max(cellWidth(row[j]) + PADDING, MIN_WIDTH);
+      const w = Math.max(row[j] + PADDING, MIN_WIDTH);
       if (!(widths[j] >= w)) widths[j] = w;
     }
   }
-  let out = "";
-  for (const row of rows) {
-    for (let j = 0; j < row.length; j++) {
-      const cell = row[j];
-      out += j < row.length - 1 ? cell + " ".repeat(widths[j] - cellWidth(cell)) : cell;
+  const lines: string[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    let line = "";
+    for (let j = 0; j < row.length - 1; j++) {
+      line += row[j] + " ".repeat(widths[j] - cellWidths[i][j]);
     }
-    out += "\n";
+    lines[i] = line + (row.length > 0 ? row[row.length - 1] : "");
   }
-  return out;
+  return lines.length === 0 ? "" : lines.join("\n") + "\n";
 }
 
 /** Width in characters (code points), as tabwriter counts UTF-8 runes. */
+const SURROGATE = /[\uD800-\uDBFF]/;
+
+/** Width in runes (code points), as Go's tabwriter counts; most cells have no surrogate pairs. */
 function cellWidth(s: string): number {
+  if (!SURROGATE.test(s)) return s.length;
   let n = 0;
   for (const _ of s) n++;
   return n;
