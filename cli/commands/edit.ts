@@ -91,8 +91,43 @@ export function editorCommand(io: { env(name: string): string | undefined }): st
   return io.env("KUBE_EDITOR") || io.env("EDITOR") || "vi";
 }
 
-/** Runs `sh -c "EDITOR 'FILE'"` on the terminal; fails as kubectl does when it exits non-zero. */
+/**
+ * How kubectl names the editor in its messages, and the command it would look up on PATH:
+ * an editor without quotes or backslashes is split at spaces and run directly (its first word
+ * looked up on PATH unless it has a `/`); any other runs as `$SHELL -c EDITOR` (default
+ * `/bin/bash`), with nothing to look up.
+ */
+function editorWords(editor: string): { shown: string; lookup?: string } {
+  if (!editor.includes(" ") || !/["'\\]/.test(editor)) {
+    const first = editor.split(" ")[0];
+    return { shown: editor, lookup: first.includes("/") ? undefined : first };
+  }
+  const shell = Deno.env.get("SHELL") || "/bin/bash";
+  return { shown: `${shell} -c ${editor}` };
+}
+
+/** True when `name` is an executable file in a directory of PATH, as Go's exec.LookPath finds. */
+async function onPath(name: string): Promise<boolean> {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    try {
+      const info = await Deno.stat(`${dir || "."}/${name}`);
+      if (info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0) return true;
+    } catch {
+      // Not in this directory.
+    }
+  }
+  return false;
+}
+
+/**
+ * Runs `sh -c "EDITOR 'FILE'"` on the terminal; fails as kubectl does when the editor cannot be
+ * found or exits non-zero.
+ */
 async function launch(editor: string, file: string): Promise<void> {
+  const { shown, lookup } = editorWords(editor);
+  if (lookup !== undefined && !(await onPath(lookup))) {
+    throw new CliError(`unable to launch the editor ${JSON.stringify(shown)}`);
+  }
   let ok = false;
   try {
     const status = await new Deno.Command("sh", {
@@ -105,7 +140,7 @@ async function launch(editor: string, file: string): Promise<void> {
   } catch {
     ok = false;
   }
-  if (!ok) throw new CliError(`there was a problem with the editor ${JSON.stringify(editor)}`);
+  if (!ok) throw new CliError(`there was a problem with the editor ${JSON.stringify(shown)}`);
 }
 
 /** kubectl's resource string in edit messages: `configmaps`, `items.inventory.k1s.dev`. */
