@@ -27,7 +27,6 @@
  */
 export * from "./src/core.ts";
 export * from "./src/cache/mod.ts";
-export * from "./src/events/mod.ts";
 export * from "./src/controller/mod.ts";
 export * from "./src/system/mod.ts";
 export * from "./src/runtime.ts";

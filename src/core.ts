@@ -1,7 +1,8 @@
 /**
  * The API machinery without informers and controllers: kinds and schemas,
  * the built-in core/v1 kinds, the registry with kube-apiserver's semantics,
- * the typed client, stores, and {@linkcode createRuntimeCore}. Importing only
+ * the typed client, event recording, stores, and
+ * {@linkcode createRuntimeCore}. Importing only
  * this keeps a short-lived process (a CLI command) fast to start; the main
  * entry point re-exports all of it.
  *
@@ -12,6 +13,7 @@ export * from "./scheme/mod.ts";
 export * from "./resources/mod.ts";
 export * from "./registry/mod.ts";
 export * from "./client/mod.ts";
+export * from "./events/mod.ts";
 export {
   type CompactionOptions,
   createRuntimeCore,

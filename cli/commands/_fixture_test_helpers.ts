@@ -124,8 +124,8 @@ export async function seeded(
   return { store, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
 }
 
-export async function k(store: string, args: string[]) {
-  const io = captureIO({ now: NOW });
+export async function k(store: string, args: string[], stdin?: string) {
+  const io = captureIO({ now: NOW, stdin });
   const code = await cli.run(["--store", store, ...args], io);
   return { code, out: io.out, err: io.err };
 }

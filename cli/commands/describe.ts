@@ -11,10 +11,10 @@ import {
   eventsFor,
   type KubeObject,
   type Namespace,
-  type Runtime,
-  type Secret,
+  type RuntimeCore,
+  Secret,
   type ServiceAccount,
-} from "@k1s/k1s";
+} from "@k1s/k1s/core";
 import { CliError, formatError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { parseResourceArgs, requireResourceType } from "../resources.ts";
@@ -241,17 +241,27 @@ function rfc1123z(timestamp: string | undefined): string {
 
 function describeServiceAccount(
   sa: ServiceAccount,
-  events: Event[] | undefined,
-  now: number,
+  options: DescribeOptions,
 ): string {
   const w = new DescribeWriter();
   header(w, sa);
-  const pulls = (sa.imagePullSecrets ?? []).map((s) => s.name ?? "");
-  if (pulls.length === 0) w.write(0, "Image pull secrets:\t<none>\n");
-  pulls.forEach((name, i) =>
-    w.write(0, `${i ? "                   " : "Image pull secrets:"}\t${name}\n`)
-  );
-  if (events) printEvents(w, events, now);
+  const missing = new Set(options.missingSecrets ?? []);
+  // kubectl 1.32's describer: the three lists in this order, continuation lines indented.
+  const lists: [string, string[]][] = [
+    ["Image pull secrets:", (sa.imagePullSecrets ?? []).map((s) => s.name ?? "")],
+    ["Mountable secrets: ", (sa.secrets ?? []).map((s) => s.name ?? "")],
+    ["Tokens:            ", options.tokens ?? []],
+  ];
+  for (const [title, names] of lists) {
+    if (names.length === 0) w.write(0, `${title}\t<none>\n`);
+    names.forEach((name, i) =>
+      w.write(
+        0,
+        `${i ? " ".repeat(19) : title}\t${name}${missing.has(name) ? " (not found)" : ""}\n`,
+      )
+    );
+  }
+  if (options.events) printEvents(w, options.events, options.now);
   return w.toString();
 }
 
@@ -359,6 +369,10 @@ export interface DescribeOptions {
   events?: Event[];
   /** The time ages are measured from, in ms. */
   now: number;
+  /** ServiceAccount: names in `secrets` that do not exist. */
+  missingSecrets?: string[];
+  /** ServiceAccount: the service-account-token Secrets that belong to it. */
+  tokens?: string[];
 }
 
 /**
@@ -386,14 +400,14 @@ export function describeObject(obj: KubeObject, options: DescribeOptions): strin
     case "Namespace":
       return describeNamespace(obj as Namespace);
     case "ServiceAccount":
-      return describeServiceAccount(obj as ServiceAccount, options.events, options.now);
+      return describeServiceAccount(obj as ServiceAccount, options);
     default:
       return describeGeneric(obj, options.events, options.now);
   }
 }
 
 async function describeAll(
-  rt: Runtime,
+  rt: RuntimeCore,
   objects: KubeObject[],
   showEvents: boolean,
   now: number,
@@ -403,9 +417,29 @@ async function describeAll(
     const events = showEvents && !["Secret", "Namespace"].includes(obj.kind ?? "")
       ? await eventsFor(rt.client, obj)
       : undefined;
-    out.push(describeObject(obj, { events, now }));
+    out.push(describeObject(obj, { events, now, ...await serviceAccountSecrets(rt, obj) }));
   }
   return out;
+}
+
+/** What kubectl's ServiceAccount describer looks up: missing mountable secrets and tokens. */
+async function serviceAccountSecrets(
+  rt: RuntimeCore,
+  obj: KubeObject,
+): Promise<Pick<DescribeOptions, "missingSecrets" | "tokens">> {
+  if (obj.apiVersion !== "v1" || obj.kind !== "ServiceAccount") return {};
+  const sa = obj as ServiceAccount;
+  const secrets = await rt.client.list(Secret, { namespace: sa.metadata.namespace });
+  const names = new Set(secrets.items.map((s) => s.metadata.name));
+  const tokens = secrets.items.filter((s) => {
+    const a = s.metadata.annotations ?? {};
+    return s.type === "kubernetes.io/service-account-token" &&
+      a["kubernetes.io/service-account.name"] === sa.metadata.name &&
+      (!a["kubernetes.io/service-account.uid"] ||
+        a["kubernetes.io/service-account.uid"] === sa.metadata.uid);
+  }).map((s) => s.metadata.name ?? "");
+  const missingSecrets = (sa.secrets ?? []).map((s) => s.name ?? "").filter((n) => !names.has(n));
+  return { missingSecrets, tokens };
 }
 
 /** The `describe` command. */
@@ -419,7 +453,7 @@ export const describeCommand: Command = {
     "show-events": { type: "boolean" },
   },
   async run(ctx) {
-    const rt = await ctx.runtime();
+    const rt = await ctx.core();
     if (ctx.args.length === 0) throw requireResourceType(ctx.io, ctx.cli.name, "describe");
     const all = ctx.flags["all-namespaces"] === true;
     const selector = ctx.flags.selector as string | undefined;
@@ -455,12 +489,12 @@ export const describeCommand: Command = {
       const list = await rt.client.list(kind, { namespace });
       const matches = list.items.filter((o) => o.metadata?.name?.startsWith(names[0]));
       if (matches.length === 0) throw errors[0];
-      for (const text of await describeAll(rt, matches, explicit ?? false, now)) {
+      for (const text of await describeAll(rt, matches, explicit ?? true, now)) {
         ctx.io.stdout(text + "\n");
       }
       return 0;
     }
-    const showEvents = explicit ?? (errors.length === 0 && objects.length <= 1);
+    const showEvents = explicit ?? true;
     const texts = await describeAll(rt, objects, showEvents, now);
     if (texts.length) ctx.io.stdout(texts.join("\n\n"));
     if (objects.length === 0 && errors.length === 0) {

@@ -26,20 +26,19 @@ blob: 5 bytes
 
 `;
 
+const APP_EVENTS = APP + `Events:
+  Type    Reason   Age               From     Message
+  ----    ------   ----              ----     -------
+  Normal  Checked  8m                checker  ok
+  Normal  Seen     5s (x3 over 10m)  ctrl     config loaded
+`;
+
 Deno.test("describe configmap: data, binary data and aggregated events", async () => {
   await using s = await seeded("describe");
   const r = await k(s.store, ["describe", "configmap", "app"]);
   assert.equal(r.err, "");
   assert.equal(r.code, 0);
-  assert.equal(
-    r.out,
-    APP + `Events:
-  Type    Reason   Age               From     Message
-  ----    ------   ----              ----     -------
-  Normal  Checked  8m                checker  ok
-  Normal  Seen     5s (x3 over 10m)  ctrl     config loaded
-`,
-  );
+  assert.equal(r.out, APP_EVENTS);
   const quiet = await k(s.store, ["describe", "cm/quiet"]);
   assert.equal(
     quiet.out,
@@ -96,7 +95,7 @@ No LimitRange resource.
   );
 });
 
-Deno.test("describe serviceaccount: pull secrets aligned, events", async () => {
+Deno.test("describe serviceaccount: pull, mountable (missing ones marked) and token secrets", async () => {
   await using s = await seeded("describe");
   assert.equal(
     (await k(s.store, ["describe", "sa", "bot"])).out,
@@ -106,16 +105,38 @@ Labels:              <none>
 Annotations:         <none>
 Image pull secrets:  reg1
                      reg2
+Mountable secrets:   <none>
+Tokens:              <none>
 Events:              <none>
 `,
   );
+  const made = await k(
+    s.store,
+    ["create", "-f", "-"],
+    `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: robot}
+secrets: [{name: pw}, {name: gone}]
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: robot-token
+  annotations: {kubernetes.io/service-account.name: robot}
+type: kubernetes.io/service-account-token
+`,
+  );
+  assert.equal(made.err, "");
   assert.equal(
-    (await k(s.store, ["describe", "serviceaccount/plain"])).out,
-    `Name:                plain
+    (await k(s.store, ["describe", "serviceaccount/robot"])).out,
+    `Name:                robot
 Namespace:           default
 Labels:              <none>
 Annotations:         <none>
 Image pull secrets:  <none>
+Mountable secrets:   pw
+                     gone (not found)
+Tokens:              robot-token
 Events:              <none>
 `,
   );
@@ -158,12 +179,12 @@ Events:
   );
 });
 
-Deno.test("describe several objects: two newlines between, no events", async () => {
+Deno.test("describe several objects: two newlines between, events of each", async () => {
   await using s = await seeded("describe");
   const r = await k(s.store, ["describe", "cm"]);
   assert.equal(
     r.out,
-    APP + `
+    APP_EVENTS + `
 
 Name:         quiet
 Namespace:    default
@@ -176,8 +197,12 @@ Data
 BinaryData
 ====
 
+Events:  <none>
 `,
   );
+  const quiet = await k(s.store, ["describe", "cm", "--show-events=false"]);
+  assert.ok(quiet.out.startsWith(APP + "\n\nName:         quiet"));
+  assert.ok(!quiet.out.includes("Events:"));
   const sel = await k(s.store, ["describe", "cm", "-l", "tier=web"]);
   assert.ok(sel.out.startsWith(APP) && sel.out.includes("Events:"));
   const none = await k(s.store, ["describe", "cm", "-l", "tier=db"]);
@@ -188,7 +213,7 @@ Deno.test("describe TYPE PREFIX describes the objects whose names start with it"
   await using s = await seeded("describe");
   const r = await k(s.store, ["describe", "cm", "ap"]);
   assert.equal(r.code, 0);
-  assert.equal(r.out, APP + "\n");
+  assert.equal(r.out, APP_EVENTS + "\n");
 });
 
 Deno.test("describe errors as kubectl", async () => {
@@ -200,7 +225,7 @@ Deno.test("describe errors as kubectl", async () => {
   });
   const some = await k(s.store, ["describe", "cm", "app", "nope"]);
   assert.equal(some.code, 1);
-  assert.equal(some.out, APP);
+  assert.equal(some.out, APP_EVENTS);
   assert.equal(some.err, 'Error from server (NotFound): configmaps "nope" not found\n');
   assert.deepEqual(await k(s.store, ["describe", "frobs"]), {
     code: 1,
