@@ -6,7 +6,14 @@
  *
  * @module
  */
-import { ApiError, createMergePatch, jsonEqual, type Kind, type KubeObject } from "@k1s/k1s";
+import {
+  ApiError,
+  createMergePatch,
+  createTwoWayStrategicMergePatch,
+  jsonEqual,
+  type Kind,
+  type KubeObject,
+} from "@k1s/k1s/core";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { printObjects } from "../printers/mod.ts";
@@ -302,17 +309,22 @@ export const editCommand: Command = {
         ctx.io.stdout(`${kindLabel(kind)}/${name} skipped\n`);
         return 0;
       }
+      // As kubectl: send what the user changed as a patch (strategic for kinds with patch
+      // metadata, JSON merge otherwise), so changes made meanwhile by others are kept; a
+      // resourceVersion edited by the user goes into the patch and is checked.
+      const strategic = kind.patchMeta !== undefined;
+      const patch = strategic
+        ? createTwoWayStrategicMergePatch(current, obj, kind.patchMeta)
+        : createMergePatch(current, obj);
       if (ctx.flags["output-patch"]) {
-        ctx.io.stdout(`Patch: ${JSON.stringify(createMergePatch(current, obj))}\n`);
+        ctx.io.stdout(`Patch: ${JSON.stringify(patch)}\n`);
       }
-      // The edit replaces the object as it was read: a change made meanwhile is a Conflict.
-      const body = {
-        ...obj,
-        metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion },
-      };
       let updated: KubeObject;
       try {
-        updated = await rt.client.update(kind, body, { namespace });
+        updated = await rt.client.patch(kind, name, patch, {
+          namespace,
+          type: strategic ? "strategic" : "merge",
+        });
       } catch (err) {
         if (!(err instanceof ApiError)) {
           stored(file);

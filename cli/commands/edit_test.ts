@@ -121,7 +121,7 @@ Deno.test("edit: a YAML syntax error reopens; fixing it saves", async () => {
   assert.deepEqual(await s.data("app"), { a: "3" });
 });
 
-Deno.test("edit: a change made meanwhile is a Conflict; the file reopens with it", async () => {
+Deno.test("edit sends a patch: a change made meanwhile by someone else is kept", async () => {
   // The first editor run also changes the object through another CLI process.
   const main = new URL("../main.ts", import.meta.url).pathname;
   await using s = await setup([]);
@@ -130,7 +130,22 @@ Deno.test("edit: a change made meanwhile is a Conflict; the file reopens with it
     `"${Deno.execPath()}" run -A "${main}" --store "${s.store}" annotate cm app who=other >/dev/null\n` +
       `sed -i 's/^  a: "1"$/  a: "2"/' "$1"\n`,
   );
-  await Deno.writeTextFile(`${s.dir}/step2`, `sed -i 's/^  a: "2"$/  a: "4"/' "$1"\n`);
+  await s.k(["create", "cm", "app", "--from-literal=a=1"]);
+  assert.deepEqual(await s.k(["edit", "cm", "app"]), {
+    code: 0,
+    out: "configmap/app edited\n",
+    err: "",
+  });
+  assert.deepEqual(await s.data("app"), { a: "2" });
+  const who = await s.k(["get", "cm", "app", "-o", "jsonpath={.metadata.annotations.who}"]);
+  assert.equal(who.out, "other");
+});
+
+Deno.test("edit: a resourceVersion the user changed is checked: Conflict reopens the file", async () => {
+  await using s = await setup([
+    `sed -i -e 's/^  resourceVersion: .*$/  resourceVersion: "1"/' -e 's/^  a: "1"$/  a: "2"/' "$1"`,
+    `sed -i -e '/^  resourceVersion:/d' -e 's/^  a: "2"$/  a: "4"/' "$1"`,
+  ]);
   await s.k(["create", "cm", "app", "--from-literal=a=1"]);
   const r = await s.k(["edit", "cm", "app"]);
   assert.equal(r.code, 0);
