@@ -17,8 +17,8 @@ import {
   type Kind,
   type KubeObject,
   type Writer,
-} from "@k1s/k1s";
-import type { Reader } from "@k1s/k1s";
+} from "@k1s/k1s/core";
+import type { Reader } from "@k1s/k1s/core";
 import type { Manifest } from "./manifests.ts";
 
 /** The annotation holding the last applied configuration. */
@@ -224,7 +224,12 @@ export async function applyObject(
     current = await client.get(kind, name, { namespace });
   } catch (err) {
     if (!isNotFound(err)) throw err;
-    const object = await client.create(kind, modified, { ...write, namespace });
+    let object: KubeObject;
+    try {
+      object = await client.create(kind, modified, { ...write, namespace });
+    } catch (err) {
+      throw remember(err, { step: "creating" });
+    }
     return { object, operation: "created" };
   }
 
@@ -253,11 +258,32 @@ export async function applyObject(
       });
       return withWarning({ object, operation: "configured" }, warning);
     } catch (err) {
-      if (!isConflict(err) || attempt >= maxAttempts) throw err;
+      if (!isConflict(err) || attempt >= maxAttempts) {
+        throw remember(err, { step: "patching", patch: goJson(patch) });
+      }
     }
     if (attempt > 1) await new Promise((r) => setTimeout(r, backoffMs));
     current = await client.get(kind, name, { namespace });
   }
+}
+
+/** Where {@linkcode applyObject} failed, for kubectl's wording in front of the server's message. */
+export type ApplyFailure = { step: "creating" } | { step: "patching"; patch: string };
+
+const failures = new WeakMap<object, ApplyFailure>();
+
+/**
+ * The step an error thrown by {@linkcode applyObject} came from: `creating`,
+ * or `patching` with the last patch sent (as Go's encoding/json writes it),
+ * which kubectl prints in its message.
+ */
+export function applyFailureOf(err: unknown): ApplyFailure | undefined {
+  return typeof err === "object" && err !== null ? failures.get(err) : undefined;
+}
+
+function remember(err: unknown, failure: ApplyFailure): unknown {
+  if (typeof err === "object" && err !== null) failures.set(err, failure);
+  return err;
 }
 
 function withWarning(result: ApplyResult, warning: string | undefined): ApplyResult {

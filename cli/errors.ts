@@ -30,8 +30,9 @@ export function formatError(err: unknown): string {
         ? `The ${details.kind ?? ""} "${details.name ?? ""}" is invalid`
         : "The request is invalid";
       const causes = (details.causes ?? []).map((c) => `${c.field}: ${c.message}`);
+      // MultilineError: one cause on the line, several as "* cause" lines after "invalid: ".
       if (causes.length === 1) s += `: ${causes[0]}`;
-      else if (causes.length > 1) s += `: [${causes.join(", ")}]`;
+      else if (causes.length > 1) s += `: \n${causes.map((c) => `* ${c}`).join("\n")}`;
       return s;
     }
     return `Error from server (${err.reason}): ${err.message}`;

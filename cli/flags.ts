@@ -9,8 +9,11 @@
 
 /** One flag: its type, optional one-letter shorthand, and whether it repeats. */
 export interface FlagSpec {
-  /** `string` takes a value; `boolean` does not (but accepts `=true|false`). */
-  type: "string" | "boolean";
+  /**
+   * `string` takes a value; `int` takes an integer (kept as a number);
+   * `boolean` takes none (but accepts `=true|false`).
+   */
+  type: "string" | "int" | "boolean";
   /** One-letter shorthand, e.g. `o` for `-o`. */
   short?: string;
   /** When true, every occurrence is collected into an array. */
@@ -21,7 +24,7 @@ export interface FlagSpec {
 export type FlagsConfig = Record<string, FlagSpec>;
 
 /** Parsed flag values by long name. */
-export type FlagValues = Record<string, string | boolean | string[] | undefined>;
+export type FlagValues = Record<string, string | number | boolean | string[] | undefined>;
 
 /** A command line the flags do not accept; the message is pflag's. */
 export class FlagError extends Error {
@@ -49,6 +52,16 @@ const BOOL_VALUES: Record<string, boolean> = {
 
 function flagLabel(name: string, spec: FlagSpec): string {
   return spec.short ? `-${spec.short}, --${name}` : `--${name}`;
+}
+
+function parseInt(name: string, spec: FlagSpec, value: string): number {
+  if (!/^[+-]?\d+$/.test(value)) {
+    throw new FlagError(
+      `invalid argument "${value}" for "${flagLabel(name, spec)}" flag: ` +
+        `strconv.ParseInt: parsing "${value}": invalid syntax`,
+    );
+  }
+  return Number(value);
 }
 
 function parseBool(name: string, spec: FlagSpec, value: string): boolean {
@@ -97,6 +110,10 @@ export function parseFlags(
   for (const [name, spec] of Object.entries(config)) if (spec.short) byShort.set(spec.short, name);
 
   const set = (name: string, spec: FlagSpec, value: string | boolean) => {
+    if (spec.type === "int") {
+      values[name] = parseInt(name, spec, String(value));
+      return;
+    }
     if (spec.multiple) {
       const list = (values[name] as string[] | undefined) ?? [];
       list.push(String(value));

@@ -52,3 +52,16 @@ Deno.test("flags: pflag's errors", () => {
   );
   assert.equal(err(["--constructor"]), "unknown flag: --constructor");
 });
+
+Deno.test("flags: int flags hold numbers; a non-integer is pflag's ParseInt error", () => {
+  const ints: FlagsConfig = { "chunk-size": { type: "int" } };
+  assert.deepEqual(parseFlags(["--chunk-size", "20"], ints).values, { "chunk-size": 20 });
+  assert.deepEqual(parseFlags(["--chunk-size=-1"], ints).values, { "chunk-size": -1 });
+  assert.throws(
+    () => parseFlags(["--chunk-size=many"], ints),
+    new FlagError(
+      'invalid argument "many" for "--chunk-size" flag: strconv.ParseInt: parsing "many": ' +
+        "invalid syntax",
+    ),
+  );
+});

@@ -153,7 +153,8 @@ export function defineCli(spec: CliSpec): Cli {
         parsed = parseFlags(rest, { ...GLOBAL_OPTIONS, ...command.options });
       } catch (err) {
         if (!(err instanceof FlagError)) throw err;
-        io.stderr(`error: ${err.message}\nSee '${spec.name} ${verb} --help' for usage.\n`);
+        // cobra's flag errors start with a capital E (kubectl's own errors do not).
+        io.stderr(`Error: ${err.message}\nSee '${spec.name} ${verb} --help' for usage.\n`);
         return 1;
       }
       const flags = parsed.values as CommandContext["flags"];

@@ -50,13 +50,13 @@ Deno.test("bad input gets kubectl's errors and exit codes, and writes nothing", 
   });
   const flag = await k(s.store, ["create", "namespace", "x", "--bogus"]);
   assert.equal(flag.code, 1);
-  assert.equal(flag.err, "error: unknown flag: --bogus\nSee 'k1s create --help' for usage.\n");
+  assert.equal(flag.err, "Error: unknown flag: --bogus\nSee 'k1s create --help' for usage.\n");
   const lit = await k(s.store, ["create", "cm", "c", "--from-literal=novalue"]);
   assert.equal(lit.err, "error: invalid literal source novalue, expected key=value\n");
   const dup = await k(s.store, ["create", "cm", "c", "--from-literal=a=1", "--from-literal=a=2"]);
   assert.equal(
     dup.err,
-    'error: cannot add key a, another key by that name already exists in Data for ConfigMap "c"\n',
+    'error: cannot add key "a", another key by that name already exists in Data for ConfigMap "c"\n',
   );
   const bad = await k(s.store, ["create", "namespace", "Bad_Name"]);
   assert.equal(bad.code, 1);
@@ -205,9 +205,17 @@ Deno.test("get prints kubectl's tables and formats", async () => {
   assert.deepEqual(none, { code: 0, out: "", err: "No resources found in team namespace.\n" });
   const sel = await get(["get", "cm", "-l", "a in ("]);
   assert.equal(sel.code, 1);
-  assert.match(sel.err, /^Error from server \(BadRequest\): unable to parse requirement/);
+  assert.match(
+    sel.err,
+    /^Error from server \(BadRequest\): Unable to find "\/v1, Resource=configmaps" that match label selector "a in \(", field selector "": unable to parse requirement/,
+  );
   const field = await get(["get", "cm", "--field-selector", "spec.x=1"]);
-  assert.equal(field.err, "Error from server (BadRequest): field label not supported: spec.x\n");
+  assert.equal(
+    field.err,
+    'Error from server (BadRequest): Unable to find "/v1, Resource=configmaps" that match ' +
+      'label selector "", field selector "spec.x=1": "spec.x" is not a known field selector: only ' +
+      '"metadata.name", "metadata.namespace"\n',
+  );
   const fmt = await get(["get", "cm", "-o", "bogus"]);
   assert.equal(fmt.code, 1);
   assert.match(fmt.err, /^error: unable to match a printer suitable for the output format "bogus"/);

@@ -63,12 +63,13 @@ export class Runtime extends RuntimeCore {
     options: Pick<RuntimeOptions, "clock" | "eventTTLMs" | "settleAfterWrites"> = {},
   ) {
     const plain = new RegistryClient(registry);
-    let self: Runtime | undefined;
+    // The after-write hook needs the runtime, which exists only after super().
+    const self: { rt?: Runtime } = {};
     const client = options.settleAfterWrites
-      ? new RegistryClient(registry, { afterWrite: () => self!.#settleAfterWrite() })
+      ? new RegistryClient(registry, { afterWrite: () => self.rt!.#settleAfterWrite() })
       : plain;
     super(store, scheme, registry, ownStore, client);
-    self = this;
+    self.rt = this;
     this.#plain = plain;
     this.#clock = options.clock ?? realClock;
     this.#eventTTLMs = options.eventTTLMs;

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { Kind } from "@k1s/k1s";
+import type { Kind } from "@k1s/k1s/core";
+import { CliError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { alignColumns } from "../printers/tabwriter.ts";
 
@@ -11,14 +12,24 @@ import { alignColumns } from "../printers/tabwriter.ts";
 export const apiResourcesCommand: Command = {
   name: "api-resources",
   summary: "Print the supported API resources",
-  usage: "  api-resources [--namespaced=true|false] [-o name|wide]",
+  usage: "  api-resources [--namespaced=true|false] [--api-group=GROUP] [-o name|wide]",
   options: {
-    namespaced: { type: "string" },
+    namespaced: { type: "boolean" },
+    "api-group": { type: "string" },
     output: { type: "string", short: "o" },
     "no-headers": { type: "boolean" },
   },
   async run(ctx) {
-    const rt = await ctx.runtime();
+    if (ctx.args.length) {
+      throw new CliError(`unexpected arguments: [${ctx.args.join(" ")}]`, {
+        hint: `See '${ctx.cli.name} api-resources -h' for help and examples`,
+      });
+    }
+    const out = ctx.flags.output as string | undefined;
+    if (out !== undefined && out !== "" && out !== "wide" && out !== "name") {
+      throw new CliError(`--output ${out} is not available`);
+    }
+    const rt = await ctx.core();
     let kinds = [...rt.scheme.kinds()].sort((a: Kind, b: Kind) =>
       a.group === b.group
         ? a.plural.localeCompare(b.plural)
@@ -28,20 +39,15 @@ export const apiResourcesCommand: Command = {
         ? 1
         : a.group.localeCompare(b.group)
     );
-    const ns = ctx.flags.namespaced as string | undefined;
-    if (ns !== undefined) {
-      kinds = kinds.filter((k) => (k.scope === "Namespaced") === (ns === "true"));
-    }
-    const out = ctx.flags.output as string | undefined;
+    const ns = ctx.flags.namespaced as boolean | undefined;
+    if (ns !== undefined) kinds = kinds.filter((k) => (k.scope === "Namespaced") === ns);
+    const group = ctx.flags["api-group"] as string | undefined;
+    if (group !== undefined) kinds = kinds.filter((k) => k.group === group);
     if (out === "name") {
       ctx.io.stdout(
         kinds.map((k) => (k.group ? `${k.plural}.${k.group}` : k.plural) + "\n").join(""),
       );
       return;
-    }
-    if (out !== undefined && out !== "wide") {
-      ctx.io.stderr(`error: --output ${out} is not available\n`);
-      return 1;
     }
     const headers = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"];
     if (out === "wide") headers.push("VERBS", "CATEGORIES");
@@ -55,7 +61,7 @@ export const apiResourcesCommand: Command = {
       ];
       if (out === "wide") {
         row.push(
-          "[create delete deletecollection get list patch update watch]",
+          "create,delete,deletecollection,get,list,patch,update,watch",
           k.categories.join(","),
         );
       }

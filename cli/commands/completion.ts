@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { coreV1Kinds, type Kind } from "@k1s/k1s";
+import { coreV1Kinds, type Kind } from "@k1s/k1s/core";
 import { CliError } from "../errors.ts";
 import type { CliSpec, Command } from "../kit.ts";
 

@@ -4,10 +4,66 @@
  *
  * @module
  */
-import { ConfigMap, type KubeObject, Namespace, Secret, ServiceAccount } from "@k1s/k1s";
+import {
+  ApiError,
+  ConfigMap,
+  type Kind,
+  type KubeObject,
+  Namespace,
+  Secret,
+  ServiceAccount,
+} from "@k1s/k1s/core";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
+import { PrintError, printObjects } from "../printers/mod.ts";
 import { kindLabel } from "../resources.ts";
+
+/** The `-o` formats kubectl's create, apply and other writers accept (no tables). */
+const WRITE_OUTPUT_FORMATS = [
+  "go-template",
+  "go-template-file",
+  "json",
+  "jsonpath",
+  "jsonpath-as-json",
+  "jsonpath-file",
+  "name",
+  "template",
+  "templatefile",
+  "yaml",
+];
+
+/**
+ * Prints what a writing command did, as kubectl's printer for `-o` does:
+ * the `kind/name created` line by default, `kind/name` for `-o name`, else
+ * the object (`-o yaml` separates objects with `---`). The format is
+ * checked when the printer is made, before anything is written.
+ */
+export function resultPrinter(
+  ctx: CommandContext,
+): (obj: KubeObject, kind: Kind, line: string) => string {
+  const output = (ctx.flags.output as string | undefined) ?? "";
+  const eq = output.indexOf("=");
+  const format = eq < 0 ? output : output.slice(0, eq);
+  if (output !== "" && !WRITE_OUTPUT_FORMATS.includes(format)) {
+    throw new CliError(
+      `unable to match a printer suitable for the output format "${output}", allowed formats are: ${
+        WRITE_OUTPUT_FORMATS.join(",")
+      }`,
+    );
+  }
+  let printed = 0;
+  return (obj, kind, line) => {
+    if (output === "") return line + "\n";
+    if (format === "name") return `${kindLabel(kind)}/${obj.metadata.name}\n`;
+    try {
+      const text = printObjects([obj], { output, kindOf: () => kind, singleItemImplied: true });
+      return (format === "yaml" && printed++ > 0 ? "---\n" : "") + text;
+    } catch (err) {
+      if (err instanceof PrintError) throw new CliError(err.message);
+      throw err;
+    }
+  };
+}
 
 function dryRunOf(ctx: CommandContext): "none" | "client" | "server" {
   const v = ctx.flags["dry-run"] as string | undefined;
@@ -31,12 +87,18 @@ interface Sources {
   binary: Record<string, Uint8Array>;
 }
 
-async function readSources(ctx: CommandContext, owner: string): Promise<Sources> {
+/** `owner` (e.g. `Data for ConfigMap "a"`) ends kubectl's duplicate-key message; none for Secrets. */
+async function readSources(ctx: CommandContext, owner?: string): Promise<Sources> {
   const out: Sources = { text: {}, binary: {} };
   const add = (key: string, value: string | Uint8Array) => {
     if (key in out.text || key in out.binary) {
       throw new CliError(
-        `cannot add key ${key}, another key by that name already exists in ${owner}`,
+        // kubectl quotes the key for ConfigMaps (%q) but not for Secrets (%s).
+        owner
+          ? `cannot add key ${
+            JSON.stringify(key)
+          }, another key by that name already exists in ${owner}`
+          : `cannot add key ${key}, another key by that name already exists`,
       );
     }
     if (typeof value === "string") out.text[key] = value;
@@ -85,21 +147,54 @@ function decodeUtf8(b: Uint8Array): string | undefined {
   }
 }
 
+/**
+ * What kubectl prints for a generated object it did not send (client dry
+ * run): the typed object as Go serializes it, with `creationTimestamp: null`
+ * (and a Namespace's empty `spec` and `status`).
+ */
+function asGenerated(kind: Kind, obj: KubeObject): KubeObject {
+  const out = {
+    ...obj,
+    metadata: { ...obj.metadata, creationTimestamp: null },
+  } as unknown as KubeObject;
+  if (kind === (Namespace as unknown as Kind)) Object.assign(out, { spec: {}, status: {} });
+  return out;
+}
+
 async function createOne(
   ctx: CommandContext,
   kind: typeof ConfigMap | typeof Namespace | typeof Secret | typeof ServiceAccount,
   obj: KubeObject,
+  failure?: string,
 ): Promise<void> {
   const dry = dryRunOf(ctx);
+  const print = resultPrinter(ctx);
+  // kubectl's generators name the namespace in the object only when -n was given.
+  if (kind.scope === "Namespaced" && ctx.namespaceGiven) obj.metadata.namespace = ctx.namespace;
   const rt = await ctx.runtime();
+  let shown = asGenerated(kind as unknown as Kind, obj);
   if (dry !== "client") {
-    await rt.client.create(kind as never, obj as never, {
-      namespace: kind.scope === "Namespaced" ? ctx.namespace : undefined,
-      dryRun: dry === "server",
-    });
+    try {
+      shown = await rt.client.create(kind as never, obj as never, {
+        namespace: kind.scope === "Namespaced" ? ctx.namespace : undefined,
+        dryRun: dry === "server",
+      });
+    } catch (err) {
+      // kubectl wraps the server's error for these generators: "failed to create configmap: ...".
+      if (failure !== undefined && err instanceof ApiError) {
+        throw new CliError(`${failure}${err.message}`);
+      }
+      throw err;
+    }
   }
   const suffix = dry === "client" ? " (dry run)" : dry === "server" ? " (server dry run)" : "";
-  ctx.io.stdout(`${kindLabel(kind)}/${obj.metadata.name} created${suffix}\n`);
+  ctx.io.stdout(
+    print(
+      shown,
+      kind as unknown as Kind,
+      `${kindLabel(kind)}/${obj.metadata.name} created${suffix}`,
+    ),
+  );
 }
 
 const GENERATOR_OPTIONS = {
@@ -109,6 +204,7 @@ const GENERATOR_OPTIONS = {
   "dry-run": { type: "string" as const },
   filename: { type: "string" as const, short: "f", multiple: true },
   recursive: { type: "boolean" as const, short: "R" },
+  output: { type: "string" as const, short: "o" },
 };
 
 /**
@@ -121,7 +217,7 @@ export function createCommand(
   return {
     name: "create",
     summary: "Create a resource from a file or from stdin, or with a generator",
-    usage: "  create -f FILENAME [-R]\n" +
+    usage: "  create -f FILENAME [-R] [-o json|yaml|name|jsonpath=...]\n" +
       "  create namespace NAME\n" +
       "  create configmap NAME [--from-literal=key=value] [--from-file=[key=]source]\n" +
       "  create secret generic NAME [--type=string] [--from-literal=key=value] [--from-file=[key=]source]\n" +
@@ -156,7 +252,7 @@ export function createCommand(
             apiVersion: "v1",
             kind: "ServiceAccount",
             metadata: { name },
-          });
+          }, "failed to create serviceaccount: ");
         }
         case "configmap":
         case "cm": {
@@ -169,7 +265,7 @@ export function createCommand(
               Object.entries(src.binary).map(([k, v]) => [k, b64(v)]),
             );
           }
-          return void await createOne(ctx, ConfigMap, obj);
+          return void await createOne(ctx, ConfigMap, obj, "failed to create configmap: ");
         }
         case "secret": {
           if (rest[0] !== "generic") {
@@ -180,14 +276,15 @@ export function createCommand(
             );
           }
           const name = needName(rest.slice(1), "secret generic");
-          const src = await readSources(ctx, `Data for Secret "${name}"`);
+          const src = await readSources(ctx);
           const data: Record<string, string> = {};
           const enc = new TextEncoder();
           for (const [k, v] of Object.entries(src.text)) data[k] = b64(enc.encode(v));
           for (const [k, v] of Object.entries(src.binary)) data[k] = b64(v);
-          const obj: KubeObject = { apiVersion: "v1", kind: "Secret", metadata: { name }, data };
+          const obj: KubeObject = { apiVersion: "v1", kind: "Secret", metadata: { name } };
+          if (Object.keys(data).length) obj.data = data; // Go's omitempty
           if (ctx.flags.type) obj.type = ctx.flags.type as string;
-          return void await createOne(ctx, Secret, obj);
+          return void await createOne(ctx, Secret, obj, "failed to create secret ");
         }
         case undefined:
           throw new CliError("must specify one of -f and -k", {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ApiError, isNotFound, type Kind, type PropagationPolicy } from "@k1s/k1s";
+import { ApiError, isNotFound, type Kind, type PropagationPolicy } from "@k1s/k1s/core";
 import { CliError, formatError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { kindLabel, noResourcesError, parseResourceArgs } from "../resources.ts";
@@ -24,7 +24,7 @@ function cascade(ctx: CommandContext): PropagationPolicy {
       return "Orphan";
     default:
       throw new CliError(
-        `invalid cascade value (${v}). Must be "background", "foreground", or "orphan".`,
+        `invalid cascade value (${v}). Must be "background", "foreground", or "orphan"`,
       );
   }
 }
@@ -37,6 +37,20 @@ export interface DeleteTarget {
   name: string;
   /** Its namespace, for namespaced kinds. */
   namespace?: string;
+  /** The file it was read from (`-f`), named in errors as kubectl does. */
+  source?: string;
+}
+
+/**
+ * The server's error with the file it concerns, as kubectl's
+ * `AddSourceToErr` words it: `error when <verb> "<source>": <message>`.
+ */
+export function withSource(err: ApiError, verb: string, source: string | undefined): ApiError {
+  if (!source) return err;
+  return new ApiError({
+    ...err.status,
+    message: `error when ${verb} ${JSON.stringify(source)}: ${err.status.message}`,
+  });
 }
 
 /**
@@ -72,7 +86,7 @@ export async function deleteTargets(ctx: CommandContext, targets: DeleteTarget[]
     } catch (err) {
       if (isNotFound(err) && ctx.flags["ignore-not-found"]) continue;
       if (!(err instanceof ApiError)) throw err;
-      ctx.io.stderr(formatError(err) + "\n");
+      ctx.io.stderr(formatError(withSource(err, "deleting", t.source)) + "\n");
       code = 1;
     }
   }
@@ -109,6 +123,7 @@ export function deleteCommand(
     },
     mutates: true,
     async run(ctx) {
+      cascade(ctx); // kubectl checks the flag before it reads or deletes anything
       if (ctx.flags.filename) return await deleteFromFiles(ctx);
       const rt = await ctx.runtime();
       if (ctx.args.length === 0) throw noResourcesError();
@@ -141,7 +156,7 @@ export function deleteCommand(
         })));
       }
       if (targets.length === 0) {
-        ctx.io.stderr("No resources found\n");
+        ctx.io.stdout("No resources found\n");
         return 0;
       }
       return await deleteTargets(ctx, targets);

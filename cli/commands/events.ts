@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Event } from "@k1s/k1s";
+import { Event } from "@k1s/k1s/core";
 import { CliError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { age, alignColumns, printObjects, toKubectlYaml } from "../printers/mod.ts";
@@ -104,7 +104,7 @@ export const eventsCommand: Command = {
     if (ctx.args.length) {
       throw new CliError(`unknown command "${ctx.args[0]}" for "${ctx.cli.name} events"`);
     }
-    const rt = await ctx.runtime();
+    const rt = await ctx.core();
     const all = ctx.flags["all-namespaces"] === true;
     const types = typesFilter((ctx.flags.types as string[] | undefined) ?? []);
     let fieldSelector: string | undefined;

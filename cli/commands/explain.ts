@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Kind } from "@k1s/k1s";
+import type { Kind } from "@k1s/k1s/core";
 import { CliError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { resolveKind } from "../resources.ts";
@@ -351,7 +351,7 @@ export const explainCommand: Command = {
     if (output !== undefined && output !== "plaintext") {
       throw new CliError(`unsupported output format: ${output}`);
     }
-    const rt = await ctx.runtime();
+    const rt = await ctx.core();
     const [type, ...path] = ctx.args[0].split(".");
     let kind = resolveKind(rt.scheme, type.toLowerCase());
     const apiVersion = ctx.flags["api-version"] as string | undefined;

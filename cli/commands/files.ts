@@ -4,11 +4,12 @@
  *
  * @module
  */
-import { ApiError, type Kind, type KubeObject } from "@k1s/k1s";
+import { ApiError, isNotFound, type Kind, type KubeObject } from "@k1s/k1s/core";
 import { CliError, formatError } from "../errors.ts";
 import type { CommandContext } from "../kit.ts";
 import { kindLabel } from "../resources.ts";
-import { deleteTargets } from "./delete.ts";
+import { deleteTargets, withSource } from "./delete.ts";
+import { resultPrinter } from "./create.ts";
 import { progress } from "../progress.ts";
 
 /** A manifest resolved to its kind and namespace. */
@@ -57,7 +58,10 @@ export async function resolveManifests(ctx: CommandContext): Promise<ResolvedMan
   });
 }
 
-/** Runs `each` on every manifest, printing server errors as kubectl does; returns the exit code. */
+/**
+ * Runs `each` on every manifest, printing the text it returns and server
+ * errors as kubectl does; returns the exit code.
+ */
 export async function forEachManifest(
   ctx: CommandContext,
   verb: string,
@@ -69,19 +73,15 @@ export async function forEachManifest(
   const bar = progress(ctx.io, verb === "create" ? "creating" : "applying", manifests.length);
   for (const m of manifests) {
     try {
-      const line = await each(m);
+      const text = await each(m);
       bar.clear();
-      ctx.io.stdout(line + "\n");
+      ctx.io.stdout(text);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       bar.clear();
-      const line = formatError(err);
       // kubectl: Error from server (AlreadyExists): error when creating "x.yaml": ...
-      const at = line.indexOf("): ");
       ctx.io.stderr(
-        verb === "create" && at > 0
-          ? `${line.slice(0, at + 3)}error when creating "${m.source}": ${line.slice(at + 3)}\n`
-          : line + "\n",
+        formatError(verb === "create" ? withSource(err, "creating", m.source) : err) + "\n",
       );
       code = 1;
     }
@@ -95,16 +95,43 @@ export async function forEachManifest(
 export async function applyFromFiles(ctx: CommandContext): Promise<number> {
   const rt = await ctx.runtime();
   const dry = ctx.flags["dry-run"] as string | undefined;
-  const { applyObject } = await import("../apply.ts");
+  const { applyObject, applyFailureOf } = await import("../apply.ts");
   return await forEachManifest(ctx, "apply", async (m) => {
-    const label = `${kindLabel(m.kind)}/${m.object.metadata.name}`;
-    if (dry === "client") return `${label} configured (dry run)`;
-    const r = await applyObject(rt.client, m.kind, { object: m.object }, {
-      namespace: m.namespace,
-      dryRun: dry === "server",
-    });
+    const name = m.object.metadata.name;
+    const label = `${kindLabel(m.kind)}/${name}`;
+    if (dry === "client") {
+      // kubectl reads the live object: absent, it would be created; present, configured.
+      try {
+        await rt.client.get(m.kind, name ?? "", { namespace: m.namespace });
+        return `${label} configured (dry run)\n`;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        return `${label} created (dry run)\n`;
+      }
+    }
+    let r;
+    try {
+      r = await applyObject(rt.client, m.kind, { object: m.object }, {
+        namespace: m.namespace,
+        dryRun: dry === "server",
+      });
+    } catch (err) {
+      const failure = applyFailureOf(err);
+      if (!(err instanceof ApiError) || !failure) throw err;
+      if (failure.step === "creating") throw withSource(err, "creating", m.source);
+      // kubectl's applyOneObject and Patcher both add the source to a failed patch.
+      const { group, version, plural, kind } = m.kind;
+      throw withSource(
+        withSource(err, "patching", m.source),
+        `applying patch:\n${failure.patch}\nto:\n` +
+          `Resource: "${group}/${version}, Resource=${plural}", ` +
+          `GroupVersionKind: "${group}/${version}, Kind=${kind}"\n` +
+          `Name: ${JSON.stringify(name)}, Namespace: ${JSON.stringify(m.namespace ?? "")}\nfor:`,
+        m.source,
+      );
+    }
     if (r.warning) ctx.io.stderr(`Warning: ${r.warning}\n`);
-    return `${label} ${r.operation}${dry === "server" ? " (server dry run)" : ""}`;
+    return `${label} ${r.operation}${dry === "server" ? " (server dry run)" : ""}\n`;
   });
 }
 
@@ -113,15 +140,24 @@ export const fromFiles = {
   async create(ctx: CommandContext): Promise<number> {
     const rt = await ctx.runtime();
     const dry = ctx.flags["dry-run"] as string | undefined;
+    const print = resultPrinter(ctx);
     return await forEachManifest(ctx, "create", async (m) => {
+      let shown = m.object;
+      if (m.namespace !== undefined) {
+        shown = { ...m.object, metadata: { ...m.object.metadata, namespace: m.namespace } };
+      }
       if (dry !== "client") {
-        await rt.client.create(m.kind, m.object, {
+        shown = await rt.client.create(m.kind, m.object, {
           namespace: m.namespace,
           dryRun: dry === "server",
         });
       }
       const suffix = dry === "client" ? " (dry run)" : dry === "server" ? " (server dry run)" : "";
-      return `${kindLabel(m.kind)}/${m.object.metadata.name} created${suffix}`;
+      return print(
+        shown,
+        m.kind,
+        `${kindLabel(m.kind)}/${m.object.metadata.name} created${suffix}`,
+      );
     });
   },
   async delete(ctx: CommandContext): Promise<number> {
@@ -132,6 +168,7 @@ export const fromFiles = {
         kind: m.kind,
         name: m.object.metadata.name!,
         namespace: m.namespace,
+        source: m.source,
       })),
     );
   },

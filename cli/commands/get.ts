@@ -4,12 +4,28 @@
  *
  * @module
  */
-import { ApiError, type KubeObject } from "@k1s/k1s";
+import { ApiError, type Kind, type KubeObject } from "@k1s/k1s/core";
 import { CliError, formatError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { printObjects } from "../printers/mod.ts";
 import { parseResourceArgs, requireResourceType } from "../resources.ts";
 import { watchAndPrint } from "./watch.ts";
+
+/**
+ * kubectl's resource builder names the list a BadRequest or NotFound came from:
+ * `Unable to list "/v1, Resource=configmaps": …`, or with selectors
+ * `Unable to find "…" that match label selector "…", field selector "…": …`.
+ */
+function listError(err: unknown, kind: Kind, labels: string, fields: string): unknown {
+  if (!(err instanceof ApiError) || (err.code !== 400 && err.code !== 404)) return err;
+  const gvr = `${kind.group}/${kind.version}, Resource=${kind.plural}`;
+  const message = labels === "" && fields === ""
+    ? `Unable to list ${JSON.stringify(gvr)}: ${err.message}`
+    : `Unable to find ${JSON.stringify(gvr)} that match label selector ${
+      JSON.stringify(labels)
+    }, field selector ${JSON.stringify(fields)}: ${err.message}`;
+  return ApiError.of(err.code, err.reason, message, err.status.details);
+}
 
 /** The `get` command. */
 export const getCommand: Command = {
@@ -25,29 +41,37 @@ export const getCommand: Command = {
     "show-labels": { type: "boolean" },
     "sort-by": { type: "string" },
     "no-headers": { type: "boolean" },
-    "chunk-size": { type: "string" },
+    "chunk-size": { type: "int" },
     "ignore-not-found": { type: "boolean" },
     watch: { type: "boolean", short: "w" },
     "watch-only": { type: "boolean" },
   },
   async run(ctx) {
-    const rt = await ctx.runtime();
-    if (ctx.args.length === 0) throw requireResourceType(ctx.io, ctx.cli.name, "get");
-    const chunkText = (ctx.flags["chunk-size"] as string | undefined) ?? "500";
-    const chunk = Number(chunkText);
-    if (!Number.isInteger(chunk) || chunk < 0) {
+    const chunk = Math.max(0, (ctx.flags["chunk-size"] as number | undefined) ?? 500);
+    if (ctx.args.length === 0) {
+      const err = requireResourceType(ctx.io, ctx.cli.name, "get");
       throw new CliError(
-        `invalid argument "${chunkText}" for "--chunk-size" flag: must be a non-negative integer`,
+        `${err.message}\nUse "${ctx.cli.name} explain <resource>" for a detailed description of ` +
+          `that resource (e.g. ${ctx.cli.name} explain pods).`,
+        { hint: err.hint, exitCode: err.exitCode },
       );
     }
+    if (ctx.flags["sort-by"] && ctx.flags.watch) {
+      ctx.io.stderr(
+        "warning: --watch requested, --sort-by will be ignored for watch events received\n",
+      );
+    } else if (ctx.flags["sort-by"] && ctx.flags["watch-only"]) {
+      ctx.io.stderr("warning: --watch-only requested, --sort-by will be ignored\n");
+    }
+    const output = ctx.flags.output as string | undefined;
+    if (ctx.flags["show-labels"] && output && output !== "wide") {
+      throw new CliError(`--show-labels option cannot be used with ${output} printer`);
+    }
+    const rt = await ctx.core();
     const all = ctx.flags["all-namespaces"] === true;
     const selection = parseResourceArgs(rt.scheme, ctx.args);
     if (ctx.flags.watch || ctx.flags["watch-only"]) {
-      if (selection.length !== 1) {
-        throw new CliError(
-          "watch is only supported on individual resources and resource collections - more than 1 resource was found",
-        );
-      }
+      if (selection.length !== 1) throw new CliError("you may only specify a single resource type");
       const { kind, names } = selection[0];
       return await watchAndPrint(ctx, kind, {
         namespace: kind.scope === "Namespaced" && !all ? ctx.namespace : undefined,
@@ -63,6 +87,9 @@ export const getCommand: Command = {
     }
     const objects: KubeObject[] = [];
     const errors: string[] = [];
+    // The kinds kubectl has results (objects or empty lists) for: names are prefixed with their
+    // kind when there is more than one.
+    const printedKinds = new Set<string>();
     let named = 0;
     for (const { kind, names } of selection) {
       const namespace = kind.scope === "Namespaced" && !all ? ctx.namespace : undefined;
@@ -76,6 +103,7 @@ export const getCommand: Command = {
             objects.push(
               await rt.client.get(kind, name, { namespace: namespace ?? ctx.namespace }),
             );
+            printedKinds.add(`${kind.group}/${kind.kind}`);
           } catch (err) {
             if (!(err instanceof ApiError)) throw err;
             if (err.reason === "NotFound" && ctx.flags["ignore-not-found"]) continue;
@@ -84,23 +112,32 @@ export const getCommand: Command = {
         }
         continue;
       }
+      printedKinds.add(`${kind.group}/${kind.kind}`);
       let token: string | undefined;
       do {
+        const labelSelector = ctx.flags.selector as string | undefined;
+        const fieldSelector = ctx.flags["field-selector"] as string | undefined;
         const page = await rt.client.list(kind, {
           namespace,
-          labelSelector: ctx.flags.selector as string | undefined,
-          fieldSelector: ctx.flags["field-selector"] as string | undefined,
+          labelSelector,
+          fieldSelector,
           limit: chunk,
           continue: token,
+        }).catch((err) => {
+          throw listError(err, kind, labelSelector ?? "", fieldSelector ?? "");
         });
         objects.push(...page.items);
         token = page.metadata.continue;
       } while (token);
     }
-    const output = ctx.flags.output as string | undefined;
     const table = output === undefined || output === "" || output === "wide";
-    if (objects.length === 0 && named === 0 && table) {
-      const scoped = selection.some((s) => s.kind.scope === "Namespaced") && !all;
+    const singleItemImplied = named === 1 && selection.length === 1;
+    if (!table && objects.length === 0 && (ctx.flags["ignore-not-found"] || singleItemImplied)) {
+      // kubectl prints no empty List when nothing was found and it ignores that, or when the
+      // one object named is missing (only the error).
+    } else if (objects.length === 0 && named === 0 && table) {
+      if (ctx.flags["ignore-not-found"]) return 0;
+      const scoped = selection.every((s) => s.kind.scope === "Namespaced") && !all;
       ctx.io.stderr(
         scoped ? `No resources found in ${ctx.namespace} namespace.\n` : "No resources found\n",
       );
@@ -114,7 +151,8 @@ export const getCommand: Command = {
         namespaceColumn: all,
         sortBy: ctx.flags["sort-by"] as string | undefined,
         now: ctx.io.now(),
-        singleItemImplied: named === 1 && selection.length === 1,
+        singleItemImplied,
+        withKind: printedKinds.size > 1,
       }));
     }
     for (const e of errors) ctx.io.stderr(e + "\n");

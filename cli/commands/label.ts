@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { isConflict, isValidLabelValue, type Kind, type KubeObject } from "@k1s/k1s";
+import { isConflict, isValidLabelValue, type Kind, type KubeObject } from "@k1s/k1s/core";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { printObjects } from "../printers/mod.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ApiError, jsonEqual, type Kind, type KubeObject, type PatchType } from "@k1s/k1s";
+import { ApiError, jsonEqual, type Kind, type KubeObject, type PatchType } from "@k1s/k1s/core";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { printObjects } from "../printers/mod.ts";

@@ -1,21 +1,69 @@
 /**
- * `version`: the client version, and the store in use.
+ * `version`: the client version and, unless `--client`, the version of the store's server (the
+ * embedded one, which is the client's), as kubectl prints them (text, `-o json` or `-o yaml`).
  *
  * @module
  */
+import { CliError } from "../errors.ts";
 import type { Command } from "../kit.ts";
+import { toKubectlYaml } from "../printers/mod.ts";
+
+/** kubectl's version.Info, with the fields k1s can fill. */
+interface VersionInfo {
+  major: string;
+  minor: string;
+  gitVersion: string;
+  platform: string;
+}
+
+const GO_ARCH: Record<string, string> = { x86_64: "amd64", aarch64: "arm64" };
+
+function info(version: string): VersionInfo {
+  const [major = "0", minor = "0"] = version.split(".");
+  return {
+    major,
+    minor,
+    gitVersion: `v${version}`,
+    platform: `${Deno.build.os}/${GO_ARCH[Deno.build.arch] ?? Deno.build.arch}`,
+  };
+}
 
 /** The `version` command. */
 export const versionCommand: Command = {
   name: "version",
-  summary: "Print the version information",
-  usage: "  version",
+  summary: "Print the client and server version information",
+  usage: "  version [--client] [-o json|yaml]",
+  options: {
+    client: { type: "boolean" },
+    output: { type: "string", short: "o" },
+  },
   async run(ctx) {
-    const rt = await ctx.runtime();
-    ctx.io.stdout(
-      `Client Version: v${ctx.cli.version}\n` +
-        `Server Version: v${ctx.cli.version} (embedded; deno ${Deno.version.deno}; revision ${await rt
-          .store.currentRevision()})\n`,
-    );
+    const clientOnly = ctx.flags.client === true;
+    // kubectl ignores arguments with --client (it does not look at them).
+    if (!clientOnly && ctx.args.length) {
+      throw new CliError(`extra arguments: [${ctx.args.join(" ")}]`);
+    }
+    const output = (ctx.flags.output as string | undefined) ?? "";
+    if (output !== "" && output !== "yaml" && output !== "json") {
+      throw new CliError("--output must be 'yaml' or 'json'");
+    }
+    const versions: { clientVersion: VersionInfo; serverVersion?: VersionInfo } = {
+      clientVersion: info(ctx.cli.version),
+    };
+    if (!clientOnly) {
+      // The embedded server is the client; opening the store is what reaching it means.
+      await ctx.core();
+      versions.serverVersion = info(ctx.cli.version);
+    }
+    if (output === "json") {
+      ctx.io.stdout(JSON.stringify(versions, null, 2) + "\n");
+    } else if (output === "yaml") {
+      ctx.io.stdout(toKubectlYaml(versions) + "\n");
+    } else {
+      ctx.io.stdout(
+        `Client Version: ${versions.clientVersion.gitVersion}\n` +
+          (versions.serverVersion ? `Server Version: ${versions.serverVersion.gitVersion}\n` : ""),
+      );
+    }
   },
 };

@@ -22,7 +22,8 @@
  *
  * @module
  */
-import { isNotFound, type Kind, type KubeObject, type Runtime } from "@k1s/k1s";
+import { isNotFound, type Kind, type KubeObject } from "@k1s/k1s/core";
+import type { Runtime } from "@k1s/k1s";
 import { goSprint, type JsonPathTemplate, parseJsonPath, relaxedJsonPath } from "../jsonpath.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";

@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { formatLabels, type Kind, type KubeObject } from "@k1s/k1s";
+import { formatLabels, type Kind, type KubeObject } from "@k1s/k1s/core";
 import { CliError, formatError } from "../errors.ts";
 import type { CommandContext } from "../kit.ts";
 import { cellText, columnsFor, printObjects } from "../printers/mod.ts";
@@ -157,7 +157,7 @@ export async function watchAndPrint(
   kind: Kind,
   options: WatchPrintOptions = {},
 ): Promise<number> {
-  const rt = await ctx.runtime();
+  const rt = await ctx.core();
   const print = objectPrinter(ctx, kind, options);
   const names = options.names ?? [];
   if (names.length && (options.labelSelector || options.fieldSelector)) {

@@ -37,7 +37,7 @@ Deno.test("the inventory CLI counts items, refuses bad references and deep nesti
     assert.equal(bad.code, 1);
     assert.equal(
       bad.err,
-      'Error from server (Forbidden): items.inventory.k1s.dev "ghost" is forbidden: category "nowhere" does not exist\n',
+      'Error from server (Forbidden): error when creating "STDIN": items.inventory.k1s.dev "ghost" is forbidden: category "nowhere" does not exist\n',
     );
     const tooMany = await run(
       ["apply", "-f", "-"],

@@ -244,7 +244,7 @@ export interface ValidateFieldSelectorOptions {
  * ```
  */
 export function validateFieldSelectorFields(
-  selector: FieldSelector,
+  selector: { readonly requirements: readonly { readonly field: string }[] },
   allowed: readonly string[],
   options: ValidateFieldSelectorOptions = {},
 ): void {

@@ -5,7 +5,11 @@
  * @module
  */
 import { ApiError } from "../apimachinery/errors.ts";
-import { getFieldValue, parseFieldSelector } from "../apimachinery/fields.ts";
+import {
+  getFieldValue,
+  parseFieldSelector,
+  validateFieldSelectorFields,
+} from "../apimachinery/fields.ts";
 import {
   labelSelectorAsSelector,
   type LabelSelectorObject,
@@ -51,8 +55,8 @@ export function selectableFields(kind: Kind): string[] {
 
 /**
  * Compiles label and field selectors into one predicate (undefined when
- * both are empty). Unknown field selector keys are refused as
- * kube-apiserver does: `field label not supported: spec.foo`.
+ * both are empty). Unknown field selector keys are refused with
+ * kube-apiserver's messages (see `validateFieldSelectorFields`).
  */
 export function compileSelectors(
   kind: Kind,
@@ -75,11 +79,15 @@ export function compileSelectors(
         value: v,
       }));
     }
-    const allowed = new Set(selectableFields(kind));
-    for (const r of fieldReqs) {
-      if (!allowed.has(r.field)) {
-        throw ApiError.badRequest(`field label not supported: ${r.field}`);
-      }
+    // Built-in kinds without field selectors of their own use the API server's default
+    // (metadata-only) conversion, whose message differs from that of kinds with a field list.
+    const style = kind.group === "" && kind.selectableFields.length === 0
+      ? "notKnown"
+      : "notSupported";
+    try {
+      validateFieldSelectorFields({ requirements: fieldReqs }, selectableFields(kind), { style });
+    } catch (err) {
+      throw ApiError.badRequest(err instanceof Error ? err.message : String(err));
     }
   }
   const labelPred = labels && !labels.empty() ? labels : undefined;

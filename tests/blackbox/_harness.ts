@@ -39,7 +39,8 @@ export function launcher(): { command: string; prefix: string[]; label: string }
   if (bin && bin.endsWith(".js")) {
     return {
       command: Deno.execPath(),
-      prefix: ["run", "--no-config", ...PERMISSIONS, bin],
+      // `deno task compile` also enables Deno KV (the kv: store).
+      prefix: ["run", "--no-config", "--unstable-kv", ...PERMISSIONS, bin],
       label: `bundle ${bin}`,
     };
   }

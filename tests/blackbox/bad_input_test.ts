@@ -1,0 +1,154 @@
+// Black-box: bad input to create, apply and delete fails with kubectl's message on stderr, a
+// non-zero exit code and nothing on stdout, and writes nothing: the store is compared before and
+// after. k1s reads and checks every document before it writes any, so a bad third document leaves
+// the first two unwritten too.
+import assert from "node:assert/strict";
+import { assertFails, assertOk, type Sandbox, sandbox } from "./_harness.ts";
+
+/** Everything in the store, as YAML: any write would change it (resourceVersions at least). */
+async function snapshot(s: Sandbox): Promise<string> {
+  const r = await s.k1s(["get", "cm,secret,sa,ns", "-A", "-o", "yaml"]);
+  assert.equal(r.code, 0, r.err);
+  return r.out;
+}
+
+function cm(name: string, extra = ""): string {
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${extra}`;
+}
+
+Deno.test("malformed manifests, unknown kinds and missing files are refused before any write", async () => {
+  await using s = await sandbox();
+  const here = { cwd: s.dir };
+  assertOk(
+    await s.k1s(["create", "-f", "-"], { stdin: cm("a", "data:\n  k: v\n") }),
+    "configmap/a created\n",
+  );
+  const before = await snapshot(s);
+
+  // The third document is malformed (a tab in the indentation); the first changes `a`.
+  await s.file(
+    "f.yaml",
+    `${cm("a", "data:\n  k: changed\n")}---\n${cm("b")}---\napiVersion: v1\nkind: ConfigMap\n` +
+      "\tmetadata:\n  name: c\n",
+  );
+  // kubectl (go-yaml): `yaml: line 3: found a tab character that violates indentation`; the line
+  // counts within the document.
+  const yamlError =
+    /^error: error parsing f\.yaml: error converting YAML to JSON: yaml: line 3: .+\n$/;
+  assertFails(await s.k1s(["create", "-f", "f.yaml"], here), yamlError);
+  assertFails(await s.k1s(["apply", "-f", "f.yaml"], here), yamlError);
+
+  // Malformed JSON in the second object of a stream: kubectl reports the byte offset.
+  await s.file(
+    "f.json",
+    '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"j"}}\n' +
+      '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"k",}}\n',
+  );
+  assertFails(
+    await s.k1s(["create", "-f", "f.json"], here),
+    /^error: error parsing f\.json: json: offset 125: .+\n$/,
+  );
+
+  // A document without apiVersion and kind.
+  await s.file("nokind.yaml", `${cm("b")}---\nmetadata:\n  name: x\n`);
+  assertFails(
+    await s.k1s(["apply", "-f", "nokind.yaml"], here),
+    'error: error validating "nokind.yaml": error validating data: [apiVersion not set, kind not set]; ' +
+      "if you choose to ignore these errors, turn validation off with --validate=false\n",
+  );
+
+  // A kind the server does not serve.
+  await s.file("frob.yaml", `${cm("b")}---\napiVersion: v1\nkind: Frob\nmetadata:\n  name: x\n`);
+  const unknownKind =
+    'error: resource mapping not found for name: "x" namespace: "" from "frob.yaml": ' +
+    'no matches for kind "Frob" in version "v1"\nensure CRDs are installed first\n';
+  assertFails(await s.k1s(["create", "-f", "frob.yaml"], here), unknownKind);
+
+  // A missing file, even next to a good one.
+  assertFails(
+    await s.k1s(["apply", "-f", "frob.yaml", "-f", "nope.yaml"], here),
+    'error: the path "nope.yaml" does not exist\n',
+  );
+  assertFails(
+    await s.k1s(["delete", "-f", "nope.yaml"], here),
+    'error: the path "nope.yaml" does not exist\n',
+  );
+
+  assert.equal(await snapshot(s), before);
+});
+
+Deno.test("the server refuses invalid objects and missing namespaces; nothing is stored", async () => {
+  await using s = await sandbox();
+  const here = { cwd: s.dir };
+
+  const subdomain =
+    'Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower ' +
+    "case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric " +
+    "character (e.g. 'example.com', regex used for validation is " +
+    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+  await s.file("bad-name.yaml", cm("Bad_Name"));
+  const invalid = `The ConfigMap "Bad_Name" is invalid: metadata.name: ${subdomain}\n`;
+  assertFails(await s.k1s(["apply", "-f", "bad-name.yaml"], here), invalid);
+  // kubectl's generator wraps the server's message.
+  assertFails(
+    await s.k1s(["create", "configmap", "Bad_Name", "--from-literal=k=v"]),
+    `error: failed to create configmap: ConfigMap "Bad_Name" is invalid: metadata.name: ${subdomain}\n`,
+  );
+
+  // Wrong types: a number where a string is expected, a string where an object is. (kube-apiserver
+  // answers `Error from server (BadRequest): error when creating "…": ConfigMap in version "v1"
+  // cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field
+  // ConfigMap.data of type string`; only the common part is checked here.)
+  await s.file("number.yaml", cm("num", "data:\n  count: 5\n"));
+  assertFails(await s.k1s(["create", "-f", "number.yaml"], here), /ConfigMap.*data.*string/);
+  await s.file("string.yaml", cm("str", "data: hello\n"));
+  assertFails(await s.k1s(["apply", "-f", "string.yaml"], here), /ConfigMap.*data/);
+
+  // More than 1 MiB of data (kube-apiserver 1.32: `[]: Too long: may not be more than 1048576
+  // bytes`; the field path is not checked).
+  await s.file("big.yaml", cm("big", `data:\n  blob: ${"x".repeat(1024 * 1024 + 1)}\n`));
+  assertFails(
+    await s.k1s(["create", "-f", "big.yaml"], here),
+    /^The ConfigMap "big" is invalid: \S+: Too long: may not be more than 1048576 bytes\n$/,
+  );
+
+  // A namespace that does not exist.
+  await s.file("lost.yaml", cm("lost", "  namespace: nope\n"));
+  const noNamespace =
+    'Error from server (NotFound): error when creating "lost.yaml": namespaces "nope" not found\n';
+  assertFails(await s.k1s(["create", "-f", "lost.yaml"], here), noNamespace);
+  assertFails(await s.k1s(["apply", "-f", "lost.yaml"], here), noNamespace);
+  assertFails(
+    await s.k1s(["create", "cm", "lost", "-n", "nope"]),
+    'error: failed to create configmap: namespaces "nope" not found\n',
+  );
+
+  assertOk(await s.k1s(["get", "cm,secret,sa,ns", "-A", "-o", "name"]), "namespace/default\n");
+});
+
+Deno.test("apply with a stale resourceVersion is a Conflict and leaves the object as it was", async () => {
+  await using s = await sandbox();
+  const here = { cwd: s.dir };
+  await s.file("a.yaml", cm("a", "data:\n  k: v\n"));
+  assertOk(await s.k1s(["apply", "-f", "a.yaml"], here), "configmap/a created\n");
+  assertOk(await s.k1s(["label", "cm", "a", "x=1"]), "configmap/a labeled\n");
+  const before = await snapshot(s);
+
+  await s.file("stale.yaml", cm("a", '  resourceVersion: "1"\ndata:\n  k: v2\n'));
+  const lastApplied =
+    '{\\"apiVersion\\":\\"v1\\",\\"data\\":{\\"k\\":\\"v2\\"},\\"kind\\":\\"ConfigMap\\",' +
+    '\\"metadata\\":{\\"annotations\\":{},\\"name\\":\\"a\\",\\"namespace\\":\\"default\\",' +
+    '\\"resourceVersion\\":\\"1\\"}}\\n';
+  assertFails(
+    await s.k1s(["apply", "-f", "stale.yaml"], here),
+    "Error from server (Conflict): error when applying patch:\n" +
+      `{"data":{"k":"v2"},"metadata":{"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"${lastApplied}"},"resourceVersion":"1"}}\n` +
+      "to:\n" +
+      'Resource: "/v1, Resource=configmaps", GroupVersionKind: "/v1, Kind=ConfigMap"\n' +
+      'Name: "a", Namespace: "default"\n' +
+      'for: "stale.yaml": error when patching "stale.yaml": Operation cannot be fulfilled on ' +
+      'configmaps "a": the object has been modified; please apply your changes to the latest ' +
+      "version and try again\n",
+  );
+  assert.equal(await snapshot(s), before);
+});
