@@ -8,17 +8,13 @@
  *
  * @module
  */
-import {
-  applyMergePatch,
-  createMergePatch,
-  createThreeWayStrategicMergePatch,
-  isConflict,
-  isNotFound,
-  type Kind,
-  type KubeObject,
-  type Writer,
-} from "@k1s/k1s/core";
-import type { Reader } from "@k1s/k1s/core";
+import { isConflict, isNotFound } from "../src/apimachinery/errors.ts";
+import { applyMergePatch, createMergePatch } from "../src/apimachinery/merge_patch.ts";
+import type { KubeObject } from "../src/apimachinery/meta.ts";
+import { createThreeWayStrategicMergePatch } from "../src/apimachinery/strategic_merge_patch.ts";
+import type { Writer } from "../src/client/client.ts";
+import type { Kind } from "../src/scheme/kind.ts";
+import type { Reader } from "../src/client/client.ts";
 import type { Manifest } from "./manifests.ts";
 
 /** The annotation holding the last applied configuration. */

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ApiError } from "@k1s/k1s/core";
+import { ApiError } from "../src/apimachinery/errors.ts";
 
 /** An error the CLI reports as `error: <message>` with an exit code (default 1). */
 export class CliError extends Error {

@@ -8,9 +8,10 @@
  *
  * @module
  */
-import type { Kind } from "@k1s/k1s/core";
-import type { Controller, Runtime } from "@k1s/k1s";
-import { createRuntimeCore, type RuntimeCore } from "@k1s/k1s/core";
+import type { Kind } from "../src/scheme/kind.ts";
+import type { Controller } from "../src/controller/controller.ts";
+import type { Runtime } from "../src/runtime.ts";
+import { createRuntimeCore, type RuntimeCore } from "../src/runtime_core.ts";
 import { CliError, formatError } from "./errors.ts";
 import { FlagError, type FlagsConfig, parseFlags } from "./flags.ts";
 import type { CliIO } from "./io.ts";
@@ -58,6 +59,39 @@ export interface Command {
   mutates?: boolean;
   /** Runs; returns the exit code (default 0). */
   run(ctx: CommandContext): Promise<number | void>;
+  /**
+   * For a command made with {@linkcode lazyCommand}: loads the full command
+   * (summary, usage, flags, run). Only the verb that runs is loaded, so a CLI
+   * starts without reading the code of its other verbs.
+   */
+  load?(): Promise<Command>;
+}
+
+/**
+ * A command known by its verb until it is needed: `load` imports the module
+ * that defines it (summary, usage, flags and run). The kit loads only the verb
+ * that runs (all of them for the command list and `completion`).
+ *
+ * @example
+ * ```ts ignore
+ * const reportCommand = lazyCommand("report", async () => (await import("./report.ts")).report);
+ * ```
+ */
+export function lazyCommand(name: string, load: () => Promise<Command>): Command {
+  let loaded: Promise<Command> | undefined;
+  const once = () => {
+    loaded ??= load().then((c) => {
+      if (c.name !== name) throw new Error(`lazy command "${name}" loaded "${c.name}"`);
+      return c;
+    });
+    return loaded;
+  };
+  return { name, summary: "", usage: "", load: once, run: async (ctx) => (await once()).run(ctx) };
+}
+
+/** The commands with lazy ones loaded (for help and completion, which describe all of them). */
+export function loadCommands(commands: readonly Command[]): Promise<Command[]> {
+  return Promise.all(commands.map((c) => c.load ? c.load() : c));
 }
 
 /** A CLI definition. */
@@ -136,10 +170,11 @@ export function defineCli(spec: CliSpec): Cli {
       }
       const verb = verbAt < 0 ? undefined : args[verbAt];
       if (!verb) {
-        io.stdout(topHelp(spec));
+        io.stdout(topHelp({ ...spec, commands: await loadCommands(spec.commands) }));
         return 0;
       }
-      const command = spec.commands.find((c) => c.name === verb);
+      const found = spec.commands.find((c) => c.name === verb);
+      const command = found?.load ? await found.load() : found;
       if (!command) {
         io.stderr(
           `error: unknown command "${verb}" for "${spec.name}"\n\n` +
@@ -177,7 +212,7 @@ export function defineCli(spec: CliSpec): Cli {
         if (rt) return rt;
         const url = await storeUrl();
         // The controller code loads only when a command needs it.
-        const { createRuntime } = await import("@k1s/k1s");
+        const { createRuntime } = await import("../src/runtime.ts");
         rt = await createRuntime({ store: url, kinds: spec.kinds });
         for (const c of spec.controllers?.(rt) ?? []) rt.addController(c);
         return rt;

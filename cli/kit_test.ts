@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { captureIO } from "./io.ts";
 import { k1s } from "./cli_under_test.ts";
+import { lazyCommand, loadCommands } from "./kit.ts";
 import { runCli, tempStore } from "./_test_helpers.ts";
 
 function k(store: string, args: string[], stdin?: string) {
@@ -250,4 +251,16 @@ Deno.test("delete waits for objects to go unless --wait=false; the timeout bound
     '{"metadata":{"finalizers":null}}',
   ]);
   assert.equal((await k(s.store, ["get", "cm", "held"])).code, 1);
+});
+
+Deno.test("standard verbs load lazily: names match, each has its summary, usage and run", async () => {
+  const lazy = k1s.spec.commands;
+  assert.ok(lazy.every((c) => c.load && c.summary === ""));
+  const loaded = await loadCommands(lazy);
+  assert.deepEqual(loaded.map((c) => c.name), lazy.map((c) => c.name));
+  for (const c of loaded) {
+    assert.ok(c.summary.length > 0 && c.usage.length > 0 && !c.load, c.name);
+  }
+  const wrong = lazyCommand("get", () => Promise.resolve({ ...loaded[1] }));
+  await assert.rejects(wrong.load!(), /lazy command "get" loaded "describe"/);
 });

@@ -9,7 +9,7 @@
  * @module
  */
 import { parseDocument } from "yaml";
-import type { KubeObject } from "@k1s/k1s/core";
+import type { KubeObject } from "../src/apimachinery/meta.ts";
 
 /** One object read from a manifest source. */
 export interface Manifest {

@@ -24,7 +24,15 @@
  *
  * @module
  */
-export { type Cli, type CliSpec, type Command, type CommandContext, defineCli } from "./kit.ts";
+export {
+  type Cli,
+  type CliSpec,
+  type Command,
+  type CommandContext,
+  defineCli,
+  lazyCommand,
+  loadCommands,
+} from "./kit.ts";
 export { standardCommands } from "./commands/mod.ts";
 export { type CapturedIO, captureIO, type CliIO, processIO } from "./io.ts";
 export { CliError, formatError } from "./errors.ts";

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { Kind, Scheme } from "@k1s/k1s/core";
+import type { Kind } from "../src/scheme/kind.ts";
+import type { Scheme } from "../src/scheme/scheme.ts";
 import { CliError } from "./errors.ts";
 
 /** Kinds and, per kind, the names asked for (none: all). */

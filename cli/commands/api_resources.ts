@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Kind } from "@k1s/k1s/core";
+import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { alignColumns } from "../printers/tabwriter.ts";

@@ -6,9 +6,10 @@
  *
  * @module
  */
-import { coreV1Kinds, type Kind } from "@k1s/k1s/core";
+import { coreV1Kinds } from "../../src/resources/core_v1.ts";
+import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
-import type { CliSpec, Command } from "../kit.ts";
+import { type CliSpec, type Command, loadCommands } from "../kit.ts";
 
 /** The shells `completion` writes scripts for. */
 export const SHELLS: readonly string[] = ["bash", "zsh", "fish"];
@@ -378,11 +379,12 @@ export const completionCommand: Command = {
     if (ctx.args.length > 1) {
       throw new CliError("Too many arguments. Expected only the shell type.", { hint });
     }
-    const script = completionScript(ctx.cli, ctx.args[0]);
+    const commands = await loadCommands(ctx.cli.commands);
+    const script = completionScript({ ...ctx.cli, commands }, ctx.args[0]);
     if (script === undefined) {
       throw new CliError(`Unsupported shell type ${JSON.stringify(ctx.args[0])}.`, { hint });
     }
     ctx.io.stdout(script);
-    return await Promise.resolve(0);
+    return 0;
   },
 };

@@ -4,15 +4,10 @@
  *
  * @module
  */
-import {
-  ApiError,
-  ConfigMap,
-  type Kind,
-  type KubeObject,
-  Namespace,
-  Secret,
-  ServiceAccount,
-} from "@k1s/k1s/core";
+import { ApiError } from "../../src/apimachinery/errors.ts";
+import type { KubeObject } from "../../src/apimachinery/meta.ts";
+import { ConfigMap, Namespace, Secret, ServiceAccount } from "../../src/resources/core_v1.ts";
+import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { PrintError, printObjects } from "../printers/mod.ts";

@@ -4,17 +4,17 @@
  *
  * @module
  */
+import { ApiError } from "../../src/apimachinery/errors.ts";
+import type { KubeObject } from "../../src/apimachinery/meta.ts";
+import { eventsFor } from "../../src/events/recorder.ts";
 import {
-  ApiError,
   type ConfigMap,
   type Event,
-  eventsFor,
-  type KubeObject,
   type Namespace,
-  type RuntimeCore,
   Secret,
   type ServiceAccount,
-} from "@k1s/k1s/core";
+} from "../../src/resources/core_v1.ts";
+import type { RuntimeCore } from "../../src/runtime_core.ts";
 import { CliError, formatError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { parseResourceArgs, requireResourceType } from "../resources.ts";

@@ -6,14 +6,12 @@
  *
  * @module
  */
-import {
-  ApiError,
-  createMergePatch,
-  createTwoWayStrategicMergePatch,
-  jsonEqual,
-  type Kind,
-  type KubeObject,
-} from "@k1s/k1s/core";
+import { ApiError } from "../../src/apimachinery/errors.ts";
+import { jsonEqual } from "../../src/apimachinery/json_patch.ts";
+import { createMergePatch } from "../../src/apimachinery/merge_patch.ts";
+import type { KubeObject } from "../../src/apimachinery/meta.ts";
+import { createTwoWayStrategicMergePatch } from "../../src/apimachinery/strategic_merge_patch.ts";
+import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { printObjects } from "../printers/mod.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Event } from "@k1s/k1s/core";
+import { Event } from "../../src/resources/core_v1.ts";
 import { CliError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { age, alignColumns, printObjects, toKubectlYaml } from "../printers/mod.ts";

@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { ApiError, isNotFound, type Kind, type KubeObject } from "@k1s/k1s/core";
+import { ApiError, isNotFound } from "../../src/apimachinery/errors.ts";
+import type { KubeObject } from "../../src/apimachinery/meta.ts";
+import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError, formatError } from "../errors.ts";
 import type { CommandContext } from "../kit.ts";
 import { kindLabel } from "../resources.ts";

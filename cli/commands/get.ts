@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { ApiError, type Kind, type KubeObject } from "@k1s/k1s/core";
+import { ApiError } from "../../src/apimachinery/errors.ts";
+import type { KubeObject } from "../../src/apimachinery/meta.ts";
+import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError, formatError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { printObjects } from "../printers/mod.ts";

@@ -9,7 +9,10 @@
  *
  * @module
  */
-import { isConflict, isValidLabelValue, type Kind, type KubeObject } from "@k1s/k1s/core";
+import { isConflict } from "../../src/apimachinery/errors.ts";
+import type { KubeObject } from "../../src/apimachinery/meta.ts";
+import { isValidLabelValue } from "../../src/apimachinery/validation.ts";
+import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { printObjects } from "../printers/mod.ts";

@@ -3,40 +3,43 @@
  *
  * @module
  */
-import type { Command } from "../kit.ts";
-import { apiResourcesCommand } from "./api_resources.ts";
-import { applyCommand } from "./apply.ts";
-import { completionCommand } from "./completion.ts";
-import { createCommand } from "./create.ts";
-import { describeCommand } from "./describe.ts";
-import { eventsCommand } from "./events.ts";
-import { editCommand } from "./edit.ts";
-import { explainCommand } from "./explain.ts";
-import { deleteCommand } from "./delete.ts";
-import { fromFiles } from "./files.ts";
-import { getCommand } from "./get.ts";
-import { annotateCommand, labelCommand } from "./label.ts";
-import { patchCommand } from "./patch.ts";
-import { waitCommand } from "./wait.ts";
-import { versionCommand } from "./version.ts";
+import { type Command, lazyCommand } from "../kit.ts";
 
-/** Every standard verb, in help order. */
+/**
+ * Every standard verb, in help order. Each is loaded when it runs: `get` does
+ * not read the code of `edit` or `wait`.
+ */
 export function standardCommands(): Command[] {
   return [
-    getCommand,
-    describeCommand,
-    createCommand(fromFiles.create),
-    applyCommand,
-    editCommand,
-    deleteCommand(fromFiles.delete),
-    patchCommand,
-    labelCommand,
-    annotateCommand,
-    waitCommand,
-    apiResourcesCommand,
-    explainCommand,
-    eventsCommand,
-    completionCommand,
-    versionCommand,
+    lazyCommand("get", async () => (await import("./get.ts")).getCommand),
+    lazyCommand("describe", async () => (await import("./describe.ts")).describeCommand),
+    lazyCommand("create", async () => {
+      const [{ createCommand }, { fromFiles }] = await Promise.all([
+        import("./create.ts"),
+        import("./files.ts"),
+      ]);
+      return createCommand(fromFiles.create);
+    }),
+    lazyCommand("apply", async () => (await import("./apply.ts")).applyCommand),
+    lazyCommand("edit", async () => (await import("./edit.ts")).editCommand),
+    lazyCommand("delete", async () => {
+      const [{ deleteCommand }, { fromFiles }] = await Promise.all([
+        import("./delete.ts"),
+        import("./files.ts"),
+      ]);
+      return deleteCommand(fromFiles.delete);
+    }),
+    lazyCommand("patch", async () => (await import("./patch.ts")).patchCommand),
+    lazyCommand("label", async () => (await import("./label.ts")).labelCommand),
+    lazyCommand("annotate", async () => (await import("./label.ts")).annotateCommand),
+    lazyCommand("wait", async () => (await import("./wait.ts")).waitCommand),
+    lazyCommand(
+      "api-resources",
+      async () => (await import("./api_resources.ts")).apiResourcesCommand,
+    ),
+    lazyCommand("explain", async () => (await import("./explain.ts")).explainCommand),
+    lazyCommand("events", async () => (await import("./events.ts")).eventsCommand),
+    lazyCommand("completion", async () => (await import("./completion.ts")).completionCommand),
+    lazyCommand("version", async () => (await import("./version.ts")).versionCommand),
   ];
 }

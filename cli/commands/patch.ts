@@ -4,7 +4,11 @@
  *
  * @module
  */
-import { ApiError, jsonEqual, type Kind, type KubeObject, type PatchType } from "@k1s/k1s/core";
+import { ApiError } from "../../src/apimachinery/errors.ts";
+import { jsonEqual } from "../../src/apimachinery/json_patch.ts";
+import type { KubeObject } from "../../src/apimachinery/meta.ts";
+import type { PatchType } from "../../src/registry/registry.ts";
+import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { printObjects } from "../printers/mod.ts";

@@ -22,8 +22,10 @@
  *
  * @module
  */
-import { isNotFound, type Kind, type KubeObject } from "@k1s/k1s/core";
-import type { Runtime } from "@k1s/k1s";
+import { isNotFound } from "../../src/apimachinery/errors.ts";
+import type { KubeObject } from "../../src/apimachinery/meta.ts";
+import type { Kind } from "../../src/scheme/kind.ts";
+import type { Runtime } from "../../src/runtime.ts";
 import { goSprint, type JsonPathTemplate, parseJsonPath, relaxedJsonPath } from "../jsonpath.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";

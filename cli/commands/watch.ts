@@ -18,7 +18,9 @@
  *
  * @module
  */
-import { formatLabels, type Kind, type KubeObject } from "@k1s/k1s/core";
+import { formatLabels } from "../../src/apimachinery/labels.ts";
+import type { KubeObject } from "../../src/apimachinery/meta.ts";
+import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError, formatError } from "../errors.ts";
 import type { CommandContext } from "../kit.ts";
 import { cellText, columnsFor, printObjects } from "../printers/mod.ts";

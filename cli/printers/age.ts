@@ -4,7 +4,7 @@
  * @module
  */
 
-import { humanDuration } from "@k1s/k1s/core";
+import { humanDuration } from "../../src/apimachinery/duration.ts";
 
 /**
  * Formats the time since `timestamp` as kubectl's AGE column does (`5s`, `3m20s`, `2d3h`).

@@ -6,7 +6,8 @@
  * @module
  */
 
-import type { KubeObject, PrinterColumn } from "@k1s/k1s/core";
+import type { KubeObject } from "../../src/apimachinery/meta.ts";
+import type { PrinterColumn } from "../../src/scheme/kind.ts";
 import { goFormatFloat, goFormatNumber, parseJsonPath } from "../jsonpath.ts";
 import { age } from "./age.ts";
 

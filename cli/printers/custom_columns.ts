@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { KubeObject } from "@k1s/k1s/core";
+import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import { goSprint, type JsonPathTemplate, parseJsonPath, relaxedJsonPath } from "../jsonpath.ts";
 import { PrintError } from "./errors.ts";
 import { alignColumns } from "./tabwriter.ts";

@@ -25,7 +25,8 @@
  * @module
  */
 
-import type { Kind, KubeObject } from "@k1s/k1s/core";
+import type { KubeObject } from "../../src/apimachinery/meta.ts";
+import type { Kind } from "../../src/scheme/kind.ts";
 import { goJson, parseJsonPath } from "../jsonpath.ts";
 import {
   type CustomColumn,

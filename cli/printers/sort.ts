@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { KubeObject } from "@k1s/k1s/core";
+import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import { goJson, parseJsonPath, relaxedJsonPath } from "../jsonpath.ts";
 import { PrintError } from "./errors.ts";
 

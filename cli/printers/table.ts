@@ -4,7 +4,8 @@
  * @module
  */
 
-import { formatLabels, type KubeObject } from "@k1s/k1s/core";
+import { formatLabels } from "../../src/apimachinery/labels.ts";
+import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import { columnsFor, type KindInfo } from "./columns.ts";
 import { escapeTerminal } from "./custom_columns.ts";
 import { alignColumns } from "./tabwriter.ts";

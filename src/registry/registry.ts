@@ -18,8 +18,6 @@ import type {
 } from "../apimachinery/meta.ts";
 import { INITIAL_EVENTS_END_ANNOTATION } from "../apimachinery/meta.ts";
 import { applyJsonPatch, jsonEqual, PatchError } from "../apimachinery/json_patch.ts";
-import { applyMergePatch } from "../apimachinery/merge_patch.ts";
-import { applyStrategicMergePatch } from "../apimachinery/strategic_merge_patch.ts";
 import { utf8ByteLength } from "../apimachinery/validation.ts";
 import type { Kind } from "../scheme/kind.ts";
 import type { Scheme } from "../scheme/scheme.ts";
@@ -35,6 +33,28 @@ import {
   type ObjectPredicate,
 } from "./selection.ts";
 import { randomSuffix, valueAtPath, zodIssuesToFieldErrors } from "./_util.ts";
+
+let patchModules:
+  | Promise<
+    [
+      typeof import("../apimachinery/merge_patch.ts"),
+      typeof import("../apimachinery/strategic_merge_patch.ts"),
+    ]
+  >
+  | undefined;
+
+/** The merge patch appliers, loaded on the first patch (a process that only reads never needs them). */
+async function patchers() {
+  patchModules ??= Promise.all([
+    import("../apimachinery/merge_patch.ts"),
+    import("../apimachinery/strategic_merge_patch.ts"),
+  ]);
+  const [merge, strategic] = await patchModules;
+  return {
+    applyMergePatch: merge.applyMergePatch,
+    applyStrategicMergePatch: strategic.applyStrategicMergePatch,
+  };
+}
 
 /** Default object size limit: etcd's default request limit, 1.5 MiB. */
 export const DEFAULT_MAX_OBJECT_BYTES = 1572864;
@@ -796,6 +816,7 @@ export class Registry {
           : "error decoding patch: the patch must be a JSON object",
       );
     }
+    const { applyMergePatch, applyStrategicMergePatch } = await patchers();
     for (let i = 0; i < MAX_RETRIES; i++) {
       const cur = await this.#read(k, namespace, name);
       const old = decode(cur.value, cur.revision);
