@@ -10,22 +10,13 @@ import { ConfigMap, Namespace, Secret, ServiceAccount } from "../../src/resource
 import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
-import { PrintError, printObjects } from "../printers/mod.ts";
+import { OUTPUT_FORMATS, PrintError, printObjects } from "../printers/mod.ts";
 import { kindLabel } from "../resources.ts";
 
-/** The `-o` formats kubectl's create, apply and other writers accept (no tables). */
-const WRITE_OUTPUT_FORMATS = [
-  "go-template",
-  "go-template-file",
-  "json",
-  "jsonpath",
-  "jsonpath-as-json",
-  "jsonpath-file",
-  "name",
-  "template",
-  "templatefile",
-  "yaml",
-];
+/** The `-o` formats kubectl's create, apply and other writers accept: no tables or columns. */
+const WRITE_OUTPUT_FORMATS = OUTPUT_FORMATS.filter((f) =>
+  f !== "wide" && !f.startsWith("custom-columns")
+);
 
 /**
  * Prints what a writing command did, as kubectl's printer for `-o` does:

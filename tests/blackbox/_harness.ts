@@ -88,6 +88,37 @@ export async function run(args: string[], options: RunOptions = {}): Promise<Run
   return { code: result.code, out: dec.decode(result.stdout), err: dec.decode(result.stderr) };
 }
 
+/** The environment every run on a sandbox gets (store, HOME and XDG inside it, no colour). */
+async function sandboxEnv(s: Pick<Sandbox, "dir" | "store">): Promise<Record<string, string>> {
+  return {
+    NO_COLOR: "1",
+    DENO_DIR: await cacheDir(),
+    K1S_STORE: s.store,
+    HOME: `${s.dir}/home`,
+    XDG_DATA_HOME: `${s.dir}/xdg`,
+  };
+}
+
+/**
+ * Starts `k1s ARGS` on a sandbox's store without waiting for it (for watches and waits that
+ * run while other processes write); stdout and stderr are piped, stdin is closed.
+ */
+export async function spawn(
+  s: Pick<Sandbox, "dir" | "store" | "cwd">,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<Deno.ChildProcess> {
+  const l = launcher();
+  return new Deno.Command(l.command, {
+    args: [...l.prefix, ...args],
+    cwd: s.cwd,
+    env: { ...await sandboxEnv(s), ...env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
 /** A temporary store with an empty working directory, removed on dispose. */
 export interface Sandbox extends AsyncDisposable {
   /** The temporary directory (files for `-f` may be written here). */
@@ -108,7 +139,7 @@ export async function sandbox(store?: (dir: string) => string): Promise<Sandbox>
   const cwd = `${dir}/cwd`;
   await Deno.mkdir(cwd);
   const url = store ? store(dir) : `sqlite:${dir}/store.db`;
-  const baseEnv = { K1S_STORE: url, HOME: `${dir}/home`, XDG_DATA_HOME: `${dir}/xdg` };
+  const baseEnv = await sandboxEnv({ dir, store: url });
   return {
     dir,
     store: url,

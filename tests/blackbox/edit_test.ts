@@ -4,24 +4,11 @@
 // The editor is a child process: `edit` needs Deno's run permission, which `deno task compile`
 // (and so the harness's launcher) grants.
 import assert from "node:assert/strict";
-import { assertFails, assertOk, launcher, type Run, type Sandbox, sandbox } from "./_harness.ts";
+import { assertFails, assertOk, type Run, type Sandbox, sandbox } from "./_harness.ts";
 
 const HEADER = "# Please edit the object below. Lines beginning with a '#' will be ignored,\n" +
   "# and an empty file will abort the edit. If an error occurs while saving this file will be\n" +
   "# reopened with the relevant failures.\n#\n";
-
-let denoDir: Promise<string> | undefined;
-
-/** The test process's Deno cache, kept for the CLI (whose HOME is the sandbox's). */
-function cacheDir(): Promise<string> {
-  denoDir ??= (async () => {
-    const fromEnv = Deno.env.get("DENO_DIR");
-    if (fromEnv) return fromEnv;
-    const info = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
-    return JSON.parse(new TextDecoder().decode(info.stdout)).denoDir as string;
-  })();
-  return denoDir;
-}
 
 /** An editor script and the sandbox it edits in. */
 interface Editing {
@@ -69,25 +56,9 @@ esac
     script,
     async edit(args) {
       await Deno.remove(`${dir}/count`).catch(() => {});
-      const l = launcher();
-      const prefix = l.prefix;
-      const out = await new Deno.Command(l.command, {
-        args: [...prefix, "edit", ...args],
-        cwd: s.cwd,
-        env: {
-          NO_COLOR: "1",
-          DENO_DIR: await cacheDir(),
-          K1S_STORE: s.store,
-          HOME: `${s.dir}/home`,
-          XDG_DATA_HOME: `${s.dir}/xdg`,
-          TMPDIR: tmp,
-          KUBE_EDITOR: "",
-          EDITOR: script,
-        },
-        stdin: "null",
-      }).output();
-      const dec = new TextDecoder();
-      return { code: out.code, out: dec.decode(out.stdout), err: dec.decode(out.stderr) };
+      return await s.k1s(["edit", ...args], {
+        env: { TMPDIR: tmp, KUBE_EDITOR: "", EDITOR: script },
+      });
     },
     seen: (n) => Deno.readTextFile(`${dir}/seen${n}`),
     async runs() {

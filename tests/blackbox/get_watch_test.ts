@@ -1,23 +1,10 @@
 // Black-box: `k1s get -w` and `--watch-only` as long-running processes — kubectl's initial table,
 // then one row (or document) per ADDED, MODIFIED and DELETED event, written by other processes.
 import assert from "node:assert/strict";
-import { assertOk, freshAges, launcher, type Sandbox, sandbox } from "./_harness.ts";
+import { assertOk, freshAges, type Sandbox, sandbox, spawn } from "./_harness.ts";
 
 /** Longest wait for a watcher's output before the test fails. */
 const TIMEOUT_MS = 20_000;
-
-let denoDir: Promise<string> | undefined;
-
-/** Deno's cache directory, kept for the CLI when HOME changes (as the harness does). */
-function cacheDir(): Promise<string> {
-  denoDir ??= (async () => {
-    const fromEnv = Deno.env.get("DENO_DIR");
-    if (fromEnv) return fromEnv;
-    const info = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
-    return JSON.parse(new TextDecoder().decode(info.stdout)).denoDir as string;
-  })();
-  return denoDir;
-}
 
 /** A `k1s get … -w` process on a sandbox's store, read line by line as it prints. */
 class Watcher implements AsyncDisposable {
@@ -38,21 +25,7 @@ class Watcher implements AsyncDisposable {
 
   /** Starts `k1s <args>` with the sandbox's environment and working directory. */
   static async start(s: Sandbox, args: string[]): Promise<Watcher> {
-    const l = launcher();
-    const child = new Deno.Command(l.command, {
-      args: [...l.prefix, ...args],
-      cwd: s.cwd,
-      env: {
-        NO_COLOR: "1",
-        DENO_DIR: await cacheDir(),
-        K1S_STORE: s.store,
-        HOME: `${s.dir}/home`,
-        XDG_DATA_HOME: `${s.dir}/xdg`,
-      },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = await spawn(s, args);
     return new Watcher(child);
   }
 

@@ -1,20 +1,7 @@
 // Black-box: `wait` as a k1s process: conditions and jsonpath values met at once or after another
 // process's write, deletion by another process, time-outs, missing objects and selectors, with
 // kubectl's lines, messages and exit codes.
-import { assertFails, assertOk, launcher, type Run, type Sandbox, sandbox } from "./_harness.ts";
-
-let denoDir: Promise<string> | undefined;
-
-/** The test process's Deno cache, kept for the CLI (whose HOME is the sandbox's). */
-function cacheDir(): Promise<string> {
-  denoDir ??= (async () => {
-    const fromEnv = Deno.env.get("DENO_DIR");
-    if (fromEnv) return fromEnv;
-    const info = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
-    return JSON.parse(new TextDecoder().decode(info.stdout)).denoDir as string;
-  })();
-  return denoDir;
-}
+import { assertFails, assertOk, type Run, type Sandbox, sandbox, spawn } from "./_harness.ts";
 
 /** A CLI process started in the background on the sandbox's store; killed on dispose if running. */
 interface Background extends AsyncDisposable {
@@ -29,21 +16,7 @@ interface Background extends AsyncDisposable {
  * open files (Linux /proc) for the store; where that cannot be seen it waits two seconds.
  */
 async function background(s: Sandbox, args: string[]): Promise<Background> {
-  const l = launcher();
-  const child = new Deno.Command(l.command, {
-    args: [...l.prefix, ...args],
-    cwd: s.cwd,
-    env: {
-      NO_COLOR: "1",
-      DENO_DIR: await cacheDir(),
-      K1S_STORE: s.store,
-      HOME: `${s.dir}/home`,
-      XDG_DATA_HOME: `${s.dir}/xdg`,
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = await spawn(s, args);
   const result = child.output().then((o) => {
     const dec = new TextDecoder();
     return { code: o.code, out: dec.decode(o.stdout), err: dec.decode(o.stderr) };
