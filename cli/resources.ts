@@ -27,11 +27,11 @@ function expandTypes(scheme: Scheme, arg: string): Kind[] {
   const out: Kind[] = [];
   for (const part of arg.split(",")) {
     if (part === "") continue;
-    if (part === "all") {
-      out.push(...scheme.category("all"));
-      continue;
-    }
-    out.push(resolveKind(scheme, part));
+    // A resource name wins; otherwise a category (`all`, or any a kind declares) expands to
+    // its kinds, as kubectl's category expander does. An empty category is unknown.
+    const named = scheme.resolve(part);
+    const category = named ? [] : scheme.category(part);
+    out.push(...(named ? [named] : category.length ? category : [resolveKind(scheme, part)]));
   }
   return out;
 }

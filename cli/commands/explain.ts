@@ -67,6 +67,8 @@ function fromJsonSchema(schema: Json, root: Json, seen: Set<string> = new Set())
   if (Array.isArray(type)) type = type.find((t) => t !== "null");
   if (typeof type === "string") node.type = type;
   if (typeof schema.description === "string") node.description = schema.description;
+  // A titled object shows its type name (`<ObjectReference>`), as kubectl shows Go type names.
+  if (typeof schema.title === "string" && node.type === "object") node.typeName = schema.title;
   if (Array.isArray(schema.enum)) node.enum = schema.enum;
   else if (schema.const !== undefined) node.enum = [schema.const];
   if (schema.properties && typeof schema.properties === "object") {
@@ -334,19 +336,14 @@ export const explainCommand: Command = {
   },
   async run(ctx) {
     if (ctx.args.length === 0) {
+      // kubectl 1.32 reports this through cobra, hence the capital E.
       ctx.io.stderr(
-        `You must specify the type of resource to explain. Use "${ctx.cli.name} api-resources" ` +
-          "for a complete list of supported resources.\n\n",
+        `Error: You must specify the type of resource to explain. Use "${ctx.cli.name} ` +
+          `api-resources" for a complete list of supported resources.\n`,
       );
-      throw new CliError("Required resource not specified.", {
-        hint: `See '${ctx.cli.name} explain -h' for help and examples`,
-      });
+      return 1;
     }
-    if (ctx.args.length > 1) {
-      throw new CliError(
-        `We accept only this format: explain RESOURCE\nSee '${ctx.cli.name} explain -h' for help and examples`,
-      );
-    }
+    if (ctx.args.length > 1) throw new CliError("We accept only this format: explain RESOURCE");
     const output = ctx.flags.output as string | undefined;
     if (output !== undefined && output !== "plaintext") {
       throw new CliError(`unsupported output format: ${output}`);

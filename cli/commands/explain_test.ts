@@ -167,14 +167,14 @@ FIELDS:
     `KIND:       Namespace
 VERSION:    v1
 
-FIELD: status <Object>
+FIELD: status <NamespaceStatus>
 
 
 DESCRIPTION:
     Status describes the current status of a Namespace.
     
 FIELDS:
-  conditions\t<[]Object>
+  conditions\t<[]NamespaceCondition>
     lastTransitionTime\t<string>
     message\t<string>
     reason\t<string>
@@ -202,7 +202,15 @@ Deno.test("explain errors as kubectl", async () => {
     (await k(["explain", "frobs"])).err,
     'error: the server doesn\'t have a resource type "frobs"\n',
   );
-  const bare = await k(["explain"]);
-  assert.equal(bare.code, 1);
-  assert.match(bare.err, /error: Required resource not specified\.\n/);
+  assert.deepEqual(await k(["explain"]), {
+    code: 1,
+    out: "",
+    err: 'Error: You must specify the type of resource to explain. Use "k1s api-resources" for a ' +
+      "complete list of supported resources.\n",
+  });
+  assert.deepEqual(await k(["explain", "cm", "secrets"]), {
+    code: 1,
+    out: "",
+    err: "error: We accept only this format: explain RESOURCE\n",
+  });
 });

@@ -25,6 +25,12 @@ Deno.test("the inventory CLI counts items, refuses bad references and deep nesti
       counts.out,
       "NAME      ITEMS   SUBS\nkitchen   1       0\noffice    1       1\nwriting   1       0\n",
     );
+    // Both kinds are in the `all` and `inventory` categories.
+    for (const category of ["all", "inventory"]) {
+      const names = (await run(["get", category, "-o", "name"])).out.trim().split("\n");
+      assert.equal(names.length, 6, category);
+      assert.ok(names.includes("category.inventory.k1s.dev/office"), category);
+    }
     const bad = await run(
       ["apply", "-f", "-"],
       JSON.stringify({

@@ -136,6 +136,7 @@ export const Namespace: Kind<Namespace, ObjectInput & NamespaceFields> = defineO
     properties: {
       spec: {
         type: "object",
+        title: "NamespaceSpec",
         description: "Spec defines the behavior of the Namespace.",
         properties: {
           finalizers: {
@@ -148,6 +149,7 @@ export const Namespace: Kind<Namespace, ObjectInput & NamespaceFields> = defineO
       },
       status: {
         type: "object",
+        title: "NamespaceStatus",
         description: "Status describes the current status of a Namespace.",
         properties: {
           phase: {
@@ -161,6 +163,7 @@ export const Namespace: Kind<Namespace, ObjectInput & NamespaceFields> = defineO
               "current state.",
             items: {
               type: "object",
+              title: "NamespaceCondition",
               description: "NamespaceCondition contains details about state of namespace.",
               required: ["type", "status"],
               properties: {
@@ -414,6 +417,7 @@ export interface ObjectReference {
 
 const objectReference = (description: string): OpenAPISchema => ({
   type: "object",
+  title: "ObjectReference",
   description,
   properties: {
     kind: str("Kind of the referent."),
@@ -472,6 +476,7 @@ export const ServiceAccount: Kind<
           "to use for pulling any images in pods that reference this ServiceAccount.",
         items: {
           type: "object",
+          title: "LocalObjectReference",
           description: "LocalObjectReference contains enough information to let you locate the " +
             "referenced object inside the same namespace.",
           properties: { name: str("Name of the referent.") },
@@ -544,6 +549,7 @@ export const Event: Kind<Event, ObjectInput & EventFields> = defineObjectKind({
       message: str("A human-readable description of the status of this operation."),
       source: {
         type: "object",
+        title: "EventSource",
         description: "The component reporting this event.",
         properties: {
           component: str("Component from which the event is generated."),
@@ -562,6 +568,7 @@ export const Event: Kind<Event, ObjectInput & EventFields> = defineObjectKind({
       eventTime: str("Time when this Event was first observed."),
       series: {
         type: "object",
+        title: "EventSeries",
         description: "Data about the Event series this event represents or nil if it's a " +
           "singleton Event.",
         properties: {

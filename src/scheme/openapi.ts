@@ -20,6 +20,8 @@ export interface OpenAPISchema {
   type?: "object" | "array" | "string" | "integer" | "number" | "boolean";
   /** Shown by `explain`. */
   description?: string;
+  /** Type name `explain` shows for an object (`<ObjectReference>`), as kubectl shows Go types. */
+  title?: string;
   /** Object properties. */
   properties?: Record<string, OpenAPISchema>;
   /** Properties that must be present. */

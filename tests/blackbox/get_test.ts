@@ -440,3 +440,11 @@ metadata:
     );
   });
 });
+
+Deno.test("get all: no built-in kind is in the category, so it is unknown as in kubectl", async () => {
+  await using s = await sandbox();
+  assertFails(
+    await s.k1s(["get", "all"]),
+    'error: the server doesn\'t have a resource type "all"\n',
+  );
+});
