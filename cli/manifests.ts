@@ -9,6 +9,7 @@
  * @module
  */
 import { parseDocument } from "yaml";
+import { jsonSyntaxError } from "../src/apimachinery/json_syntax.ts";
 import type { KubeObject } from "../src/apimachinery/meta.ts";
 
 /** One object read from a manifest source. */
@@ -300,32 +301,34 @@ function parseJsonStream(text: string, source: string): unknown[] {
       }
       if (depth > 0) {
         // An error before the end is still reported where it is.
-        parseJson(text.slice(start), start, fail, true);
+        parseJson(text.slice(start), () => byteLength(text.slice(0, start)), fail, true);
         fail("unexpected EOF");
       }
     } else {
       while (i < n && !/[\s{[]/.test(text[i])) i++;
     }
-    out.push(parseJson(text.slice(start, i), start, fail, false));
+    out.push(parseJson(text.slice(start, i), () => byteLength(text.slice(0, start)), fail, false));
   }
   return out;
 }
 
+const byteLength = (s: string) => new TextEncoder().encode(s).length;
+
+/** Parses one JSON value of a stream; `before` counts the stream's bytes before it (Go offsets). */
 function parseJson(
   chunk: string,
-  offset: number,
+  before: () => number,
   fail: (msg: string) => never,
   truncated: boolean,
 ): unknown {
   try {
     return JSON.parse(chunk);
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    const pos = /position (\d+)/.exec(msg);
-    if (truncated && (!pos || Number(pos[1]) >= chunk.length)) return undefined;
-    if (truncated && /Unexpected end|Unterminated/.test(msg)) return undefined;
-    const at = pos ? offset + Number(pos[1]) + 1 : offset + chunk.length;
-    return fail(`json: offset ${at}: ${msg.replace(/ in JSON at position.*$/, "")}`);
+    // JSON.parse finds the error; Go's scanner says it the way kubectl does.
+    const syntax = jsonSyntaxError(chunk);
+    if (!syntax) throw err;
+    if (truncated && syntax.message === "unexpected end of JSON input") return undefined;
+    return fail(`json: offset ${before() + syntax.offset}: ${syntax.message}`);
   }
 }
 

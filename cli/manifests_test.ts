@@ -193,10 +193,11 @@ Deno.test("malformed JSON", async () => {
     (await loadError(["bad/truncated.json"])).message,
     "error parsing bad/truncated.json: unexpected EOF",
   );
-  // kubectl: `json: offset 20: invalid character '"' after object key:value pair`
-  assert.match(
+  // kubectl's words (Go's encoding/json).
+  assert.equal(
     (await loadError(["bad/badjson.json"])).message,
-    /^error parsing bad\/badjson\.json: json: offset 20: /,
+    `error parsing bad/badjson.json: json: offset 20: invalid character '"' after object ` +
+      "key:value pair",
   );
 });
 

@@ -65,6 +65,7 @@ export function dryRunSuffix(dry: DryRun): string {
  * ```
  */
 export async function patchBody(text: string): Promise<string> {
+  // kubectl's yaml.ToJSON passes text with a JSON prefix on unchecked: the server judges it.
   if (text.trimStart().startsWith("{")) return text;
   // YAML is parsed only for YAML patches, so the common JSON case loads nothing more.
   const { parseDocument } = await import("yaml");

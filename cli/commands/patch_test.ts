@@ -112,11 +112,19 @@ Deno.test("patch: bad input gets kubectl's errors and exit code 1, and writes no
       ["patch", "cm", "app", "-p", "a: [b"],
       "error: unable to parse \"a: [b\": yaml: line 1: did not find expected ',' or ']'\n",
     ],
-    [["patch", "cm", "app", "-p", "{bad"], /^Error from server \(BadRequest\): .+\n$/],
+    [
+      ["patch", "cm", "app", "-p", "{bad"],
+      "Error from server (BadRequest): invalid character 'b' looking for beginning of object " +
+      "key string\n",
+    ],
+    [
+      ["patch", "cm", "app", "--type", "merge", "-p", '{"data":'],
+      "Error from server (BadRequest): error decoding patch: unexpected end of JSON input\n",
+    ],
     [
       ["patch", "cm", "app", "--type", "json", "-p", '{"a":1}'],
-      "Error from server (BadRequest): json: cannot unmarshal object into Go value of type " +
-      "jsonpatch.Patch\n",
+      "Error from server (BadRequest): error decoding patch: json: cannot unmarshal object into " +
+      "Go value of type []handlers.jsonPatchOp\n",
     ],
     [
       ["patch", "cm", "ghost", "-p", "{}"],

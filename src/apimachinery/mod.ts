@@ -16,3 +16,4 @@ export * from "./merge_patch.ts";
 export * from "./meta.ts";
 export * from "./strategic_merge_patch.ts";
 export * from "./validation.ts";
+export * from "./json_syntax.ts";

@@ -18,6 +18,7 @@ import type {
 } from "../apimachinery/meta.ts";
 import { INITIAL_EVENTS_END_ANNOTATION } from "../apimachinery/meta.ts";
 import { applyJsonPatch, jsonEqual, PatchError } from "../apimachinery/json_patch.ts";
+import { jsonSyntaxError } from "../apimachinery/json_syntax.ts";
 import { utf8ByteLength } from "../apimachinery/validation.ts";
 import type { Kind } from "../scheme/kind.ts";
 import type { Scheme } from "../scheme/scheme.ts";
@@ -797,11 +798,15 @@ export class Registry {
       );
     }
     if (typeof patch === "string") {
+      const text = patch;
       try {
-        patch = JSON.parse(patch);
+        patch = JSON.parse(text);
       } catch (err) {
+        // kube-apiserver's words: Go's JSON errors, prefixed where its patch handler adds one.
+        const message = jsonSyntaxError(text)?.message ??
+          (err instanceof Error ? err.message : String(err));
         throw ApiError.badRequest(
-          `error decoding patch: ${err instanceof Error ? err.message : String(err)}`,
+          type === "strategic" ? message : `error decoding patch: ${message}`,
         );
       }
     }
@@ -810,10 +815,15 @@ export class Registry {
         ? !Array.isArray(patch)
         : (patch === null || typeof patch !== "object" || Array.isArray(patch))
     ) {
+      // As with kubectl's default (strict) field validation, which decodes into its own type.
       throw ApiError.badRequest(
         type === "json"
-          ? "json: cannot unmarshal object into Go value of type jsonpatch.Patch"
-          : "error decoding patch: the patch must be a JSON object",
+          ? `error decoding patch: json: cannot unmarshal ${
+            goJsonType(patch)
+          } into Go value of type []handlers.jsonPatchOp`
+          : `error decoding patch: json: cannot unmarshal ${
+            goJsonType(patch)
+          } into Go value of type map[string]interface {}`,
       );
     }
     const { applyMergePatch, applyStrategicMergePatch } = await patchers();
@@ -1186,4 +1196,12 @@ async function* withTicks<T>(
     signal.removeEventListener("abort", aborted);
     await it.return?.();
   }
+}
+
+/** The JSON type name Go's decoder uses in "cannot unmarshal X into ...". */
+function goJsonType(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  if (typeof v === "object") return "object";
+  return typeof v === "boolean" ? "bool" : typeof v;
 }
