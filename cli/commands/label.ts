@@ -84,9 +84,7 @@ export function parseLabelPairs(pairs: readonly string[]): PairChanges {
       if (parts.length !== 2) throw new CliError(`invalid label spec: ${spec}`);
       const errs = isValidLabelValue(parts[1]);
       if (errs.length) {
-        // kubectl's client (1.32, the reference) joins its examples with two spaces.
-        const why = errs.join(";").replaceAll("', or '", "',  or '");
-        throw new CliError(`invalid label value: ${JSON.stringify(spec)}: ${why}`);
+        throw new CliError(`invalid label value: ${JSON.stringify(spec)}: ${errs.join(";")}`);
       }
       set.set(parts[0], parts[1]);
     } else if (spec.endsWith("-")) remove.push(spec.slice(0, -1));

@@ -1,7 +1,9 @@
 /**
  * Name, label, annotation, finalizer and owner-reference validation with the
  * exact messages of Kubernetes (`k8s.io/apimachinery/pkg/util/validation`,
- * `pkg/api/validate/content` and `pkg/api/validation`, release 1.36).
+ * `pkg/api/validate/content` and `pkg/api/validation`, release 1.36; where
+ * 1.32, the kubectl release k1s is checked against, words a message
+ * differently, as the two spaces in RegexError's examples, 1.32 is followed).
  *
  * Length limits count UTF-8 bytes, as Go's `len` does.
  *
@@ -82,10 +84,11 @@ function maxLenBytesError(n: number): string {
   return `must be no more than ${n} bytes`;
 }
 
+/** apimachinery's RegexError: each example is followed by ", ", and " or " joins them (two spaces). */
 function regexError(msg: string, fmt: string, ...examples: string[]): string {
   if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
   return `${msg} (e.g. ${
-    examples.map((e) => `'${e}', `).join("or ")
+    examples.map((e) => `'${e}', `).join(" or ")
   }regex used for validation is '${fmt}')`;
 }
 
