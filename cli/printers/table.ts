@@ -59,8 +59,16 @@ export function printTable(
     ? options.now
     : options.now.getTime();
   const groups: { key: string; kind: KindInfo; objects: KubeObject[] }[] = [];
+  // Consecutive objects of one apiVersion/kind (the usual case) share one kind lookup.
+  let lastType: string | undefined;
+  let lastKind: KindInfo | undefined;
   for (const obj of objects) {
-    const kind = kindOf(obj) ?? kindFromObject(obj);
+    const type = `${obj.apiVersion}|${obj.kind}`;
+    if (type !== lastType || !lastKind) {
+      lastKind = kindOf(obj) ?? kindFromObject(obj);
+      lastType = type;
+    }
+    const kind = lastKind;
     const key = `${kind.group}/${kind.kind}`;
     const last = groups.at(-1);
     if (last && last.key === key) last.objects.push(obj);
@@ -75,21 +83,19 @@ export function printTable(
     const prefix = kindPrefix(group.kind);
     const rows: string[][] = [];
     if (!options.noHeaders) {
-      rows.push([
-        ...(withNamespace ? ["NAMESPACE"] : []),
-        ...columns.map((c) => c.name.toUpperCase()),
-        ...(options.showLabels ? ["LABELS"] : []),
-      ]);
+      const header: string[] = withNamespace ? ["NAMESPACE"] : [];
+      for (const c of columns) header.push(c.name.toUpperCase());
+      if (options.showLabels) header.push("LABELS");
+      rows.push(header);
     }
     for (const obj of group.objects) {
-      rows.push([
-        ...(withNamespace ? [obj.metadata?.namespace ?? ""] : []),
-        ...columns.map((c) => {
-          const v = cellText(c.cell(obj, now) ?? "");
-          return c.isName && withKind ? `${prefix}/${v}` : v;
-        }),
-        ...(options.showLabels ? [formatLabels(obj.metadata?.labels)] : []),
-      ]);
+      const row: string[] = withNamespace ? [obj.metadata?.namespace ?? ""] : [];
+      for (const c of columns) {
+        const v = cellText(c.cell(obj, now) ?? "");
+        row.push(c.isName && withKind ? `${prefix}/${v}` : v);
+      }
+      if (options.showLabels) row.push(formatLabels(obj.metadata?.labels));
+      rows.push(row);
     }
     if (out !== "" && !options.noHeaders) out += "\n";
     out += alignColumns(rows);
