@@ -101,17 +101,26 @@ function typeMatches(type: OpenAPISchema["type"], v: unknown): boolean {
   }
 }
 
+/** Where a value is: a parent chain, turned into an array only when an issue is reported. */
+type At = { parent: At; key: string | number } | undefined;
+
+function pathOf(at: At): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (let a = at; a; a = a.parent) out.push(a.key);
+  return out.reverse();
+}
+
 function walk(
   s: OpenAPISchema,
   v: unknown,
-  path: (string | number)[],
+  at: At,
   issues: SchemaIssue[],
 ): unknown {
   if (!typeMatches(s.type, v)) {
     issues.push({
       code: "invalid_type",
       expected: s.type,
-      path,
+      path: pathOf(at),
       message: `Invalid input: expected ${s.type}, received ${typeOf(v)}`,
     });
     return v;
@@ -120,21 +129,22 @@ function walk(
     issues.push({
       code: "invalid_value",
       values: [...s.enum],
-      path,
+      path: pathOf(at),
       message: `Invalid option: expected one of ${s.enum.map((e) => JSON.stringify(e)).join("|")}`,
     });
   }
-  if (typeof v === "string") checkString(s, v, path, issues);
-  else if (typeof v === "number") checkNumber(s, v, path, issues);
+  if (typeof v === "string") checkString(s, v, at, issues);
+  else if (typeof v === "number") checkNumber(s, v, at, issues);
   else if (Array.isArray(v)) {
     if (s.maxItems !== undefined && v.length > s.maxItems) {
       issues.push(
-        tooBig("array", s.maxItems, path, `Too big: expected array to have <=${s.maxItems} items`),
+        tooBig("array", s.maxItems, at, `Too big: expected array to have <=${s.maxItems} items`),
       );
     }
-    return s.items ? v.map((item, i) => walk(s.items!, item, [...path, i], issues)) : [...v];
+    if (!s.items) return [...v];
+    return v.map((item, i) => walk(s.items!, item, { parent: at, key: i }, issues));
   } else if (isObject(v) && (s.properties || s.additionalProperties)) {
-    return walkObject(s, v, path, issues);
+    return walkObject(s, v, at, issues);
   }
   return v;
 }
@@ -142,7 +152,7 @@ function walk(
 function walkObject(
   s: OpenAPISchema,
   v: Record<string, unknown>,
-  path: (string | number)[],
+  at: At,
   issues: SchemaIssue[],
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -155,38 +165,38 @@ function walkObject(
         issues.push({
           code: "invalid_type",
           expected: child.type,
-          path: [...path, key],
+          path: [...pathOf(at), key],
           message: `Invalid input: expected ${child.type}, received ${typeOf(value)}`,
         });
       }
       continue;
     }
-    out[key] = walk(child, value, [...path, key], issues);
+    out[key] = walk(child, value, { parent: at, key }, issues);
   }
   if (s.additionalProperties) {
     for (const [key, value] of Object.entries(v)) {
       if (key in props) continue;
-      out[key] = walk(s.additionalProperties, value, [...path, key], issues);
+      out[key] = walk(s.additionalProperties, value, { parent: at, key }, issues);
     }
   }
   return out;
 }
 
-function tooBig(origin: string, maximum: number, path: (string | number)[], message: string) {
-  return { code: "too_big", origin, maximum, inclusive: true, path, message };
+function tooBig(origin: string, maximum: number, at: At, message: string): SchemaIssue {
+  return { code: "too_big", origin, maximum, inclusive: true, path: pathOf(at), message };
 }
 
-function tooSmall(origin: string, minimum: number, path: (string | number)[], message: string) {
-  return { code: "too_small", origin, minimum, inclusive: true, path, message };
+function tooSmall(origin: string, minimum: number, at: At, message: string): SchemaIssue {
+  return { code: "too_small", origin, minimum, inclusive: true, path: pathOf(at), message };
 }
 
-function checkString(s: OpenAPISchema, v: string, path: (string | number)[], out: SchemaIssue[]) {
+function checkString(s: OpenAPISchema, v: string, at: At, out: SchemaIssue[]) {
   if (s.maxLength !== undefined && v.length > s.maxLength) {
     out.push(
       tooBig(
         "string",
         s.maxLength,
-        path,
+        at,
         `Too big: expected string to have <=${s.maxLength} characters`,
       ),
     );
@@ -196,7 +206,7 @@ function checkString(s: OpenAPISchema, v: string, path: (string | number)[], out
       tooSmall(
         "string",
         s.minLength,
-        path,
+        at,
         `Too small: expected string to have >=${s.minLength} characters`,
       ),
     );
@@ -205,19 +215,19 @@ function checkString(s: OpenAPISchema, v: string, path: (string | number)[], out
     out.push({
       code: "invalid_format",
       pattern: s.pattern,
-      path,
+      path: pathOf(at),
       message: `Invalid string: must match pattern /${s.pattern}/`,
     });
   }
 }
 
-function checkNumber(s: OpenAPISchema, v: number, path: (string | number)[], out: SchemaIssue[]) {
+function checkNumber(s: OpenAPISchema, v: number, at: At, out: SchemaIssue[]) {
   if (s.maximum !== undefined && v > s.maximum) {
-    out.push(tooBig("number", s.maximum, path, `Too big: expected number to be <=${s.maximum}`));
+    out.push(tooBig("number", s.maximum, at, `Too big: expected number to be <=${s.maximum}`));
   }
   if (s.minimum !== undefined && v < s.minimum) {
     out.push(
-      tooSmall("number", s.minimum, path, `Too small: expected number to be >=${s.minimum}`),
+      tooSmall("number", s.minimum, at, `Too small: expected number to be >=${s.minimum}`),
     );
   }
 }
@@ -237,7 +247,7 @@ export class OpenAPIObjectSchema<O = unknown, I = O> implements Schema<O, I> {
   /** Validates `data`, dropping unknown properties and filling defaults. */
   safeParse(data: unknown): SchemaParseResult<O> {
     const issues: SchemaIssue[] = [];
-    const out = walk(this.openAPIV3Schema, data, [], issues);
+    const out = walk(this.openAPIV3Schema, data, undefined, issues);
     return issues.length === 0
       ? { success: true, data: out as O }
       : { success: false, error: { issues } };
