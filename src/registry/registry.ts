@@ -426,7 +426,18 @@ export class Registry {
     const errs: FieldError[] = [];
     let out: Record<string, unknown> = fields;
     if (parsed.success) out = parsed.data as Record<string, unknown>;
-    else errs.push(...zodIssuesToFieldErrors(parsed.error.issues, fields));
+    else {
+      // A built-in kind decodes into Go types first: a wrong type is that decoder's 400.
+      const decode = kind.group === ""
+        ? (parsed.error.issues as { decodeError?: string }[]).find((i) => i.decodeError)
+        : undefined;
+      if (decode) {
+        throw ApiError.badRequest(
+          `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: ${decode.decodeError}`,
+        );
+      }
+      errs.push(...zodIssuesToFieldErrors(parsed.error.issues, fields));
+    }
     const obj = canonical(kind, orderMeta(meta), out);
     errs.unshift(...validateObjectMeta(kind, obj.metadata));
     if (parsed.success && kind.validate) errs.push(...kind.validate(obj, old));

@@ -90,6 +90,12 @@ const stringMap = (description: string): OpenAPISchema => ({
   description,
   additionalProperties: { type: "string" },
 });
+/** Base64 values (Go `map[string][]byte`). */
+const bytesMap = (description: string): OpenAPISchema => ({
+  type: "object",
+  description,
+  additionalProperties: { type: "string", format: "byte" },
+});
 const bool = (description: string): OpenAPISchema => ({ type: "boolean", description });
 
 // ---------------------------------------------------------------- Namespace
@@ -132,6 +138,7 @@ export const Namespace: Kind<Namespace, ObjectInput & NamespaceFields> = defineO
   selectableFields: ["status.phase"],
   schema: openAPISchema<NamespaceFields>({
     type: "object",
+    title: "Namespace",
     description: "Namespace provides a scope for Names. Use of multiple namespaces is optional.",
     properties: {
       spec: {
@@ -231,6 +238,7 @@ export const ConfigMap: Kind<ConfigMap, ConfigMapInput> = defineObjectKind({
   shortNames: ["cm"],
   schema: openAPISchema<ConfigMapFields>({
     type: "object",
+    title: "ConfigMap",
     description: "ConfigMap holds configuration data for pods to consume.",
     properties: {
       data: stringMap(
@@ -239,7 +247,7 @@ export const ConfigMap: Kind<ConfigMap, ConfigMapInput> = defineObjectKind({
           "BinaryData field. The keys stored in Data must not overlap with the keys in the " +
           "BinaryData field.",
       ),
-      binaryData: stringMap(
+      binaryData: bytesMap(
         "BinaryData contains the binary data. Each key must consist of alphanumeric " +
           "characters, '-', '_' or '.'. BinaryData can contain byte sequences that are not in " +
           "the UTF-8 range. The keys stored in BinaryData must not overlap with the ones in " +
@@ -321,10 +329,11 @@ export const Secret: Kind<Secret, SecretInput> = defineObjectKind({
   kind: "Secret",
   schema: openAPISchema<SecretFields>({
     type: "object",
+    title: "Secret",
     description: "Secret holds secret data of a certain type. The total bytes of the values in " +
       "the Data field must be less than MaxSecretSize bytes.",
     properties: {
-      data: stringMap(
+      data: bytesMap(
         "Data contains the secret data. Each key must consist of alphanumeric characters, " +
           "'-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, " +
           "representing the arbitrary (possibly non-string) data value here.",
@@ -457,6 +466,7 @@ export const ServiceAccount: Kind<
   shortNames: ["sa"],
   schema: openAPISchema<ServiceAccountFields>({
     type: "object",
+    title: "ServiceAccount",
     description: "ServiceAccount binds together: * a name, understood by users, and perhaps by " +
       "peripheral systems, for an identity * a principal that can be authenticated and " +
       "authorized * a set of secrets",
@@ -538,6 +548,7 @@ export const Event: Kind<Event, ObjectInput & EventFields> = defineObjectKind({
   shortNames: ["ev"],
   schema: openAPISchema<EventFields>({
     type: "object",
+    title: "Event",
     description: "Event is a report of an event somewhere in the cluster.",
     required: ["involvedObject"],
     properties: {
@@ -563,7 +574,11 @@ export const Event: Kind<Event, ObjectInput & EventFields> = defineObjectKind({
       lastTimestamp: str(
         "The time at which the most recent occurrence of this event was recorded.",
       ),
-      count: { type: "integer", description: "The number of times this event has occurred." },
+      count: {
+        type: "integer",
+        format: "int32",
+        description: "The number of times this event has occurred.",
+      },
       type: str("Type of this event (Normal, Warning), new types could be added in the future"),
       eventTime: str("Time when this Event was first observed."),
       series: {

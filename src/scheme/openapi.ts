@@ -46,6 +46,8 @@ export interface OpenAPISchema {
   maxItems?: number;
   /** Regular expression strings must match. */
   pattern?: string;
+  /** `byte` (base64 data, Go `[]byte`), `int32` (default for integers) or `int64`. */
+  format?: "byte" | "int32" | "int64";
 }
 
 /** A validation problem: where, and what (zod's issue shape). */
@@ -70,6 +72,13 @@ export interface SchemaIssue {
   inclusive?: boolean;
   /** The pattern, for `invalid_format`. */
   pattern?: string;
+  /**
+   * For `invalid_type`: the error Go's JSON decoder gives when it decodes the
+   * value into the API's Go types (`cannot unmarshal number into Go struct
+   * field ConfigMap.data of type string`), as kube-apiserver reports wrong
+   * types in built-in kinds.
+   */
+  decodeError?: string;
 }
 
 function typeOf(v: unknown): string {
@@ -101,13 +110,64 @@ function typeMatches(type: OpenAPISchema["type"], v: unknown): boolean {
   }
 }
 
-/** Where a value is: a parent chain, turned into an array only when an issue is reported. */
-type At = { parent: At; key: string | number } | undefined;
+/**
+ * Where a value is: a parent chain, turned into a path only when an issue is
+ * reported. `owner` is the type name of the object whose property this step
+ * is (map keys and array indices have none).
+ */
+type At = { parent: At; key: string | number; owner?: string } | undefined;
 
 function pathOf(at: At): (string | number)[] {
   const out: (string | number)[] = [];
   for (let a = at; a; a = a.parent) out.push(a.key);
   return out.reverse();
+}
+
+/** The Go type an API type decodes a node into (`v1.ObjectReference`, `map[string]string`). */
+function goType(s: OpenAPISchema): string {
+  switch (s.type) {
+    case "string":
+      return s.format === "byte" ? "[]uint8" : "string";
+    case "boolean":
+      return "bool";
+    case "integer":
+      return s.format === "int64" ? "int64" : "int32";
+    case "number":
+      return "float64";
+    case "array":
+      return `[]${s.items ? goType(s.items) : "interface {}"}`;
+    case "object":
+      if (s.title) return `v1.${s.title}`;
+      return `map[string]${
+        s.additionalProperties ? goType(s.additionalProperties) : "interface {}"
+      }`;
+    default:
+      return "interface {}";
+  }
+}
+
+/** Go's UnmarshalTypeError text: the innermost struct and the struct-field path to the value. */
+function decodeError(s: OpenAPISchema, v: unknown, at: At): string | undefined {
+  const fields: string[] = [];
+  let owner: string | undefined;
+  for (let a = at; a; a = a.parent) {
+    if (a.owner === undefined) continue;
+    owner ??= a.owner;
+    fields.push(String(a.key));
+  }
+  if (owner === undefined) return undefined;
+  const value = typeof v === "number"
+    ? (s.type === "integer" && typeof v === "number" ? `number ${v}` : "number")
+    : typeof v === "boolean"
+    ? "bool"
+    : Array.isArray(v)
+    ? "array"
+    : typeof v === "object"
+    ? "object"
+    : "string";
+  return `json: cannot unmarshal ${value} into Go struct field ${owner}.${
+    fields.reverse().join(".")
+  } of type ${goType(s)}`;
 }
 
 function walk(
@@ -122,6 +182,7 @@ function walk(
       expected: s.type,
       path: pathOf(at),
       message: `Invalid input: expected ${s.type}, received ${typeOf(v)}`,
+      decodeError: decodeError(s, v, at),
     });
     return v;
   }
@@ -171,7 +232,7 @@ function walkObject(
       }
       continue;
     }
-    out[key] = walk(child, value, { parent: at, key }, issues);
+    out[key] = walk(child, value, { parent: at, key, owner: s.title ?? "" }, issues);
   }
   if (s.additionalProperties) {
     for (const [key, value] of Object.entries(v)) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { openAPISchema } from "./openapi.ts";
 import { defineKind } from "./kind.ts";
-import { ConfigMap, createRuntime, Secret } from "../../mod.ts";
+import { ConfigMap, createRuntime, Secret, ServiceAccount } from "../../mod.ts";
 import { ApiError } from "../apimachinery/errors.ts";
 
 const schema = openAPISchema({
@@ -111,24 +111,36 @@ Deno.test("defineKind with OpenAPI spec/status: paths start at spec, status is o
   assert.deepEqual(Object.keys(json.properties as object), ["spec", "status"]);
 });
 
-Deno.test("built-in kinds: wrong types are 422 field errors and nothing is stored", async () => {
+Deno.test("built-in kinds: a wrong type is the Go decoder's 400, as kube-apiserver's; nothing stored", async () => {
   await using rt = await createRuntime();
   const err = await rt.client.create(ConfigMap, {
     metadata: { name: "x" },
     data: { a: 1 as unknown as string },
   }).catch((e) => e);
   assert.ok(err instanceof ApiError);
-  assert.equal(err.code, 422);
+  assert.equal(err.code, 400);
   assert.equal(
     err.message,
-    'ConfigMap "x" is invalid: data.a: Invalid value: 1: must be of type string',
+    'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number ' +
+      "into Go struct field ConfigMap.data of type string",
   );
   const secret = await rt.client.create(Secret, {
     metadata: { name: "s" },
     type: 5 as unknown as string,
   }).catch((e) => e);
-  assert.equal(secret.code, 422);
-  assert.match(secret.message, /type: Invalid value: 5: must be of type string/);
+  assert.equal(secret.code, 400);
+  assert.match(
+    secret.message,
+    /cannot unmarshal number into Go struct field Secret\.type of type string$/,
+  );
+  const sa = await rt.client.create(ServiceAccount, {
+    metadata: { name: "sa" },
+    secrets: [{ name: 7 as unknown as string }],
+  }).catch((e) => e);
+  assert.match(
+    sa.message,
+    /cannot unmarshal number into Go struct field ObjectReference\.secrets\.name of type string$/,
+  );
   assert.deepEqual((await rt.client.list(ConfigMap)).items, []);
   // null is absent, as the API server decodes it; Secret.type defaults to Opaque.
   const s = await rt.client.create(Secret, {
@@ -137,4 +149,23 @@ Deno.test("built-in kinds: wrong types are 422 field errors and nothing is store
   });
   assert.equal(s.type, "Opaque");
   assert.equal("data" in s, false);
+});
+
+Deno.test("user kinds with OpenAPI schemas: wrong types are 422 field errors (as for CRDs)", async () => {
+  const Widget = defineKind({
+    group: "w.example.com",
+    version: "v1",
+    kind: "Widget",
+    spec: openAPISchema<{ size: number }>({
+      type: "object",
+      properties: { size: { type: "integer" } },
+    }),
+  });
+  await using rt = await createRuntime({ kinds: [Widget] });
+  const err = await rt.client.create(Widget, {
+    metadata: { name: "w" },
+    spec: { size: "big" as unknown as number },
+  }).catch((e) => e);
+  assert.equal(err.code, 422);
+  assert.match(err.message, /spec\.size: Invalid value: "big": must be of type integer/);
 });

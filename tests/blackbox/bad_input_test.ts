@@ -95,14 +95,22 @@ Deno.test("the server refuses invalid objects and missing namespaces; nothing is
     `error: failed to create configmap: ConfigMap "Bad_Name" is invalid: metadata.name: ${subdomain}\n`,
   );
 
-  // Wrong types: a number where a string is expected, a string where an object is. (kube-apiserver
-  // answers `Error from server (BadRequest): error when creating "…": ConfigMap in version "v1"
-  // cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field
-  // ConfigMap.data of type string`; only the common part is checked here.)
+  // Wrong types: a number where a string is expected, a string where an object is, in kube-apiserver's
+  // words (Go's JSON decoder).
+  const decode = (name: string, what: string, type: string) =>
+    `Error from server (BadRequest): error when ${name}: ConfigMap in version "v1" cannot be ` +
+    `handled as a ConfigMap: json: cannot unmarshal ${what} into Go struct field ConfigMap.data ` +
+    `of type ${type}\n`;
   await s.file("number.yaml", cm("num", "data:\n  count: 5\n"));
-  assertFails(await s.k1s(["create", "-f", "number.yaml"], here), /ConfigMap.*data.*string/);
+  assertFails(
+    await s.k1s(["create", "-f", "number.yaml"], here),
+    decode('creating "number.yaml"', "number", "string"),
+  );
   await s.file("string.yaml", cm("str", "data: hello\n"));
-  assertFails(await s.k1s(["apply", "-f", "string.yaml"], here), /ConfigMap.*data/);
+  assertFails(
+    await s.k1s(["apply", "-f", "string.yaml"], here),
+    decode('creating "string.yaml"', "string", "map[string]string"),
+  );
 
   // More than 1 MiB of data (kube-apiserver 1.32: `[]: Too long: may not be more than 1048576
   // bytes`; the field path is not checked).
