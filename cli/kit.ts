@@ -12,6 +12,7 @@ import type { Kind } from "../src/scheme/kind.ts";
 import type { Controller } from "../src/controller/controller.ts";
 import type { Runtime } from "../src/runtime.ts";
 import { createRuntimeCore, type RuntimeCore } from "../src/runtime_core.ts";
+import { preloadStoreBackend } from "../src/storage/url.ts";
 import { CliError, formatError } from "./errors.ts";
 import { FlagError, type FlagsConfig, parseFlags } from "./flags.ts";
 import type { CliIO } from "./io.ts";
@@ -174,6 +175,14 @@ export function defineCli(spec: CliSpec): Cli {
         return 0;
       }
       const found = spec.commands.find((c) => c.name === verb);
+      // The store's backend loads while the verb's code does (most verbs open the store).
+      const storeFlag = args.find((a, i) => args[i - 1] === "--store" || a.startsWith("--store="));
+      preloadStoreBackend(
+        resolveStoreUrl(spec.name, storeFlag?.replace(/^--store=/, ""), io, {
+          envVar: spec.storeEnv,
+          fallback: spec.defaultStore,
+        }),
+      );
       const command = found?.load ? await found.load() : found;
       if (!command) {
         io.stderr(

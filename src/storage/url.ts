@@ -112,7 +112,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       if (rest !== "") {
         throw new TypeError(`store URL ${url}: memory: takes no path`);
       }
-      const { openMemoryStore } = await import("./memory.ts");
+      const { openMemoryStore } = await backend("memory");
       store = openMemoryStore({ compactKeep });
       break;
     }
@@ -123,14 +123,47 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
         );
       }
       const durable = options.durable ?? parseBool(url, "durable", query.get("durable"));
-      const { openSqliteStore } = await import("./sqlite.ts");
+      const { openSqliteStore } = await backend("sqlite");
       store = openSqliteStore(rest, { durable, pollIntervalMs, compactKeep });
       break;
     }
     default: {
-      const { openKvStore } = await import("./kv.ts");
+      const { openKvStore } = await backend("kv");
       store = await openKvStore(rest === "" ? undefined : rest, { pollIntervalMs, compactKeep });
     }
   }
   return tenant !== undefined ? withTenant(store, tenant) : store;
+}
+
+const backends = {
+  memory: () => import("./memory.ts"),
+  sqlite: () => import("./sqlite.ts"),
+  kv: () => import("./kv.ts"),
+};
+const loading = new Map<string, Promise<unknown>>();
+
+function backend<K extends keyof typeof backends>(
+  scheme: K,
+): ReturnType<(typeof backends)[K]> {
+  let p = loading.get(scheme);
+  if (!p) loading.set(scheme, p = backends[scheme]());
+  return p as ReturnType<(typeof backends)[K]>;
+}
+
+/**
+ * Starts loading the backend module a store URL needs, without opening
+ * anything, so a process that will open the store can overlap that load with
+ * other start-up work. Unknown URLs are ignored (opening reports them).
+ *
+ * @example
+ * ```ts
+ * import { openStore, preloadStoreBackend } from "./url.ts";
+ *
+ * preloadStoreBackend("memory:");
+ * await using store = await openStore("memory:");
+ * ```
+ */
+export function preloadStoreBackend(url: string): void {
+  const scheme = /^(memory|sqlite|kv):/.exec(url)?.[1] as keyof typeof backends | undefined;
+  if (scheme) backend(scheme).catch(() => {});
 }
