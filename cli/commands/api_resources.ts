@@ -60,8 +60,10 @@ export const apiResourcesCommand: Command = {
         k.kind,
       ];
       if (out === "wide") {
+        // Namespaces cannot be deleted as a collection (the registry answers 405, as kube does).
+        const collection = k.group === "" && k.kind === "Namespace" ? "" : "deletecollection,";
         row.push(
-          "create,delete,deletecollection,get,list,patch,update,watch",
+          `create,delete,${collection}get,list,patch,update,watch`,
           k.categories.join(","),
         );
       }
