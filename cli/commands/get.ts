@@ -11,7 +11,6 @@ import { CliError, formatError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { printObjects } from "../printers/mod.ts";
 import { parseResourceArgs, requireResourceType } from "../resources.ts";
-import { watchAndPrint } from "./watch.ts";
 
 /**
  * kubectl's resource builder names the list a BadRequest or NotFound came from:
@@ -75,6 +74,7 @@ export const getCommand: Command = {
     if (ctx.flags.watch || ctx.flags["watch-only"]) {
       if (selection.length !== 1) throw new CliError("you may only specify a single resource type");
       const { kind, names } = selection[0];
+      const { watchAndPrint } = await import("./watch.ts");
       return await watchAndPrint(ctx, kind, {
         namespace: kind.scope === "Namespaced" && !all ? ctx.namespace : undefined,
         names,

@@ -18,7 +18,6 @@ import type {
 } from "../apimachinery/meta.ts";
 import { INITIAL_EVENTS_END_ANNOTATION } from "../apimachinery/meta.ts";
 import { applyJsonPatch, jsonEqual, PatchError } from "../apimachinery/json_patch.ts";
-import { jsonSyntaxError } from "../apimachinery/json_syntax.ts";
 import { utf8ByteLength } from "../apimachinery/validation.ts";
 import type { Kind } from "../scheme/kind.ts";
 import type { Scheme } from "../scheme/scheme.ts";
@@ -814,6 +813,7 @@ export class Registry {
         patch = JSON.parse(text);
       } catch (err) {
         // kube-apiserver's words: Go's JSON errors, prefixed where its patch handler adds one.
+        const { jsonSyntaxError } = await import("../apimachinery/json_syntax.ts");
         const message = jsonSyntaxError(text)?.message ??
           (err instanceof Error ? err.message : String(err));
         throw ApiError.badRequest(
