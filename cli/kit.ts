@@ -175,22 +175,23 @@ export function defineCli(spec: CliSpec): Cli {
         return 0;
       }
       const found = spec.commands.find((c) => c.name === verb);
-      // The store's backend loads while the verb's code does (most verbs open the store).
-      const storeFlag = args.find((a, i) => args[i - 1] === "--store" || a.startsWith("--store="));
-      preloadStoreBackend(
-        resolveStoreUrl(spec.name, storeFlag?.replace(/^--store=/, ""), io, {
-          envVar: spec.storeEnv,
-          fallback: spec.defaultStore,
-        }),
-      );
-      const command = found?.load ? await found.load() : found;
-      if (!command) {
+      if (!found) {
         io.stderr(
           `error: unknown command "${verb}" for "${spec.name}"\n\n` +
             `Run '${spec.name} --help' for usage.\n`,
         );
         return 1;
       }
+      const pickStore = (flag: string | undefined) =>
+        resolveStoreUrl(spec.name, flag, io, {
+          envVar: spec.storeEnv,
+          fallback: spec.defaultStore,
+        });
+      // The store's backend loads while the verb's code does (most verbs open the store); the
+      // flags are parsed only once the verb is loaded, so `--store` is looked up by hand here.
+      const storeFlag = args.find((a, i) => args[i - 1] === "--store" || a.startsWith("--store="));
+      preloadStoreBackend(pickStore(storeFlag?.replace(/^--store=/, "")));
+      const command = found.load ? await found.load() : found;
       const rest = [...args.slice(0, verbAt), ...args.slice(verbAt + 1)];
       let parsed;
       try {
@@ -209,10 +210,7 @@ export function defineCli(spec: CliSpec): Cli {
       let rt: Runtime | undefined;
       let core: RuntimeCore | undefined;
       const storeUrl = async () => {
-        const chosen = resolveStoreUrl(spec.name, flags.store as string | undefined, io, {
-          envVar: spec.storeEnv,
-          fallback: spec.defaultStore,
-        });
+        const chosen = pickStore(flags.store as string | undefined);
         const dir = storeDirectory(chosen);
         if (dir) await Deno.mkdir(dir, { recursive: true });
         return chosen;
