@@ -72,9 +72,9 @@ export async function deleteTargets(ctx: CommandContext, targets: DeleteTarget[]
   for (const t of targets) {
     bar.clear();
     try {
-      if (dry === "client") {
-        await rt.client.get(t.kind, t.name, { namespace: t.namespace });
-      } else {
+      // A client dry run does not ask the server about named objects (kubectl's builder does
+      // not fetch them), so a missing one is "deleted (dry run)" too.
+      if (dry !== "client") {
         await rt.client.delete(t.kind, t.name, {
           namespace: t.namespace,
           propagationPolicy: policy,

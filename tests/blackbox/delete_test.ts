@@ -158,3 +158,21 @@ Deno.test("delete waits for finalizers unless --wait=false", async () => {
     "configmap/held patched\n",
   );
 });
+
+Deno.test("delete --dry-run: client does not ask about named objects; server checks them", async () => {
+  await using s = await sandbox();
+  assertOk(await s.k1s(["create", "cm", "keep"]), "configmap/keep created\n");
+  assertOk(
+    await s.k1s(["delete", "cm", "keep", "nope", "--dry-run=client"]),
+    'configmap "keep" deleted (dry run)\nconfigmap "nope" deleted (dry run)\n',
+  );
+  assertOk(
+    await s.k1s(["delete", "cm", "keep", "--dry-run=server"]),
+    'configmap "keep" deleted (server dry run)\n',
+  );
+  assertFails(
+    await s.k1s(["delete", "cm", "nope", "--dry-run=server"]),
+    'Error from server (NotFound): configmaps "nope" not found\n',
+  );
+  assertOk(await s.k1s(["get", "cm", "-o", "name"]), "configmap/keep\n");
+});
