@@ -86,6 +86,20 @@ class GoFloat {
   constructor(readonly value: number) {}
 }
 
+/**
+ * A Go struct for {@linkcode goJson}: its fields print in declaration
+ * (insertion) order, as encoding/json prints a typed object, where a map's
+ * keys print sorted.
+ */
+export class GoStruct {
+  /** The fields, in declaration order. */
+  readonly fields: Record<string, unknown>;
+  /** Wraps `fields`. */
+  constructor(fields: Record<string, unknown>) {
+    this.fields = fields;
+  }
+}
+
 interface SliceParam {
   known: boolean;
   value: number;
@@ -843,12 +857,15 @@ function writeJson(v: unknown, indent: string, prefix: string): string {
       ? `[${items.join(",")}]`
       : `[\n${items.map((i) => inner + i).join(",\n")}\n${prefix}]`;
   }
-  if (isMap(v)) {
-    const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort(compareGoStrings);
+  if (v instanceof GoStruct || isMap(v)) {
+    const struct = v instanceof GoStruct;
+    const fields = struct ? v.fields : v;
+    const keys = Object.keys(fields).filter((k) => fields[k] !== undefined);
+    if (!struct) keys.sort(compareGoStrings);
     if (keys.length === 0) return "{}";
     const inner = prefix + indent;
     const sep = indent === "" ? ":" : ": ";
-    const items = keys.map((k) => JSON.stringify(k) + sep + writeJson(v[k], indent, inner));
+    const items = keys.map((k) => JSON.stringify(k) + sep + writeJson(fields[k], indent, inner));
     return indent === ""
       ? `{${items.join(",")}}`
       : `{\n${items.map((i) => inner + i).join(",\n")}\n${prefix}}`;

@@ -10,6 +10,7 @@ import { ConfigMap, Namespace, Secret, ServiceAccount } from "../../src/resource
 import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
+import { goJson, GoStruct } from "../jsonpath.ts";
 import { OUTPUT_FORMATS, PrintError, printObjects } from "../printers/mod.ts";
 import { kindLabel } from "../resources.ts";
 
@@ -22,10 +23,13 @@ const WRITE_OUTPUT_FORMATS = OUTPUT_FORMATS.filter((f) =>
  * Prints what a writing command did, as kubectl's printer for `-o` does:
  * the `kind/name created` line by default, `kind/name` for `-o name`, else
  * the object (`-o yaml` separates objects with `---`). The format is
- * checked when the printer is made, before anything is written.
+ * checked when the printer is made, before anything is written. `typed`:
+ * the objects are the generators' (Go types in kubectl), so `-o json` prints
+ * their fields in struct order rather than sorted.
  */
 export function resultPrinter(
   ctx: CommandContext,
+  options: { typed?: boolean } = {},
 ): (obj: KubeObject, kind: Kind, line: string) => string {
   const output = (ctx.flags.output as string | undefined) ?? "";
   const eq = output.indexOf("=");
@@ -41,6 +45,7 @@ export function resultPrinter(
   return (obj, kind, line) => {
     if (output === "") return line + "\n";
     if (format === "name") return `${kindLabel(kind)}/${obj.metadata.name}\n`;
+    if (format === "json" && options.typed) return goJson(asGoStruct(obj), "    ") + "\n";
     try {
       const text = printObjects([obj], { output, kindOf: () => kind, singleItemImplied: true });
       return (format === "yaml" && printed++ > 0 ? "---\n" : "") + text;
@@ -49,6 +54,54 @@ export function resultPrinter(
       throw err;
     }
   };
+}
+
+/** Field orders of the Go types (k8s.io/api/core/v1) the generators build. */
+const STRUCT_FIELDS: Record<string, string[]> = {
+  ConfigMap: ["immutable", "data", "binaryData"],
+  Secret: ["immutable", "data", "stringData", "type"],
+  Namespace: ["spec", "status"],
+  ServiceAccount: ["secrets", "imagePullSecrets", "automountServiceAccountToken"],
+};
+const META_FIELDS = [
+  "name",
+  "generateName",
+  "namespace",
+  "selfLink",
+  "uid",
+  "resourceVersion",
+  "generation",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+  "labels",
+  "annotations",
+  "ownerReferences",
+  "finalizers",
+  "managedFields",
+];
+
+/** `fields` of `o` in `order` (unknown ones last), as a struct for goJson. */
+function struct(o: Record<string, unknown>, order: string[]): GoStruct {
+  const keys = [
+    ...order.filter((k) => k in o),
+    ...Object.keys(o).filter((k) => !order.includes(k)),
+  ];
+  return new GoStruct(Object.fromEntries(keys.map((k) => [k, o[k]])));
+}
+
+/** A generated object as encoding/json prints its Go type: TypeMeta, ObjectMeta, then fields. */
+function asGoStruct(obj: KubeObject): GoStruct {
+  const { kind, apiVersion, metadata, ...rest } = obj as KubeObject & Record<string, unknown>;
+  return struct(
+    {
+      kind,
+      apiVersion,
+      metadata: struct(metadata as Record<string, unknown>, META_FIELDS),
+      ...rest,
+    },
+    ["kind", "apiVersion", "metadata", ...(STRUCT_FIELDS[obj.kind ?? ""] ?? [])],
+  );
 }
 
 function dryRunOf(ctx: CommandContext): "none" | "client" | "server" {
@@ -154,7 +207,7 @@ async function createOne(
   failure?: string,
 ): Promise<void> {
   const dry = dryRunOf(ctx);
-  const print = resultPrinter(ctx);
+  const print = resultPrinter(ctx, { typed: true });
   // kubectl's generators name the namespace in the object only when -n was given.
   if (kind.scope === "Namespaced" && ctx.namespaceGiven) obj.metadata.namespace = ctx.namespace;
   const rt = await ctx.runtime();

@@ -233,3 +233,47 @@ Deno.test("create --dry-run=client prints what kubectl would send and stores not
   );
   assertOk(await s.k1s(["get", "cm,secret,sa,ns", "-A", "-o", "name"]), "namespace/default\n");
 });
+
+Deno.test("generators print -o json in the Go types' field order, as kubectl does", async () => {
+  await using s = await sandbox();
+  // kubectl create cm x --from-literal=b=2 --from-literal=a=1 --dry-run=client -o json -n team
+  assertOk(
+    await s.k1s([
+      "create",
+      "cm",
+      "x",
+      "--from-literal=b=2",
+      "--from-literal=a=1",
+      "--dry-run=client",
+      "-o",
+      "json",
+      "-n",
+      "team",
+    ]),
+    `{
+    "kind": "ConfigMap",
+    "apiVersion": "v1",
+    "metadata": {
+        "name": "x",
+        "namespace": "team",
+        "creationTimestamp": null
+    },
+    "data": {
+        "a": "1",
+        "b": "2"
+    }
+}
+`,
+  );
+  // A created object keeps that order, with the fields the server set.
+  const made = await s.k1s(["create", "sa", "bot", "-o", "json"]);
+  assert.equal(made.code, 0, made.err);
+  assert.deepEqual(Object.keys(JSON.parse(made.out)), ["kind", "apiVersion", "metadata"]);
+  assert.deepEqual(Object.keys(JSON.parse(made.out).metadata), [
+    "name",
+    "namespace",
+    "uid",
+    "resourceVersion",
+    "creationTimestamp",
+  ]);
+});
