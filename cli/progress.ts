@@ -41,3 +41,61 @@ export function progress(io: CliIO, verb: string, total: number, threshold = 20)
     },
   };
 }
+
+/** Progress of waiting for objects, one after another; see {@linkcode waitProgress}. */
+export interface WaitProgress {
+  /** Now waiting for `label` (e.g. `configmaps/x`). */
+  waitingFor(label: string): void;
+  /** The current object is done; clears the line so the caller can print. */
+  met(): void;
+  /** Stops and clears the line. */
+  done(): void;
+}
+
+/**
+ * A line on a terminal saying what is being waited for and for how long
+ * (`waiting for configmaps/x: 12s (3/10 done)`), shown once a wait has
+ * lasted `delayMs` and redrawn every `intervalMs`; nothing when piped. Its
+ * timer never keeps the process alive.
+ */
+export function waitProgress(
+  io: CliIO,
+  total: number,
+  options: { delayMs?: number; intervalMs?: number } = {},
+): WaitProgress {
+  if (!io.isTerminal) return { waitingFor() {}, met() {}, done() {} };
+  const delay = options.delayMs ?? 1000;
+  let label = "";
+  let since = io.now();
+  let finished = 0;
+  let shown = false;
+  const timer = setInterval(() => {
+    const waited = io.now() - since;
+    if (label === "" || waited < delay) return;
+    shown = true;
+    io.stderr(
+      `\r\x1b[2Kwaiting for ${label}: ${Math.floor(waited / 1000)}s` +
+        (total > 1 ? ` (${finished}/${total} done)` : ""),
+    );
+  }, options.intervalMs ?? 500);
+  Deno.unrefTimer(timer);
+  const clear = () => {
+    if (shown) io.stderr("\r\x1b[2K");
+    shown = false;
+  };
+  return {
+    waitingFor(l) {
+      label = l;
+      since = io.now();
+    },
+    met() {
+      finished++;
+      label = "";
+      clear();
+    },
+    done() {
+      clearInterval(timer);
+      clear();
+    },
+  };
+}

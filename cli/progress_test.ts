@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { captureIO } from "./io.ts";
-import { progress } from "./progress.ts";
+import { progress, waitProgress } from "./progress.ts";
 
 Deno.test("progress draws on a terminal and stays quiet when piped", () => {
   const piped = captureIO();
@@ -21,4 +21,28 @@ Deno.test("progress draws on a terminal and stays quiet when piped", () => {
   err = "";
   progress(small, "applying", 5).tick();
   assert.equal(err, "");
+});
+
+Deno.test("waitProgress says what is waited for on a terminal, clears itself, and is silent when piped", async () => {
+  const piped = captureIO();
+  const quiet = waitProgress(piped, 2, { delayMs: 0, intervalMs: 1 });
+  quiet.waitingFor("configmaps/a");
+  await new Promise((r) => setTimeout(r, 20));
+  quiet.done();
+  assert.equal(piped.err, "");
+
+  let err = "";
+  const tty = { ...captureIO(), isTerminal: true, stderr: (t: string) => void (err += t) };
+  const p = waitProgress(tty, 2, { delayMs: 0, intervalMs: 1 });
+  p.waitingFor("configmaps/a");
+  const deadline = Date.now() + 20_000;
+  while (!err.includes("waiting for configmaps/a: ")) {
+    assert.ok(Date.now() < deadline, "no progress line");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.ok(err.includes("\r\x1b[2Kwaiting for configmaps/a: "), err);
+  assert.match(err, /waiting for configmaps\/a: \d+s \(0\/2 done\)/);
+  p.met();
+  assert.ok(err.endsWith("\r\x1b[2K"), "met() clears the line before the caller prints");
+  p.done();
 });

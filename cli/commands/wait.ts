@@ -31,6 +31,7 @@ import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { kindPrefix, printObjects } from "../printers/mod.ts";
 import { parseResourceArgs } from "../resources.ts";
+import { type WaitProgress, waitProgress } from "../progress.ts";
 
 /** What `--for` asks for. */
 export type WaitCondition =
@@ -60,6 +61,8 @@ export interface WaitOptions {
   settleIntervalMs?: number;
   /** Stops waiting early (the promise then rejects with the signal's reason). */
   signal?: AbortSignal;
+  /** Where to say, on a terminal, what is being waited for (see `waitProgress`). */
+  progress?: WaitProgress;
 }
 
 const WEEK_MS = 168 * 3600_000;
@@ -361,9 +364,15 @@ export async function waitForTargets(
 ): Promise<void> {
   const timeout = options.timeoutMs < 0 ? WEEK_MS : options.timeoutMs;
   const deadline = Date.now() + timeout;
-  for (const t of targets) {
-    const obj = await waitOne(rt, t, condition, deadline, { ...options, timeoutMs: timeout });
-    options.onMet?.(t, obj);
+  try {
+    for (const t of targets) {
+      options.progress?.waitingFor(`${t.kind.plural}/${t.name}`);
+      const obj = await waitOne(rt, t, condition, deadline, { ...options, timeoutMs: timeout });
+      options.progress?.met();
+      options.onMet?.(t, obj);
+    }
+  } finally {
+    options.progress?.done();
   }
 }
 
@@ -382,7 +391,11 @@ export async function waitForDeletion(
   const timeoutMs = options.timeoutMs === undefined || options.timeoutMs === 0
     ? WEEK_MS
     : options.timeoutMs;
-  await waitForTargets(rt, targets, { type: "delete" }, { timeoutMs, signal: options.signal });
+  await waitForTargets(rt, targets, { type: "delete" }, {
+    timeoutMs,
+    signal: options.signal,
+    progress: waitProgress(ctx.io, targets.length),
+  });
 }
 
 async function resolveTargets(
@@ -474,6 +487,7 @@ export const waitCommand: Command = {
     const output = ctx.flags.output as string | undefined;
     await waitForTargets(rt, targets, condition, {
       timeoutMs,
+      progress: waitProgress(ctx.io, targets.length),
       onMet(t, obj) {
         if (output && obj) {
           ctx.io.stdout(printObjects([obj], {

@@ -6,6 +6,7 @@ import { ConfigMap, createRuntime, defineKind } from "@k1s/k1s";
 import { defineCli } from "../kit.ts";
 import { parseGoDuration, parseWaitFor, waitCommand } from "./wait.ts";
 import { runCli } from "../_test_helpers.ts";
+import { captureIO } from "../io.ts";
 
 const Widget = defineKind({
   group: "test.k1s.dev",
@@ -240,4 +241,31 @@ Deno.test("durations parse as Go's time.ParseDuration; --for parses as kubectl's
   assert.equal(filter.type === "jsonpath" && filter.value, "True");
   assert.throws(() => parseWaitFor("jsonpath={.a}="), /has to have a value after equal sign/);
   assert.throws(() => parseWaitFor("jsonpath="), /jsonpath expression cannot be empty/);
+});
+
+Deno.test("wait on a terminal says what it waits for, and clears the line before printing", async () => {
+  await using s = await setup();
+  await s.rt.client.create(ConfigMap, { metadata: { name: "x", namespace: "default" } });
+  let err = "";
+  let out = "";
+  const io = {
+    ...captureIO(),
+    isTerminal: true,
+    stderr: (t: string) => void (err += t),
+    stdout: (t: string) => void (out += t),
+  };
+  const waiting = cli.run(
+    ["--store", s.store, "wait", "--for=delete", "cm/x", "--timeout=60s"],
+    io,
+  );
+  // The line appears once the wait has lasted a second; then the object goes away.
+  const deadline = Date.now() + 20_000;
+  while (!err.includes("waiting for configmaps/x: ")) {
+    assert.ok(Date.now() < deadline, `no progress line on stderr: ${JSON.stringify(err)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await s.rt.client.delete(ConfigMap, "x", { namespace: "default" });
+  assert.equal(await waiting, 0);
+  assert.equal(out, "configmap/x condition met\n");
+  assert.ok(err.endsWith("\r\x1b[2K"), "the progress line is cleared");
 });
