@@ -7,7 +7,7 @@
  * @module
  */
 import { ApiError } from "../../src/apimachinery/errors.ts";
-import { jsonEqual } from "../../src/apimachinery/json_patch.ts";
+import { jsonEqual } from "../../src/apimachinery/json_equal.ts";
 import { createMergePatch } from "../../src/apimachinery/merge_patch.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import { createTwoWayStrategicMergePatch } from "../../src/apimachinery/strategic_merge_patch.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { ApiError } from "../../src/apimachinery/errors.ts";
-import { jsonEqual } from "../../src/apimachinery/json_patch.ts";
+import { jsonEqual } from "../../src/apimachinery/json_equal.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import type { PatchType } from "../../src/registry/registry.ts";
 import type { Kind } from "../../src/scheme/kind.ts";

@@ -5,7 +5,7 @@
  */
 import { isNotFound } from "../apimachinery/errors.ts";
 import type { KubeObject, ObjectMeta } from "../apimachinery/meta.ts";
-import { jsonEqual } from "../apimachinery/json_patch.ts";
+import { jsonEqual } from "../apimachinery/json_equal.ts";
 import type { Client } from "../client/client.ts";
 import type { Kind } from "../scheme/kind.ts";
 

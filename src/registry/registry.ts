@@ -17,7 +17,7 @@ import type {
   WatchEvent,
 } from "../apimachinery/meta.ts";
 import { INITIAL_EVENTS_END_ANNOTATION } from "../apimachinery/meta.ts";
-import { applyJsonPatch, jsonEqual, PatchError } from "../apimachinery/json_patch.ts";
+import { jsonEqual } from "../apimachinery/json_equal.ts";
 import { utf8ByteLength } from "../apimachinery/validation.ts";
 import type { Kind } from "../scheme/kind.ts";
 import type { Scheme } from "../scheme/scheme.ts";
@@ -37,20 +37,24 @@ import { randomSuffix, valueAtPath, zodIssuesToFieldErrors } from "./_util.ts";
 let patchModules:
   | Promise<
     [
+      typeof import("../apimachinery/json_patch.ts"),
       typeof import("../apimachinery/merge_patch.ts"),
       typeof import("../apimachinery/strategic_merge_patch.ts"),
     ]
   >
   | undefined;
 
-/** The merge patch appliers, loaded on the first patch (a process that only reads never needs them). */
+/** The patch appliers, loaded on the first patch (a process that only reads never needs them). */
 async function patchers() {
   patchModules ??= Promise.all([
+    import("../apimachinery/json_patch.ts"),
     import("../apimachinery/merge_patch.ts"),
     import("../apimachinery/strategic_merge_patch.ts"),
   ]);
-  const [merge, strategic] = await patchModules;
+  const [json, merge, strategic] = await patchModules;
   return {
+    applyJsonPatch: json.applyJsonPatch,
+    PatchError: json.PatchError,
     applyMergePatch: merge.applyMergePatch,
     applyStrategicMergePatch: strategic.applyStrategicMergePatch,
   };
@@ -837,7 +841,8 @@ export class Registry {
           } into Go value of type map[string]interface {}`,
       );
     }
-    const { applyMergePatch, applyStrategicMergePatch } = await patchers();
+    const { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } =
+      await patchers();
     for (let i = 0; i < MAX_RETRIES; i++) {
       const cur = await this.#read(k, namespace, name);
       const old = decode(cur.value, cur.revision);
