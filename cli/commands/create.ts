@@ -30,7 +30,7 @@ const WRITE_OUTPUT_FORMATS = OUTPUT_FORMATS.filter((f) =>
 export function resultPrinter(
   ctx: CommandContext,
   options: { typed?: boolean } = {},
-): (obj: KubeObject, kind: Kind, line: string) => string {
+): (obj: KubeObject, kind: Kind, line: string) => Promise<string> {
   const output = (ctx.flags.output as string | undefined) ?? "";
   const eq = output.indexOf("=");
   const format = eq < 0 ? output : output.slice(0, eq);
@@ -42,12 +42,16 @@ export function resultPrinter(
     );
   }
   let printed = 0;
-  return (obj, kind, line) => {
+  return async (obj, kind, line) => {
     if (output === "") return line + "\n";
     if (format === "name") return `${kindLabel(kind)}/${obj.metadata.name}\n`;
     if (format === "json" && options.typed) return goJson(asGoStruct(obj), "    ") + "\n";
     try {
-      const text = printObjects([obj], { output, kindOf: () => kind, singleItemImplied: true });
+      const text = await printObjects([obj], {
+        output,
+        kindOf: () => kind,
+        singleItemImplied: true,
+      });
       return (format === "yaml" && printed++ > 0 ? "---\n" : "") + text;
     } catch (err) {
       if (err instanceof PrintError) throw new CliError(err.message);
@@ -228,7 +232,7 @@ async function createOne(
   }
   const suffix = dry === "client" ? " (dry run)" : dry === "server" ? " (server dry run)" : "";
   ctx.io.stdout(
-    print(
+    await print(
       shown,
       kind as unknown as Kind,
       `${kindLabel(kind)}/${obj.metadata.name} created${suffix}`,

@@ -241,7 +241,7 @@ export const editCommand: Command = {
     for (;;) {
       let text = asJson ? "" : editHeader(reasons);
       if (!containsError) {
-        text += render(current);
+        text += await render(current);
         original = text;
       } else {
         text += stripComments(edited);
@@ -366,12 +366,14 @@ export const editCommand: Command = {
       }
       await Deno.remove(file);
       if (output) {
-        ctx.io.stdout(printObjects([updated], {
-          output,
-          kindOf: (o) => rt.scheme.forObject(o),
-          now: ctx.io.now(),
-          singleItemImplied: true,
-        }));
+        ctx.io.stdout(
+          await printObjects([updated], {
+            output,
+            kindOf: (o) => rt.scheme.forObject(o),
+            now: ctx.io.now(),
+            singleItemImplied: true,
+          }),
+        );
       } else {
         ctx.io.stdout(`${kindLabel(kind)}/${name} edited\n`);
       }

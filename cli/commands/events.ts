@@ -9,7 +9,8 @@
 import { Event } from "../../src/resources/core_v1.ts";
 import { CliError } from "../errors.ts";
 import type { Command } from "../kit.ts";
-import { age, alignColumns, printObjects, toKubectlYaml } from "../printers/mod.ts";
+import { age, alignColumns, printObjects } from "../printers/mod.ts";
+import { toKubectlYaml } from "../printers/yaml.ts";
 import { goJson } from "../jsonpath.ts";
 import { resolveKind } from "../resources.ts";
 
@@ -148,7 +149,7 @@ export const eventsCommand: Command = {
       return 0;
     }
     if (output) {
-      ctx.io.stdout(printObjects(events, { output, kindOf: () => Event }));
+      ctx.io.stdout(await printObjects(events, { output, kindOf: () => Event }));
       return 0;
     }
     const now = ctx.io.now();

@@ -144,18 +144,20 @@ export const getCommand: Command = {
         scoped ? `No resources found in ${ctx.namespace} namespace.\n` : "No resources found\n",
       );
     } else if (objects.length || !table) {
-      ctx.io.stdout(printObjects(objects, {
-        output,
-        kindOf: (o) => rt.scheme.forObject(o),
-        wide: output === "wide",
-        noHeaders: ctx.flags["no-headers"] === true,
-        showLabels: ctx.flags["show-labels"] === true,
-        namespaceColumn: all,
-        sortBy: ctx.flags["sort-by"] as string | undefined,
-        now: ctx.io.now(),
-        singleItemImplied,
-        withKind: printedKinds.size > 1,
-      }));
+      ctx.io.stdout(
+        await printObjects(objects, {
+          output,
+          kindOf: (o) => rt.scheme.forObject(o),
+          wide: output === "wide",
+          noHeaders: ctx.flags["no-headers"] === true,
+          showLabels: ctx.flags["show-labels"] === true,
+          namespaceColumn: all,
+          sortBy: ctx.flags["sort-by"] as string | undefined,
+          now: ctx.io.now(),
+          singleItemImplied,
+          withKind: printedKinds.size > 1,
+        }),
+      );
     }
     for (const e of errors) ctx.io.stderr(e + "\n");
     return errors.length ? 1 : 0;

@@ -320,12 +320,14 @@ function command(flavor: Flavor): Command {
               ctx.io.stdout(`${many ? " " : ""}${k}=${v}\n`);
             }
           } else if (output) {
-            ctx.io.stdout(printObjects([result], {
-              output,
-              kindOf: (o) => rt.scheme.forObject(o),
-              now: ctx.io.now(),
-              singleItemImplied: true,
-            }));
+            ctx.io.stdout(
+              await printObjects([result], {
+                output,
+                kindOf: (o) => rt.scheme.forObject(o),
+                now: ctx.io.now(),
+                singleItemImplied: true,
+              }),
+            );
           } else {
             ctx.io.stdout(
               `${kindLabel(t.kind)}/${t.name} ${flavor.message(changed, overwrite, before, after)}${

@@ -199,12 +199,14 @@ export const patchCommand: Command = {
         : !jsonEqual(after, before);
       const output = ctx.flags.output as string | undefined;
       if (output) {
-        ctx.io.stdout(printObjects([after], {
-          output,
-          kindOf: (o) => rt.scheme.forObject(o),
-          now: ctx.io.now(),
-          singleItemImplied: true,
-        }));
+        ctx.io.stdout(
+          await printObjects([after], {
+            output,
+            kindOf: (o) => rt.scheme.forObject(o),
+            now: ctx.io.now(),
+            singleItemImplied: true,
+          }),
+        );
       } else {
         ctx.io.stdout(
           `${kindLabel(t.kind)}/${t.name} patched${changed ? "" : " (no change)"}${

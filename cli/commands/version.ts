@@ -6,7 +6,7 @@
  */
 import { CliError } from "../errors.ts";
 import type { Command } from "../kit.ts";
-import { toKubectlYaml } from "../printers/mod.ts";
+import { toKubectlYaml } from "../printers/yaml.ts";
 
 /** kubectl's version.Info, with the fields k1s can fill. */
 interface VersionInfo {

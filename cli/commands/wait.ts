@@ -56,7 +56,7 @@ export interface WaitOptions {
   /** How long to wait in ms, shared by all targets; 0 checks once; negative waits a week. */
   timeoutMs: number;
   /** Called with each object whose condition is met (its last state; for deletion, maybe none). */
-  onMet?: (target: WaitTarget, obj: KubeObject | undefined) => void;
+  onMet?: (target: WaitTarget, obj: KubeObject | undefined) => void | Promise<void>;
   /** How often to run the controllers (`rt.settle()`) while waiting, in ms. Default 1000. */
   settleIntervalMs?: number;
   /** Stops waiting early (the promise then rejects with the signal's reason). */
@@ -369,7 +369,7 @@ export async function waitForTargets(
       options.progress?.waitingFor(`${t.kind.plural}/${t.name}`);
       const obj = await waitOne(rt, t, condition, deadline, { ...options, timeoutMs: timeout });
       options.progress?.met();
-      options.onMet?.(t, obj);
+      await options.onMet?.(t, obj);
     }
   } finally {
     options.progress?.done();
@@ -488,14 +488,16 @@ export const waitCommand: Command = {
     await waitForTargets(rt, targets, condition, {
       timeoutMs,
       progress: waitProgress(ctx.io, targets.length),
-      onMet(t, obj) {
+      async onMet(t, obj) {
         if (output && obj) {
-          ctx.io.stdout(printObjects([obj], {
-            output,
-            kindOf: (o) => rt.scheme.forObject(o),
-            singleItemImplied: true,
-            now: ctx.io.now(),
-          }));
+          ctx.io.stdout(
+            await printObjects([obj], {
+              output,
+              kindOf: (o) => rt.scheme.forObject(o),
+              singleItemImplied: true,
+              now: ctx.io.now(),
+            }),
+          );
         } else ctx.io.stdout(`${kindPrefix(t.kind)}/${t.name} condition met\n`);
       },
     });

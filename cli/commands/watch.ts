@@ -23,7 +23,7 @@ import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError, formatError } from "../errors.ts";
 import type { CommandContext } from "../kit.ts";
-import { cellText, columnsFor, printObjects } from "../printers/mod.ts";
+import { cellText, columnsFor, loadPrinterColumns, printObjects } from "../printers/mod.ts";
 
 /** Options of {@linkcode watchAndPrint}. */
 export interface WatchPrintOptions {
@@ -86,20 +86,21 @@ class RememberingTable {
  * A printer for `get -w`, called with the current objects and then with each changed one: the
  * table (header once, remembered widths) or any other `-o` format, one object each.
  */
-function objectPrinter(
+async function objectPrinter(
   ctx: CommandContext,
   kind: Kind,
   options: WatchPrintOptions,
-): (objs: readonly KubeObject[]) => string {
+): Promise<(objs: readonly KubeObject[]) => Promise<string>> {
   const output = options.output ?? "";
   if (output === "" || output === "wide") {
     const wide = output === "wide";
+    if (kind.printerColumns.length) await loadPrinterColumns();
     const columns = columnsFor(kind).filter((c) => wide || c.priority === 0);
     const withNamespace = !!options.namespaceColumn && kind.scope !== "Cluster";
     const table = new RememberingTable();
     let headerDone = !!options.noHeaders;
     return (objs) => {
-      if (objs.length === 0) return "";
+      if (objs.length === 0) return Promise.resolve("");
       const rows: string[][] = [];
       if (!headerDone) {
         headerDone = true;
@@ -117,27 +118,29 @@ function objectPrinter(
           ...(options.showLabels ? [formatLabels(obj.metadata?.labels)] : []),
         ]);
       }
-      return table.lines(rows);
+      return Promise.resolve(table.lines(rows));
     };
   }
   // Validates the format (and template) before anything is watched, as kubectl builds its
   // printer first.
-  printObjects([], { output, kindOf: () => kind, noHeaders: true });
+  await printObjects([], { output, kindOf: () => kind, noHeaders: true });
   let count = 0;
   const yaml = output === "yaml";
-  return (objs) => objs.map((obj) => printOne(obj)).join("");
-  function printOne(obj: KubeObject): string {
-    const text = printObjects([obj], {
-      output,
-      kindOf: () => kind,
-      singleItemImplied: true,
-      noHeaders: !!options.noHeaders || count > 0,
-      now: ctx.io.now(),
-    });
-    const separator = yaml && count > 0 ? "---\n" : "";
-    count++;
-    return separator + text;
-  }
+  return async (objs) => {
+    let out = "";
+    for (const obj of objs) {
+      const text = await printObjects([obj], {
+        output,
+        kindOf: () => kind,
+        singleItemImplied: true,
+        noHeaders: !!options.noHeaders || count > 0,
+        now: ctx.io.now(),
+      });
+      out += (yaml && count > 0 ? "---\n" : "") + text;
+      count++;
+    }
+    return out;
+  };
 }
 
 /**
@@ -160,7 +163,7 @@ export async function watchAndPrint(
   options: WatchPrintOptions = {},
 ): Promise<number> {
   const rt = await ctx.core();
-  const print = objectPrinter(ctx, kind, options);
+  const print = await objectPrinter(ctx, kind, options);
   const names = options.names ?? [];
   if (names.length && (options.labelSelector || options.fieldSelector)) {
     throw new CliError("name cannot be provided when a selector is specified");
@@ -180,7 +183,7 @@ export async function watchAndPrint(
     fieldSelector,
   });
   if (!options.watchOnly) {
-    const out = print(list.items.filter(wanted));
+    const out = await print(list.items.filter(wanted));
     if (out) ctx.io.stdout(out);
   }
   if (options.signal?.aborted) return 0;
@@ -199,7 +202,7 @@ export async function watchAndPrint(
         ctx.io.stderr(`error: ${(ev.object as { message?: string }).message ?? "watch failed"}\n`);
         return 1;
       }
-      if (wanted(ev.object)) ctx.io.stdout(print([ev.object]));
+      if (wanted(ev.object)) ctx.io.stdout(await print([ev.object]));
     }
   } catch (err) {
     if (options.signal?.aborted) return 0;

@@ -8,6 +8,7 @@ import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import { goSprint, type JsonPathTemplate, parseJsonPath, relaxedJsonPath } from "../jsonpath.ts";
 import { PrintError } from "./errors.ts";
 import { alignColumns } from "./tabwriter.ts";
+import { escapeTerminal } from "./table.ts";
 
 /** A parsed column: its header and its template. */
 export interface CustomColumn {
@@ -88,9 +89,4 @@ export function printCustomColumns(
     }));
   }
   return alignColumns(rows);
-}
-
-/** kubectl's EscapeTerminal: ESC shown as `^[`, carriage return as `\\r`. */
-export function escapeTerminal(s: string): string {
-  return s.replaceAll("\x1b", "^[").replaceAll("\r", "\\r");
 }

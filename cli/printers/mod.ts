@@ -18,8 +18,8 @@
  * };
  * const kindOf = () => ConfigMap;
  * const now = new Date("2024-01-01T00:00:30Z");
- * assert.equal(printObjects([cm], { kindOf, now }), "NAME   DATA   AGE\napp    1      30s\n");
- * assert.equal(printObjects([cm], { kindOf, output: "name" }), "configmap/app\n");
+ * assert.equal(await printObjects([cm], { kindOf, now }), "NAME   DATA   AGE\napp    1      30s\n");
+ * assert.equal(await printObjects([cm], { kindOf, output: "name" }), "configmap/app\n");
  * ```
  *
  * @module
@@ -27,26 +27,18 @@
 
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
-import { goJson, parseJsonPath } from "../jsonpath.ts";
-import {
-  type CustomColumn,
-  parseCustomColumns,
-  parseCustomColumnsFile,
-  printCustomColumns,
-} from "./custom_columns.ts";
+import { loadPrinterColumns } from "./columns.ts";
+import type { CustomColumn } from "./custom_columns.ts";
 import { PrintError } from "./errors.ts";
-import { sortObjects } from "./sort.ts";
 import { kindFromObject, kindPrefix, printTable } from "./table.ts";
-import { toKubectlYaml } from "./yaml.ts";
 
+// JSONPath, the YAML printer, custom columns and sorting load only for the formats that use
+// them: a table of built-in kinds needs none of them.
 export { age } from "./age.ts";
-export { columnsFor, type KindInfo, type TableColumn } from "./columns.ts";
-export { type CustomColumn, parseCustomColumns, parseCustomColumnsFile } from "./custom_columns.ts";
+export { columnsFor, type KindInfo, loadPrinterColumns, type TableColumn } from "./columns.ts";
 export { PrintError } from "./errors.ts";
-export { naturalLess, sortObjects } from "./sort.ts";
 export { cellText, kindPrefix, printTable, type TableOptions } from "./table.ts";
 export { alignColumns } from "./tabwriter.ts";
-export { toKubectlYaml } from "./yaml.ts";
 
 /** Options shared by every output format. */
 export interface PrintOptions {
@@ -100,13 +92,13 @@ export const OUTPUT_FORMATS: readonly string[] = [
 
 /**
  * Prints objects in the format `output` names, as `kubectl get -o OUTPUT` does, and returns
- * the text. Throws {@linkcode PrintError} with kubectl's message (without its `error: `
+ * the text. Rejects with {@linkcode PrintError} with kubectl's message (without its `error: `
  * prefix) for an unknown format or a malformed template.
  */
-export function printObjects(
+export async function printObjects(
   objects: readonly KubeObject[],
   options: PrintObjectsOptions,
-): string {
+): Promise<string> {
   const output = options.output ?? "";
   const eq = output.indexOf("=");
   const format = eq < 0 ? output : output.slice(0, eq);
@@ -119,6 +111,8 @@ export function printObjects(
   switch (format) {
     case "":
     case "wide":
+      // Only kinds with a group (user kinds) have printer columns, which need JSONPath.
+      if (objects.some((o) => o.apiVersion?.includes("/"))) await loadPrinterColumns();
       printer = (objs) =>
         printTable(objs, (o) => options.kindOf(o), {
           ...options,
@@ -128,12 +122,16 @@ export function printObjects(
     case "name":
       printer = (objs) => objs.map((o) => `${prefixOf(o, options)}/${o.metadata?.name}\n`).join("");
       break;
-    case "json":
+    case "json": {
+      const { goJson } = await import("../jsonpath.ts");
       printer = (objs) => goJson(wrap(objs, options), "    ") + "\n";
       break;
-    case "yaml":
+    }
+    case "yaml": {
+      const { toKubectlYaml } = await import("./yaml.ts");
       printer = (objs) => toKubectlYaml(wrap(objs, options));
       break;
+    }
     case "jsonpath":
     case "jsonpath-as-json":
     case "jsonpath-file": {
@@ -146,6 +144,7 @@ export function printObjects(
         }
       }
       if (template === "") throw new PrintError("template format specified but no template given");
+      const { goJson, parseJsonPath } = await import("../jsonpath.ts");
       let path;
       try {
         path = parseJsonPath(template);
@@ -165,6 +164,9 @@ export function printObjects(
     }
     case "custom-columns":
     case "custom-columns-file": {
+      const { parseCustomColumns, parseCustomColumnsFile, printCustomColumns } = await import(
+        "./custom_columns.ts"
+      );
       let columns: CustomColumn[];
       if (format === "custom-columns") {
         columns = parseCustomColumns(arg ?? "");
@@ -194,7 +196,9 @@ export function printObjects(
         }`,
       );
   }
-  const sorted = options.sortBy ? sortObjects(objects, options.sortBy) : objects;
+  const sorted = options.sortBy
+    ? (await import("./sort.ts")).sortObjects(objects, options.sortBy)
+    : objects;
   return printer(sorted);
 }
 

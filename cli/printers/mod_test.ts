@@ -10,7 +10,9 @@ import {
   Secret,
   ServiceAccount,
 } from "@k1s/k1s";
-import { age, naturalLess, PrintError, printObjects, toKubectlYaml } from "./mod.ts";
+import { age, PrintError, printObjects } from "./mod.ts";
+import { naturalLess } from "./sort.ts";
+import { toKubectlYaml } from "./yaml.ts";
 
 const NOW = new Date("2024-01-03T00:00:00Z");
 const testdata = new URL("./testdata/", import.meta.url);
@@ -68,9 +70,9 @@ Deno.test("age formats like kubectl", () => {
   assert.equal(age(undefined, NOW), "<unknown>");
 });
 
-Deno.test("configmap table: NAME DATA AGE, tabwriter padding 3", () => {
+Deno.test("configmap table: NAME DATA AGE, tabwriter padding 3", async () => {
   assert.equal(
-    printObjects(cms, { kindOf, now: NOW }),
+    await printObjects(cms, { kindOf, now: NOW }),
     "NAME                 DATA   AGE\n" +
       "alpha                2      2d\n" +
       "beta                 1      24h\n" +
@@ -78,21 +80,26 @@ Deno.test("configmap table: NAME DATA AGE, tabwriter padding 3", () => {
   );
 });
 
-Deno.test("table options: -A namespace column, --show-labels, --no-headers, wide", () => {
+Deno.test("table options: -A namespace column, --show-labels, --no-headers, wide", async () => {
   assert.equal(
-    printObjects(cms.slice(0, 2), { kindOf, now: NOW, namespaceColumn: true, showLabels: true }),
+    await printObjects(cms.slice(0, 2), {
+      kindOf,
+      now: NOW,
+      namespaceColumn: true,
+      showLabels: true,
+    }),
     "NAMESPACE   NAME    DATA   AGE   LABELS\n" +
       "default     alpha   2      2d    app=web,tier=a\n" +
       "prod        beta    1      24h   <none>\n",
   );
   assert.equal(
-    printObjects(cms.slice(0, 2), { kindOf, now: NOW, noHeaders: true, output: "wide" }),
+    await printObjects(cms.slice(0, 2), { kindOf, now: NOW, noHeaders: true, output: "wide" }),
     "alpha   2     2d\n" +
       "beta    1     24h\n",
   );
 });
 
-Deno.test("secrets, namespaces and service accounts use kubectl's columns", () => {
+Deno.test("secrets, namespaces and service accounts use kubectl's columns", async () => {
   const secret = {
     apiVersion: "v1",
     kind: "Secret",
@@ -101,7 +108,7 @@ Deno.test("secrets, namespaces and service accounts use kubectl's columns", () =
     data: { "tls.crt": "", "tls.key": "" },
   };
   assert.equal(
-    printObjects([secret], { kindOf, now: NOW }),
+    await printObjects([secret], { kindOf, now: NOW }),
     "NAME   TYPE                DATA   AGE\n" +
       "tls    kubernetes.io/tls   2      24h\n",
   );
@@ -113,7 +120,7 @@ Deno.test("secrets, namespaces and service accounts use kubectl's columns", () =
   };
   // Cluster-scoped kinds get no NAMESPACE column even with -A.
   assert.equal(
-    printObjects([ns], { kindOf, now: NOW, namespaceColumn: true }),
+    await printObjects([ns], { kindOf, now: NOW, namespaceColumn: true }),
     "NAME      STATUS   AGE\n" +
       "default   Active   2d\n",
   );
@@ -123,13 +130,13 @@ Deno.test("secrets, namespaces and service accounts use kubectl's columns", () =
     metadata: { name: "default", namespace: "default", creationTimestamp: "2024-01-01T00:00:00Z" },
   };
   assert.equal(
-    printObjects([sa], { kindOf, now: NOW }),
+    await printObjects([sa], { kindOf, now: NOW }),
     "NAME      SECRETS   AGE\n" +
       "default   0         2d\n",
   );
 });
 
-Deno.test("events: LAST SEEN TYPE REASON OBJECT MESSAGE, and the wide columns", () => {
+Deno.test("events: LAST SEEN TYPE REASON OBJECT MESSAGE, and the wide columns", async () => {
   const ev = {
     apiVersion: "v1",
     kind: "Event",
@@ -144,12 +151,12 @@ Deno.test("events: LAST SEEN TYPE REASON OBJECT MESSAGE, and the wide columns", 
     source: { component: "k1s" },
   };
   assert.equal(
-    printObjects([ev], { kindOf, now: NOW }),
+    await printObjects([ev], { kindOf, now: NOW }),
     "LAST SEEN   TYPE     REASON    OBJECT          MESSAGE\n" +
       "60s         Normal   Updated   configmap/app   data changed\n",
   );
   assert.equal(
-    printObjects([ev], { kindOf, now: NOW, wide: true }),
+    await printObjects([ev], { kindOf, now: NOW, wide: true }),
     "LAST SEEN   TYPE     REASON    OBJECT          SUBOBJECT   SOURCE   MESSAGE        FIRST SEEN   COUNT   NAME\n" +
       "60s         Normal   Updated   configmap/app               k1s      data changed   60m          3       app.17a\n",
   );
@@ -170,51 +177,53 @@ const items: KubeObject[] = [
   },
 ];
 
-Deno.test("user kinds print their printer columns, typed like CRD columns", () => {
+Deno.test("user kinds print their printer columns, typed like CRD columns", async () => {
   assert.equal(
-    printObjects(items, { kindOf, now: NOW }),
+    await printObjects(items, { kindOf, now: NOW }),
     "NAME    CATEGORY   QUANTITY   CREATED\n" +
       "pen10   office     10         24h\n" +
       "pen9               200        2d\n",
   );
   assert.equal(
-    printObjects(items, { kindOf, now: NOW, output: "wide" }),
+    await printObjects(items, { kindOf, now: NOW, output: "wide" }),
     "NAME    CATEGORY   QUANTITY   PRICE   ON SALE   CREATED\n" +
       "pen10   office     10         1.5     true      24h\n" +
       "pen9               200        3                 2d\n",
   );
 });
 
-Deno.test("kinds without columns print NAME AGE", () => {
+Deno.test("kinds without columns print NAME AGE", async () => {
   const w = {
     apiVersion: "example.k1s.dev/v1",
     kind: "Widget",
     metadata: { name: "w", creationTimestamp: "2024-01-02T00:00:00Z" },
     spec: {},
   };
-  assert.equal(printObjects([w], { kindOf, now: NOW }), "NAME   AGE\nw      24h\n");
+  assert.equal(await printObjects([w], { kindOf, now: NOW }), "NAME   AGE\nw      24h\n");
   // Unknown kinds too.
   assert.equal(
-    printObjects([w], { kindOf: () => undefined, now: NOW }),
+    await printObjects([w], { kindOf: () => undefined, now: NOW }),
     "NAME   AGE\nw      24h\n",
   );
 });
 
-Deno.test("--sort-by sorts strings naturally and numbers numerically", () => {
+Deno.test("--sort-by sorts strings naturally and numbers numerically", async () => {
   const names = (out: string) => out.trim().split("\n");
   assert.deepEqual(
-    names(printObjects(items, { kindOf, output: "name", sortBy: ".metadata.name" })),
+    names(await printObjects(items, { kindOf, output: "name", sortBy: ".metadata.name" })),
     ["item.inventory.k1s.dev/pen9", "item.inventory.k1s.dev/pen10"],
   );
   assert.deepEqual(
-    names(printObjects(items, { kindOf, output: "name", sortBy: "{.spec.quantity}" })),
+    names(await printObjects(items, { kindOf, output: "name", sortBy: "{.spec.quantity}" })),
     ["item.inventory.k1s.dev/pen10", "item.inventory.k1s.dev/pen9"],
   );
   assert.deepEqual(
-    names(printObjects(cms, { kindOf, output: "name", sortBy: ".metadata.creationTimestamp" })),
+    names(
+      await printObjects(cms, { kindOf, output: "name", sortBy: ".metadata.creationTimestamp" }),
+    ),
     ["configmap/alpha", "configmap/beta", "configmap/a-much-longer-name"],
   );
-  assert.throws(
+  await assert.rejects(
     () => printObjects(cms, { kindOf, sortBy: ".spec.nope" }),
     /couldn't find any field with path "\{\.spec\.nope\}" in the list of objects/,
   );
@@ -222,7 +231,7 @@ Deno.test("--sort-by sorts strings naturally and numbers numerically", () => {
   assert.ok(naturalLess("a01", "a1") === false && naturalLess("a1", "a01"));
 });
 
-Deno.test("several kinds: one table each, blank line between, names as kind/name", () => {
+Deno.test("several kinds: one table each, blank line between, names as kind/name", async () => {
   const secret = {
     apiVersion: "v1",
     kind: "Secret",
@@ -231,7 +240,7 @@ Deno.test("several kinds: one table each, blank line between, names as kind/name
     data: { a: "" },
   };
   assert.equal(
-    printObjects([cms[0], secret], { kindOf, now: NOW }),
+    await printObjects([cms[0], secret], { kindOf, now: NOW }),
     "NAME              DATA   AGE\n" +
       "configmap/alpha   2      2d\n" +
       "\n" +
@@ -239,15 +248,15 @@ Deno.test("several kinds: one table each, blank line between, names as kind/name
       "secret/s   Opaque   1      24h\n",
   );
   assert.equal(
-    printObjects([cms[0], secret], { kindOf, now: NOW, noHeaders: true }),
+    await printObjects([cms[0], secret], { kindOf, now: NOW, noHeaders: true }),
     "configmap/alpha   2     2d\n" +
       "secret/s   Opaque   1     24h\n",
   );
 });
 
-Deno.test("-o name", () => {
+Deno.test("-o name", async () => {
   assert.equal(
-    printObjects([cms[0], items[0]], { kindOf, output: "name" }),
+    await printObjects([cms[0], items[0]], { kindOf, output: "name" }),
     "configmap/alpha\nitem.inventory.k1s.dev/pen10\n",
   );
 });
@@ -256,14 +265,14 @@ Deno.test("-o json: the object when one was named, else a List", async () => {
   const obj = JSON.parse(await Deno.readTextFile(new URL("quoting.kubectl.json.golden", testdata)));
   // Golden from `kubectl label --local -f q.yaml a=b -o json` (unstructured: sorted keys).
   assert.equal(
-    printObjects([obj], { kindOf, output: "json", singleItemImplied: true }),
+    await printObjects([obj], { kindOf, output: "json", singleItemImplied: true }),
     await Deno.readTextFile(new URL("quoting.kubectl.json.golden", testdata)),
   );
   assert.equal(
-    printObjects([], { kindOf, output: "json" }),
+    await printObjects([], { kindOf, output: "json" }),
     '{\n    "apiVersion": "v1",\n    "items": [],\n    "kind": "List",\n    "metadata": {\n        "resourceVersion": ""\n    }\n}\n',
   );
-  const list = JSON.parse(printObjects([cms[1]], { kindOf, output: "json" }));
+  const list = JSON.parse(await printObjects([cms[1]], { kindOf, output: "json" }));
   assert.equal(list.kind, "List");
   assert.equal(list.items[0].metadata.name, "beta");
 });
@@ -277,13 +286,13 @@ Deno.test("-o yaml matches kubectl's yaml byte for byte", async () => {
   ) {
     const obj = JSON.parse(await Deno.readTextFile(new URL(input, testdata)));
     assert.equal(
-      printObjects([obj], { kindOf, output: "yaml", singleItemImplied: true }),
+      await printObjects([obj], { kindOf, output: "yaml", singleItemImplied: true }),
       await Deno.readTextFile(new URL(golden, testdata)),
       input,
     );
   }
   assert.equal(
-    printObjects([cms[1]], { kindOf, output: "yaml" }),
+    await printObjects([cms[1]], { kindOf, output: "yaml" }),
     `apiVersion: v1
 items:
 - apiVersion: v1
@@ -301,13 +310,13 @@ metadata:
   );
 });
 
-Deno.test("-o jsonpath and jsonpath-as-json run on the List (or the named object)", () => {
+Deno.test("-o jsonpath and jsonpath-as-json run on the List (or the named object)", async () => {
   assert.equal(
-    printObjects(cms, { kindOf, output: "jsonpath={.items[*].metadata.name}" }),
+    await printObjects(cms, { kindOf, output: "jsonpath={.items[*].metadata.name}" }),
     "alpha beta a-much-longer-name",
   );
   assert.equal(
-    printObjects([cms[0]], {
+    await printObjects([cms[0]], {
       kindOf,
       output: "jsonpath={.data.a}",
       singleItemImplied: true,
@@ -315,27 +324,27 @@ Deno.test("-o jsonpath and jsonpath-as-json run on the List (or the named object
     "1",
   );
   assert.equal(
-    printObjects([cms[0]], {
+    await printObjects([cms[0]], {
       kindOf,
       output: "jsonpath-as-json={.metadata.name}",
       singleItemImplied: true,
     }),
     '[\n    "alpha"\n]\n',
   );
-  assert.throws(
+  await assert.rejects(
     () => printObjects(cms, { kindOf, output: "jsonpath={.a[" }),
     (e: Error) =>
       e instanceof PrintError && e.message === "error parsing jsonpath {.a[, unterminated array",
   );
-  assert.throws(
+  await assert.rejects(
     () => printObjects(cms, { kindOf, output: "jsonpath" }),
     /^PrintError: template format specified but no template given$/,
   );
 });
 
-Deno.test("-o custom-columns", () => {
+Deno.test("-o custom-columns", async () => {
   assert.equal(
-    printObjects(cms, {
+    await printObjects(cms, {
       kindOf,
       output:
         "custom-columns=NAME:.metadata.name,NS:metadata.namespace,DATA:.data,APP:{.metadata.labels.app}",
@@ -345,25 +354,25 @@ Deno.test("-o custom-columns", () => {
       "beta                 prod      map[x:y]       <none>\n" +
       "a-much-longer-name   default   map[]          <none>\n",
   );
-  assert.throws(
+  await assert.rejects(
     () => printObjects(cms, { kindOf, output: "custom-columns=NAME" }),
     /^PrintError: unexpected custom-columns spec: NAME, expected <header>:<json-path-expr>$/,
   );
-  assert.throws(
+  await assert.rejects(
     () => printObjects(cms, { kindOf, output: "custom-columns=" }),
     /custom-columns format specified but no custom columns given/,
   );
   const file = Deno.makeTempFileSync();
   Deno.writeTextFileSync(file, "NAME   DATA\n.metadata.name   .data.x\n");
   assert.equal(
-    printObjects(cms.slice(0, 2), { kindOf, output: `custom-columns-file=${file}` }),
+    await printObjects(cms.slice(0, 2), { kindOf, output: `custom-columns-file=${file}` }),
     "NAME    DATA\nalpha   <none>\nbeta    y\n",
   );
   Deno.removeSync(file);
 });
 
-Deno.test("unknown output formats fail with kubectl's message", () => {
-  assert.throws(
+Deno.test("unknown output formats fail with kubectl's message", async () => {
+  await assert.rejects(
     () => printObjects(cms, { kindOf, output: "foo" }),
     (e: Error) =>
       e.message ===
@@ -406,11 +415,11 @@ Deno.test({
     const json = await kubectl(["label", "--local", "-f", file, "x=y", "-o", "json"]);
     obj.metadata.labels = { ...obj.metadata.labels, x: "y" };
     assert.equal(
-      printObjects([obj], { kindOf, output: "yaml", singleItemImplied: true }),
+      await printObjects([obj], { kindOf, output: "yaml", singleItemImplied: true }),
       yaml!.out,
     );
     assert.equal(
-      printObjects([obj], { kindOf, output: "json", singleItemImplied: true }),
+      await printObjects([obj], { kindOf, output: "json", singleItemImplied: true }),
       json!.out,
     );
     const created = await kubectl([
@@ -430,7 +439,7 @@ Deno.test({
       metadata: { creationTimestamp: null, name: "app" },
     };
     assert.equal(
-      printObjects([cmObj as unknown as KubeObject], {
+      await printObjects([cmObj as unknown as KubeObject], {
         kindOf,
         output: "yaml",
         singleItemImplied: true,
@@ -440,7 +449,7 @@ Deno.test({
     const bad = await kubectl(["get", "-f", "/dev/null", "-o", "foo"]);
     let ours = "";
     try {
-      printObjects(cms, { kindOf, output: "foo" });
+      await printObjects(cms, { kindOf, output: "foo" });
     } catch (e) {
       ours = `error: ${(e as Error).message}\n`;
     }

@@ -7,7 +7,6 @@
 import { formatLabels } from "../../src/apimachinery/labels.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import { columnsFor, type KindInfo } from "./columns.ts";
-import { escapeTerminal } from "./custom_columns.ts";
 import { alignColumns } from "./tabwriter.ts";
 
 /** Options of {@linkcode printTable}. */
@@ -122,4 +121,9 @@ export function cellText(s: string): string {
   if (!BREAK.test(s) && !s.includes("\x1b")) return s;
   const brk = s.search(BREAK);
   return brk < 0 ? escapeTerminal(s) : escapeTerminal(s.slice(0, brk)) + "...";
+}
+
+/** kubectl's EscapeTerminal: ESC shown as `^[`, carriage return as `\\r`. */
+export function escapeTerminal(s: string): string {
+  return s.replaceAll("\x1b", "^[").replaceAll("\r", "\\r");
 }
