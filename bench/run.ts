@@ -655,25 +655,37 @@ async function benchCliStartup(): Promise<void> {
   }).output();
   if (b.code !== 0) throw new Error(new TextDecoder().decode(b.stderr));
   const bundle = ["run", "--no-config", "--unstable-kv", ...perms, bundled];
+  const floor = [
+    "run",
+    "--allow-read",
+    "--allow-write",
+    new URL("cli_floor.ts", import.meta.url).pathname,
+    url.slice("sqlite:".length),
+  ];
   const runs = QUICK ? 3 : 15;
   const helloMs: number[] = [];
   const getMs: number[] = [];
   const bundleMs: number[] = [];
+  const floorMs: number[] = [];
   const env = { K1S_STORE: url };
   await timeProcess(["run", hello]);
   await timeProcess([...cli, "get", "configmaps"], env);
   await timeProcess([...bundle, "get", "configmaps"], env);
+  await timeProcess(floor);
   for (let i = 0; i < runs; i++) {
     helloMs.push(await timeProcess(["run", hello]));
     getMs.push(await timeProcess([...cli, "get", "configmaps"], env));
     bundleMs.push(await timeProcess([...bundle, "get", "configmaps"], env));
+    floorMs.push(await timeProcess(floor));
   }
   const h = median(helloMs);
   const g = median(getMs);
   const gb = median(bundleMs);
+  const f = median(floorMs);
   results.deno_hello_ms = ms3(h);
   results.cli_get_ms = ms3(g);
   results.cli_get_bundle_ms = ms3(gb);
+  results.cli_floor_ms = ms3(f);
   console.log(
     `${"cli_get_ms".padEnd(30)} ${g.toFixed(3).padStart(10)} ms  (deno_hello_ms ${h.toFixed(1)}; ` +
       `ratio ${(g / h).toFixed(2)}, target <= 2.5: ${verdict(g <= 2.5 * h)})  ` +
@@ -683,6 +695,11 @@ async function benchCliStartup(): Promise<void> {
     `${"cli_get_bundle_ms".padEnd(30)} ${gb.toFixed(3).padStart(10)} ms  (ratio ${
       (gb / h).toFixed(2)
     }; the same command from the deno bundle single file)`,
+  );
+  console.log(
+    `${"cli_floor_ms".padEnd(30)} ${f.toFixed(3).padStart(10)} ms  (ratio ${
+      (f / h).toFixed(2)
+    }; the same reads and table with bare node:sqlite in one file: bench/cli_floor.ts)`,
   );
 }
 
