@@ -5,7 +5,7 @@
  * @module
  */
 import { ApiError } from "../../src/apimachinery/errors.ts";
-import type { KubeObject } from "../../src/apimachinery/meta.ts";
+import { type KubeObject, OBJECT_META_FIELDS } from "../../src/apimachinery/meta.ts";
 import { ConfigMap, Namespace, Secret, ServiceAccount } from "../../src/resources/core_v1.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
@@ -67,26 +67,9 @@ const STRUCT_FIELDS: Record<string, string[]> = {
   Namespace: ["spec", "status"],
   ServiceAccount: ["secrets", "imagePullSecrets", "automountServiceAccountToken"],
 };
-const META_FIELDS = [
-  "name",
-  "generateName",
-  "namespace",
-  "selfLink",
-  "uid",
-  "resourceVersion",
-  "generation",
-  "creationTimestamp",
-  "deletionTimestamp",
-  "deletionGracePeriodSeconds",
-  "labels",
-  "annotations",
-  "ownerReferences",
-  "finalizers",
-  "managedFields",
-];
 
 /** `fields` of `o` in `order` (unknown ones last), as a struct for goJson. */
-function struct(o: Record<string, unknown>, order: string[]): GoStruct {
+function struct(o: Record<string, unknown>, order: readonly string[]): GoStruct {
   const keys = [
     ...order.filter((k) => k in o),
     ...Object.keys(o).filter((k) => !order.includes(k)),
@@ -101,7 +84,7 @@ function asGoStruct(obj: KubeObject): GoStruct {
     {
       kind,
       apiVersion,
-      metadata: struct(metadata as Record<string, unknown>, META_FIELDS),
+      metadata: struct(metadata as Record<string, unknown>, OBJECT_META_FIELDS),
       ...rest,
     },
     ["kind", "apiVersion", "metadata", ...(STRUCT_FIELDS[obj.kind ?? ""] ?? [])],

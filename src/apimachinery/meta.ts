@@ -39,6 +39,28 @@ export interface ManagedFieldsEntry {
   subresource?: string;
 }
 
+/**
+ * The fields of ObjectMeta in the order of the Go type (`k8s.io/apimachinery`
+ * `metav1.ObjectMeta`), which is how the API server writes them.
+ */
+export const OBJECT_META_FIELDS: readonly string[] = [
+  "name",
+  "generateName",
+  "namespace",
+  "selfLink",
+  "uid",
+  "resourceVersion",
+  "generation",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+  "labels",
+  "annotations",
+  "ownerReferences",
+  "finalizers",
+  "managedFields",
+];
+
 /** Standard object metadata, as in `metav1.ObjectMeta`. */
 export interface ObjectMeta {
   /** Unique name within the namespace (or cluster). */

@@ -5,31 +5,16 @@
  *
  * @module
  */
-import type { KubeObject, ObjectMeta } from "../apimachinery/meta.ts";
+import { type KubeObject, OBJECT_META_FIELDS, type ObjectMeta } from "../apimachinery/meta.ts";
 import type { Kind } from "../scheme/kind.ts";
-
-const META_ORDER = [
-  "name",
-  "generateName",
-  "namespace",
-  "uid",
-  "resourceVersion",
-  "generation",
-  "creationTimestamp",
-  "deletionTimestamp",
-  "deletionGracePeriodSeconds",
-  "labels",
-  "annotations",
-  "ownerReferences",
-  "finalizers",
-  "managedFields",
-] as const;
 
 /** Returns metadata with Kubernetes' field order and without empty values. */
 export function orderMeta(meta: ObjectMeta): ObjectMeta {
   const out: Record<string, unknown> = {};
-  for (const k of META_ORDER) {
-    const v = meta[k];
+  for (const k of OBJECT_META_FIELDS) {
+    // The API server has not written selfLink since 1.20.
+    if (k === "selfLink") continue;
+    const v = (meta as Record<string, unknown>)[k];
     if (v === undefined || v === null || v === "") continue;
     if (Array.isArray(v) && v.length === 0 && k !== "managedFields") continue;
     if (
