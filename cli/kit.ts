@@ -127,11 +127,6 @@ const GLOBAL_OPTIONS: FlagsConfig = {
   help: { type: "boolean", short: "h" },
 };
 
-/** kubectl accepts `-n=foo`; node's parser would keep the `=`. */
-function normalize(argv: string[]): string[] {
-  return argv.flatMap((a) => /^-[a-zA-Z]=/.test(a) ? [a.slice(0, 2), a.slice(3)] : [a]);
-}
-
 function topHelp(spec: CliSpec): string {
   const width = Math.max(...spec.commands.map((c) => c.name.length)) + 3;
   return `${spec.name} controls objects in a local store, the way kubectl controls a cluster.\n\n` +
@@ -158,8 +153,7 @@ function topHelp(spec: CliSpec): string {
 export function defineCli(spec: CliSpec): Cli {
   return {
     spec,
-    async run(argv, io) {
-      const args = normalize(argv);
+    async run(args, io) {
       // The verb is the first positional; global flags with values may come before it.
       let verbAt = -1;
       for (let i = 0; i < args.length; i++) {

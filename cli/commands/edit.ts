@@ -14,7 +14,7 @@ import { createTwoWayStrategicMergePatch } from "../../src/apimachinery/strategi
 import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
-import { printObjects } from "../printers/mod.ts";
+import { printNamed } from "../printers/mod.ts";
 import { toKubectlYaml } from "../printers/yaml.ts";
 import { kindLabel, namedTargets, type ObjectTarget } from "../resources.ts";
 import { patchBody } from "./patch.ts";
@@ -223,12 +223,7 @@ export const editCommand: Command = {
     const editor = editorCommand(ctx.io);
     const render = (obj: KubeObject) =>
       asJson
-        ? printObjects([obj], {
-          output: "json",
-          kindOf: (o) => rt.scheme.forObject(o),
-          now: ctx.io.now(),
-          singleItemImplied: true,
-        })
+        ? printNamed(obj, "json", (o) => rt.scheme.forObject(o), ctx.io.now())
         : toKubectlYaml(obj);
     const stored = (file: string) =>
       ctx.io.stderr(`A copy of your changes has been stored to ${JSON.stringify(file)}\n`);
@@ -367,12 +362,7 @@ export const editCommand: Command = {
       await Deno.remove(file);
       if (output) {
         ctx.io.stdout(
-          await printObjects([updated], {
-            output,
-            kindOf: (o) => rt.scheme.forObject(o),
-            now: ctx.io.now(),
-            singleItemImplied: true,
-          }),
+          await printNamed(updated, output, (o) => rt.scheme.forObject(o), ctx.io.now()),
         );
       } else {
         ctx.io.stdout(`${kindLabel(kind)}/${name} edited\n`);

@@ -15,7 +15,7 @@ import { isValidLabelValue } from "../../src/apimachinery/validation.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
-import { printObjects } from "../printers/mod.ts";
+import { printNamed } from "../printers/mod.ts";
 import { kindLabel, parseResourceArgs } from "../resources.ts";
 import { resolveManifests } from "./files.ts";
 import { dryRunSuffix, parseDryRun } from "./patch.ts";
@@ -321,12 +321,7 @@ function command(flavor: Flavor): Command {
             }
           } else if (output) {
             ctx.io.stdout(
-              await printObjects([result], {
-                output,
-                kindOf: (o) => rt.scheme.forObject(o),
-                now: ctx.io.now(),
-                singleItemImplied: true,
-              }),
+              await printNamed(result, output, (o) => rt.scheme.forObject(o), ctx.io.now()),
             );
           } else {
             ctx.io.stdout(

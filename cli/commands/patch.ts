@@ -11,7 +11,7 @@ import type { PatchType } from "../../src/registry/registry.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
-import { printObjects } from "../printers/mod.ts";
+import { printNamed } from "../printers/mod.ts";
 import { kindLabel, namedTargets, type ObjectTarget } from "../resources.ts";
 import { resolveManifests } from "./files.ts";
 
@@ -200,12 +200,7 @@ export const patchCommand: Command = {
       const output = ctx.flags.output as string | undefined;
       if (output) {
         ctx.io.stdout(
-          await printObjects([after], {
-            output,
-            kindOf: (o) => rt.scheme.forObject(o),
-            now: ctx.io.now(),
-            singleItemImplied: true,
-          }),
+          await printNamed(after, output, (o) => rt.scheme.forObject(o), ctx.io.now()),
         );
       } else {
         ctx.io.stdout(

@@ -29,7 +29,7 @@ import type { Runtime } from "../../src/runtime.ts";
 import { goSprint, type JsonPathTemplate, parseJsonPath, relaxedJsonPath } from "../jsonpath.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
-import { kindPrefix, printObjects } from "../printers/mod.ts";
+import { kindPrefix, printNamed } from "../printers/mod.ts";
 import { parseResourceArgs } from "../resources.ts";
 import { type WaitProgress, waitProgress } from "../progress.ts";
 
@@ -491,12 +491,7 @@ export const waitCommand: Command = {
       async onMet(t, obj) {
         if (output && obj) {
           ctx.io.stdout(
-            await printObjects([obj], {
-              output,
-              kindOf: (o) => rt.scheme.forObject(o),
-              singleItemImplied: true,
-              now: ctx.io.now(),
-            }),
+            await printNamed(obj, output, (o) => rt.scheme.forObject(o), ctx.io.now()),
           );
         } else ctx.io.stdout(`${kindPrefix(t.kind)}/${t.name} condition met\n`);
       },

@@ -202,6 +202,19 @@ export async function printObjects(
   return printer(sorted);
 }
 
+/**
+ * Prints the one object a command acted on (`edit`, `patch`, `label`, `wait` with `-o`):
+ * the object itself, not a List, in the `output` format.
+ */
+export function printNamed(
+  obj: KubeObject,
+  output: string,
+  kindOf: (obj: KubeObject) => Kind | undefined,
+  now: number,
+): Promise<string> {
+  return printObjects([obj], { output, kindOf, now, singleItemImplied: true });
+}
+
 function prefixOf(obj: KubeObject, options: PrintObjectsOptions): string {
   return kindPrefix(options.kindOf(obj) ?? kindFromObject(obj));
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { jsonEqual } from "./json_equal.ts";
+import { goJsonType } from "./json_syntax.ts";
 
 export { jsonEqual };
 
@@ -61,13 +62,6 @@ type Obj = Record<string, Json>;
 
 function isObj(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function goJsonType(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "array";
-  if (typeof v === "boolean") return "bool";
-  return typeof v;
 }
 
 /** Deep-copies a JSON value. */

@@ -7,6 +7,26 @@
  * @module
  */
 
+/**
+ * The name Go's JSON decoder gives a value's JSON type in "cannot unmarshal
+ * X into Go value of type …": `null`, `array`, `object`, `bool`, `string`,
+ * `number`.
+ *
+ * @example
+ * ```ts
+ * import { goJsonType } from "./json_syntax.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(goJsonType([1]), "array");
+ * assert.equal(goJsonType(true), "bool");
+ * ```
+ */
+export function goJsonType(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  if (typeof v === "boolean") return "bool";
+  return typeof v;
+}
+
 /** A JSON syntax error as Go reports it. */
 export interface JsonSyntaxError {
   /** Go's message, e.g. `invalid character 'x' looking for beginning of value`. */

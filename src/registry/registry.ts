@@ -831,6 +831,7 @@ export class Registry {
         : (patch === null || typeof patch !== "object" || Array.isArray(patch))
     ) {
       // As with kubectl's default (strict) field validation, which decodes into its own type.
+      const { goJsonType } = await import("../apimachinery/json_syntax.ts");
       throw ApiError.badRequest(
         type === "json"
           ? `error decoding patch: json: cannot unmarshal ${
@@ -1212,12 +1213,4 @@ async function* withTicks<T>(
     signal.removeEventListener("abort", aborted);
     await it.return?.();
   }
-}
-
-/** The JSON type name Go's decoder uses in "cannot unmarshal X into ...". */
-function goJsonType(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "array";
-  if (typeof v === "object") return "object";
-  return typeof v === "boolean" ? "bool" : typeof v;
 }

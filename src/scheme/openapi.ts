@@ -157,7 +157,7 @@ function decodeError(s: OpenAPISchema, v: unknown, at: At): string | undefined {
   }
   if (owner === undefined) return undefined;
   const value = typeof v === "number"
-    ? (s.type === "integer" && typeof v === "number" ? `number ${v}` : "number")
+    ? (s.type === "integer" ? `number ${v}` : "number")
     : typeof v === "boolean"
     ? "bool"
     : Array.isArray(v)
