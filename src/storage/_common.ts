@@ -8,7 +8,7 @@
  * @module
  */
 
-import { StoreError, type StoreEvent } from "./types.ts";
+import { type KeyValue, type ListResult, StoreError, type StoreEvent } from "./types.ts";
 
 /**
  * The smallest string greater than every string starting with `prefix`, or
@@ -57,6 +57,106 @@ export function revisionArg(revision: number): number {
 /** Resolves after `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A `future` StoreError for a read at `revision` when the store is at `current`. */
+export function futureError(revision: number, current: number): StoreError {
+  return new StoreError(
+    "future",
+    `revision ${revision} is a future revision (current revision ${current})`,
+    current,
+  );
+}
+
+/** What a key was at a past revision, rebuilt from the changes made after it. */
+export interface Rewound {
+  /** The entry at the past revision; null when the key did not exist then. */
+  then: KeyValue | null;
+  /** Whether the key exists now (at the end of the changes). */
+  now: boolean;
+}
+
+/**
+ * The keys under `prefix` (and after `after`) that `events` changed, each
+ * with its state before the first of them. `events` are every change after
+ * a past revision up to the revision the current state was read at, in
+ * order: a key's first change carries (as its previous value) what the key
+ * was at the past revision. Throws `compacted` when a previous value is gone.
+ */
+export function rewind(
+  events: readonly StoreEvent[],
+  prefix: string,
+  after: string | undefined,
+): Map<string, Rewound> {
+  const out = new Map<string, Rewound>();
+  for (const ev of events) {
+    const key = ev.key;
+    if (!key.startsWith(prefix) || (after !== undefined && key <= after)) continue;
+    const seen = out.get(key);
+    if (seen !== undefined) {
+      seen.now = ev.type === "put";
+      continue;
+    }
+    let then: KeyValue | null = null;
+    if (ev.prevRevision > 0) {
+      if (ev.prevValue === undefined) {
+        throw new StoreError(
+          "compacted",
+          `the value of ${key} at revision ${ev.prevRevision} has been compacted`,
+          ev.prevRevision,
+        );
+      }
+      then = {
+        key,
+        value: ev.prevValue,
+        revision: ev.prevRevision,
+        createRevision: ev.createRevision,
+      };
+    }
+    out.set(key, { then, now: ev.type === "put" });
+  }
+  return out;
+}
+
+/**
+ * How many current entries a page at a past revision must read: enough that
+ * dropping every changed key still leaves one more than `limit` (so `more`
+ * is exact). 0 (everything) stays 0.
+ */
+export function rewoundLimit(limit: number, changed: Map<string, Rewound>): number {
+  return limit > 0 ? limit + changed.size + 1 : 0;
+}
+
+/**
+ * A page at a past revision: `current` (entries after `after` as they are
+ * now, read with {@linkcode rewoundLimit}) with every changed key replaced by
+ * its state then, in key order, cut to `limit`. `currentCount` (the number
+ * of current keys after `after`, when the caller wants counts) is rewound
+ * the same way.
+ */
+export function rewoundPage(
+  current: readonly KeyValue[],
+  changed: Map<string, Rewound>,
+  limit: number,
+  revision: number,
+  currentCount?: number,
+): ListResult {
+  let items: KeyValue[] = [];
+  for (const kv of current) if (!changed.has(kv.key)) items.push(kv);
+  let count = currentCount;
+  for (const c of changed.values()) {
+    if (c.then !== null) items.push(c.then);
+    if (count !== undefined) count += (c.then !== null ? 1 : 0) - (c.now ? 1 : 0);
+  }
+  if (changed.size > 0) items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  let more = false;
+  if (limit > 0 && items.length > limit) {
+    items = items.slice(0, limit);
+    more = true;
+  }
+  const res: ListResult = { items, revision, more };
+  if (count !== undefined) res.count = count;
+  return res;
 }
 
 /** Hooks a {@linkcode WatchQueue} calls on its owner. */

@@ -259,6 +259,110 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
     assert.equal((await s.list("/p/", { after: keys[36] })).items.length, 0);
   });
 
+  test("list reads any retained revision as a snapshot", async (s) => {
+    const ra = await s.create("/snap/a", "a1");
+    const rb = await s.create("/snap/b", "b1");
+    const rc = await s.create("/snap/c", "c1");
+    await s.create("/other/x", "x");
+    const r0 = await s.currentRevision();
+    const then = (await s.list("/snap/")).items;
+    // After r0: b changes, c goes, d and aa appear, a is deleted and re-created.
+    const rb2 = await s.update("/snap/b", "b2", rb);
+    await s.delete("/snap/c", rc);
+    await s.create("/snap/d", "d1");
+    await s.create("/snap/aa", "aa1");
+    await s.delete("/snap/a", ra);
+    await s.create("/snap/a", "a-new");
+    await s.update("/snap/b", "b3", rb2);
+    const now = await s.currentRevision();
+
+    const at = await s.list("/snap/", { revision: r0 });
+    assert.equal(at.revision, r0);
+    assert.equal(at.more, false);
+    assert.deepEqual(at.items, then);
+    assert.deepEqual(at.items.map((i) => [i.key, i.value, i.revision, i.createRevision]), [
+      ["/snap/a", "a1", ra, ra],
+      ["/snap/b", "b1", rb, rb],
+      ["/snap/c", "c1", rc, rc],
+    ]);
+    // Every page of a paged read at r0 is the same snapshot.
+    for (const limit of [1, 2, 3]) {
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await s.list("/snap/", { limit, after, revision: r0 });
+        assert.equal(page.revision, r0);
+        seen.push(...page.items.map((i) => `${i.key}=${i.value}`));
+        if (!page.more) break;
+        assert.equal(page.items.length, limit);
+        after = page.items[page.items.length - 1].key;
+      }
+      assert.deepEqual(seen, ["/snap/a=a1", "/snap/b=b1", "/snap/c=c1"], `limit ${limit}`);
+    }
+    // Counts at a revision: the keys after `after`, returned ones included.
+    assert.equal((await s.list("/snap/", { revision: r0, count: true, limit: 1 })).count, 3);
+    assert.equal(
+      (await s.list("/snap/", { revision: r0, count: true, after: "/snap/a" })).count,
+      2,
+    );
+    assert.equal((await s.list("/snap/", { count: true, limit: 1 })).count, 4);
+    assert.equal((await s.list("/snap/", { count: true, after: "/snap/aa" })).count, 2);
+    // The current revision, given or not, is the current state.
+    const cur = await s.list("/snap/", { revision: now });
+    assert.equal(cur.revision, now);
+    assert.deepEqual(cur.items.map((i) => `${i.key}=${i.value}`), [
+      "/snap/a=a-new",
+      "/snap/aa=aa1",
+      "/snap/b=b3",
+      "/snap/d=d1",
+    ]);
+    assert.deepEqual(cur.items, (await s.list("/snap/")).items);
+    // Between r0 and now: the state after the first two changes.
+    const mid = await s.list("/snap/", { revision: r0 + 2 });
+    assert.deepEqual(mid.items.map((i) => `${i.key}=${i.value}`), ["/snap/a=a1", "/snap/b=b2"]);
+    // Above the current revision: future; below the compaction point: compacted.
+    await assert.rejects(s.list("/snap/", { revision: now + 1 }), (e) => {
+      isStoreError("future")(e);
+      assert.equal((e as StoreError).revision, now);
+      return true;
+    });
+    await s.compact(r0 + 1);
+    await assert.rejects(s.list("/snap/", { revision: r0 }), isStoreError("compacted"));
+    // The compaction revision itself is still readable.
+    assert.deepEqual(
+      (await s.list("/snap/", { revision: r0 + 1 })).items.map((i) => `${i.key}=${i.value}`),
+      ["/snap/a=a1", "/snap/b=b2", "/snap/c=c1"],
+    );
+  });
+
+  test("pages at a revision stay exact while many keys change", async (s) => {
+    const revs = new Map<string, number>();
+    for (let i = 0; i < 40; i++) {
+      const key = `/many/k${String(i).padStart(3, "0")}`;
+      revs.set(key, await s.create(key, `v${i}`));
+    }
+    const r0 = await s.currentRevision();
+    const expected = (await s.list("/many/")).items.map((i) => `${i.key}=${i.value}`);
+    for (let i = 0; i < 40; i++) {
+      const key = `/many/k${String(i).padStart(3, "0")}`;
+      if (i % 3 === 0) await s.delete(key);
+      else if (i % 3 === 1) await s.update(key, `w${i}`, revs.get(key)!);
+      await s.create(`/many/k${String(i).padStart(3, "0")}x`, "new");
+    }
+    for (const limit of [1, 4, 7, 39, 40, 41]) {
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await s.list("/many/", { limit, after, revision: r0, count: true });
+        seen.push(...page.items.map((i) => `${i.key}=${i.value}`));
+        assert.equal(page.count, 40 - (seen.length - page.items.length), `count, limit ${limit}`);
+        if (!page.more) break;
+        after = page.items[page.items.length - 1].key;
+      }
+      assert.deepEqual(seen, expected, `limit ${limit}`);
+    }
+  });
+
   test("prefixes isolate keys", async (s) => {
     await s.create("/a", "a");
     await s.create("/a/x", "ax");

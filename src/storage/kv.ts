@@ -52,11 +52,15 @@ import {
   checkValue,
   closedError,
   compactedError,
+  futureError,
   LogHub,
   type LogPage,
   PollTimer,
   prefixEnd,
   revisionArg,
+  rewind,
+  rewoundLimit,
+  rewoundPage,
   sleep,
 } from "./_common.ts";
 
@@ -373,7 +377,9 @@ export class KvStore implements Store {
     }
   }
 
-  #selector(prefix: string, start: string): Deno.KvListSelector {
+  /** The current entries under `prefix`, after `after` when given. */
+  #selector(prefix: string, after?: string): Deno.KvListSelector {
+    const start = after !== undefined ? after + "\0" : prefix;
     const end = prefix === "" ? undefined : prefixEnd(prefix);
     if (end === undefined) return { prefix: ["cur"], start: ["cur", start] };
     return { start: ["cur", start], end: ["cur", end] };
@@ -385,49 +391,94 @@ export class KvStore implements Store {
     return await retryLocked(() => this.#list(prefix, options));
   }
 
+  /**
+   * Deno KV lists in batches, not in one snapshot, so every list is rebuilt
+   * at one revision: the current entries, read between two reads of the head,
+   * with each key changed since the list's revision replaced by its state
+   * then (from the change log up to the second head read).
+   */
   async #list(prefix: string, options: ListOptions): Promise<ListResult> {
     const limit = options.limit && options.limit > 0 ? Math.floor(options.limit) : 0;
-    const after = options.after;
-    const start = after !== undefined && after >= prefix ? after + "\0" : prefix;
-    const selector = this.#selector(prefix, start);
-    for (let attempt = 0;; attempt++) {
-      const head = await this.#kv.get<number>(HEAD);
-      const entries: Deno.KvEntry<CurEntry>[] = [];
-      for await (
-        const e of this.#kv.list<CurEntry>(selector, {
-          limit: limit > 0 ? limit + 1 : undefined,
-          batchSize: limit > 0 ? Math.min(limit + 1, 500) : 500,
-        })
-      ) {
-        entries.push(e);
+    const after = options.after !== undefined && options.after >= prefix
+      ? options.after
+      : undefined;
+    const first = await this.#kv.get<number>(HEAD);
+    let head = first.value ?? 0;
+    this.#seeHead(head, first.versionstamp);
+    const at = options.revision === undefined ? head : revisionArg(options.revision);
+    if (at > head) throw futureError(at, head);
+    const events: StoreEvent[] = [];
+    let known = at;
+    // Extra entries to read when writers keep changing keys of the range.
+    let slack = 0;
+    for (;;) {
+      if (head > known) {
+        for (const ev of await this.#logRange(known, head, prefix)) events.push(ev);
+        known = head;
       }
-      let more = false;
-      if (limit > 0 && entries.length > limit) {
-        more = true;
-        entries.length = limit;
-      }
-      const items: KeyValue[] = [];
-      let torn = false;
-      for (const e of entries) {
-        const key = e.key[1] as string;
-        if (!key.startsWith(prefix)) continue;
-        const kv = await this.#toKeyValue(key, e.value);
-        if (kv === undefined) {
-          torn = true;
-          break;
-        }
-        items.push(kv);
-      }
-      // A snapshot needs the head unchanged across the read; otherwise read again
-      // (a few times), then settle for the head read before the list: a watch from
-      // there may repeat a change the list already saw, but never misses one.
-      if (!torn) {
-        const after2 = await this.#kv.get<number>(HEAD);
-        if (after2.versionstamp === head.versionstamp || attempt >= 3) {
-          return { items, revision: head.value ?? 0, more };
+      const changed = rewind(events, prefix, after);
+      const want = limit > 0 ? rewoundLimit(limit, changed) + slack : 0;
+      const cur = await this.#scan(prefix, after, want);
+      if (cur === undefined) continue; // a value's chunks were compacted: the key moved on
+      let untouched = 0;
+      if (options.count) {
+        for await (const e of this.#kv.list(this.#selector(prefix, after), { batchSize: 1000 })) {
+          if (!changed.has(e.key[1] as string)) untouched++;
         }
       }
+      const h = await this.#kv.get<number>(HEAD);
+      head = h.value ?? 0;
+      if (head > known) {
+        for (const ev of await this.#logRange(known, head, prefix)) events.push(ev);
+        known = head;
+      }
+      const settled = rewind(events, prefix, after);
+      // Every entry read above is either unchanged since `at` or replaced; the
+      // page is exact as long as enough entries were read to drop the changed ones.
+      if (!cur.more || cur.items.length >= rewoundLimit(limit, settled)) {
+        let count: number | undefined;
+        if (options.count) {
+          count = untouched;
+          for (const c of settled.values()) if (c.now) count++;
+        }
+        return rewoundPage(cur.items, settled, limit, at, count);
+      }
+      slack = slack * 2 + 16;
     }
+  }
+
+  /**
+   * Current entries under `prefix` after `after`, at most `limit` (0: all);
+   * undefined when a value's chunks vanished under the read.
+   */
+  async #scan(
+    prefix: string,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ items: KeyValue[]; more: boolean } | undefined> {
+    const entries: Deno.KvEntry<CurEntry>[] = [];
+    for await (
+      const e of this.#kv.list<CurEntry>(this.#selector(prefix, after), {
+        limit: limit > 0 ? limit + 1 : undefined,
+        batchSize: limit > 0 ? Math.min(limit + 1, 500) : 500,
+      })
+    ) {
+      entries.push(e);
+    }
+    let more = false;
+    if (limit > 0 && entries.length > limit) {
+      more = true;
+      entries.length = limit;
+    }
+    const items: KeyValue[] = [];
+    for (const e of entries) {
+      const key = e.key[1] as string;
+      if (!key.startsWith(prefix)) continue;
+      const kv = await this.#toKeyValue(key, e.value);
+      if (kv === undefined) return undefined;
+      items.push(kv);
+    }
+    return { items, more };
   }
 
   /** {@inheritDoc Store.count} */
@@ -435,7 +486,7 @@ export class KvStore implements Store {
     this.#check();
     return await retryLocked(async () => {
       let n = 0;
-      for await (const _ of this.#kv.list(this.#selector(prefix, prefix), { batchSize: 1000 })) n++;
+      for await (const _ of this.#kv.list(this.#selector(prefix), { batchSize: 1000 })) n++;
       return n;
     });
   }
@@ -675,19 +726,26 @@ export class KvStore implements Store {
     return await retryLocked(async () => {
       const head = (await this.#kv.get<number>(HEAD)).value ?? 0;
       const to = toRevision === undefined ? head : Math.min(revisionArg(toRevision), head);
-      // The log range, page by page, with the compaction check a watch's
-      // catch-up makes: each page reads the compaction point after its
-      // entries, so an entry missing from it was compacted and the read fails.
-      const events: StoreEvent[] = [];
-      let after = from;
-      for (;;) {
-        const page = await this.#readLog(after, CHANGES_PAGE, prefix, to);
-        if (page.compacted > after) throw compactedError(after, page.compacted);
-        for (const ev of page.events) events.push(ev);
-        if (page.complete) return events;
-        after = page.end;
-      }
+      return await this.#logRange(from, to, prefix);
     });
+  }
+
+  /**
+   * The events under `prefix` with `from < revision <= to`, read page by
+   * page with the compaction check a watch's catch-up makes: each page reads
+   * the compaction point after its entries, so an entry missing from it was
+   * compacted and the read fails.
+   */
+  async #logRange(from: number, to: number, prefix: string): Promise<StoreEvent[]> {
+    const events: StoreEvent[] = [];
+    let after = from;
+    for (;;) {
+      const page = await this.#readLog(after, CHANGES_PAGE, prefix, to);
+      if (page.compacted > after) throw compactedError(after, page.compacted);
+      for (const ev of page.events) events.push(ev);
+      if (page.complete) return events;
+      after = page.end;
+    }
   }
 
   async #compact(revision: number): Promise<void> {

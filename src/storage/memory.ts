@@ -29,7 +29,11 @@ import {
   checkValue,
   closedError,
   compactedError,
+  futureError,
   revisionArg,
+  rewind,
+  rewoundLimit,
+  rewoundPage,
   WatchQueue,
   type WatchQueueHooks,
 } from "./_common.ts";
@@ -208,36 +212,71 @@ export class MemoryStore implements Store {
   /** {@inheritDoc Store.list} */
   list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
     if (this.#closed) return Promise.reject(closedError());
-    const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
-    const after = options.after;
-    const exclusive = after !== undefined && after >= prefix;
-    const start = exclusive ? after : prefix;
+    const limit = options.limit && options.limit > 0 ? Math.floor(options.limit) : 0;
+    const after = options.after !== undefined && options.after >= prefix
+      ? options.after
+      : undefined;
+    const head = this.#rev;
+    const at = options.revision === undefined ? head : revisionArg(options.revision);
+    if (at > head) return Promise.reject(futureError(at, head));
+    if (at < head) {
+      if (at < this.#compacted) return Promise.reject(compactedError(at, this.#compacted));
+      try {
+        const changed = rewind(
+          this.#log.slice(at - this.#compacted, head - this.#compacted),
+          prefix,
+          after,
+        );
+        const cur = this.#scan(prefix, after, rewoundLimit(limit, changed));
+        const count = options.count ? this.#count(prefix, after) : undefined;
+        return Promise.resolve(rewoundPage(cur.items, changed, limit, at, count));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    const res: ListResult = { ...this.#scan(prefix, after, limit), revision: head };
+    if (options.count) res.count = this.#count(prefix, after);
+    return Promise.resolve(res);
+  }
+
+  /** Current entries under `prefix` after `after`, at most `limit` (0: all). */
+  #scan(
+    prefix: string,
+    after: string | undefined,
+    limit: number,
+  ): { items: KeyValue[]; more: boolean } {
+    const max = limit > 0 ? limit : Infinity;
     const items: KeyValue[] = [];
     let more = false;
     const map = this.#map;
-    this.#index.scan(start, exclusive, (key) => {
+    this.#index.scan(after ?? prefix, after !== undefined, (key) => {
       if (!key.startsWith(prefix)) return false;
-      if (items.length >= limit) {
+      if (items.length >= max) {
         more = true;
         return false;
       }
       items.push(map.get(key)!);
       return true;
     });
-    return Promise.resolve({ items, revision: this.#rev, more });
+    return { items, more };
+  }
+
+  /** Number of current keys under `prefix` after `after`. */
+  #count(prefix: string, after?: string): number {
+    if (prefix === "" && after === undefined) return this.#map.size;
+    let n = 0;
+    this.#index.scan(after ?? prefix, after !== undefined, (key) => {
+      if (!key.startsWith(prefix)) return false;
+      n++;
+      return true;
+    });
+    return n;
   }
 
   /** {@inheritDoc Store.count} */
   count(prefix: string): Promise<number> {
     if (this.#closed) return Promise.reject(closedError());
-    if (prefix === "") return Promise.resolve(this.#map.size);
-    let n = 0;
-    this.#index.scan(prefix, false, (key) => {
-      if (!key.startsWith(prefix)) return false;
-      n++;
-      return true;
-    });
-    return Promise.resolve(n);
+    return Promise.resolve(this.#count(prefix));
   }
 
   /** {@inheritDoc Store.create} */

@@ -48,11 +48,15 @@ import {
   checkValue,
   closedError,
   compactedError,
+  futureError,
   LogHub,
   type LogPage,
   PollTimer,
   prefixEnd,
   revisionArg,
+  rewind,
+  rewoundLimit,
+  rewoundPage,
   sleep,
 } from "./_common.ts";
 
@@ -191,8 +195,8 @@ export class SqliteStore implements Store {
   #logFrom: StatementSync;
   /** list statements by [exclusive start][has end] */
   #list: StatementSync[][];
-  #countRange: StatementSync;
-  #countFrom: StatementSync;
+  /** count statements by [exclusive start][has end] */
+  #countStmts: StatementSync[][];
   #countAll: StatementSync;
 
   /** Opens (creating if needed) the database at `path`; prefer {@linkcode openSqliteStore}. */
@@ -290,8 +294,16 @@ export class SqliteStore implements Store {
         arrays(LIST_COLS + "c.key > ? AND c.key < ? ORDER BY c.key LIMIT ?"),
       ],
     ];
-    this.#countRange = p("SELECT count(*) AS n FROM current WHERE key >= ? AND key < ?");
-    this.#countFrom = p("SELECT count(*) AS n FROM current WHERE key >= ?");
+    this.#countStmts = [
+      [
+        p("SELECT count(*) AS n FROM current WHERE key >= ?"),
+        p("SELECT count(*) AS n FROM current WHERE key >= ? AND key < ?"),
+      ],
+      [
+        p("SELECT count(*) AS n FROM current WHERE key > ?"),
+        p("SELECT count(*) AS n FROM current WHERE key > ? AND key < ?"),
+      ],
+    ];
     this.#countAll = p("SELECT count(*) AS n FROM current");
 
     this.#hub = new LogHub(
@@ -484,44 +496,67 @@ export class SqliteStore implements Store {
 
   /** {@inheritDoc Store.list} */
   list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
-    const limit = options.limit && options.limit > 0 ? Math.floor(options.limit) : -1;
-    const after = options.after;
-    const exclusive = after !== undefined && after >= prefix;
-    const start = exclusive ? after : prefix;
-    const end = prefix === "" ? undefined : prefixEnd(prefix);
-    const stmt = this.#list[exclusive ? 1 : 0][end === undefined ? 0 : 1];
-    const sqlLimit = limit < 0 ? -1 : limit + 1;
+    const limit = options.limit && options.limit > 0 ? Math.floor(options.limit) : 0;
+    const after = options.after !== undefined && options.after >= prefix
+      ? options.after
+      : undefined;
     return this.#readRetry(() => {
-      const revision = this.#headSync();
-      const rows = (end === undefined
+      const head = this.#headSync();
+      const at = options.revision === undefined ? head : revisionArg(options.revision);
+      if (at > head) throw futureError(at, head);
+      if (at < head) {
+        const compacted = this.#compactedSync();
+        if (at < compacted) throw compactedError(at, compacted);
+        const changed = rewind(this.#logEvents(at, head, -1, prefix), prefix, after);
+        const cur = this.#scan(prefix, after, rewoundLimit(limit, changed));
+        const count = options.count ? this.#count(prefix, after) : undefined;
+        return rewoundPage(cur.items, changed, limit, at, count);
+      }
+      const res: ListResult = { ...this.#scan(prefix, after, limit), revision: head };
+      if (options.count) res.count = this.#count(prefix, after);
+      return res;
+    });
+  }
+
+  /** Current entries under `prefix` after `after`, at most `limit` (0: all). Call in a read transaction. */
+  #scan(
+    prefix: string,
+    after: string | undefined,
+    limit: number,
+  ): { items: KeyValue[]; more: boolean } {
+    const start = after ?? prefix;
+    const end = prefix === "" ? undefined : prefixEnd(prefix);
+    const stmt = this.#list[after !== undefined ? 1 : 0][end === undefined ? 0 : 1];
+    const sqlLimit = limit > 0 ? limit + 1 : -1;
+    const rows =
+      (end === undefined
         ? stmt.all(start, sqlLimit)
         : stmt.all(start, end, sqlLimit)) as unknown as KvRow[];
-      const items: KeyValue[] = [];
-      let more = false;
-      for (const r of rows) {
-        if (!r[0].startsWith(prefix)) {
-          break;
-        }
-        if (limit >= 0 && items.length >= limit) {
-          more = true;
-          break;
-        }
-        items.push(rowToKeyValue(r));
+    const items: KeyValue[] = [];
+    let more = false;
+    for (const r of rows) {
+      if (!r[0].startsWith(prefix)) break;
+      if (limit > 0 && items.length >= limit) {
+        more = true;
+        break;
       }
-      return { items, revision, more };
-    });
+      items.push(rowToKeyValue(r));
+    }
+    return { items, more };
+  }
+
+  /** Number of current keys under `prefix` after `after`. Call in a read transaction. */
+  #count(prefix: string, after?: string): number {
+    if (prefix === "" && after === undefined) return (this.#countAll.get() as Row).n as number;
+    const end = prefix === "" ? undefined : prefixEnd(prefix);
+    const stmt = this.#countStmts[after !== undefined ? 1 : 0][end === undefined ? 0 : 1];
+    const start = after ?? prefix;
+    return ((end === undefined ? stmt.get(start) : stmt.get(start, end)) as Row).n as number;
   }
 
   /** {@inheritDoc Store.count} */
   count(prefix: string): Promise<number> {
-    return this.#readRetry(() => {
-      if (prefix === "") return (this.#countAll.get() as Row).n as number;
-      const end = prefixEnd(prefix);
-      const r = (end === undefined
-        ? this.#countFrom.get(prefix)
-        : this.#countRange.get(prefix, end)) as Row;
-      return r.n as number;
-    });
+    return this.#readRetry(() => this.#count(prefix));
   }
 
   /** {@inheritDoc Store.create} */

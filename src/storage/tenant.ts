@@ -94,16 +94,19 @@ class TenantStore implements Store {
       if (options.after.startsWith("/")) {
         after = this.#base + options.after;
       } else if (options.after > "/") {
-        // Every tenant key starts with "/", so none sorts after this one.
-        return { items: [], revision: await this.#store.currentRevision(), more: false };
+        // Every tenant key starts with "/", so none sorts after this one: list
+        // nothing, with the checks and revision of a real read.
+        after = this.#base + "0";
       }
     }
-    const res = await this.#store.list(p, { limit: options.limit, after });
-    return {
+    const res = await this.#store.list(p, { ...options, after });
+    const out: ListResult = {
       items: res.items.map((kv) => this.#strip(kv)),
       revision: res.revision,
       more: res.more,
     };
+    if (res.count !== undefined) out.count = res.count;
+    return out;
   }
 
   count(prefix: string): Promise<number> {

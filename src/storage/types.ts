@@ -29,6 +29,17 @@ export interface ListOptions {
    * Must be under the listed prefix.
    */
   after?: string;
+  /**
+   * Read the keys as they were at this past revision (a snapshot, as etcd's
+   * range at a revision): keys created after it are absent, keys changed or
+   * deleted after it have their value as of it. Absent or equal to the
+   * current revision: the current state. Fails with a `compacted` StoreError
+   * below the compaction point and a `future` StoreError above the current
+   * revision.
+   */
+  revision?: number;
+  /** Also report {@linkcode ListResult.count}. */
+  count?: boolean;
 }
 
 /** The result of {@linkcode Store.list}. */
@@ -39,6 +50,11 @@ export interface ListResult {
   revision: number;
   /** True when more keys follow the last returned item. */
   more: boolean;
+  /**
+   * With {@linkcode ListOptions.count}: how many keys under the prefix (and
+   * after `after`) exist at the list's revision, the returned ones included.
+   */
+  count?: number;
 }
 
 /** A change delivered by {@linkcode Store.watch}. */
@@ -69,6 +85,8 @@ export type StoreErrorCode =
   | "conflict"
   /** watch/list/changes: the revision is older than the compaction point. */
   | "compacted"
+  /** list: the revision is newer than the store's current revision. */
+  | "future"
   /** the value is larger than the backend can store. */
   | "too-large"
   /** the store was closed. */
@@ -78,7 +96,10 @@ export type StoreErrorCode =
 export class StoreError extends Error {
   /** What went wrong. */
   readonly code: StoreErrorCode;
-  /** For `conflict`: the key's current revision (0 if it is absent). For `compacted`: the compaction revision. */
+  /**
+   * For `conflict`: the key's current revision (0 if it is absent). For
+   * `compacted`: the compaction revision. For `future`: the current revision.
+   */
   readonly revision: number;
   /** For `conflict`, the current value when the backend has it at hand. */
   readonly current?: KeyValue;
@@ -117,7 +138,9 @@ export interface WatchOptions {
  *   the compaction point fails with a `compacted` StoreError;
  * - `changes(prefix, from, to)` returns the same events as such a watch for
  *   the revisions in `(from, to]`, with the same compaction rule;
- * - `list` pages in key order without duplicates or skips.
+ * - `list` pages in key order without duplicates or skips, and reads any
+ *   revision from the compaction point to the current one, so that every
+ *   page of a paged list is one snapshot.
  */
 export interface Store extends AsyncDisposable {
   /** The current (latest) revision of the store; 0 when nothing was ever written. */
