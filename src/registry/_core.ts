@@ -1,0 +1,264 @@
+// The registry's shared machinery: what every verb needs (the store, the
+// scheme, kind lookup, metadata and body decoding, validation, size limits,
+// storage error mapping, namespace and admission checks). Internal.
+import { type Clock, realClock } from "../apimachinery/clock.ts";
+import { ApiError, field, type FieldError, type ResourceRef } from "../apimachinery/errors.ts";
+import type { KubeObject, ObjectMeta } from "../apimachinery/meta.ts";
+import { utf8ByteLength } from "../apimachinery/validation.ts";
+import type { AdmissionReader, Kind } from "../scheme/kind.ts";
+import type { Scheme } from "../scheme/scheme.ts";
+import type { KeyValue, Store } from "../storage/types.ts";
+import { StoreError } from "../storage/types.ts";
+import type { Namespace as NamespaceObject } from "../resources/core_v1.ts";
+import { canonical, objectKey, orderMeta } from "./codec.ts";
+import { validateObjectMeta } from "./meta_validation.ts";
+import type { RegistryOptions } from "./options.ts";
+import { zodIssuesToFieldErrors } from "./_util.ts";
+
+/** Default object size limit: etcd's default request limit, 1.5 MiB. */
+export const DEFAULT_MAX_OBJECT_BYTES = 1572864;
+
+/** kube-apiserver's message for a write on stale state. */
+export const CONFLICT_MESSAGE =
+  "the object has been modified; please apply your changes to the latest version and try again";
+
+/** A deep copy of JSON data. */
+export function cloneJson<T>(v: T): T {
+  return v === undefined ? v : JSON.parse(JSON.stringify(v));
+}
+
+const META_STRINGS = [
+  "name",
+  "generateName",
+  "namespace",
+  "uid",
+  "resourceVersion",
+  "creationTimestamp",
+  "deletionTimestamp",
+] as const;
+
+function isStringMap(v: unknown): boolean {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  for (const k in v as Record<string, unknown>) {
+    if (typeof (v as Record<string, unknown>)[k] !== "string") return false;
+  }
+  return true;
+}
+
+/** Type errors in metadata (the schema of every kind's `metadata`). */
+function metaTypeErrors(m: Record<string, unknown>): FieldError[] {
+  const errs: FieldError[] = [];
+  const bad = (path: string, v: unknown, type: string) =>
+    errs.push(field.typeInvalid(`metadata.${path}`, v, `must be of type ${type}`));
+  for (const k of META_STRINGS) {
+    if (m[k] !== undefined && m[k] !== null && typeof m[k] !== "string") bad(k, m[k], "string");
+  }
+  for (const k of ["generation", "deletionGracePeriodSeconds"] as const) {
+    const v = m[k];
+    if (v !== undefined && v !== null && !Number.isInteger(v)) bad(k, v, "integer");
+  }
+  for (const k of ["labels", "annotations"] as const) {
+    if (m[k] !== undefined && m[k] !== null && !isStringMap(m[k])) {
+      bad(k, m[k], "object of strings");
+    }
+  }
+  const fins = m.finalizers;
+  if (
+    fins !== undefined && fins !== null &&
+    !(Array.isArray(fins) && fins.every((f) => typeof f === "string"))
+  ) bad("finalizers", fins, "array of strings");
+  for (const k of ["ownerReferences", "managedFields"] as const) {
+    const v = m[k];
+    if (
+      v !== undefined && v !== null &&
+      !(Array.isArray(v) &&
+        v.every((x) => x !== null && typeof x === "object" && !Array.isArray(x)))
+    ) bad(k, v, "array of objects");
+  }
+  return errs;
+}
+
+/** The state every verb of one registry shares. */
+export class RegistryCore {
+  readonly store: Store;
+  readonly scheme: Scheme;
+  readonly clock: Clock;
+  readonly maxBytes: number;
+  readonly uid: () => string;
+  readonly bookmarkMs: number;
+  readonly namespaces = new Map<string, { revision: number; terminating: boolean }>();
+  /** What admission rules read through (the registry itself). */
+  readonly reader: AdmissionReader;
+
+  constructor(store: Store, scheme: Scheme, reader: AdmissionReader, options: RegistryOptions) {
+    this.store = store;
+    this.scheme = scheme;
+    this.reader = reader;
+    this.clock = options.clock ?? realClock;
+    this.maxBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
+    this.uid = options.uid ?? (() => crypto.randomUUID());
+    this.bookmarkMs = options.bookmarkIntervalMs ?? 60_000;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  served(kind: { apiVersion: string; kind: string; group?: string; plural?: string }): Kind {
+    const k = this.scheme.served(kind);
+    if (!k) {
+      throw ApiError.of(404, "NotFound", "the server could not find the requested resource", {
+        group: kind.group,
+        kind: kind.plural,
+      });
+    }
+    return k;
+  }
+
+  ref(kind: Kind, name?: string): ResourceRef {
+    return { group: kind.group, resource: kind.plural, name };
+  }
+
+  namespaceFor(kind: Kind, requested?: string, inObject?: string): string | undefined {
+    if (kind.scope === "Cluster") return undefined;
+    if (requested && inObject && requested !== inObject) {
+      throw ApiError.badRequest(
+        "the namespace of the provided object does not match the namespace sent on the request",
+      );
+    }
+    return requested || inObject || "default";
+  }
+
+  checkTypeMeta(kind: Kind, obj: { apiVersion?: unknown; kind?: unknown }): void {
+    if (obj === null || typeof obj !== "object" || Array.isArray(obj)) {
+      throw ApiError.badRequest(`the body of the request must be a ${kind.kind} object`);
+    }
+    if (obj.apiVersion !== undefined && obj.apiVersion !== kind.apiVersion) {
+      throw ApiError.badRequest(
+        `the API version in the data (${
+          String(obj.apiVersion)
+        }) does not match the expected API version (${kind.apiVersion})`,
+      );
+    }
+    if (obj.kind !== undefined && obj.kind !== kind.kind) {
+      throw ApiError.badRequest(
+        `the kind in the data (${
+          String(obj.kind)
+        }) does not match the expected kind (${kind.kind})`,
+      );
+    }
+  }
+
+  metaOf(kind: Kind, obj: { metadata?: unknown }): ObjectMeta {
+    const m = obj.metadata;
+    if (m === undefined || m === null) return {};
+    if (typeof m !== "object" || Array.isArray(m)) {
+      throw ApiError.invalid(kind, "", [{
+        type: "FieldValueTypeInvalid",
+        field: "metadata",
+        badValue: m,
+        detail: "must be of type object",
+      }]);
+    }
+    const typeErrs = metaTypeErrors(m as Record<string, unknown>);
+    if (typeErrs.length) {
+      const name = (m as ObjectMeta).name;
+      throw ApiError.invalid(kind, typeof name === "string" ? name : "", typeErrs);
+    }
+    const meta = { ...(m as ObjectMeta) };
+    if (meta.labels) meta.labels = { ...meta.labels };
+    if (meta.annotations) meta.annotations = { ...meta.annotations };
+    if (meta.finalizers) meta.finalizers = [...meta.finalizers];
+    return meta;
+  }
+
+  /** Validates and defaults the body, returning the canonical object. */
+  build(kind: Kind, meta: ObjectMeta, input: Record<string, unknown>, old?: KubeObject): {
+    obj: KubeObject;
+    errs: FieldError[];
+  } {
+    let body = input;
+    if (kind.prepare) {
+      body = cloneJson(input);
+      body.metadata = meta;
+      kind.prepare(body as KubeObject, old);
+      meta = body.metadata as ObjectMeta;
+    }
+    const fields: Record<string, unknown> = {};
+    for (const k in body) {
+      if (k !== "apiVersion" && k !== "kind" && k !== "metadata") fields[k] = body[k];
+    }
+    const parsed = kind.schema.safeParse(fields);
+    const errs: FieldError[] = [];
+    let out: Record<string, unknown> = fields;
+    if (parsed.success) out = parsed.data as Record<string, unknown>;
+    else {
+      // A built-in kind decodes into Go types first: a wrong type is that decoder's 400.
+      const decode = kind.group === ""
+        ? (parsed.error.issues as { decodeError?: string }[]).find((i) => i.decodeError)
+        : undefined;
+      if (decode) {
+        throw ApiError.badRequest(
+          `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: ${decode.decodeError}`,
+        );
+      }
+      errs.push(...zodIssuesToFieldErrors(parsed.error.issues, fields));
+    }
+    const obj = canonical(kind, orderMeta(meta), out);
+    errs.unshift(...validateObjectMeta(kind, obj.metadata));
+    if (parsed.success && kind.validate) errs.push(...kind.validate(obj, old));
+    return { obj, errs };
+  }
+
+  checkSize(value: string): void {
+    // A UTF-16 unit is at most 3 UTF-8 bytes, so short values need no count.
+    if (value.length * 3 <= this.maxBytes) return;
+    if (utf8ByteLength(value) > this.maxBytes) throw ApiError.tooLarge(this.maxBytes);
+  }
+
+  storeError(err: unknown, kind: Kind, name: string): never {
+    if (err instanceof StoreError) {
+      if (err.code === "exists") throw ApiError.alreadyExists(this.ref(kind, name));
+      if (err.code === "not-found") throw ApiError.notFound(this.ref(kind, name));
+      if (err.code === "conflict") throw ApiError.conflict(this.ref(kind, name), CONFLICT_MESSAGE);
+      if (err.code === "too-large") throw ApiError.tooLarge(this.maxBytes);
+      if (err.code === "compacted") throw ApiError.expired(err.message);
+    }
+    throw err;
+  }
+
+  async checkNamespace(kind: Kind, namespace: string, name: string): Promise<void> {
+    const key = `/registry/namespaces/${namespace}`;
+    const kv = await this.store.get(key);
+    if (!kv) throw ApiError.notFound({ resource: "namespaces", name: namespace });
+    // Parsing the namespace on every create is measurable; its revision tells when to re-parse.
+    let state = this.namespaces.get(key);
+    if (state?.revision !== kv.revision) {
+      const ns = JSON.parse(kv.value) as NamespaceObject;
+      state = {
+        revision: kv.revision,
+        terminating: !!ns.metadata.deletionTimestamp || ns.status?.phase === "Terminating",
+      };
+      if (this.namespaces.size >= 4096) this.namespaces.clear();
+      this.namespaces.set(key, state);
+    }
+    if (state.terminating) {
+      throw ApiError.forbidden(
+        this.ref(kind, name),
+        `unable to create new content in namespace ${namespace} because it is being terminated`,
+      );
+    }
+  }
+
+  async admit(kind: Kind, obj: KubeObject, old: KubeObject | undefined): Promise<void> {
+    // Objects on their way out are not re-admitted: finalizers must stay removable.
+    if (!kind.admit || obj.metadata.deletionTimestamp) return;
+    const denied = await kind.admit(obj, old, this.reader);
+    if (denied) throw ApiError.forbidden(this.ref(kind, obj.metadata.name), denied);
+  }
+
+  async read(kind: Kind, namespace: string | undefined, name: string): Promise<KeyValue> {
+    if (!name) throw ApiError.badRequest("resource name may not be empty");
+    const kv = await this.store.get(objectKey(kind, namespace, name));
+    if (!kv) throw ApiError.notFound(this.ref(kind, name));
+    return kv;
+  }
+}

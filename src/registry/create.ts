@@ -1,0 +1,59 @@
+// The create verb (kube-apiserver: rest.BeforeCreate and the generic store's Create).
+import { rfc3339 } from "../apimachinery/clock.ts";
+import { ApiError } from "../apimachinery/errors.ts";
+import type { KubeObject } from "../apimachinery/meta.ts";
+import type { Kind } from "../scheme/kind.ts";
+import { StoreError } from "../storage/types.ts";
+import { encode, objectKey } from "./codec.ts";
+import type { CreateOptions } from "./options.ts";
+import type { RegistryCore } from "./_core.ts";
+import { randomSuffix } from "./_util.ts";
+
+/** Creates an object; returns it as stored. */
+export async function create<T extends KubeObject>(
+  core: RegistryCore,
+  kind: Kind<T, unknown>,
+  input: unknown,
+  options: CreateOptions = {},
+): Promise<T> {
+  const k = core.served(kind);
+  const raw = input as Record<string, unknown>;
+  core.checkTypeMeta(k, raw);
+  const meta = core.metaOf(k, raw);
+  meta.namespace = core.namespaceFor(k, options.namespace, meta.namespace);
+  if (meta.resourceVersion) {
+    throw ApiError.badRequest("resourceVersion should not be set on objects to be created");
+  }
+  const generated = !meta.name && !!meta.generateName;
+  for (let attempt = 0;; attempt++) {
+    if (generated) meta.name = meta.generateName!.slice(0, 58) + randomSuffix();
+    meta.uid = core.uid();
+    meta.creationTimestamp = rfc3339(core.clock.now());
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    meta.generation = k.generation ? 1 : undefined;
+    let body = raw;
+    if (k.statusSubresource && "status" in raw) {
+      body = { ...raw };
+      delete body.status;
+    }
+    const { obj, errs } = core.build(k, meta, body);
+    if (errs.length) throw ApiError.invalid(k, meta.name ?? "", errs);
+    const name = obj.metadata.name!;
+    if (meta.namespace) await core.checkNamespace(k, meta.namespace, name);
+    await core.admit(k, obj, undefined);
+    const value = encode(obj);
+    core.checkSize(value);
+    if (options.dryRun) return obj as T;
+    try {
+      const rev = await core.store.create(objectKey(k, meta.namespace, name), value);
+      obj.metadata.resourceVersion = String(rev);
+      return obj as T;
+    } catch (err) {
+      if (generated && err instanceof StoreError && err.code === "exists" && attempt < 8) {
+        continue;
+      }
+      core.storeError(err, k, name);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The options of the registry's verbs, as kube-apiserver's GetOptions,
+ * ListOptions, CreateOptions, UpdateOptions, PatchOptions and DeleteOptions.
+ *
+ * @module
+ */
+import type { Clock } from "../apimachinery/clock.ts";
+import type { KubeObject, PropagationPolicy } from "../apimachinery/meta.ts";
+import type { FieldSelectorInput, LabelSelectorInput } from "./selection.ts";
+
+/** Options of the Registry. */
+export interface RegistryOptions {
+  /** Time source for timestamps. */
+  clock?: Clock;
+  /** Largest serialized object accepted, in bytes. Default 1.5 MiB. */
+  maxObjectBytes?: number;
+  /** UID generator; default `crypto.randomUUID`. */
+  uid?: () => string;
+  /** How often watches with bookmarks send one, in ms. Default 60,000. */
+  bookmarkIntervalMs?: number;
+}
+
+/** Options of get. */
+export interface GetOptions {
+  /** Namespace of a namespaced object; default `default`. */
+  namespace?: string;
+}
+
+/** Options of list. */
+export interface ListOptions {
+  /** Only this namespace; all namespaces when absent. */
+  namespace?: string;
+  /** Label selector: `app=web,tier!=db`, a LabelSelector object, or a label set. */
+  labelSelector?: LabelSelectorInput;
+  /** Field selector: `metadata.name=x`, or a map of exact matches. */
+  fieldSelector?: FieldSelectorInput;
+  /** Page size; 0 or absent for everything. */
+  limit?: number;
+  /** The `continue` token of the previous page. */
+  continue?: string;
+}
+
+/** Options shared by writes. */
+export interface WriteOptions {
+  /** Run every check, but store nothing. */
+  dryRun?: boolean;
+  /** Name of the writer (validated, recorded nowhere yet). */
+  fieldManager?: string;
+}
+
+/** Options of create. */
+export interface CreateOptions extends WriteOptions {
+  /** Namespace; must agree with `metadata.namespace` when both are set. */
+  namespace?: string;
+}
+
+/** Which part of an object an update or patch writes. */
+export type Subresource = "status" | "finalize";
+
+/** Options of update. */
+export interface UpdateOptions extends WriteOptions {
+  /** Namespace; must agree with `metadata.namespace` when both are set. */
+  namespace?: string;
+  /** Write only the status (or, for namespaces, `finalize`: only spec.finalizers). */
+  subresource?: Subresource;
+}
+
+/** Patch formats, as the content types of a PATCH request. */
+export type PatchType = "json" | "merge" | "strategic";
+
+/** Options of patch. */
+export interface PatchOptions extends UpdateOptions {
+  /** Patch format; default `merge`. */
+  type?: PatchType;
+}
+
+/** Preconditions of a delete. */
+export interface Preconditions {
+  /** The object must have this uid. */
+  uid?: string;
+  /** The object must be at this resourceVersion. */
+  resourceVersion?: string;
+}
+
+/** Options of delete and deleteCollection. */
+export interface DeleteOptions extends WriteOptions {
+  /** Namespace of a namespaced object; default `default`. */
+  namespace?: string;
+  /** Conditions the object must meet. */
+  preconditions?: Preconditions;
+  /** What happens to dependents: Orphan, Background (default) or Foreground. */
+  propagationPolicy?: PropagationPolicy;
+}
+
+/** Options of deleteCollection. */
+export interface DeleteCollectionOptions extends DeleteOptions {
+  /** Label selector of the objects to delete. */
+  labelSelector?: LabelSelectorInput;
+  /** Field selector of the objects to delete. */
+  fieldSelector?: FieldSelectorInput;
+}
+
+/** Options of watch. */
+export interface WatchOptions {
+  /** Only this namespace. */
+  namespace?: string;
+  /** Label selector; objects leaving it are reported as DELETED. */
+  labelSelector?: LabelSelectorInput;
+  /** Field selector; objects leaving it are reported as DELETED. */
+  fieldSelector?: FieldSelectorInput;
+  /**
+   * Start after this resourceVersion. Absent or `"0"`: first an ADDED event
+   * for every current object, then changes.
+   */
+  resourceVersion?: string;
+  /** Send the current objects first even when a resourceVersion is given. */
+  sendInitialEvents?: boolean;
+  /** Send BOOKMARK events (periodically, and after the initial events). */
+  allowWatchBookmarks?: boolean;
+  /** Ends the watch. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@linkcode Registry.changes}. */
+export interface ChangesOptions {
+  /** Only this namespace. */
+  namespace?: string;
+  /** Changes after this resourceVersion. */
+  fromResourceVersion: string;
+  /** Up to and including this resourceVersion; default the current one. */
+  toResourceVersion?: string;
+}
+
+/** One change read from the change log, with the object before it for updates. */
+export interface ChangeEvent<T extends KubeObject = KubeObject> {
+  /** ADDED, MODIFIED or DELETED. */
+  type: "ADDED" | "MODIFIED" | "DELETED";
+  /** The object after the change (for DELETED, its last state). */
+  object: T;
+  /** The object before a MODIFIED change. */
+  oldObject?: T;
+}

@@ -1,0 +1,144 @@
+// The patch verb: JSON patch, merge patch and strategic merge patch over the update step.
+import { ApiError } from "../apimachinery/errors.ts";
+import type { KubeObject, ObjectMeta } from "../apimachinery/meta.ts";
+import type { Kind } from "../scheme/kind.ts";
+import { decode } from "./codec.ts";
+import type { PatchOptions } from "./options.ts";
+import { CONFLICT_MESSAGE, type RegistryCore } from "./_core.ts";
+import { checkSubresource, RETRY, updateFrom } from "./update.ts";
+
+const MAX_RETRIES = 64;
+
+let patchModules:
+  | Promise<
+    [
+      typeof import("../apimachinery/json_patch.ts"),
+      typeof import("../apimachinery/merge_patch.ts"),
+      typeof import("../apimachinery/strategic_merge_patch.ts"),
+    ]
+  >
+  | undefined;
+
+/** The patch appliers, loaded on the first patch (a process that only reads never needs them). */
+async function patchers() {
+  patchModules ??= Promise.all([
+    import("../apimachinery/json_patch.ts"),
+    import("../apimachinery/merge_patch.ts"),
+    import("../apimachinery/strategic_merge_patch.ts"),
+  ]);
+  const [json, merge, strategic] = await patchModules;
+  return {
+    applyJsonPatch: json.applyJsonPatch,
+    PatchError: json.PatchError,
+    applyMergePatch: merge.applyMergePatch,
+    applyStrategicMergePatch: strategic.applyStrategicMergePatch,
+  };
+}
+
+/**
+ * Patches an object: `json` (RFC 6902), `merge` (RFC 7386) or `strategic`
+ * (kinds with patch metadata only). A resourceVersion the patch sets is a
+ * precondition; otherwise conflicts are retried on fresh state.
+ */
+export async function patch<T extends KubeObject>(
+  core: RegistryCore,
+  kind: Kind<T, unknown>,
+  name: string,
+  patch: unknown,
+  options: PatchOptions = {},
+): Promise<T> {
+  const k = core.served(kind);
+  const type = options.type ?? "merge";
+  const namespace = core.namespaceFor(k, options.namespace);
+  checkSubresource(k, options.subresource);
+  if (type !== "json" && type !== "merge" && type !== "strategic") {
+    throw ApiError.of(
+      415,
+      "UnsupportedMediaType",
+      `unsupported patch type ${JSON.stringify(type)}: use "json", "merge" or "strategic"`,
+    );
+  }
+  if (type === "strategic" && !k.patchMeta) {
+    throw ApiError.of(
+      415,
+      "UnsupportedMediaType",
+      `strategic merge patch is not supported for ${k.plural}${
+        k.group ? "." + k.group : ""
+      }: the body of the request was in an unknown format - accepted media types include: ` +
+        "application/json-patch+json, application/merge-patch+json",
+    );
+  }
+  if (typeof patch === "string") {
+    const text = patch;
+    try {
+      patch = JSON.parse(text);
+    } catch (err) {
+      // kube-apiserver's words: Go's JSON errors, prefixed where its patch handler adds one.
+      const { jsonSyntaxError } = await import("../apimachinery/json_syntax.ts");
+      const message = jsonSyntaxError(text)?.message ??
+        (err instanceof Error ? err.message : String(err));
+      throw ApiError.badRequest(
+        type === "strategic" ? message : `error decoding patch: ${message}`,
+      );
+    }
+  }
+  if (
+    type === "json"
+      ? !Array.isArray(patch)
+      : (patch === null || typeof patch !== "object" || Array.isArray(patch))
+  ) {
+    // As with kubectl's default (strict) field validation, which decodes into its own type.
+    const { goJsonType } = await import("../apimachinery/json_syntax.ts");
+    throw ApiError.badRequest(
+      type === "json"
+        ? `error decoding patch: json: cannot unmarshal ${
+          goJsonType(patch)
+        } into Go value of type []handlers.jsonPatchOp`
+        : `error decoding patch: json: cannot unmarshal ${
+          goJsonType(patch)
+        } into Go value of type map[string]interface {}`,
+    );
+  }
+  const { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } =
+    await patchers();
+  for (let i = 0; i < MAX_RETRIES; i++) {
+    const cur = await core.read(k, namespace, name);
+    const old = decode(cur.value, cur.revision);
+    let patched: Record<string, unknown>;
+    try {
+      if (type === "json") {
+        patched = applyJsonPatch(old, patch as never) as Record<string, unknown>;
+      } else if (type === "merge") {
+        patched = applyMergePatch(old, patch) as Record<string, unknown>;
+      } else {
+        patched = applyStrategicMergePatch(
+          old,
+          patch as Record<string, unknown>,
+          k.patchMeta!,
+        ) as Record<string, unknown>;
+      }
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof PatchError && err.code === 400) throw ApiError.badRequest(message);
+      if (err instanceof PatchError && err.code === 413) throw ApiError.tooLarge(core.maxBytes);
+      throw ApiError.of(422, "Invalid", message, { name, group: k.group, kind: k.kind });
+    }
+    if (patched === null || typeof patched !== "object" || Array.isArray(patched)) {
+      throw ApiError.badRequest("the patch must produce an object");
+    }
+    core.checkTypeMeta(k, patched);
+    const pm = (patched.metadata ?? {}) as ObjectMeta;
+    if (pm.name !== name) {
+      throw ApiError.badRequest(
+        `the name of the object (${String(pm.name)}) does not match the name on the URL (${name})`,
+      );
+    }
+    const rv = pm.resourceVersion;
+    const precondition = rv && rv !== String(cur.revision) ? rv : undefined;
+    if (!rv) delete pm.resourceVersion;
+    const out = await updateFrom(core, k, cur, patched, precondition, namespace, options);
+    if (out !== RETRY) return out as T;
+  }
+  throw ApiError.conflict(core.ref(k, name), CONFLICT_MESSAGE);
+}

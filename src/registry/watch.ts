@@ -1,0 +1,191 @@
+// The watch verb and the change-log read (changes).
+import { ApiError } from "../apimachinery/errors.ts";
+import type { KubeObject, ObjectMeta, WatchEvent } from "../apimachinery/meta.ts";
+import { INITIAL_EVENTS_END_ANNOTATION } from "../apimachinery/meta.ts";
+import type { Kind } from "../scheme/kind.ts";
+import type { StoreEvent } from "../storage/types.ts";
+import { StoreError } from "../storage/types.ts";
+import { decode, listPrefix } from "./codec.ts";
+import type { ChangeEvent, ChangesOptions, WatchOptions } from "./options.ts";
+import { compileSelectors, type ObjectPredicate } from "./selection.ts";
+import type { RegistryCore } from "./_core.ts";
+
+/**
+ * The changes to objects of a kind between two resourceVersions, read
+ * from the change log without waiting (unlike watch). Fails with 410
+ * Expired when `fromResourceVersion` is older than the compaction point.
+ */
+export async function changes<T extends KubeObject>(
+  core: RegistryCore,
+  kind: Kind<T, unknown>,
+  options: ChangesOptions,
+): Promise<ChangeEvent<T>[]> {
+  const k = core.served(kind);
+  const parse = (text: string | undefined, what: string): number | undefined => {
+    if (text === undefined) return undefined;
+    if (!/^\d+$/.test(text)) {
+      throw ApiError.badRequest(`invalid ${what}: ${JSON.stringify(text)}`);
+    }
+    return Number(text);
+  };
+  const from = parse(options.fromResourceVersion, "resource version")!;
+  const to = parse(options.toResourceVersion, "resource version");
+  let events: StoreEvent[];
+  try {
+    events = await core.store.changes(listPrefix(k, options.namespace), from, to);
+  } catch (err) {
+    if (err instanceof StoreError && err.code === "compacted") {
+      throw ApiError.expired(`too old resource version: ${from} (${err.revision})`);
+    }
+    throw err;
+  }
+  const out: ChangeEvent<T>[] = [];
+  for (const ev of events) {
+    if (ev.type === "delete") {
+      if (ev.prevValue !== undefined) {
+        out.push({ type: "DELETED", object: decode<T>(ev.prevValue, ev.revision) });
+      }
+    } else if (ev.prevValue === undefined) {
+      out.push({ type: "ADDED", object: decode<T>(ev.value!, ev.revision) });
+    } else {
+      out.push({
+        type: "MODIFIED",
+        object: decode<T>(ev.value!, ev.revision),
+        oldObject: decode<T>(ev.prevValue, ev.prevRevision),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Watches objects of a kind. Without a resourceVersion (or with `"0"`)
+ * the current objects come first as ADDED events. Objects that stop
+ * matching the selectors are reported as DELETED, objects that start
+ * matching as ADDED. A resourceVersion older than the compaction point
+ * fails with 410 Expired.
+ */
+export async function* watch<T extends KubeObject>(
+  core: RegistryCore,
+  kind: Kind<T, unknown>,
+  options: WatchOptions = {},
+): AsyncGenerator<WatchEvent<T>> {
+  const k = core.served(kind);
+  const pred = compileSelectors(k, options.labelSelector, options.fieldSelector);
+  const prefix = listPrefix(k, options.namespace);
+  const rvText = options.resourceVersion ?? "";
+  let from: number;
+  const initial = rvText === "" || rvText === "0" || options.sendInitialEvents === true;
+  if (rvText !== "" && !/^\d+$/.test(rvText)) {
+    throw ApiError.badRequest(`invalid resource version: ${JSON.stringify(rvText)}`);
+  }
+  if (!initial) {
+    from = Number(rvText);
+    const compacted = await core.store.compactedRevision();
+    if (from < compacted) {
+      throw ApiError.expired(`too old resource version: ${from} (${compacted})`);
+    }
+  } else from = 0;
+  const bookmark = (rev: number, end = false): WatchEvent<T> => {
+    const meta: ObjectMeta = { resourceVersion: String(rev) };
+    if (end) meta.annotations = { [INITIAL_EVENTS_END_ANNOTATION]: "true" };
+    return {
+      type: "BOOKMARK",
+      object: { apiVersion: k.apiVersion, kind: k.kind, metadata: meta } as T,
+    };
+  };
+  if (initial) {
+    // One list is one snapshot: the watch then resumes exactly after it.
+    const snapshot = await core.store.list(prefix);
+    for (const kv of snapshot.items) {
+      const obj = decode<T>(kv.value, kv.revision);
+      if (!pred || pred(obj)) yield { type: "ADDED", object: obj };
+    }
+    from = snapshot.revision;
+    if (options.sendInitialEvents && options.allowWatchBookmarks) yield bookmark(from, true);
+  }
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  if (options.signal?.aborted) return;
+  let last = from;
+  const events = core.store.watch(prefix, from, { signal: controller.signal });
+  try {
+    const source: AsyncIterable<StoreEvent | "bookmark"> = options.allowWatchBookmarks
+      ? withTicks(events, core.bookmarkMs, controller.signal)
+      : events;
+    for await (const ev of source) {
+      if (ev === "bookmark") {
+        yield bookmark(last);
+        continue;
+      }
+      last = ev.revision;
+      const out = translate<T>(ev, pred);
+      if (out) yield out;
+    }
+  } catch (err) {
+    if (err instanceof StoreError && err.code === "compacted") {
+      throw ApiError.expired(`too old resource version: ${from} (${err.revision})`);
+    }
+    throw err;
+  } finally {
+    controller.abort();
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+function translate<T extends KubeObject>(
+  ev: StoreEvent,
+  pred: ObjectPredicate | undefined,
+): WatchEvent<T> | undefined {
+  if (ev.type === "delete") {
+    if (ev.prevValue === undefined) return undefined;
+    const obj = decode<T>(ev.prevValue, ev.revision);
+    return !pred || pred(obj) ? { type: "DELETED", object: obj } : undefined;
+  }
+  const obj = decode<T>(ev.value!, ev.revision);
+  if (!pred) return { type: ev.prevValue === undefined ? "ADDED" : "MODIFIED", object: obj };
+  const now = pred(obj);
+  const before = ev.prevValue !== undefined && pred(decode(ev.prevValue, ev.prevRevision));
+  if (now && before) return { type: "MODIFIED", object: obj };
+  if (now) return { type: "ADDED", object: obj };
+  if (before) return { type: "DELETED", object: obj };
+  return undefined;
+}
+
+/** Interleaves `source` with a "bookmark" tick every `ms` of quiet. */
+async function* withTicks<T>(
+  source: AsyncIterable<T>,
+  ms: number,
+  signal: AbortSignal,
+): AsyncGenerator<T | "bookmark"> {
+  const it = source[Symbol.asyncIterator]();
+  let pending: Promise<IteratorResult<T>> | undefined;
+  let aborted: () => void = () => {};
+  const abortP = new Promise<"abort">((resolve) => {
+    aborted = () => resolve("abort");
+    signal.addEventListener("abort", aborted, { once: true });
+  });
+  try {
+    for (;;) {
+      pending ??= it.next();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const tick = new Promise<"tick">((resolve) => {
+        timer = setTimeout(() => resolve("tick"), ms);
+      });
+      const r = await Promise.race([pending, tick, abortP]);
+      clearTimeout(timer);
+      if (r === "abort") return;
+      if (r === "tick") {
+        yield "bookmark";
+        continue;
+      }
+      pending = undefined;
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    signal.removeEventListener("abort", aborted);
+    await it.return?.();
+  }
+}
