@@ -52,6 +52,12 @@ export interface RuntimeCoreOptions {
   compaction?: CompactionOptions | false;
   /** Bookmark interval of watches, in ms. */
   bookmarkIntervalMs?: number;
+  /**
+   * How long a list or watch at a resourceVersion the store has not reached
+   * waits for it before failing with "Too large resource version", in ms.
+   * Default 3,000.
+   */
+  freshnessTimeoutMs?: number;
   /** Close a Store passed in when the runtime is disposed. */
   ownStore?: boolean;
 }
@@ -148,6 +154,7 @@ export async function openRuntimeParts<R extends RuntimeCore>(
     clock: options.clock,
     maxObjectBytes: options.maxObjectBytes,
     bookmarkIntervalMs: options.bookmarkIntervalMs,
+    freshnessTimeoutMs: options.freshnessTimeoutMs,
   });
   const rt = make(store, scheme, registry, own);
   try {

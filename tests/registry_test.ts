@@ -317,10 +317,22 @@ Deno.test("update of a missing object is NotFound; immutable metadata stays", as
     'configmaps "ghost" not found',
   );
   const cm = await r.client.create(ConfigMap, { metadata: { name: "a" } });
-  await rejectsWith(
+  // A uid in the body is a precondition (409, retryable), as kube-apiserver's update.
+  const err = await rejectsWith(
     r.client.update(ConfigMap, { ...cm, metadata: { ...cm.metadata, uid: "other" } }),
+    isConflict,
+    `Operation cannot be fulfilled on configmaps "a": Precondition failed: UID in precondition: other, UID in object meta: ${cm.metadata.uid}`,
+  );
+  assert.equal(err.code, 409);
+  // A patch cannot change it either.
+  await rejectsWith(
+    r.client.patch(ConfigMap, "a", { metadata: { uid: "other" } }),
     isInvalid,
     /metadata\.uid: Invalid value: "other": field is immutable/,
+  );
+  assert.equal(
+    (await r.client.get(ConfigMap, "a")).metadata.resourceVersion,
+    cm.metadata.resourceVersion,
   );
 });
 
@@ -688,7 +700,11 @@ Deno.test("watch without a resourceVersion starts with ADDED events for current 
   await using r = await rt();
   await r.client.create(ConfigMap, { metadata: { name: "a" } });
   await r.client.create(ConfigMap, { metadata: { name: "b" } });
-  const w = r.client.watch(ConfigMap, { allowWatchBookmarks: true, sendInitialEvents: true });
+  const w = r.client.watch(ConfigMap, {
+    allowWatchBookmarks: true,
+    sendInitialEvents: true,
+    resourceVersionMatch: "NotOlderThan",
+  });
   const p = collect(w, 4);
   const first = await collect(r.client.watch(ConfigMap), 2);
   assert.deepEqual(first.map((e) => [e.type, e.object.metadata.name]), [["ADDED", "a"], [
@@ -884,7 +900,12 @@ Deno.test("malformed bodies get clear errors and store nothing", async () => {
     r.client.patch(ConfigMap, "ok", { metadata: { name: "renamed" } }),
     isBadRequest,
   );
-  await rejectsWith(r.client.list(ConfigMap, { limit: -1 }), isBadRequest);
+  // As kube-apiserver, a negative limit lists everything; a fractional one is refused.
+  assert.equal(
+    (await r.client.list(ConfigMap, { limit: -1 })).items.length,
+    (await r.client.list(ConfigMap)).items.length,
+  );
+  await rejectsWith(r.client.list(ConfigMap, { limit: 1.5 }), isBadRequest);
   await rejectsWith(
     r.client.patch(ConfigMap, "ok", {}, { type: "apply" as never }),
     (e) => code(e) === 415,

@@ -103,7 +103,10 @@ export interface FieldError {
   type: FieldErrorType;
   /** Path of the field, e.g. `metadata.labels`. */
   field: string;
-  /** The offending value, if it is to be shown. */
+  /**
+   * The offending value, if it is to be shown: strings quoted, numbers and
+   * objects as JSON, a bigint as Go prints an unsigned integer (`0x0`).
+   */
   badValue?: unknown;
   /** Explanation. */
   detail?: string;
@@ -111,6 +114,8 @@ export interface FieldError {
 
 function formatBadValue(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v);
+  // Go's %#v of an unsigned integer (a resourceVersion), e.g. 0x0.
+  if (typeof v === "bigint") return `0x${v.toString(16)}`;
   if (v === null) return "null";
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (typeof v === "object") return JSON.stringify(v);

@@ -22,6 +22,22 @@ export const DEFAULT_MAX_OBJECT_BYTES = 1572864;
 export const CONFLICT_MESSAGE =
   "the object has been modified; please apply your changes to the latest version and try again";
 
+/**
+ * kube-apiserver's answer when a read or watch asks for a resourceVersion the
+ * store has not reached in time: 504 Timeout with a ResourceVersionTooLarge cause.
+ */
+export function tooLargeResourceVersion(wanted: number, current: number): ApiError {
+  return ApiError.of(
+    504,
+    "Timeout",
+    `Timeout: Too large resource version: ${wanted}, current: ${current}`,
+    {
+      causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }],
+      retryAfterSeconds: 1,
+    },
+  );
+}
+
 /** A deep copy of JSON data. */
 export function cloneJson<T>(v: T): T {
   return v === undefined ? v : JSON.parse(JSON.stringify(v));
@@ -86,9 +102,12 @@ export class RegistryCore {
   readonly maxBytes: number;
   readonly uid: () => string;
   readonly bookmarkMs: number;
+  readonly freshnessMs: number;
   readonly namespaces = new Map<string, { revision: number; terminating: boolean }>();
   /** What admission rules read through (the registry itself). */
   readonly reader: AdmissionReader;
+  /** The tail of each key's queue of read-modify-write operations in this process. */
+  readonly #locks = new Map<string, Promise<void>>();
 
   constructor(store: Store, scheme: Scheme, reader: AdmissionReader, options: RegistryOptions) {
     this.store = store;
@@ -98,6 +117,45 @@ export class RegistryCore {
     this.maxBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
     this.uid = options.uid ?? (() => crypto.randomUUID());
     this.bookmarkMs = options.bookmarkIntervalMs ?? 60_000;
+    this.freshnessMs = options.freshnessTimeoutMs ?? 3_000;
+  }
+
+  /**
+   * Runs a read-modify-write of `key` after the ones this process already
+   * runs on it: writers in one process take turns instead of racing the
+   * store's compare-and-swap (other processes are still met by retries).
+   */
+  async withKey<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.#locks.get(key);
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => release = resolve);
+    const tail = prev === undefined ? mine : prev.then(() => mine);
+    this.#locks.set(key, tail);
+    try {
+      if (prev !== undefined) await prev;
+      return await fn();
+    } finally {
+      release();
+      if (this.#locks.get(key) === tail) this.#locks.delete(key);
+    }
+  }
+
+  /**
+   * Waits until the store reaches `revision` (writes of other processes
+   * count), as kube-apiserver's watch cache waits to be fresh; after
+   * `freshnessTimeoutMs` fails with "Too large resource version".
+   */
+  async waitForRevision(revision: number): Promise<void> {
+    let current = await this.store.currentRevision();
+    if (current >= revision) return;
+    const deadline = this.clock.now() + this.freshnessMs;
+    for (let delay = 1;; delay = Math.min(delay * 2, 50)) {
+      const left = deadline - this.clock.now();
+      if (left <= 0) throw tooLargeResourceVersion(revision, current);
+      await new Promise<void>((resolve) => this.clock.setTimer(resolve, Math.min(delay, left)));
+      current = await this.store.currentRevision();
+      if (current >= revision) return;
+    }
   }
 
   // ------------------------------------------------------------------ helpers

@@ -44,9 +44,15 @@ export async function create<T extends KubeObject>(
     await core.admit(k, obj, undefined);
     const value = encode(obj);
     core.checkSize(value);
-    if (options.dryRun) return obj as T;
+    const key = objectKey(k, meta.namespace, name);
+    if (options.dryRun) {
+      // Everything but the write: a name that is taken is still AlreadyExists.
+      if (await core.store.get(key) === undefined) return obj as T;
+      if (generated && attempt < 8) continue;
+      core.storeError(new StoreError("exists", `key ${key} already exists`), k, name);
+    }
     try {
-      const rev = await core.store.create(objectKey(k, meta.namespace, name), value);
+      const rev = await core.store.create(key, value);
       obj.metadata.resourceVersion = String(rev);
       return obj as T;
     } catch (err) {

@@ -7,10 +7,9 @@ import { StoreError } from "../storage/types.ts";
 import { type Namespace as NamespaceObject, PROTECTED_NAMESPACES } from "../resources/core_v1.ts";
 import { decode, encode, objectKey, orderMeta } from "./codec.ts";
 import type { DeleteCollectionOptions, DeleteOptions } from "./options.ts";
-import { cloneJson, CONFLICT_MESSAGE, type RegistryCore } from "./_core.ts";
+import { cloneJson, type RegistryCore } from "./_core.ts";
 import { list } from "./list.ts";
-
-const MAX_RETRIES = 64;
+import { backoff } from "./update.ts";
 
 /**
  * Deletes an object. With finalizers (or a Foreground/Orphan policy) it is
@@ -30,97 +29,100 @@ export async function del<T extends KubeObject>(
   if (isNamespace && PROTECTED_NAMESPACES.includes(name)) {
     throw ApiError.forbidden(core.ref(k, name), "this namespace may not be deleted");
   }
-  for (let i = 0; i < MAX_RETRIES; i++) {
-    const cur = await core.read(k, namespace, name);
-    const obj = decode(cur.value, cur.revision);
-    if (pre.uid && pre.uid !== obj.metadata.uid) {
-      throw ApiError.conflict(
-        core.ref(k, name),
-        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${
-          obj.metadata.uid ?? ""
-        }`,
-      );
-    }
-    if (pre.resourceVersion && pre.resourceVersion !== String(cur.revision)) {
-      throw ApiError.conflict(
-        core.ref(k, name),
-        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.revision}`,
-      );
-    }
-    const meta = obj.metadata;
-    const fins = new Set(meta.finalizers ?? []);
-    const policy = options.propagationPolicy;
-    if (policy === "Orphan") {
-      fins.add("orphan");
-      fins.delete("foregroundDeletion");
-    } else if (policy === "Foreground") {
-      fins.add("foregroundDeletion");
-      fins.delete("orphan");
-    } else if (policy === "Background") {
-      fins.delete("orphan");
-      fins.delete("foregroundDeletion");
-    } else if (policy !== undefined) {
-      throw ApiError.invalid({ kind: "DeleteOptions" }, "", [{
-        type: "FieldValueNotSupported",
-        field: "propagationPolicy",
-        badValue: policy,
-        detail: 'supported values: "Foreground", "Background", "Orphan", "nil"',
-      }]);
-    }
-    let next: KubeObject | undefined;
-    const finList = [...fins];
-    const finChanged = finList.length !== (meta.finalizers?.length ?? 0) ||
-      finList.some((f, j) => meta.finalizers?.[j] !== f);
-    const spec = (obj as NamespaceObject).spec;
-    if (isNamespace && (!meta.deletionTimestamp || spec?.finalizers?.length)) {
-      next = cloneJson(obj);
-      next.metadata.deletionTimestamp ??= rfc3339(core.clock.now());
-      next.metadata.deletionGracePeriodSeconds ??= 0;
-      next.metadata.finalizers = finList;
-      (next as NamespaceObject).status = {
-        ...(next as NamespaceObject).status,
-        phase: "Terminating",
-      };
-      if (meta.deletionTimestamp && !finChanged) return obj as T;
-    } else if (meta.deletionTimestamp && finList.length) {
-      // Already being deleted: only a change of propagation finalizers is written.
-      if (!finChanged) return obj as T;
-      next = cloneJson(obj);
-      next.metadata.finalizers = finList;
-    } else if (!meta.deletionTimestamp && finList.length) {
-      next = cloneJson(obj);
-      next.metadata.finalizers = finList;
-      next.metadata.deletionTimestamp = rfc3339(core.clock.now());
-      next.metadata.deletionGracePeriodSeconds = 0;
-      if (k.generation && next.metadata.generation) next.metadata.generation++;
-    }
-    const key = objectKey(k, namespace, name);
-    if (next) {
-      next.metadata = orderMeta(next.metadata);
-      next.metadata.resourceVersion = undefined;
-      if (options.dryRun) return next as T;
-      try {
-        const rev = await core.store.update(key, encode(next), cur.revision);
-        next.metadata.resourceVersion = String(rev);
-        return next as T;
-      } catch (err) {
-        if (err instanceof StoreError && err.code === "conflict" && !pre.resourceVersion) {
-          continue;
+  if (!name) throw ApiError.badRequest("resource name may not be empty");
+  return await core.withKey(objectKey(k, namespace, name), async () => {
+    for (let attempt = 0;; attempt++) {
+      if (attempt > 0) await backoff(attempt);
+      const cur = await core.read(k, namespace, name);
+      const obj = decode(cur.value, cur.revision);
+      if (pre.uid && pre.uid !== obj.metadata.uid) {
+        throw ApiError.conflict(
+          core.ref(k, name),
+          `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${
+            obj.metadata.uid ?? ""
+          }`,
+        );
+      }
+      if (pre.resourceVersion && pre.resourceVersion !== String(cur.revision)) {
+        throw ApiError.conflict(
+          core.ref(k, name),
+          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.revision}`,
+        );
+      }
+      const meta = obj.metadata;
+      const fins = new Set(meta.finalizers ?? []);
+      const policy = options.propagationPolicy;
+      if (policy === "Orphan") {
+        fins.add("orphan");
+        fins.delete("foregroundDeletion");
+      } else if (policy === "Foreground") {
+        fins.add("foregroundDeletion");
+        fins.delete("orphan");
+      } else if (policy === "Background") {
+        fins.delete("orphan");
+        fins.delete("foregroundDeletion");
+      } else if (policy !== undefined) {
+        throw ApiError.invalid({ kind: "DeleteOptions" }, "", [{
+          type: "FieldValueNotSupported",
+          field: "propagationPolicy",
+          badValue: policy,
+          detail: 'supported values: "Foreground", "Background", "Orphan", "nil"',
+        }]);
+      }
+      let next: KubeObject | undefined;
+      const finList = [...fins];
+      const finChanged = finList.length !== (meta.finalizers?.length ?? 0) ||
+        finList.some((f, j) => meta.finalizers?.[j] !== f);
+      const spec = (obj as NamespaceObject).spec;
+      if (isNamespace && (!meta.deletionTimestamp || spec?.finalizers?.length)) {
+        next = cloneJson(obj);
+        next.metadata.deletionTimestamp ??= rfc3339(core.clock.now());
+        next.metadata.deletionGracePeriodSeconds ??= 0;
+        next.metadata.finalizers = finList;
+        (next as NamespaceObject).status = {
+          ...(next as NamespaceObject).status,
+          phase: "Terminating",
+        };
+        if (meta.deletionTimestamp && !finChanged) return obj as T;
+      } else if (meta.deletionTimestamp && finList.length) {
+        // Already being deleted: only a change of propagation finalizers is written.
+        if (!finChanged) return obj as T;
+        next = cloneJson(obj);
+        next.metadata.finalizers = finList;
+      } else if (!meta.deletionTimestamp && finList.length) {
+        next = cloneJson(obj);
+        next.metadata.finalizers = finList;
+        next.metadata.deletionTimestamp = rfc3339(core.clock.now());
+        next.metadata.deletionGracePeriodSeconds = 0;
+        if (k.generation && next.metadata.generation) next.metadata.generation++;
+      }
+      const key = objectKey(k, namespace, name);
+      if (next) {
+        next.metadata = orderMeta(next.metadata);
+        next.metadata.resourceVersion = undefined;
+        if (options.dryRun) return next as T;
+        try {
+          const rev = await core.store.update(key, encode(next), cur.revision);
+          next.metadata.resourceVersion = String(rev);
+          return next as T;
+        } catch (err) {
+          if (err instanceof StoreError && err.code === "conflict" && !pre.resourceVersion) {
+            continue;
+          }
+          core.storeError(err, k, name);
         }
+      }
+      if (options.dryRun) return obj as T;
+      try {
+        const { revision } = await core.store.delete(key, cur.revision);
+        obj.metadata.resourceVersion = String(revision);
+        return obj as T;
+      } catch (err) {
+        if (err instanceof StoreError && err.code === "conflict" && !pre.resourceVersion) continue;
         core.storeError(err, k, name);
       }
     }
-    if (options.dryRun) return obj as T;
-    try {
-      const { revision } = await core.store.delete(key, cur.revision);
-      obj.metadata.resourceVersion = String(revision);
-      return obj as T;
-    } catch (err) {
-      if (err instanceof StoreError && err.code === "conflict" && !pre.resourceVersion) continue;
-      core.storeError(err, k, name);
-    }
-  }
-  throw ApiError.conflict(core.ref(k, name), CONFLICT_MESSAGE);
+  });
 }
 
 /** Deletes every object matching the selectors; returns what was deleted or marked. */

@@ -95,18 +95,39 @@ export function validateObjectMetaUpdate(next: ObjectMeta, old: ObjectMeta): Fie
   }
   if (old.deletionTimestamp) {
     const had = new Set(old.finalizers ?? []);
-    for (const f of next.finalizers ?? []) {
-      if (!had.has(f)) {
-        errs.push(
-          field.forbidden(
-            "metadata.finalizers",
-            "no new finalizers can be added if the object is being deleted, found new finalizers " +
-              JSON.stringify([f]),
-          ),
-        );
-        break;
-      }
+    const added = [...new Set((next.finalizers ?? []).filter((f) => !had.has(f)))].sort();
+    if (added.length) {
+      errs.push(
+        field.forbidden(
+          "metadata.finalizers",
+          "no new finalizers can be added if the object is being deleted, found new finalizers " +
+            `[]string{${added.map((f) => JSON.stringify(f)).join(", ")}}`,
+        ),
+      );
     }
+  }
+  if ((next.generation ?? 0) < (old.generation ?? 0)) {
+    errs.push(
+      field.invalid("metadata.generation", next.generation ?? 0, "must not be decremented"),
+    );
+  }
+  if ((next.deletionTimestamp ?? "") !== (old.deletionTimestamp ?? "")) {
+    errs.push(
+      field.invalid(
+        "metadata.deletionTimestamp",
+        next.deletionTimestamp ?? null,
+        "field is immutable",
+      ),
+    );
+  }
+  if (next.deletionGracePeriodSeconds !== old.deletionGracePeriodSeconds) {
+    errs.push(
+      field.invalid(
+        "metadata.deletionGracePeriodSeconds",
+        next.deletionGracePeriodSeconds ?? null,
+        "field is immutable",
+      ),
+    );
   }
   return errs;
 }

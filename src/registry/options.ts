@@ -18,6 +18,12 @@ export interface RegistryOptions {
   uid?: () => string;
   /** How often watches with bookmarks send one, in ms. Default 60,000. */
   bookmarkIntervalMs?: number;
+  /**
+   * How long a list or watch waits for the store to reach a resourceVersion
+   * newer than its current one before failing with "Too large resource
+   * version" (504), in ms. Default 3,000, as kube-apiserver's watch cache.
+   */
+  freshnessTimeoutMs?: number;
 }
 
 /** Options of get. */
@@ -38,7 +44,21 @@ export interface ListOptions {
   limit?: number;
   /** The `continue` token of the previous page. */
   continue?: string;
+  /**
+   * Which state to read: absent or `""` the newest, `"0"` any (the newest
+   * here), a resourceVersion: a state not older than it (the store is
+   * waited for when behind), or exactly it with `resourceVersionMatch:
+   * "Exact"` or a `limit`.
+   */
+  resourceVersion?: string;
+  /** How `resourceVersion` applies: `NotOlderThan` or `Exact`. */
+  resourceVersionMatch?: ResourceVersionMatch | "";
+  /** Not allowed on lists (kube-apiserver refuses it); here so the refusal can be tested. */
+  sendInitialEvents?: boolean;
 }
+
+/** How a list's resourceVersion applies, as `metav1.ResourceVersionMatch`. */
+export type ResourceVersionMatch = "NotOlderThan" | "Exact";
 
 /** Options shared by writes. */
 export interface WriteOptions {
@@ -110,11 +130,19 @@ export interface WatchOptions {
   fieldSelector?: FieldSelectorInput;
   /**
    * Start after this resourceVersion. Absent or `"0"`: first an ADDED event
-   * for every current object, then changes.
+   * for every current object, then changes (unless `sendInitialEvents` is
+   * false).
    */
   resourceVersion?: string;
-  /** Send the current objects first even when a resourceVersion is given. */
+  /**
+   * `true`: send the current objects first (at or after `resourceVersion`),
+   * then a BOOKMARK annotated `k8s.io/initial-events-end`; `false`: never
+   * send them. Needs `resourceVersionMatch: "NotOlderThan"` (and, for
+   * `true`, `allowWatchBookmarks`), as kube-apiserver requires.
+   */
   sendInitialEvents?: boolean;
+  /** With `sendInitialEvents`: `NotOlderThan`, the only value a watch accepts. */
+  resourceVersionMatch?: ResourceVersionMatch | "";
   /** Send BOOKMARK events (periodically, and after the initial events). */
   allowWatchBookmarks?: boolean;
   /** Ends the watch. */

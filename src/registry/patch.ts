@@ -2,12 +2,10 @@
 import { ApiError } from "../apimachinery/errors.ts";
 import type { KubeObject, ObjectMeta } from "../apimachinery/meta.ts";
 import type { Kind } from "../scheme/kind.ts";
-import { decode } from "./codec.ts";
+import { decode, objectKey } from "./codec.ts";
 import type { PatchOptions } from "./options.ts";
-import { CONFLICT_MESSAGE, type RegistryCore } from "./_core.ts";
-import { checkSubresource, RETRY, updateFrom } from "./update.ts";
-
-const MAX_RETRIES = 64;
+import type { RegistryCore } from "./_core.ts";
+import { backoff, checkSubresource, RETRY, updateFrom } from "./update.ts";
 
 let patchModules:
   | Promise<
@@ -101,44 +99,48 @@ export async function patch<T extends KubeObject>(
   }
   const { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } =
     await patchers();
-  for (let i = 0; i < MAX_RETRIES; i++) {
-    const cur = await core.read(k, namespace, name);
-    const old = decode(cur.value, cur.revision);
-    let patched: Record<string, unknown>;
-    try {
-      if (type === "json") {
-        patched = applyJsonPatch(old, patch as never) as Record<string, unknown>;
-      } else if (type === "merge") {
-        patched = applyMergePatch(old, patch) as Record<string, unknown>;
-      } else {
-        patched = applyStrategicMergePatch(
-          old,
-          patch as Record<string, unknown>,
-          k.patchMeta!,
-        ) as Record<string, unknown>;
+  return await core.withKey(objectKey(k, namespace, name), async () => {
+    for (let attempt = 0;; attempt++) {
+      const cur = await core.read(k, namespace, name);
+      const old = decode(cur.value, cur.revision);
+      let patched: Record<string, unknown>;
+      try {
+        if (type === "json") {
+          patched = applyJsonPatch(old, patch as never) as Record<string, unknown>;
+        } else if (type === "merge") {
+          patched = applyMergePatch(old, patch) as Record<string, unknown>;
+        } else {
+          patched = applyStrategicMergePatch(
+            old,
+            patch as Record<string, unknown>,
+            k.patchMeta!,
+          ) as Record<string, unknown>;
+        }
+      } catch (err) {
+        if (err instanceof ApiError) throw err;
+        const message = err instanceof Error ? err.message : String(err);
+        if (err instanceof PatchError && err.code === 400) throw ApiError.badRequest(message);
+        if (err instanceof PatchError && err.code === 413) throw ApiError.tooLarge(core.maxBytes);
+        throw ApiError.of(422, "Invalid", message, { name, group: k.group, kind: k.kind });
       }
-    } catch (err) {
-      if (err instanceof ApiError) throw err;
-      const message = err instanceof Error ? err.message : String(err);
-      if (err instanceof PatchError && err.code === 400) throw ApiError.badRequest(message);
-      if (err instanceof PatchError && err.code === 413) throw ApiError.tooLarge(core.maxBytes);
-      throw ApiError.of(422, "Invalid", message, { name, group: k.group, kind: k.kind });
+      if (patched === null || typeof patched !== "object" || Array.isArray(patched)) {
+        throw ApiError.badRequest("the patch must produce an object");
+      }
+      core.checkTypeMeta(k, patched);
+      const pm = (patched.metadata ?? {}) as ObjectMeta;
+      if (pm.name !== name) {
+        throw ApiError.badRequest(
+          `the name of the object (${
+            String(pm.name)
+          }) does not match the name on the URL (${name})`,
+        );
+      }
+      const rv = pm.resourceVersion;
+      const precondition = rv && rv !== String(cur.revision) ? rv : undefined;
+      if (!rv) delete pm.resourceVersion;
+      const out = await updateFrom(core, k, cur, patched, precondition, namespace, options);
+      if (out !== RETRY) return out as T;
+      await backoff(attempt);
     }
-    if (patched === null || typeof patched !== "object" || Array.isArray(patched)) {
-      throw ApiError.badRequest("the patch must produce an object");
-    }
-    core.checkTypeMeta(k, patched);
-    const pm = (patched.metadata ?? {}) as ObjectMeta;
-    if (pm.name !== name) {
-      throw ApiError.badRequest(
-        `the name of the object (${String(pm.name)}) does not match the name on the URL (${name})`,
-      );
-    }
-    const rv = pm.resourceVersion;
-    const precondition = rv && rv !== String(cur.revision) ? rv : undefined;
-    if (!rv) delete pm.resourceVersion;
-    const out = await updateFrom(core, k, cur, patched, precondition, namespace, options);
-    if (out !== RETRY) return out as T;
-  }
-  throw ApiError.conflict(core.ref(k, name), CONFLICT_MESSAGE);
+  });
 }

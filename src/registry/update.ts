@@ -14,7 +14,6 @@ import { valueAtPath } from "./_util.ts";
 
 /** What one update attempt returns when the stored object moved under it. */
 export const RETRY: unique symbol = Symbol("retry");
-const MAX_RETRIES = 64;
 
 /** Everything generation tracks: the object without metadata and status. */
 function specPortion(obj: KubeObject): Record<string, unknown> {
@@ -25,7 +24,13 @@ function specPortion(obj: KubeObject): Record<string, unknown> {
   return rest;
 }
 
-/** Replaces an object (or its status); the body's resourceVersion, if any, is a precondition. */
+/**
+ * Replaces an object (or its status). The body's resourceVersion is a
+ * precondition; without one (or with "0") the update applies to whatever is
+ * stored, for kinds that allow unconditional updates, and is retried on
+ * fresh state until it applies (kube-apiserver's GuaranteedUpdate). A uid in
+ * the body must be the stored object's.
+ */
 export async function update<T extends KubeObject>(
   core: RegistryCore,
   kind: Kind<T, unknown>,
@@ -39,12 +44,49 @@ export async function update<T extends KubeObject>(
   const namespace = core.namespaceFor(k, options.namespace, meta.namespace);
   const name = meta.name ?? "";
   checkSubresource(k, options.subresource);
-  for (let i = 0; i < MAX_RETRIES; i++) {
-    const cur = await core.read(k, namespace, name);
-    const out = await updateFrom(core, k, cur, raw, meta.resourceVersion, namespace, options);
-    if (out !== RETRY) return out as T;
+  if (!name) throw ApiError.badRequest("resource name may not be empty");
+  const precondition = updatePrecondition(k, name, meta.resourceVersion);
+  return await core.withKey(objectKey(k, namespace, name), async () => {
+    for (let attempt = 0;; attempt++) {
+      const cur = await core.read(k, namespace, name);
+      const out = await updateFrom(core, k, cur, raw, precondition, namespace, options, meta.uid);
+      if (out !== RETRY) return out as T;
+      await backoff(attempt);
+    }
+  });
+}
+
+/**
+ * The resourceVersion an update requires, or undefined for an unconditional
+ * update (refused for kinds that do not allow it, with the error of
+ * kube-apiserver's generic store, which names the resource as the kind).
+ */
+export function updatePrecondition(
+  k: Kind,
+  name: string,
+  rv: string | undefined,
+): string | undefined {
+  if (rv === undefined || rv === "" || rv === "0") {
+    if (k.allowUnconditionalUpdate) return undefined;
+    throw ApiError.invalid({ group: k.group, kind: k.plural }, name, [
+      field.invalid("metadata.resourceVersion", 0n, "must be specified for an update"),
+    ]);
   }
-  throw ApiError.conflict(core.ref(k, name), CONFLICT_MESSAGE);
+  if (!/^[0-9]+$/.test(rv)) {
+    throw ApiError.badRequest(
+      `resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${
+        JSON.stringify(rv)
+      }: invalid syntax`,
+    );
+  }
+  return String(Number(rv));
+}
+
+/** Waits a little, more after more attempts, before retrying a write that lost a race. */
+export function backoff(attempt: number): Promise<void> {
+  if (attempt < 2) return Promise.resolve();
+  const ms = Math.random() * Math.min(2 ** attempt, 50);
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export function checkSubresource(kind: Kind, sub: Subresource | undefined): void {
@@ -74,9 +116,18 @@ export async function updateFrom(
   precondition: string | undefined,
   namespace: string | undefined,
   options: UpdateOptions,
+  uid?: string,
 ): Promise<KubeObject | typeof RETRY> {
   const old = decode(cur.value, cur.revision);
   const name = old.metadata.name!;
+  if (uid && uid !== old.metadata.uid) {
+    throw ApiError.conflict(
+      core.ref(k, name),
+      `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${
+        old.metadata.uid ?? ""
+      }`,
+    );
+  }
   if (precondition && precondition !== String(cur.revision)) {
     throw ApiError.conflict(core.ref(k, name), CONFLICT_MESSAGE);
   }
@@ -104,9 +155,14 @@ export async function updateFrom(
     }
   }
   meta.namespace = namespace;
+  // rest.BeforeUpdate: the server owns these; an update cannot set or clear them
+  // (a deletionTimestamp or grace period it adds is refused as immutable below).
   meta.creationTimestamp = old.metadata.creationTimestamp;
-  meta.deletionTimestamp = old.metadata.deletionTimestamp;
-  meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+  if (old.metadata.deletionTimestamp) meta.deletionTimestamp = old.metadata.deletionTimestamp;
+  if (
+    old.metadata.deletionGracePeriodSeconds !== undefined &&
+    meta.deletionGracePeriodSeconds === undefined
+  ) meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
   meta.uid ||= old.metadata.uid;
   meta.generation = old.metadata.generation;
   if (meta.managedFields === undefined) meta.managedFields = old.metadata.managedFields;

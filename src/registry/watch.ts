@@ -1,5 +1,5 @@
 // The watch verb and the change-log read (changes).
-import { ApiError } from "../apimachinery/errors.ts";
+import { ApiError, field, type FieldError } from "../apimachinery/errors.ts";
 import type { KubeObject, ObjectMeta, WatchEvent } from "../apimachinery/meta.ts";
 import { INITIAL_EVENTS_END_ANNOTATION } from "../apimachinery/meta.ts";
 import type { Kind } from "../scheme/kind.ts";
@@ -9,6 +9,7 @@ import { decode, listPrefix } from "./codec.ts";
 import type { ChangeEvent, ChangesOptions, WatchOptions } from "./options.ts";
 import { compileSelectors, type ObjectPredicate } from "./selection.ts";
 import type { RegistryCore } from "./_core.ts";
+import { listOptionsInvalid, parseResourceVersion } from "./list.ts";
 
 /**
  * The changes to objects of a kind between two resourceVersions, read
@@ -59,11 +60,66 @@ export async function changes<T extends KubeObject>(
 }
 
 /**
- * Watches objects of a kind. Without a resourceVersion (or with `"0"`)
- * the current objects come first as ADDED events. Objects that stop
- * matching the selectors are reported as DELETED, objects that start
- * matching as ADDED. A resourceVersion older than the compaction point
- * fails with 410 Expired.
+ * The ListOptions rules of kube-apiserver's `ValidateListOptions` for a
+ * watch: `sendInitialEvents` needs `resourceVersionMatch: NotOlderThan` and
+ * bookmarks, and `resourceVersionMatch` needs `sendInitialEvents`.
+ */
+function validateWatchOptions(options: WatchOptions): void {
+  const errs: FieldError[] = [];
+  const match = options.resourceVersionMatch || undefined;
+  if (options.sendInitialEvents !== undefined) {
+    if (match !== "NotOlderThan") {
+      errs.push(
+        field.forbidden(
+          "resourceVersionMatch",
+          "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+        ),
+      );
+    }
+    if (options.sendInitialEvents && !options.allowWatchBookmarks) {
+      errs.push(
+        field.forbidden(
+          "allowWatchBookmarks",
+          "sendInitialEvents requires setting allowWatchBookmarks to true",
+        ),
+      );
+    }
+  }
+  if (match !== undefined) {
+    if (options.sendInitialEvents === undefined) {
+      errs.push(
+        field.forbidden(
+          "resourceVersionMatch",
+          "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+        ),
+      );
+    }
+    if (match !== "NotOlderThan") {
+      errs.push(field.notSupported("resourceVersionMatch", match, ["NotOlderThan"]));
+    }
+  }
+  if (errs.length) throw listOptionsInvalid(errs);
+}
+
+/**
+ * Watches objects of a kind, as kube-apiserver's watch cache serves it.
+ *
+ * Where it starts:
+ * - without `sendInitialEvents`: with `resourceVersion` absent or `"0"`,
+ *   an ADDED event for every current object, then changes; with a
+ *   resourceVersion, the changes after it;
+ * - `sendInitialEvents: true` (with `resourceVersionMatch: "NotOlderThan"`
+ *   and `allowWatchBookmarks`): ADDED events for the state at (or after)
+ *   the resourceVersion, then a BOOKMARK annotated
+ *   `k8s.io/initial-events-end`, then changes;
+ * - `sendInitialEvents: false`: only the changes after the resourceVersion
+ *   (after now when it is absent or `"0"`).
+ *
+ * A resourceVersion older than the compaction point fails with 410 Expired;
+ * one the store has not reached is waited for, then fails with 504 "Too
+ * large resource version". Objects that stop matching the selectors are
+ * DELETED events carrying their last matching state, objects that start
+ * matching are ADDED.
  */
 export async function* watch<T extends KubeObject>(
   core: RegistryCore,
@@ -71,21 +127,20 @@ export async function* watch<T extends KubeObject>(
   options: WatchOptions = {},
 ): AsyncGenerator<WatchEvent<T>> {
   const k = core.served(kind);
+  validateWatchOptions(options);
   const pred = compileSelectors(k, options.labelSelector, options.fieldSelector);
   const prefix = listPrefix(k, options.namespace);
   const rvText = options.resourceVersion ?? "";
-  let from: number;
-  const initial = rvText === "" || rvText === "0" || options.sendInitialEvents === true;
-  if (rvText !== "" && !/^\d+$/.test(rvText)) {
-    throw ApiError.badRequest(`invalid resource version: ${JSON.stringify(rvText)}`);
-  }
-  if (!initial) {
-    from = Number(rvText);
+  const rv = parseResourceVersion(rvText);
+  const initial = options.sendInitialEvents ?? rv === 0;
+  if (rv > 0) await core.waitForRevision(rv);
+  let from = rv;
+  if (rv > 0 && !initial) {
     const compacted = await core.store.compactedRevision();
     if (from < compacted) {
       throw ApiError.expired(`too old resource version: ${from} (${compacted})`);
     }
-  } else from = 0;
+  }
   const bookmark = (rev: number, end = false): WatchEvent<T> => {
     const meta: ObjectMeta = { resourceVersion: String(rev) };
     if (end) meta.annotations = { [INITIAL_EVENTS_END_ANNOTATION]: "true" };
@@ -103,6 +158,8 @@ export async function* watch<T extends KubeObject>(
     }
     from = snapshot.revision;
     if (options.sendInitialEvents && options.allowWatchBookmarks) yield bookmark(from, true);
+  } else if (rv === 0) {
+    from = await core.store.currentRevision();
   }
   const controller = new AbortController();
   const onAbort = () => controller.abort();
@@ -149,7 +206,8 @@ function translate<T extends KubeObject>(
   const before = ev.prevValue !== undefined && pred(decode(ev.prevValue, ev.prevRevision));
   if (now && before) return { type: "MODIFIED", object: obj };
   if (now) return { type: "ADDED", object: obj };
-  if (before) return { type: "DELETED", object: obj };
+  // As the watch cache: the last state that matched, at the event's resourceVersion.
+  if (before) return { type: "DELETED", object: decode<T>(ev.prevValue!, ev.revision) };
   return undefined;
 }
 

@@ -133,6 +133,12 @@ export interface Kind<T extends KubeObject = KubeObject, In = unknown> {
   readonly immutableFields: readonly string[];
   /** How `metadata.name` is validated. */
   readonly nameValidation: NameValidation;
+  /**
+   * Whether an update without a resourceVersion (or with `"0"`) is applied
+   * to whatever is stored; otherwise it is refused ("must be specified for
+   * an update"), as for custom resources in kube-apiserver.
+   */
+  readonly allowUnconditionalUpdate: boolean;
   /** Strategic merge patch metadata; kinds without it refuse strategic merge patches. */
   readonly patchMeta?: PatchMeta;
   /** Kind-specific validation (method syntax keeps kinds assignable to `Kind`). */
@@ -179,6 +185,12 @@ export interface KindOptionsBase<T> {
   patchMeta?: PatchMeta;
   /** Name validation; default `subdomain`. */
   nameValidation?: NameValidation;
+  /**
+   * Whether an update may omit the resourceVersion. Default: false for
+   * {@linkcode defineKind} (as custom resources), true for
+   * {@linkcode defineObjectKind} (as the built-in kinds).
+   */
+  allowUnconditionalUpdate?: boolean;
 }
 
 /** A custom object with spec and status. */
@@ -238,6 +250,7 @@ function build<T extends KubeObject, In>(
   schema: Schema,
   statusSubresource: boolean,
   generation: boolean,
+  allowUnconditionalUpdate: boolean,
 ): Kind<T, In> {
   if (!KIND_RE.test(o.kind)) {
     throw new TypeError(`kind "${o.kind}" must be UpperCamelCase alphanumeric`);
@@ -273,6 +286,7 @@ function build<T extends KubeObject, In>(
     selectableFields: Object.freeze([...(o.selectableFields ?? [])]),
     immutableFields: Object.freeze([...(o.immutableFields ?? [])]),
     nameValidation: o.nameValidation ?? "subdomain",
+    allowUnconditionalUpdate: o.allowUnconditionalUpdate ?? allowUnconditionalUpdate,
     patchMeta: o.patchMeta,
     validate: o.validate,
     prepare: o.prepare,
@@ -308,7 +322,7 @@ export function defineKind<Spec extends Schema, Status extends Schema = Schema<n
   options: DefineKindOptions<Spec, Status>,
 ): CustomKind<Spec, Status> {
   const schema = new SpecStatusSchema(options.spec, options.status);
-  return build(options, schema, options.status !== undefined, true);
+  return build(options, schema, options.status !== undefined, true, false);
 }
 
 type Issue = { path?: (string | number)[] };
@@ -422,6 +436,7 @@ export function defineObjectKind<Body extends Schema>(
     options.schema,
     options.statusSubresource ?? false,
     options.generation ?? false,
+    true,
   );
 }
 
