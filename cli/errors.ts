@@ -20,6 +20,24 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * A command that only reads was pointed at a store that does not exist: it
+ * says so instead of creating an empty one.
+ */
+export class NoStoreError extends CliError {
+  /** The absolute path where no store is. */
+  readonly path: string;
+  /** No store at `path`. */
+  constructor(path: string) {
+    super(
+      `there is no store at ${path}: nothing has been stored there yet (create objects with ` +
+        `'k1s apply -f FILE' or 'k1s create', or choose another store with --store)`,
+    );
+    this.name = "NoStoreError";
+    this.path = path;
+  }
+}
+
 /** The lines kubectl prints for an error, without the trailing newline. */
 export function formatError(err: unknown): string {
   if (err instanceof ApiError) {

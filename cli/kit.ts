@@ -11,12 +11,14 @@
 import type { Kind } from "../src/scheme/kind.ts";
 import type { Controller } from "../src/controller/controller.ts";
 import type { Runtime } from "../src/runtime.ts";
+import { coreV1Kinds } from "../src/resources/core_v1.ts";
+import { Scheme } from "../src/scheme/scheme.ts";
 import { createRuntimeCore, type RuntimeCore } from "../src/runtime_core.ts";
 import { preloadStoreBackend } from "../src/storage/url.ts";
-import { CliError, formatError } from "./errors.ts";
+import { CliError, formatError, NoStoreError } from "./errors.ts";
 import { FlagError, type FlagsConfig, parseFlags } from "./flags.ts";
 import type { CliIO } from "./io.ts";
-import { resolveStoreUrl, storeDirectory } from "./store_url.ts";
+import { resolveStoreUrl, storeDirectory, storeFile } from "./store_url.ts";
 
 /** What a command gets when it runs. */
 export interface CommandContext {
@@ -44,6 +46,11 @@ export interface CommandContext {
    * settles when the command returns.
    */
   core(): Promise<RuntimeCore>;
+  /**
+   * The kinds this CLI serves (built-in and its own), without opening the
+   * store: what commands that only resolve types need.
+   */
+  scheme(): Scheme;
 }
 
 /** A verb. */
@@ -209,6 +216,21 @@ export function defineCli(spec: CliSpec): Cli {
         if (dir) await Deno.mkdir(dir, { recursive: true });
         return chosen;
       };
+      // A command that only reads never creates a store: where there is none, it says so.
+      const existingStoreUrl = async () => {
+        const chosen = pickStore(flags.store as string | undefined);
+        const file = storeFile(chosen);
+        if (file !== undefined) {
+          try {
+            await Deno.stat(file);
+          } catch (err) {
+            if (!(err instanceof Deno.errors.NotFound)) throw err;
+            throw new NoStoreError(absolutePath(file, io.cwd()));
+          }
+        }
+        return chosen;
+      };
+      let scheme: Scheme | undefined;
       const runtime = async () => {
         if (rt) return rt;
         const url = await storeUrl();
@@ -229,9 +251,16 @@ export function defineCli(spec: CliSpec): Cli {
         runtime,
         core: async () => {
           if (rt || command.mutates) return await runtime();
-          core ??= await createRuntimeCore({ store: await storeUrl(), kinds: spec.kinds });
+          core ??= await createRuntimeCore({
+            store: await existingStoreUrl(),
+            kinds: spec.kinds,
+            readOnly: true,
+          });
           return core;
         },
+        scheme: () =>
+          rt?.scheme ?? core?.scheme ??
+            (scheme ??= new Scheme([...coreV1Kinds, ...spec.kinds ?? []])),
       };
       let code = 0;
       try {
@@ -259,4 +288,16 @@ export function defineCli(spec: CliSpec): Cli {
       return code;
     },
   };
+}
+
+/** `path` made absolute against `cwd`. */
+function absolutePath(path: string, cwd: string): string {
+  if (path.startsWith("/")) return path;
+  const joined = `${cwd.replace(/\/+$/, "")}/${path}`;
+  const parts: string[] = [];
+  for (const part of joined.split("/")) {
+    if (part === "..") parts.pop();
+    else if (part !== "." && part !== "") parts.push(part);
+  }
+  return "/" + parts.join("/");
 }

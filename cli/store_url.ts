@@ -25,12 +25,18 @@ export function resolveStoreUrl(
   return `sqlite:${base}/${name}/store.db`;
 }
 
+/** The file of a `sqlite:` or `kv:` URL, if it names one (not `:memory:`). */
+export function storeFile(url: string): string | undefined {
+  const m = /^(sqlite|kv):(?:\/\/)?([^?]*)/.exec(url);
+  if (!m) return undefined;
+  const path = m[2];
+  return path === "" || path === ":memory:" ? undefined : path;
+}
+
 /** The directory a `sqlite:` or `kv:` file URL needs, if any. */
 export function storeDirectory(url: string): string | undefined {
-  const m = /^(sqlite|kv):(.*)$/.exec(url);
-  if (!m) return undefined;
-  const path = m[2].replace(/\?.*$/, "");
-  if (path === "" || path === ":memory:") return undefined;
+  const path = storeFile(url);
+  if (path === undefined) return undefined;
   const slash = path.lastIndexOf("/");
   return slash > 0 ? path.slice(0, slash) : undefined;
 }

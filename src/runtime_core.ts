@@ -58,6 +58,11 @@ export interface RuntimeCoreOptions {
    * Default 3,000.
    */
   freshnessTimeoutMs?: number;
+  /**
+   * Open the store URL for reading only (see `OpenStoreOptions.readOnly`):
+   * nothing is created, not even the `default` namespace; writes fail.
+   */
+  readOnly?: boolean;
   /** Close a Store passed in when the runtime is disposed. */
   ownStore?: boolean;
 }
@@ -145,6 +150,7 @@ export async function openRuntimeParts<R extends RuntimeCore>(
     store = await openStore(options.store ?? "memory:", {
       durable: options.durable,
       compactKeep: c === false ? 0 : c?.retainRevisions,
+      readOnly: options.readOnly,
     });
     own = true;
   } else store = options.store;
@@ -157,6 +163,7 @@ export async function openRuntimeParts<R extends RuntimeCore>(
     freshnessTimeoutMs: options.freshnessTimeoutMs,
   });
   const rt = make(store, scheme, registry, own);
+  if (options.readOnly) return rt;
   try {
     for (const name of PROTECTED_NAMESPACES) {
       try {

@@ -246,3 +246,35 @@ for (
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
+
+Deno.test("a read-only SQLite store reads, refuses writes and is never created", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "k1s-ro-store-" });
+  try {
+    const path = `${dir}/store.db`;
+    await assert.rejects(
+      () => openStore(`sqlite:${path}`, { readOnly: true }),
+      (e: unknown) =>
+        e instanceof StoreError && e.code === "unavailable" &&
+        e.message === `there is no store at ${path}`,
+    );
+    assert.equal([...Deno.readDirSync(dir)].length, 0, "nothing created");
+    {
+      await using rw = await openStore(`sqlite:${path}`);
+      await rw.create("/a", "1");
+    }
+    await using ro = await openStore(`sqlite:${path}`, { readOnly: true });
+    assert.equal((await ro.get("/a"))?.value, "1");
+    await assert.rejects(
+      () => ro.create("/b", "2"),
+      (e: unknown) =>
+        e instanceof StoreError && e.code === "unavailable" &&
+        e.message.startsWith(
+          `cannot use the store at ${path}: the file or its directory is read-only`,
+        ),
+    );
+    await assert.rejects(() => ro.update("/a", "3", 0), StoreError);
+    assert.equal((await ro.get("/a"))?.value, "1");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -5,7 +5,7 @@
  */
 import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
-import type { Command } from "../kit.ts";
+import type { Command, CommandContext } from "../kit.ts";
 import { alignColumns } from "../printers/tabwriter.ts";
 
 /** The `api-resources` command. */
@@ -19,56 +19,65 @@ export const apiResourcesCommand: Command = {
     output: { type: "string", short: "o" },
     "no-headers": { type: "boolean" },
   },
-  async run(ctx) {
-    if (ctx.args.length) {
-      throw new CliError(`unexpected arguments: [${ctx.args.join(" ")}]`, {
-        hint: `See '${ctx.cli.name} api-resources -h' for help and examples`,
-      });
+  run(ctx) {
+    try {
+      list(ctx);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
     }
-    const out = ctx.flags.output as string | undefined;
-    if (out !== undefined && out !== "" && out !== "wide" && out !== "name") {
-      throw new CliError(`--output ${out} is not available`);
-    }
-    const rt = await ctx.core();
-    let kinds = [...rt.scheme.kinds()].sort((a: Kind, b: Kind) =>
-      a.group === b.group
-        ? a.plural.localeCompare(b.plural)
-        : a.group === ""
-        ? -1
-        : b.group === ""
-        ? 1
-        : a.group.localeCompare(b.group)
-    );
-    const ns = ctx.flags.namespaced as boolean | undefined;
-    if (ns !== undefined) kinds = kinds.filter((k) => (k.scope === "Namespaced") === ns);
-    const group = ctx.flags["api-group"] as string | undefined;
-    if (group !== undefined) kinds = kinds.filter((k) => k.group === group);
-    if (out === "name") {
-      ctx.io.stdout(
-        kinds.map((k) => (k.group ? `${k.plural}.${k.group}` : k.plural) + "\n").join(""),
-      );
-      return;
-    }
-    const headers = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"];
-    if (out === "wide") headers.push("VERBS", "CATEGORIES");
-    const rows = kinds.map((k) => {
-      const row = [
-        k.plural,
-        k.shortNames.join(","),
-        k.apiVersion,
-        String(k.scope === "Namespaced"),
-        k.kind,
-      ];
-      if (out === "wide") {
-        // Namespaces cannot be deleted as a collection (the registry answers 405, as kube does).
-        const collection = k.group === "" && k.kind === "Namespace" ? "" : "deletecollection,";
-        row.push(
-          `create,delete,${collection}get,list,patch,update,watch`,
-          k.categories.join(","),
-        );
-      }
-      return row;
-    });
-    ctx.io.stdout(alignColumns(ctx.flags["no-headers"] ? rows : [headers, ...rows]));
   },
 };
+
+/** Prints the kinds the CLI serves, as kubectl prints discovery. */
+function list(ctx: CommandContext): void {
+  if (ctx.args.length) {
+    throw new CliError(`unexpected arguments: [${ctx.args.join(" ")}]`, {
+      hint: `See '${ctx.cli.name} api-resources -h' for help and examples`,
+    });
+  }
+  const out = ctx.flags.output as string | undefined;
+  if (out !== undefined && out !== "" && out !== "wide" && out !== "name") {
+    throw new CliError(`--output ${out} is not available`);
+  }
+  let kinds = [...ctx.scheme().kinds()].sort((a: Kind, b: Kind) =>
+    a.group === b.group
+      ? a.plural.localeCompare(b.plural)
+      : a.group === ""
+      ? -1
+      : b.group === ""
+      ? 1
+      : a.group.localeCompare(b.group)
+  );
+  const ns = ctx.flags.namespaced as boolean | undefined;
+  if (ns !== undefined) kinds = kinds.filter((k) => (k.scope === "Namespaced") === ns);
+  const group = ctx.flags["api-group"] as string | undefined;
+  if (group !== undefined) kinds = kinds.filter((k) => k.group === group);
+  if (out === "name") {
+    ctx.io.stdout(
+      kinds.map((k) => (k.group ? `${k.plural}.${k.group}` : k.plural) + "\n").join(""),
+    );
+    return;
+  }
+  const headers = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"];
+  if (out === "wide") headers.push("VERBS", "CATEGORIES");
+  const rows = kinds.map((k) => {
+    const row = [
+      k.plural,
+      k.shortNames.join(","),
+      k.apiVersion,
+      String(k.scope === "Namespaced"),
+      k.kind,
+    ];
+    if (out === "wide") {
+      // Namespaces cannot be deleted as a collection (the registry answers 405, as kube does).
+      const collection = k.group === "" && k.kind === "Namespace" ? "" : "deletecollection,";
+      row.push(
+        `create,delete,${collection}get,list,patch,update,watch`,
+        k.categories.join(","),
+      );
+    }
+    return row;
+  });
+  ctx.io.stdout(alignColumns(ctx.flags["no-headers"] ? rows : [headers, ...rows]));
+}

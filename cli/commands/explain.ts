@@ -348,12 +348,12 @@ export const explainCommand: Command = {
     if (output !== undefined && output !== "plaintext") {
       throw new CliError(`unsupported output format: ${output}`);
     }
-    const rt = await ctx.core();
+    const scheme = ctx.scheme();
     const [type, ...path] = ctx.args[0].split(".");
-    let kind = resolveKind(rt.scheme, type.toLowerCase());
+    let kind = resolveKind(scheme, type.toLowerCase());
     const apiVersion = ctx.flags["api-version"] as string | undefined;
     if (apiVersion) {
-      const match = rt.scheme.kinds().find((k) =>
+      const match = scheme.kinds().find((k) =>
         k.kind === kind.kind && (k.apiVersion === apiVersion || k.group === apiVersion)
       );
       if (!match) {

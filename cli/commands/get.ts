@@ -68,9 +68,10 @@ export const getCommand: Command = {
     if (ctx.flags["show-labels"] && output && output !== "wide") {
       throw new CliError(`--show-labels option cannot be used with ${output} printer`);
     }
+    // Types resolve before the store opens: an unknown type is reported as such, store or not.
+    const selection = parseResourceArgs(ctx.scheme(), ctx.args);
     const rt = await ctx.core();
     const all = ctx.flags["all-namespaces"] === true;
-    const selection = parseResourceArgs(rt.scheme, ctx.args);
     if (ctx.flags.watch || ctx.flags["watch-only"]) {
       if (selection.length !== 1) throw new CliError("you may only specify a single resource type");
       const { kind, names } = selection[0];

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { CliError } from "../errors.ts";
+import { CliError, NoStoreError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { toKubectlYaml } from "../printers/yaml.ts";
 
@@ -52,8 +52,13 @@ export const versionCommand: Command = {
     };
     if (!clientOnly) {
       // The embedded server is the client; opening the store is what reaching it means.
-      await ctx.core();
-      versions.serverVersion = info(ctx.cli.version);
+      // No store yet is no server: the client version alone, as kubectl prints it without one.
+      try {
+        await ctx.core();
+        versions.serverVersion = info(ctx.cli.version);
+      } catch (err) {
+        if (!(err instanceof NoStoreError)) throw err;
+      }
     }
     if (output === "json") {
       ctx.io.stdout(JSON.stringify(versions, null, 2) + "\n");

@@ -24,6 +24,7 @@ function context(rt: Runtime, io: CapturedIO): CommandContext {
     namespaceGiven: false,
     runtime: () => Promise.resolve(rt),
     core: () => Promise.resolve(rt),
+    scheme: () => rt.scheme,
   };
 }
 

@@ -49,6 +49,65 @@ export function compactedError(from: number, at: number): StoreError {
   );
 }
 
+/**
+ * Why the database file at `path` cannot be used as a store, in words a user
+ * can act on: `err` is what the database engine said (`engine` names it).
+ * Returns an `unavailable` StoreError whose message names the path.
+ */
+export function fileStoreError(path: string, err: unknown, engine = "SQLite"): StoreError {
+  const said = err instanceof Error ? err.message : String(err);
+  const fail = (message: string) => {
+    const e = new StoreError("unavailable", message);
+    e.cause = err;
+    return e;
+  };
+  const stat = (p: string) => {
+    try {
+      return Deno.statSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  const info = stat(path);
+  const slash = path.lastIndexOf("/");
+  const dir = slash > 0 ? path.slice(0, slash) : slash === 0 ? "/" : ".";
+  if (info?.isDirectory) {
+    return fail(
+      `cannot open the store at ${path}: it is a directory; give the path of a file, ` +
+        `e.g. ${path.replace(/\/+$/, "")}/store.db`,
+    );
+  }
+  if (/not a database|malformed|corrupt/i.test(said)) {
+    return fail(
+      `cannot open the store at ${path}: the file is not a ${engine} database (it is corrupt, ` +
+        `or another kind of file); move it away or choose another store path`,
+    );
+  }
+  if (/locked|busy/i.test(said)) {
+    return fail(
+      `cannot use the store at ${path}: another process holds it locked; ` +
+        `try again when it has finished`,
+    );
+  }
+  if (/readonly|read-only|permission denied/i.test(said)) {
+    return fail(
+      `cannot use the store at ${path}: the file or its directory is read-only; ` +
+        `check their permissions`,
+    );
+  }
+  if (/unable to open|no such file|not found/i.test(said)) {
+    if (!info && !stat(dir)) {
+      return fail(`cannot open the store at ${path}: its directory ${dir} does not exist`);
+    }
+    if (!info) return fail(`there is no store at ${path}`);
+    return fail(
+      `cannot use the store at ${path}: the file or its directory is read-only; ` +
+        `check their permissions`,
+    );
+  }
+  return fail(`cannot use the store at ${path}: ${said}`);
+}
+
 /** Normalizes a revision argument: a non-negative integer (NaN and negatives are 0). */
 export function revisionArg(revision: number): number {
   return revision > 0 ? Math.floor(revision) : 0;

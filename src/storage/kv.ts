@@ -52,6 +52,7 @@ import {
   checkValue,
   closedError,
   compactedError,
+  fileStoreError,
   futureError,
   LogHub,
   type LogPage,
@@ -66,6 +67,11 @@ import {
 
 /** Options for {@linkcode openKvStore}. */
 export interface KvStoreOptions {
+  /**
+   * Refuse to create the database: a path where no file exists is an
+   * `unavailable` StoreError (for commands that only read).
+   */
+  mustExist?: boolean;
   /** How often watchers poll for other processes' writes. Default 5 ms. */
   pollIntervalMs?: number;
   /**
@@ -839,5 +845,20 @@ export class KvStore implements Store {
  * ```
  */
 export async function openKvStore(path?: string, options?: KvStoreOptions): Promise<KvStore> {
-  return new KvStore(await Deno.openKv(path), options);
+  const file = path !== undefined && path !== "" && path !== ":memory:";
+  if (!file) return new KvStore(await Deno.openKv(path), options);
+  if (options?.mustExist) {
+    try {
+      Deno.statSync(path);
+    } catch (e) {
+      throw fileStoreError(path, e, "Deno KV");
+    }
+  }
+  let kv: Deno.Kv;
+  try {
+    kv = await Deno.openKv(path);
+  } catch (e) {
+    throw fileStoreError(path, e, "Deno KV");
+  }
+  return new KvStore(kv, options);
 }

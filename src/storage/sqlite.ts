@@ -48,6 +48,7 @@ import {
   checkValue,
   closedError,
   compactedError,
+  fileStoreError,
   futureError,
   LogHub,
   type LogPage,
@@ -76,6 +77,12 @@ export interface SqliteStoreOptions {
    * revisions. 0 disables automatic compaction. Default 10,000.
    */
   compactKeep?: number;
+  /**
+   * Open the file for reading only: nothing is created or written (a missing
+   * file is an error), and a file in a read-only directory can still be read.
+   * Writes fail with an `unavailable` StoreError.
+   */
+  readOnly?: boolean;
 }
 
 type Row = Record<string, number | string | null>;
@@ -110,6 +117,108 @@ END;
 
 /** `PRAGMA user_version` of a file whose tables, indexes and triggers are those of SCHEMA. */
 const SCHEMA_VERSION = 1;
+
+/** Tables of a k1s store, current and legacy. */
+const OWN_TABLES = new Set(["log", "current", "meta"]);
+
+/**
+ * Opens the database file and brings its schema up to date (read-only: checks
+ * it is there). Failures are `unavailable` StoreErrors naming the path.
+ */
+function openDatabase(path: string, options: SqliteStoreOptions): DatabaseSync {
+  const file = path !== ":memory:" && path !== "";
+  let db: DatabaseSync | undefined;
+  try {
+    if (options.readOnly && file) db = openReadOnly(path);
+    else {
+      const opened = db = new DatabaseSync(path);
+      opened.exec("PRAGMA busy_timeout = 30000");
+      retryBusySync(() => opened.exec("PRAGMA journal_mode = WAL"));
+    }
+    db.exec(`PRAGMA synchronous = ${options.durable ? "FULL" : "NORMAL"}`);
+    // Lists join current -> log rows spread over the file: a larger page cache
+    // (allocated lazily) and memory-mapped reads make them 2-3x faster.
+    db.exec("PRAGMA cache_size = -32768");
+    db.exec("PRAGMA mmap_size = 268435456");
+    // A file whose schema is in place needs no write lock to open: read-only
+    // commands on a busy store then never wait for writers.
+    if (userVersion(db) !== SCHEMA_VERSION) {
+      checkOwnTables(db, path);
+      if (options.readOnly) {
+        throw new StoreError("unavailable", `there is no store at ${path}: the file is empty`);
+      }
+      const rw = db;
+      retryBusySync(() => {
+        rw.exec("BEGIN IMMEDIATE");
+        try {
+          rw.exec(SCHEMA);
+          rw.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+          rw.exec("COMMIT");
+        } catch (e) {
+          if (rw.isTransaction) rw.exec("ROLLBACK");
+          throw e;
+        }
+      });
+    }
+    return db;
+  } catch (e) {
+    db?.close();
+    if (e instanceof StoreError || !file) throw e;
+    throw fileStoreError(path, e);
+  }
+}
+
+/**
+ * Opens an existing file read-only. A WAL database needs its `-shm` file; in a
+ * read-only directory where it is missing and cannot be created, the store is
+ * read from a private copy taken now (nobody can write it there either).
+ */
+function openReadOnly(path: string): DatabaseSync {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    db.exec("PRAGMA busy_timeout = 30000");
+    userVersion(db);
+    return db;
+  } catch (e) {
+    db.close();
+    if (!/unable to open/.test(e instanceof Error ? e.message : "")) throw e;
+    if (!Deno.statSync(path).isFile) throw e;
+  }
+  const dir = Deno.makeTempDirSync({ prefix: "k1s-readonly-" });
+  try {
+    const copy = `${dir}/store.db`;
+    Deno.copyFileSync(path, copy);
+    try {
+      Deno.copyFileSync(`${path}-wal`, `${copy}-wal`);
+    } catch {
+      // no write-ahead log: the file holds everything
+    }
+    const rw = new DatabaseSync(copy);
+    rw.exec("PRAGMA journal_mode = DELETE"); // folds the log in; reads then need no -shm
+    rw.close();
+    const snapshot = new DatabaseSync(copy, { readOnly: true });
+    userVersion(snapshot);
+    return snapshot; // the open file outlives its directory entry
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
+
+/** Refuses a database holding another program's tables. */
+function checkOwnTables(db: DatabaseSync, path: string): void {
+  const tables = (db.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+  ).all() as Row[]).map((r) => String(r.name));
+  const foreign = tables.filter((t) => !OWN_TABLES.has(t));
+  if (foreign.length > 0) {
+    throw new StoreError(
+      "unavailable",
+      `cannot use the store at ${path}: it is a SQLite database of another program ` +
+        `(tables: ${foreign.slice(0, 5).join(", ")}${foreign.length > 5 ? ", ..." : ""}), ` +
+        `not a k1s store; choose another store path`,
+    );
+  }
+}
 
 function userVersion(db: DatabaseSync): number {
   return retryBusySync(() =>
@@ -165,6 +274,7 @@ function rowToEvent(r: LogRow): StoreEvent {
  */
 export class SqliteStore implements Store {
   #db: DatabaseSync;
+  #path: string;
   #closed = false;
   #keep: number;
   #writes = 0;
@@ -201,37 +311,11 @@ export class SqliteStore implements Store {
 
   /** Opens (creating if needed) the database at `path`; prefer {@linkcode openSqliteStore}. */
   constructor(path: string, options: SqliteStoreOptions = {}) {
-    const db = new DatabaseSync(path);
+    const db = openDatabase(path, options);
     this.#db = db;
+    this.#path = path;
     const keep = options.compactKeep ?? 10_000;
-    this.#keep = keep > 0 ? Math.floor(keep) : 0;
-    try {
-      db.exec("PRAGMA busy_timeout = 30000");
-      retryBusySync(() => db.exec("PRAGMA journal_mode = WAL"));
-      db.exec(`PRAGMA synchronous = ${options.durable ? "FULL" : "NORMAL"}`);
-      // Lists join current -> log rows spread over the file: a larger page cache
-      // (allocated lazily) and memory-mapped reads make them 2-3x faster.
-      db.exec("PRAGMA cache_size = -32768");
-      db.exec("PRAGMA mmap_size = 268435456");
-      // A file whose schema is in place needs no write lock to open: read-only
-      // commands on a busy store then never wait for writers.
-      if (userVersion(db) !== SCHEMA_VERSION) {
-        retryBusySync(() => {
-          db.exec("BEGIN IMMEDIATE");
-          try {
-            db.exec(SCHEMA);
-            db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
-            db.exec("COMMIT");
-          } catch (e) {
-            if (db.isTransaction) db.exec("ROLLBACK");
-            throw e;
-          }
-        });
-      }
-    } catch (e) {
-      db.close();
-      throw e;
-    }
+    this.#keep = keep > 0 && !options.readOnly ? Math.floor(keep) : 0;
     const p = (sql: string) => db.prepare(sql);
     const arrays = (sql: string) => {
       const st = db.prepare(sql) as StatementSync & { setReturnArrays?(on: boolean): void };
@@ -361,8 +445,8 @@ export class SqliteStore implements Store {
       this.#check();
       return Promise.resolve(this.#read(fn));
     } catch (e) {
-      if (!isBusy(e)) return Promise.reject(e);
-      return this.#retry(() => this.#read(fn));
+      if (!isBusy(e)) return Promise.reject(this.#failure(e));
+      return this.#retry(() => this.#read(fn)).catch((e) => Promise.reject(this.#failure(e)));
     }
   }
 
@@ -389,11 +473,11 @@ export class SqliteStore implements Store {
       this.#check();
       result = this.#tx(fn);
     } catch (e) {
-      if (!isBusy(e)) return Promise.reject(e);
+      if (!isBusy(e)) return Promise.reject(this.#failure(e));
       return this.#retry(() => this.#tx(fn)).then((r) => {
         after(r);
         return r;
-      });
+      }, (e) => Promise.reject(this.#failure(e)));
     }
     try {
       after(result);
@@ -401,6 +485,13 @@ export class SqliteStore implements Store {
       return Promise.reject(e);
     }
     return Promise.resolve(result);
+  }
+
+  /** A database failure (read-only file, full disk, locked past the timeout) as a StoreError. */
+  #failure(e: unknown): unknown {
+    if (e instanceof StoreError || !(e instanceof Error)) return e;
+    if ((e as { code?: string }).code !== "ERR_SQLITE_ERROR" && !isBusy(e)) return e;
+    return this.#path === ":memory:" ? e : fileStoreError(this.#path, e);
   }
 
   async #retry<T>(fn: () => T): Promise<T> {
@@ -580,8 +671,11 @@ export class SqliteStore implements Store {
       this.#check();
       rev = this.#createSync(key, value);
     } catch (e) {
-      if (!isBusy(e)) return Promise.reject(e);
-      return this.#retry(() => this.#createSync(key, value)).then(done);
+      if (!isBusy(e)) return Promise.reject(this.#failure(e));
+      return this.#retry(() => this.#createSync(key, value)).then(
+        done,
+        (e) => Promise.reject(this.#failure(e)),
+      );
     }
     try {
       return Promise.resolve(done(rev));
@@ -748,8 +842,10 @@ export class SqliteStore implements Store {
       this.#compactSync(revision);
       return Promise.resolve();
     } catch (e) {
-      if (!isBusy(e)) return Promise.reject(e);
-      return this.#retry(() => this.#compactSync(revision));
+      if (!isBusy(e)) return Promise.reject(this.#failure(e));
+      return this.#retry(() => this.#compactSync(revision)).catch((e) =>
+        Promise.reject(this.#failure(e))
+      );
     }
   }
 

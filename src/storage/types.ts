@@ -90,7 +90,13 @@ export type StoreErrorCode =
   /** the value is larger than the backend can store. */
   | "too-large"
   /** the store was closed. */
-  | "closed";
+  | "closed"
+  /**
+   * the store's file cannot be used: missing, a directory, corrupt, of
+   * another program, read-only or locked. The message names the path and
+   * what to do.
+   */
+  | "unavailable";
 
 /** A storage failure with a machine-readable code. */
 export class StoreError extends Error {

@@ -23,6 +23,12 @@ export interface OpenStoreOptions {
   durable?: boolean;
   /** Revisions of history kept watchable by automatic compaction; 0 turns it off. */
   compactKeep?: number;
+  /**
+   * For a process that only reads: never create the store. A `sqlite:` file
+   * opens read-only (and can be read in a read-only directory); a `kv:` file
+   * must exist. A missing file is an `unavailable` StoreError.
+   */
+  readOnly?: boolean;
 }
 
 const SUPPORTED = "memory:, sqlite:PATH (e.g. sqlite:./data.db, sqlite::memory:), " +
@@ -124,12 +130,21 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       }
       const durable = options.durable ?? parseBool(url, "durable", query.get("durable"));
       const { openSqliteStore } = await backend("sqlite");
-      store = openSqliteStore(rest, { durable, pollIntervalMs, compactKeep });
+      store = openSqliteStore(rest, {
+        durable,
+        pollIntervalMs,
+        compactKeep,
+        readOnly: options.readOnly,
+      });
       break;
     }
     default: {
       const { openKvStore } = await backend("kv");
-      store = await openKvStore(rest === "" ? undefined : rest, { pollIntervalMs, compactKeep });
+      store = await openKvStore(rest === "" ? undefined : rest, {
+        pollIntervalMs,
+        compactKeep,
+        mustExist: options.readOnly,
+      });
     }
   }
   return tenant !== undefined ? withTenant(store, tenant) : store;
