@@ -48,6 +48,10 @@ export function formatError(err: unknown): string {
         ? `The ${details.kind ?? ""} "${details.name ?? ""}" is invalid`
         : "The request is invalid";
       const causes = (details.causes ?? []).map((c) => `${c.field}: ${c.message}`);
+      // Without kind, name or causes, kubectl adds the server's message.
+      if (!details.kind && !details.name && causes.length === 0 && err.message) {
+        s += `: ${err.message}`;
+      }
       // MultilineError: one cause on the line, several as "* cause" lines after "invalid: ".
       if (causes.length === 1) s += `: ${causes[0]}`;
       else if (causes.length > 1) s += `: \n${causes.map((c) => `* ${c}`).join("\n")}`;

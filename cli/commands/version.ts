@@ -52,13 +52,14 @@ export const versionCommand: Command = {
     };
     if (!clientOnly) {
       // The embedded server is the client; opening the store is what reaching it means.
-      // No store yet is no server: the client version alone, as kubectl prints it without one.
+      // A store that cannot be opened is a server that cannot be reached; one that does not
+      // exist yet is not opened (reading never creates it) and the server is this program.
       try {
         await ctx.core();
-        versions.serverVersion = info(ctx.cli.version);
       } catch (err) {
         if (!(err instanceof NoStoreError)) throw err;
       }
+      versions.serverVersion = info(ctx.cli.version);
     }
     if (output === "json") {
       ctx.io.stdout(JSON.stringify(versions, null, 2) + "\n");

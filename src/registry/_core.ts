@@ -232,6 +232,8 @@ export class RegistryCore {
   build(kind: Kind, meta: ObjectMeta, input: Record<string, unknown>, old?: KubeObject): {
     obj: KubeObject;
     errs: FieldError[];
+    /** The members the schema read (after `prepare`), for finding the ones it dropped. */
+    fields: Record<string, unknown>;
   } {
     let body = input;
     if (kind.prepare) {
@@ -263,7 +265,7 @@ export class RegistryCore {
     const obj = canonical(kind, orderMeta(meta), out);
     errs.unshift(...validateObjectMeta(kind, obj.metadata));
     if (parsed.success && kind.validate) errs.push(...kind.validate(obj, old));
-    return { obj, errs };
+    return { obj, errs, fields };
   }
 
   checkSize(value: string): void {

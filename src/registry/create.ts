@@ -8,6 +8,13 @@ import { encode, objectKey } from "./codec.ts";
 import type { CreateOptions } from "./options.ts";
 import type { RegistryCore } from "./_core.ts";
 import { randomSuffix } from "./_util.ts";
+import {
+  cannotBeHandled,
+  checkWriteOptions,
+  decodeBody,
+  enforceStrict,
+  unknownFields,
+} from "./_input.ts";
 
 /** Creates an object; returns it as stored. */
 export async function create<T extends KubeObject>(
@@ -17,7 +24,9 @@ export async function create<T extends KubeObject>(
   options: CreateOptions = {},
 ): Promise<T> {
   const k = core.served(kind);
-  const raw = input as Record<string, unknown>;
+  const validation = checkWriteOptions(options, "CreateOptions");
+  const decoded = await decodeBody(k, input, validation);
+  const raw = decoded.body as Record<string, unknown>;
   core.checkTypeMeta(k, raw);
   const meta = core.metaOf(k, raw);
   meta.namespace = core.namespaceFor(k, options.namespace, meta.namespace);
@@ -37,7 +46,12 @@ export async function create<T extends KubeObject>(
       body = { ...raw };
       delete body.status;
     }
-    const { obj, errs } = core.build(k, meta, body);
+    const { obj, errs, fields } = core.build(k, meta, body);
+    if (attempt === 0) {
+      const problems = [...decoded.strict];
+      if (validation !== "Ignore") problems.push(...unknownFields(raw.metadata, fields, obj));
+      enforceStrict(problems, validation, options, (why) => cannotBeHandled(k, why));
+    }
     if (errs.length) throw ApiError.invalid(k, meta.name ?? "", errs);
     const name = obj.metadata.name!;
     if (meta.namespace) await core.checkNamespace(k, meta.namespace, name);

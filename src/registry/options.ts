@@ -64,12 +64,35 @@ export type ResourceVersionMatch = "NotOlderThan" | "Exact";
 export interface WriteOptions {
   /** Run every check, but store nothing. */
   dryRun?: boolean;
-  /** Name of the writer (validated, recorded nowhere yet). */
+  /**
+   * Name of the writer: at most 128 bytes of printable characters, as kube
+   * requires (recorded nowhere yet).
+   */
   fieldManager?: string;
+  /**
+   * Receives the warnings of the write, as kube-apiserver sends them in
+   * `Warning` headers (e.g. `unknown field "spec.replicaz"` under
+   * `fieldValidation: "Warn"`).
+   */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * What a write does with fields the kind does not know and fields given twice
+ * (JSON text only), as kube-apiserver's `fieldValidation`: `Strict` fails
+ * (`strict decoding error: unknown field "specc"`), `Warn` (the default) writes
+ * without them and warns, `Ignore` drops them silently.
+ */
+export type FieldValidation = "Strict" | "Warn" | "Ignore";
+
+/** Options of writes that take a body: create, update and patch. */
+export interface BodyWriteOptions extends WriteOptions {
+  /** Unknown and duplicate fields: Strict, Warn (default) or Ignore. */
+  fieldValidation?: FieldValidation;
 }
 
 /** Options of create. */
-export interface CreateOptions extends WriteOptions {
+export interface CreateOptions extends BodyWriteOptions {
   /** Namespace; must agree with `metadata.namespace` when both are set. */
   namespace?: string;
 }
@@ -78,7 +101,7 @@ export interface CreateOptions extends WriteOptions {
 export type Subresource = "status" | "finalize";
 
 /** Options of update. */
-export interface UpdateOptions extends WriteOptions {
+export interface UpdateOptions extends BodyWriteOptions {
   /** Namespace; must agree with `metadata.namespace` when both are set. */
   namespace?: string;
   /** Write only the status (or, for namespaces, `finalize`: only spec.finalizers). */

@@ -1,11 +1,20 @@
 // The patch verb: JSON patch, merge patch and strategic merge patch over the update step.
-import { ApiError } from "../apimachinery/errors.ts";
+import { ApiError, field } from "../apimachinery/errors.ts";
 import type { KubeObject, ObjectMeta } from "../apimachinery/meta.ts";
 import type { Kind } from "../scheme/kind.ts";
 import { decode, objectKey } from "./codec.ts";
 import type { PatchOptions } from "./options.ts";
 import type { RegistryCore } from "./_core.ts";
 import { backoff, checkSubresource, RETRY, updateFrom } from "./update.ts";
+import { jsonValueProblem } from "../apimachinery/json_value.ts";
+import {
+  cannotBeHandled,
+  checkWriteOptions,
+  decodePatchBody,
+  enforceStrict,
+  goValue,
+  unknownFields,
+} from "./_input.ts";
 
 let patchModules:
   | Promise<
@@ -47,6 +56,7 @@ export async function patch<T extends KubeObject>(
 ): Promise<T> {
   const k = core.served(kind);
   const type = options.type ?? "merge";
+  const validation = checkWriteOptions(options, "PatchOptions");
   const namespace = core.namespaceFor(k, options.namespace);
   checkSubresource(k, options.subresource);
   if (type !== "json" && type !== "merge" && type !== "strategic") {
@@ -66,20 +76,12 @@ export async function patch<T extends KubeObject>(
         "application/json-patch+json, application/merge-patch+json",
     );
   }
-  if (typeof patch === "string") {
-    const text = patch;
-    try {
-      patch = JSON.parse(text);
-    } catch (err) {
-      // kube-apiserver's words: Go's JSON errors, prefixed where its patch handler adds one.
-      const { jsonSyntaxError } = await import("../apimachinery/json_syntax.ts");
-      const message = jsonSyntaxError(text)?.message ??
-        (err instanceof Error ? err.message : String(err));
-      throw ApiError.badRequest(
-        type === "strategic" ? message : `error decoding patch: ${message}`,
-      );
-    }
-  }
+  const decoded = await decodePatchBody(
+    patch,
+    validation,
+    type === "strategic" ? "" : "error decoding patch: ",
+  );
+  patch = decoded.body;
   if (
     type === "json"
       ? !Array.isArray(patch)
@@ -120,11 +122,27 @@ export async function patch<T extends KubeObject>(
         if (err instanceof ApiError) throw err;
         const message = err instanceof Error ? err.message : String(err);
         if (err instanceof PatchError && err.code === 400) throw ApiError.badRequest(message);
-        if (err instanceof PatchError && err.code === 413) throw ApiError.tooLarge(core.maxBytes);
-        throw ApiError.of(422, "Invalid", message, { name, group: k.group, kind: k.kind });
+        if (err instanceof PatchError && err.code === 413) {
+          throw ApiError.of(413, "RequestEntityTooLarge", `Request entity too large: ${message}`);
+        }
+        // kube-apiserver answers a patch that does not apply (a failed `test`, a missing path)
+        // with a generic 422 whose message does not say why; the reason is kept as the cause.
+        const e = ApiError.of(
+          422,
+          "Invalid",
+          "the server rejected our request due to an error in our request",
+          {},
+        );
+        e.cause = err;
+        throw e;
       }
       if (patched === null || typeof patched !== "object" || Array.isArray(patched)) {
         throw ApiError.badRequest("the patch must produce an object");
+      }
+      if (type === "json") {
+        // A path adds depth to the value it puts there: the result is checked as a body is.
+        const problem = jsonValueProblem(patched);
+        if (problem) throw cannotBeHandled(k, problem);
       }
       core.checkTypeMeta(k, patched);
       const pm = (patched.metadata ?? {}) as ObjectMeta;
@@ -138,7 +156,22 @@ export async function patch<T extends KubeObject>(
       const rv = pm.resourceVersion;
       const precondition = rv && rv !== String(cur.revision) ? rv : undefined;
       if (!rv) delete pm.resourceVersion;
-      const out = await updateFrom(core, k, cur, patched, precondition, namespace, options);
+      const out = await updateFrom(core, k, cur, patched, precondition, namespace, options, {
+        strict: attempt > 0 ? undefined : (fields, obj) => {
+          const problems = type === "json"
+            ? decoded.strict.map((p) => `json patch ${p}`)
+            : [...decoded.strict];
+          if (validation !== "Ignore") problems.push(...unknownFields(pm, fields, obj));
+          enforceStrict(problems, validation, options, (why) =>
+            ApiError.invalid({ kind: "" }, "", [
+              field.invalid(
+                "patch",
+                type === "strategic" ? goValue(patch) : JSON.stringify(patched),
+                why,
+              ),
+            ]));
+        },
+      });
       if (out !== RETRY) return out as T;
       await backoff(attempt);
     }

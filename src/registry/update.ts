@@ -11,6 +11,13 @@ import { validateObjectMetaUpdate } from "./meta_validation.ts";
 import type { Subresource, UpdateOptions } from "./options.ts";
 import { cloneJson, CONFLICT_MESSAGE, type RegistryCore } from "./_core.ts";
 import { valueAtPath } from "./_util.ts";
+import {
+  cannotBeHandled,
+  checkWriteOptions,
+  decodeBody,
+  enforceStrict,
+  unknownFields,
+} from "./_input.ts";
 
 /** What one update attempt returns when the stored object moved under it. */
 export const RETRY: unique symbol = Symbol("retry");
@@ -38,7 +45,9 @@ export async function update<T extends KubeObject>(
   options: UpdateOptions = {},
 ): Promise<T> {
   const k = core.served(kind);
-  const raw = input as Record<string, unknown>;
+  const validation = checkWriteOptions(options, "UpdateOptions");
+  const decoded = await decodeBody(k, input, validation);
+  const raw = decoded.body as Record<string, unknown>;
   core.checkTypeMeta(k, raw);
   const meta = core.metaOf(k, raw);
   const namespace = core.namespaceFor(k, options.namespace, meta.namespace);
@@ -49,7 +58,15 @@ export async function update<T extends KubeObject>(
   return await core.withKey(objectKey(k, namespace, name), async () => {
     for (let attempt = 0;; attempt++) {
       const cur = await core.read(k, namespace, name);
-      const out = await updateFrom(core, k, cur, raw, precondition, namespace, options, meta.uid);
+      const out = await updateFrom(core, k, cur, raw, precondition, namespace, options, {
+        uid: meta.uid,
+        // Strict decoding looks at the body once: retries on fresh state neither fail nor warn anew.
+        strict: attempt > 0 ? undefined : (fields, obj) => {
+          const problems = [...decoded.strict];
+          if (validation !== "Ignore") problems.push(...unknownFields(raw.metadata, fields, obj));
+          enforceStrict(problems, validation, options, (why) => cannotBeHandled(k, why));
+        },
+      });
       if (out !== RETRY) return out as T;
       await backoff(attempt);
     }
@@ -104,6 +121,14 @@ export function checkSubresource(kind: Kind, sub: Subresource | undefined): void
   }
 }
 
+/** What an update attempt checks besides the object: the uid it requires, strict decoding. */
+export interface UpdateChecks {
+  /** The uid the stored object must have. */
+  uid?: string;
+  /** Called with what the schema read and built, before validation errors are reported. */
+  strict?: (fields: Record<string, unknown>, obj: KubeObject) => void;
+}
+
 /**
  * One attempt of an update against the current stored state `cur`.
  * `precondition` is the resourceVersion the caller required, if any.
@@ -116,8 +141,9 @@ export async function updateFrom(
   precondition: string | undefined,
   namespace: string | undefined,
   options: UpdateOptions,
-  uid?: string,
+  checks: UpdateChecks = {},
 ): Promise<KubeObject | typeof RETRY> {
+  const uid = checks.uid;
   const old = decode(cur.value, cur.revision);
   const name = old.metadata.name!;
   if (uid && uid !== old.metadata.uid) {
@@ -167,7 +193,8 @@ export async function updateFrom(
   meta.generation = old.metadata.generation;
   if (meta.managedFields === undefined) meta.managedFields = old.metadata.managedFields;
   meta.resourceVersion = undefined;
-  const { obj, errs } = core.build(k, meta, body, old);
+  const { obj, errs, fields } = core.build(k, meta, body, old);
+  checks.strict?.(fields, obj);
   errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
   for (const path of k.immutableFields) {
     const now = valueAtPath(obj, path);

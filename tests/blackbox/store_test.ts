@@ -75,10 +75,10 @@ Deno.test("a command that only reads never creates a store: it names the missing
     'error: the server doesn\'t have a resource type "widgets"\n',
   );
   assert.match((await s.k1s(["api-resources"])).out, /^configmaps +cm +v1 +true +ConfigMap$/m);
-  // `version` without a store is the client's version alone.
+  // `version` does not create the store either.
   const v = await s.k1s(["version"]);
   assert.equal(v.code, 0);
-  assert.match(v.out, /^Client Version: v\S+\n$/);
+  assert.match(v.out, /^Client Version: v\S+\nServer Version: v\S+\n$/);
   assert.deepEqual([...Deno.readDirSync(s.dir)].map((e) => e.name).sort(), ["cwd"]);
   // Once something is written, the same commands read it.
   assertOk(await s.k1s(["create", "cm", "a"]), "configmap/a created\n");
