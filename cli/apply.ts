@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { FieldValidation } from "../src/registry/options.ts";
 import { isConflict, isNotFound } from "../src/apimachinery/errors.ts";
 import { applyMergePatch, createMergePatch } from "../src/apimachinery/merge_patch.ts";
 import type { KubeObject } from "../src/apimachinery/meta.ts";
@@ -38,6 +39,10 @@ export interface ApplyOptions {
   dryRun?: boolean;
   /** Writer name; default `kubectl-client-side-apply`. */
   fieldManager?: string;
+  /** Unknown and duplicate fields: Strict, Warn (the registry's default) or Ignore. */
+  fieldValidation?: FieldValidation;
+  /** Receives the server's warnings (unknown fields under Warn). */
+  onWarning?: (message: string) => void;
   /** Attempts when the patch conflicts with a concurrent write; default 5 (kubectl's). */
   maxAttempts?: number;
   /** Pause before the third and later attempts, in ms; default 1000 (kubectl's). */
@@ -212,6 +217,8 @@ export async function applyObject(
   const write = {
     dryRun: options.dryRun,
     fieldManager: options.fieldManager ?? CLIENT_SIDE_APPLY_FIELD_MANAGER,
+    fieldValidation: options.fieldValidation,
+    onWarning: options.onWarning,
   };
   const modified = withLastApplied(desired);
 

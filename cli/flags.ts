@@ -18,6 +18,12 @@ export interface FlagSpec {
   short?: string;
   /** When true, every occurrence is collected into an array. */
   multiple?: boolean;
+  /**
+   * A string flag's value when it is given without one (pflag's
+   * `NoOptDefVal`): `--validate` alone is `--validate=strict`. Such a flag
+   * takes a value only with `=`, never from the next argument.
+   */
+  noValue?: string;
 }
 
 /** Flags by long name. */
@@ -135,6 +141,7 @@ export function parseFlags(
       if (spec.type === "boolean") {
         set(name, spec, eq < 0 ? true : parseBool(name, spec, arg.slice(eq + 1)));
       } else if (eq >= 0) set(name, spec, arg.slice(eq + 1));
+      else if (spec.noValue !== undefined) set(name, spec, spec.noValue);
       else if (i + 1 < args.length) set(name, spec, args[++i]);
       else throw new FlagError(`flag needs an argument: --${name}`);
       continue;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { VALIDATE_OPTIONS } from "../validate.ts";
 import { CliError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { applyFromFiles } from "./files.ts";
@@ -12,11 +13,13 @@ import { applyFromFiles } from "./files.ts";
 export const applyCommand: Command = {
   name: "apply",
   summary: "Apply a configuration to a resource by file name or stdin",
-  usage: "  apply (-f FILENAME) [-R] [--dry-run=none|client|server]",
+  usage:
+    "  apply (-f FILENAME) [-R] [--dry-run=none|client|server] [--validate=strict|warn|ignore]",
   options: {
     filename: { type: "string", short: "f", multiple: true },
     recursive: { type: "boolean", short: "R" },
     "dry-run": { type: "string" },
+    ...VALIDATE_OPTIONS,
   },
   mutates: true,
   async run(ctx) {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { VALIDATE_OPTIONS, validateOptions } from "../validate.ts";
 import { ApiError } from "../../src/apimachinery/errors.ts";
 import { type KubeObject, OBJECT_META_FIELDS } from "../../src/apimachinery/meta.ts";
 import { ConfigMap, Namespace, Secret, ServiceAccount } from "../../src/resources/core_v1.ts";
@@ -194,6 +195,7 @@ async function createOne(
   failure?: string,
 ): Promise<void> {
   const dry = dryRunOf(ctx);
+  const validation = validateOptions(ctx.flags, ctx.io);
   const print = resultPrinter(ctx, { typed: true });
   // kubectl's generators name the namespace in the object only when -n was given.
   if (kind.scope === "Namespaced" && ctx.namespaceGiven) obj.metadata.namespace = ctx.namespace;
@@ -204,6 +206,7 @@ async function createOne(
       shown = await rt.client.create(kind as never, obj as never, {
         namespace: kind.scope === "Namespaced" ? ctx.namespace : undefined,
         dryRun: dry === "server",
+        ...validation,
       });
     } catch (err) {
       // kubectl wraps the server's error for these generators: "failed to create configmap: ...".
@@ -228,6 +231,7 @@ const GENERATOR_OPTIONS = {
   "from-file": { type: "string" as const, multiple: true },
   type: { type: "string" as const },
   "dry-run": { type: "string" as const },
+  ...VALIDATE_OPTIONS,
   filename: { type: "string" as const, short: "f", multiple: true },
   recursive: { type: "boolean" as const, short: "R" },
   output: { type: "string" as const, short: "o" },
@@ -243,7 +247,8 @@ export function createCommand(
   return {
     name: "create",
     summary: "Create a resource from a file or from stdin, or with a generator",
-    usage: "  create -f FILENAME [-R] [-o json|yaml|name|jsonpath=...]\n" +
+    usage:
+      "  create -f FILENAME [-R] [-o json|yaml|name|jsonpath=...] [--validate=strict|warn|ignore]\n" +
       "  create namespace NAME\n" +
       "  create configmap NAME [--from-literal=key=value] [--from-file=[key=]source]\n" +
       "  create secret generic NAME [--type=string] [--from-literal=key=value] [--from-file=[key=]source]\n" +

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { VALIDATE_OPTIONS, validateOptions } from "../validate.ts";
 import { ApiError } from "../../src/apimachinery/errors.ts";
 import { jsonEqual } from "../../src/apimachinery/json_equal.ts";
 import { createMergePatch } from "../../src/apimachinery/merge_patch.ts";
@@ -199,14 +200,17 @@ async function targetOf(ctx: CommandContext): Promise<Target> {
 export const editCommand: Command = {
   name: "edit",
   summary: "Edit a resource in your editor",
-  usage: "  edit (TYPE NAME | TYPE/NAME) [-o yaml|json] [--output-patch]\n\n" +
+  usage:
+    "  edit (TYPE NAME | TYPE/NAME) [-o yaml|json] [--output-patch] [--validate=strict|warn|ignore]\n\n" +
     'The editor is $KUBE_EDITOR, else $EDITOR, else vi; it is run as `sh -c "$EDITOR FILE"`.',
   options: {
     output: { type: "string", short: "o" },
     "output-patch": { type: "boolean" },
+    ...VALIDATE_OPTIONS,
   },
   mutates: true,
   async run(ctx) {
+    validateOptions(ctx.flags, ctx.io); // a bad --validate fails before the editor opens
     const output = (ctx.flags.output as string | undefined) ?? "";
     if (output !== "" && output !== "yaml" && output !== "json") {
       throw new CliError(
@@ -317,6 +321,7 @@ export const editCommand: Command = {
         updated = await rt.client.patch(kind, name, patch, {
           namespace,
           type: strategic ? "strategic" : "merge",
+          ...validateOptions(ctx.flags, ctx.io),
         });
       } catch (err) {
         if (!(err instanceof ApiError)) {

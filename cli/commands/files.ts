@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { validateOptions } from "../validate.ts";
 import { ApiError, isNotFound } from "../../src/apimachinery/errors.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
@@ -97,6 +98,7 @@ export async function forEachManifest(
 export async function applyFromFiles(ctx: CommandContext): Promise<number> {
   const rt = await ctx.runtime();
   const dry = ctx.flags["dry-run"] as string | undefined;
+  const validation = validateOptions(ctx.flags, ctx.io);
   const { applyObject, applyFailureOf } = await import("../apply.ts");
   return await forEachManifest(ctx, "apply", async (m) => {
     const name = m.object.metadata.name;
@@ -116,6 +118,7 @@ export async function applyFromFiles(ctx: CommandContext): Promise<number> {
       r = await applyObject(rt.client, m.kind, { object: m.object }, {
         namespace: m.namespace,
         dryRun: dry === "server",
+        ...validation,
       });
     } catch (err) {
       const failure = applyFailureOf(err);
@@ -142,6 +145,7 @@ export const fromFiles = {
   async create(ctx: CommandContext): Promise<number> {
     const rt = await ctx.runtime();
     const dry = ctx.flags["dry-run"] as string | undefined;
+    const validation = validateOptions(ctx.flags, ctx.io);
     const print = resultPrinter(ctx);
     return await forEachManifest(ctx, "create", async (m) => {
       let shown = m.object;
@@ -152,6 +156,7 @@ export const fromFiles = {
         shown = await rt.client.create(m.kind, m.object, {
           namespace: m.namespace,
           dryRun: dry === "server",
+          ...validation,
         });
       }
       const suffix = dry === "client" ? " (dry run)" : dry === "server" ? " (server dry run)" : "";

@@ -160,3 +160,37 @@ Deno.test("apply with a stale resourceVersion is a Conflict and leaves the objec
   );
   assert.equal(await snapshot(s), before);
 });
+
+Deno.test("--validate: unknown fields fail by default, warn with warn, are dropped with ignore", async () => {
+  await using s = await sandbox();
+  const file = await s.file("cm.yaml", cm("v", "  labelz: {}\ndata:\n  a: '1'\nspecc: 2\n"));
+  assertOk(await s.k1s(["create", "ns", "keep"]), "namespace/keep created\n");
+  const before = await snapshot(s);
+  const strict =
+    `Error from server (BadRequest): error when creating "${file}": ConfigMap in version "v1" ` +
+    `cannot be handled as a ConfigMap: strict decoding error: unknown field "metadata.labelz", ` +
+    `unknown field "specc"\n`;
+  assertFails(await s.k1s(["create", "-f", file]), strict);
+  assertFails(await s.k1s(["apply", "-f", file, "--validate"]), strict);
+  assertFails(await s.k1s(["apply", "-f", file, "--validate=true"]), strict);
+  assertFails(
+    await s.k1s(["apply", "-f", file, "--validate=maybe"]),
+    `error: invalid - validate option "maybe"; must be one of: strict (or true), warn, ignore (or false)\n`,
+  );
+  assert.equal(await snapshot(s), before);
+  const warned = await s.k1s(["create", "-f", file, "--validate=warn"]);
+  assert.deepEqual(warned, {
+    code: 0,
+    out: "configmap/v created\n",
+    err: 'Warning: unknown field "metadata.labelz"\nWarning: unknown field "specc"\n',
+  });
+  assertOk(await s.k1s(["get", "cm", "v", "-o", "jsonpath={.data.a}"]), "1");
+  assertOk(
+    await s.k1s(["create", "configmap", "gen", "--from-literal=k=v", "--validate=ignore"]),
+    "configmap/gen created\n",
+  );
+  const ignored = await s.k1s(["apply", "-f", file, "--validate=false"]);
+  assert.equal(ignored.code, 0, ignored.err);
+  assert.equal(ignored.out, "configmap/v configured\n");
+  assert.doesNotMatch(ignored.err, /unknown field/);
+});
