@@ -235,3 +235,27 @@ Deno.test("metadata rules of updates: server-owned fields, finalizers while dele
   await r.client.patch(ConfigMap, "c", { metadata: { finalizers: null } });
   await rejectsWith(r.client.get(ConfigMap, "c"), isNotFound);
 });
+
+Deno.test("a namespace terminated by another process refuses creates at once", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "k1s-ns-" });
+  try {
+    const { createRuntimeCore, Namespace } = await import("@k1s/k1s");
+    for (const url of [`sqlite:${dir}/s.db`, `kv:${dir}/s.kv`]) {
+      await using a = await createRuntimeCore({ store: url });
+      await using b = await createRuntimeCore({ store: url });
+      await a.registry.create(Namespace, { metadata: { name: "team" } });
+      const cm = (name: string) => ({ metadata: { name, namespace: "team" } });
+      await a.registry.create(ConfigMap, cm("one")); // a has seen the namespace active
+      await b.registry.delete(Namespace, "team"); // its finalizer keeps it, terminating
+      await rejectsWith(
+        a.registry.create(ConfigMap, cm("two")),
+        isForbidden,
+        'configmaps "two" is forbidden: unable to create new content in namespace team ' +
+          "because it is being terminated",
+      );
+      await rejectsWith(a.registry.get(ConfigMap, "two", { namespace: "team" }), isNotFound);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -285,12 +285,32 @@ export class RegistryCore {
     throw err;
   }
 
-  async checkNamespace(kind: Kind, namespace: string, name: string): Promise<void> {
+  /**
+   * Checks that `namespace` exists and is not terminating, as kube's
+   * NamespaceLifecycle admission does; returns the namespace's key and
+   * revision, which the create then requires of the store in the same atomic
+   * step. An active namespace seen before is trusted without a read: if it
+   * changed since, the store refuses the create and `forgetNamespace` makes
+   * the next attempt read it (`live` always reads, as dry runs must).
+   */
+  async checkNamespace(
+    kind: Kind,
+    namespace: string,
+    name: string,
+    live = false,
+  ): Promise<{ key: string; revision: number }> {
     const key = `/registry/namespaces/${namespace}`;
+    const known = this.namespaces.get(key);
+    if (!live && known !== undefined && !known.terminating) {
+      return { key, revision: known.revision };
+    }
     const kv = await this.store.get(key);
-    if (!kv) throw ApiError.notFound({ resource: "namespaces", name: namespace });
+    if (!kv) {
+      this.namespaces.delete(key);
+      throw ApiError.notFound({ resource: "namespaces", name: namespace });
+    }
     // Parsing the namespace on every create is measurable; its revision tells when to re-parse.
-    let state = this.namespaces.get(key);
+    let state = known;
     if (state?.revision !== kv.revision) {
       const ns = JSON.parse(kv.value) as NamespaceObject;
       state = {
@@ -306,6 +326,12 @@ export class RegistryCore {
         `unable to create new content in namespace ${namespace} because it is being terminated`,
       );
     }
+    return { key, revision: kv.revision };
+  }
+
+  /** Drops what `checkNamespace` remembers of a namespace (the store said it changed). */
+  forgetNamespace(key: string): void {
+    this.namespaces.delete(key);
   }
 
   async admit(kind: Kind, obj: KubeObject, old: KubeObject | undefined): Promise<void> {

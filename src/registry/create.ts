@@ -54,7 +54,9 @@ export async function create<T extends KubeObject>(
     }
     if (errs.length) throw ApiError.invalid(k, meta.name ?? "", errs);
     const name = obj.metadata.name!;
-    if (meta.namespace) await core.checkNamespace(k, meta.namespace, name);
+    const ns = meta.namespace
+      ? await core.checkNamespace(k, meta.namespace, name, options.dryRun)
+      : undefined;
     await core.admit(k, obj, undefined);
     const value = encode(obj);
     core.checkSize(value);
@@ -66,11 +68,16 @@ export async function create<T extends KubeObject>(
       core.storeError(new StoreError("exists", `key ${key} already exists`), k, name);
     }
     try {
-      const rev = await core.store.create(key, value);
+      const rev = await core.store.create(key, value, ns ? { requires: ns } : undefined);
       obj.metadata.resourceVersion = String(rev);
       return obj as T;
     } catch (err) {
       if (generated && err instanceof StoreError && err.code === "exists" && attempt < 8) {
+        continue;
+      }
+      if (ns && err instanceof StoreError && err.code === "requirement") {
+        // The namespace changed since it was checked: check it again (reading it this time).
+        core.forgetNamespace(ns.key);
         continue;
       }
       core.storeError(err, k, name);

@@ -146,6 +146,37 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
     });
   });
 
+  test("create with requires happens only while the required key is at that revision", async (s) => {
+    const ns = await s.create("/ns/a", "active");
+    await s.get("/ns/a"); // a store may remember what it read
+    const r1 = await s.create("/obj/1", "x", { requires: { key: "/ns/a", revision: ns } });
+    assert.equal((await s.get("/obj/1"))?.revision, r1);
+    const ns2 = await s.update("/ns/a", "terminating", ns);
+    await assert.rejects(
+      s.create("/obj/2", "y", { requires: { key: "/ns/a", revision: ns } }),
+      isStoreError("requirement"),
+    );
+    await assert.rejects(
+      s.create("/obj/2", "y", { requires: { key: "/ns/missing", revision: 1 } }),
+      isStoreError("requirement"),
+    );
+    assert.equal(await s.get("/obj/2"), undefined);
+    assert.equal(await s.currentRevision(), ns2);
+    const r3 = await s.create("/obj/2", "y", { requires: { key: "/ns/a", revision: ns2 } });
+    assert.ok(r3 > ns2);
+    await s.delete("/ns/a");
+    await assert.rejects(
+      s.create("/obj/3", "z", { requires: { key: "/ns/a", revision: ns2 } }),
+      isStoreError("requirement"),
+    );
+    // An existing key is still `exists` when the requirement holds.
+    const ns3 = await s.create("/ns/a", "again");
+    await assert.rejects(
+      s.create("/obj/1", "dup", { requires: { key: "/ns/a", revision: ns3 } }),
+      isStoreError("exists"),
+    );
+  });
+
   test("update is compare-and-swap on the revision", async (s) => {
     const r1 = await s.create("/a", "1");
     const r2 = await s.update("/a", "2", r1);

@@ -39,9 +39,11 @@
  */
 
 import {
+  type CreateOptions,
   type KeyValue,
   type ListOptions,
   type ListResult,
+  requirementError,
   type Store,
   StoreError,
   type StoreEvent,
@@ -181,6 +183,8 @@ async function retryLocked<T>(fn: () => Promise<T>): Promise<T> {
  * the module documentation for the layout.
  */
 export class KvStore implements Store {
+  /** Versionstamps of `cur` entries this store read or wrote last, by key (a bounded cache). */
+  #stamps = new Map<string, { r: number; vs: string }>();
   #kv: Deno.Kv;
   #closed = false;
   #keep: number;
@@ -377,6 +381,7 @@ export class KvStore implements Store {
     for (let attempt = 0;; attempt++) {
       const e = await this.#kv.get<CurEntry>(["cur", key]);
       if (e.value === null) return undefined;
+      this.#stamp(key, e.value.r, e.versionstamp!);
       const kv = await this.#toKeyValue(key, e.value);
       // Chunks vanish only if the key changed and was compacted meanwhile: read again.
       if (kv !== undefined || attempt >= 10) return kv;
@@ -521,6 +526,7 @@ export class KvStore implements Store {
       op: Deno.AtomicOperation,
     ) => Promise<((rev: number) => T) | null> | ((rev: number) => T),
     absent = false,
+    req?: { key: string; revision: number },
   ): Promise<T> {
     const deadline = Date.now() + 30_000;
     const curKey: Deno.KvKey = ["cur", key];
@@ -531,24 +537,38 @@ export class KvStore implements Store {
         let op: Deno.AtomicOperation;
         let done: ((rev: number) => T) | null;
         const h = this.#head;
-        if (absent && attempt === 0 && h !== undefined) {
+        // The required key's versionstamp, when this store last saw it at the required revision.
+        const known = req && this.#stamps.get(req.key);
+        if (
+          absent && attempt === 0 && h !== undefined &&
+          (req === undefined || known?.r === req.revision)
+        ) {
           rev = h.value + 1;
           op = this.#kv.atomic()
             .check({ key: HEAD, versionstamp: h.versionstamp })
             .check({ key: curKey, versionstamp: null })
             .set(HEAD, rev);
+          if (req) op.check({ key: ["cur", req.key], versionstamp: known!.vs });
           done = await plan(null, rev, op);
         } else {
-          const [head, cur] = await this.#kv.getMany<[number, CurEntry]>([HEAD, curKey]);
+          const [head, cur, needed] = req
+            ? await this.#kv.getMany<[number, CurEntry, CurEntry]>([HEAD, curKey, ["cur", req.key]])
+            : [...await this.#kv.getMany<[number, CurEntry]>([HEAD, curKey]), undefined];
           rev = (head.value ?? 0) + 1;
           this.#seeHead(rev - 1, head.versionstamp);
           op = this.#kv.atomic().check(head).check(cur).set(HEAD, rev);
+          if (req && needed) {
+            if (needed.value?.r !== req.revision) throw requirementError(req.key, req.revision);
+            this.#stamp(req.key, needed.value.r, needed.versionstamp!);
+            op.check(needed);
+          }
           done = await plan(cur.value, rev, op);
         }
         if (done === null) continue; // state moved under the plan: read again
         const res = await op.commit();
         if (res.ok) {
           this.#seeHead(rev, res.versionstamp);
+          if (this.#stamps.has(key)) this.#stamp(key, rev, res.versionstamp);
           const result = done(rev);
           this.#afterWrite();
           return result;
@@ -559,6 +579,12 @@ export class KvStore implements Store {
       }
       if (attempt >= 2) await sleep(Math.random() * Math.min(20, attempt));
     }
+  }
+
+  /** Remembers the versionstamp of a `cur` entry at a revision (for creates' `requires`). */
+  #stamp(key: string, r: number, vs: string): void {
+    if (this.#stamps.size >= 1024 && !this.#stamps.has(key)) this.#stamps.clear();
+    this.#stamps.set(key, { r, vs });
   }
 
   #afterWrite(): void {
@@ -593,7 +619,7 @@ export class KvStore implements Store {
   }
 
   /** {@inheritDoc Store.create} */
-  create(key: string, value: string): Promise<number> {
+  create(key: string, value: string, options?: CreateOptions): Promise<number> {
     let enc: Encoded;
     try {
       this.#check();
@@ -604,31 +630,36 @@ export class KvStore implements Store {
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.#mutate(key, async (cur, rev, op) => {
-      if (cur !== null) {
-        throw new StoreError(
-          "exists",
-          `key ${key} already exists`,
-          cur.r,
-          await this.#current(key, cur),
-        );
-      }
-      this.#put(op, rev, enc, { k: key, t: 0, c: rev, p: 0 }, { r: rev, c: rev });
-      return (rev) => {
-        if (this.#hub.wantsLocal) {
-          this.#remember(key, rev, value);
-          this.#hub.local({
-            type: "put",
-            key,
-            revision: rev,
-            value,
-            createRevision: rev,
-            prevRevision: 0,
-          });
+    return this.#mutate(
+      key,
+      async (cur, rev, op) => {
+        if (cur !== null) {
+          throw new StoreError(
+            "exists",
+            `key ${key} already exists`,
+            cur.r,
+            await this.#current(key, cur),
+          );
         }
-        return rev;
-      };
-    }, true);
+        this.#put(op, rev, enc, { k: key, t: 0, c: rev, p: 0 }, { r: rev, c: rev });
+        return (rev) => {
+          if (this.#hub.wantsLocal) {
+            this.#remember(key, rev, value);
+            this.#hub.local({
+              type: "put",
+              key,
+              revision: rev,
+              value,
+              createRevision: rev,
+              prevRevision: 0,
+            });
+          }
+          return rev;
+        };
+      },
+      true,
+      options?.requires,
+    );
   }
 
   /** {@inheritDoc Store.update} */

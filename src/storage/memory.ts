@@ -16,9 +16,11 @@
  */
 
 import {
+  type CreateOptions,
   type KeyValue,
   type ListOptions,
   type ListResult,
+  requirementError,
   type Store,
   StoreError,
   type StoreEvent,
@@ -280,11 +282,15 @@ export class MemoryStore implements Store {
   }
 
   /** {@inheritDoc Store.create} */
-  create(key: string, value: string): Promise<number> {
+  create(key: string, value: string, options?: CreateOptions): Promise<number> {
     try {
       this.#check();
       checkKey(key);
       checkValue(value);
+      const req = options?.requires;
+      if (req !== undefined && this.#map.get(req.key)?.revision !== req.revision) {
+        throw requirementError(req.key, req.revision);
+      }
       const cur = this.#map.get(key);
       if (cur !== undefined) {
         throw new StoreError("exists", `key ${key} already exists`, cur.revision, cur);

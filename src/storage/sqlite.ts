@@ -35,9 +35,11 @@
 
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import {
+  type CreateOptions,
   type KeyValue,
   type ListOptions,
   type ListResult,
+  requirementError,
   type Store,
   StoreError,
   type StoreEvent,
@@ -292,6 +294,7 @@ export class SqliteStore implements Store {
   #logValue: StatementSync;
   #insLog: StatementSync;
   #insCreate: StatementSync;
+  #insCreateIf: StatementSync;
   #updCur: StatementSync;
   #delCur: StatementSync;
   #head: StatementSync;
@@ -342,6 +345,11 @@ export class SqliteStore implements Store {
     this.#logValue = p("SELECT value FROM log WHERE id = ?");
     this.#insLog = p(
       "INSERT INTO log(key, created, deleted, create_rev, prev_rev, value) VALUES (?, ?, ?, ?, ?, ?)",
+    );
+    // The same insert, only while another key (the `requires` of a create) is at a revision.
+    this.#insCreateIf = p(
+      "INSERT INTO log(key, created, deleted, create_rev, prev_rev, value) " +
+        "SELECT ?, 1, 0, 0, 0, ? WHERE EXISTS (SELECT 1 FROM current WHERE key = ? AND rev = ?)",
     );
     this.#insCreate = p(
       "INSERT INTO log(key, created, deleted, create_rev, prev_rev, value) VALUES (?, 1, 0, 0, 0, ?)",
@@ -651,7 +659,8 @@ export class SqliteStore implements Store {
   }
 
   /** {@inheritDoc Store.create} */
-  create(key: string, value: string): Promise<number> {
+  create(key: string, value: string, options?: CreateOptions): Promise<number> {
+    const req = options?.requires;
     try {
       checkKey(key);
       checkValue(value);
@@ -669,10 +678,10 @@ export class SqliteStore implements Store {
     let rev: number;
     try {
       this.#check();
-      rev = this.#createSync(key, value);
+      rev = this.#createSync(key, value, req);
     } catch (e) {
       if (!isBusy(e)) return Promise.reject(this.#failure(e));
-      return this.#retry(() => this.#createSync(key, value)).then(
+      return this.#retry(() => this.#createSync(key, value, req)).then(
         done,
         (e) => Promise.reject(this.#failure(e)),
       );
@@ -688,10 +697,13 @@ export class SqliteStore implements Store {
    * One autocommit statement: the log insert and (by trigger) the `current`
    * insert, undone together if the key exists.
    */
-  #createSync(key: string, value: string): number {
+  #createSync(key: string, value: string, req?: { key: string; revision: number }): number {
     for (;;) {
       try {
-        return this.#insCreate.run(key, value).lastInsertRowid as number;
+        if (req === undefined) return this.#insCreate.run(key, value).lastInsertRowid as number;
+        const r = this.#insCreateIf.run(key, value, req.key, req.revision);
+        if (r.changes === 0) throw requirementError(req.key, req.revision);
+        return r.lastInsertRowid as number;
       } catch (e) {
         if (!isCurrentKeyConflict(e)) throw e;
       }

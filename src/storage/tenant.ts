@@ -18,6 +18,7 @@
  */
 
 import {
+  type CreateOptions,
   type KeyValue,
   type ListOptions,
   type ListResult,
@@ -113,9 +114,14 @@ class TenantStore implements Store {
     return this.#store.count(this.#prefix(prefix));
   }
 
-  async create(key: string, value: string): Promise<number> {
+  async create(key: string, value: string, options?: CreateOptions): Promise<number> {
     try {
-      return await this.#store.create(this.#key(key), value);
+      const req = options?.requires;
+      return await this.#store.create(
+        this.#key(key),
+        value,
+        req ? { requires: { key: this.#key(req.key), revision: req.revision } } : undefined,
+      );
     } catch (e) {
       throw this.#error(e);
     }

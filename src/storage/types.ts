@@ -89,6 +89,8 @@ export type StoreErrorCode =
   | "future"
   /** the value is larger than the backend can store. */
   | "too-large"
+  /** create: the key named by `requires` is absent or at another revision. */
+  | "requirement"
   /** the store was closed. */
   | "closed"
   /**
@@ -125,6 +127,21 @@ export class StoreError extends Error {
   }
 }
 
+/** Options for {@linkcode Store.create}. */
+export interface CreateOptions {
+  /** Another key that must be at this revision for the create to happen. */
+  requires?: { key: string; revision: number };
+}
+
+/** A `requirement` StoreError: `requires` of a create is not met. */
+export function requirementError(key: string, revision: number): StoreError {
+  return new StoreError(
+    "requirement",
+    `required key ${key} is not at revision ${revision}`,
+    revision,
+  );
+}
+
 /** Options for {@linkcode Store.watch}. */
 export interface WatchOptions {
   /** Stops the watch; the iterator then ends. */
@@ -159,8 +176,14 @@ export interface Store extends AsyncDisposable {
   list(prefix: string, options?: ListOptions): Promise<ListResult>;
   /** Counts keys that start with `prefix`. */
   count(prefix: string): Promise<number>;
-  /** Creates a key; fails with `exists` if it is present. Returns the new revision. */
-  create(key: string, value: string): Promise<number>;
+  /**
+   * Creates a key; fails with `exists` if it is present. With `requires`, the
+   * create happens only if that other key is at that revision, in the same
+   * atomic step (else a `requirement` StoreError): a namespace read earlier
+   * is still there, unchanged, when an object is created in it. Returns the
+   * new revision.
+   */
+  create(key: string, value: string, options?: CreateOptions): Promise<number>;
   /**
    * Replaces the value of an existing key if its revision equals
    * `expectedRevision`; fails with `not-found` or `conflict`. Returns the new revision.
