@@ -39,12 +39,12 @@
  */
 
 import {
-  type CreateOptions,
   type KeyValue,
   type ListOptions,
   type ListResult,
   requirementError,
   type Store,
+  type StoreCreateOptions,
   StoreError,
   type StoreEvent,
   type WatchOptions,
@@ -619,7 +619,7 @@ export class KvStore implements Store {
   }
 
   /** {@inheritDoc Store.create} */
-  create(key: string, value: string, options?: CreateOptions): Promise<number> {
+  create(key: string, value: string, options?: StoreCreateOptions): Promise<number> {
     let enc: Encoded;
     try {
       this.#check();

@@ -16,12 +16,12 @@
  */
 
 import {
-  type CreateOptions,
   type KeyValue,
   type ListOptions,
   type ListResult,
   requirementError,
   type Store,
+  type StoreCreateOptions,
   StoreError,
   type StoreEvent,
   type WatchOptions,
@@ -282,7 +282,7 @@ export class MemoryStore implements Store {
   }
 
   /** {@inheritDoc Store.create} */
-  create(key: string, value: string, options?: CreateOptions): Promise<number> {
+  create(key: string, value: string, options?: StoreCreateOptions): Promise<number> {
     try {
       this.#check();
       checkKey(key);

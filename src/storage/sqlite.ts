@@ -35,12 +35,12 @@
 
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import {
-  type CreateOptions,
   type KeyValue,
   type ListOptions,
   type ListResult,
   requirementError,
   type Store,
+  type StoreCreateOptions,
   StoreError,
   type StoreEvent,
   type WatchOptions,
@@ -659,7 +659,7 @@ export class SqliteStore implements Store {
   }
 
   /** {@inheritDoc Store.create} */
-  create(key: string, value: string, options?: CreateOptions): Promise<number> {
+  create(key: string, value: string, options?: StoreCreateOptions): Promise<number> {
     const req = options?.requires;
     try {
       checkKey(key);

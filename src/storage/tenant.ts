@@ -18,11 +18,11 @@
  */
 
 import {
-  type CreateOptions,
   type KeyValue,
   type ListOptions,
   type ListResult,
   type Store,
+  type StoreCreateOptions,
   StoreError,
   type StoreEvent,
   type WatchOptions,
@@ -114,7 +114,7 @@ class TenantStore implements Store {
     return this.#store.count(this.#prefix(prefix));
   }
 
-  async create(key: string, value: string, options?: CreateOptions): Promise<number> {
+  async create(key: string, value: string, options?: StoreCreateOptions): Promise<number> {
     try {
       const req = options?.requires;
       return await this.#store.create(

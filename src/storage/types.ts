@@ -128,7 +128,7 @@ export class StoreError extends Error {
 }
 
 /** Options for {@linkcode Store.create}. */
-export interface CreateOptions {
+export interface StoreCreateOptions {
   /** Another key that must be at this revision for the create to happen. */
   requires?: { key: string; revision: number };
 }
@@ -183,7 +183,7 @@ export interface Store extends AsyncDisposable {
    * is still there, unchanged, when an object is created in it. Returns the
    * new revision.
    */
-  create(key: string, value: string, options?: CreateOptions): Promise<number>;
+  create(key: string, value: string, options?: StoreCreateOptions): Promise<number>;
   /**
    * Replaces the value of an existing key if its revision equals
    * `expectedRevision`; fails with `not-found` or `conflict`. Returns the new revision.
