@@ -180,12 +180,24 @@ Deno.test("deno task k1s resolves --store and -f from the directory it was calle
     new Deno.Command(Deno.execPath(), {
       args: ["task", "--config", `${root}deno.json`, "k1s", "--store", "sqlite:here.db", ...args],
       cwd: work,
-      env: { NO_COLOR: "1", K1S_STORE: "" },
+      // A clean environment: a `deno task` this test runs under has set INIT_CWD already, and
+      // deno task (as npm) keeps an INIT_CWD it finds.
+      clearEnv: true,
+      env: Object.fromEntries(
+        ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME"].flatMap((k) => {
+          const v = Deno.env.get(k);
+          return v === undefined ? [] : [[k, v]];
+        }),
+      ),
       stdout: "piped",
       stderr: "piped",
     }).output();
   const applied = await task(["apply", "-f", "cm.yaml"]);
-  assert.equal(new TextDecoder().decode(applied.stdout), "configmap/from-task created\n");
+  assert.equal(
+    new TextDecoder().decode(applied.stdout),
+    "configmap/from-task created\n",
+    new TextDecoder().decode(applied.stderr),
+  );
   assert.ok((await Deno.stat(`${work}/here.db`)).isFile, "the store is in the caller's directory");
   const got = await task(["get", "cm", "-o", "name"]);
   assert.equal(new TextDecoder().decode(got.stdout), "configmap/from-task\n");
