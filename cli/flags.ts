@@ -41,7 +41,8 @@ export class FlagError extends Error {
   }
 }
 
-const BOOL_VALUES: Record<string, boolean> = {
+/** The values Go's strconv.ParseBool reads (pflag's booleans). */
+export const BOOL_VALUES: Readonly<Record<string, boolean>> = {
   "1": true,
   t: true,
   T: true,

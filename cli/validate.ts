@@ -7,26 +7,11 @@
  */
 import type { FieldValidation } from "../src/registry/options.ts";
 import { CliError } from "./errors.ts";
-import type { FlagsConfig } from "./flags.ts";
+import { BOOL_VALUES, type FlagsConfig } from "./flags.ts";
 import type { CliIO } from "./io.ts";
 
 /** The `--validate` flag (alone, it means `strict`). */
 export const VALIDATE_OPTIONS: FlagsConfig = { validate: { type: "string", noValue: "strict" } };
-
-const BOOLS: Record<string, boolean> = {
-  "1": true,
-  t: true,
-  T: true,
-  true: true,
-  TRUE: true,
-  True: true,
-  "0": false,
-  f: false,
-  F: false,
-  false: false,
-  FALSE: false,
-  False: false,
-};
 
 /**
  * The write options `--validate` asks for: the field validation, and a
@@ -50,7 +35,7 @@ export function validateOptions(
 ): { fieldValidation: FieldValidation; onWarning: (message: string) => void } {
   const v = flags.validate === undefined ? "strict" : String(flags.validate);
   let fieldValidation: FieldValidation;
-  if (v in BOOLS) fieldValidation = BOOLS[v] ? "Strict" : "Ignore";
+  if (v in BOOL_VALUES) fieldValidation = BOOL_VALUES[v] ? "Strict" : "Ignore";
   else if (v === "strict") fieldValidation = "Strict";
   else if (v === "warn") fieldValidation = "Warn";
   else if (v === "ignore") fieldValidation = "Ignore";

@@ -2,7 +2,7 @@
 // handlers' decoding, strict field validation and ValidateCreate/Update/PatchOptions). Internal.
 import { ApiError, field, type FieldError } from "../apimachinery/errors.ts";
 import { duplicateFields, jsonValueProblem } from "../apimachinery/json_value.ts";
-import type { KubeObject } from "../apimachinery/meta.ts";
+import { type KubeObject, OBJECT_META_FIELDS } from "../apimachinery/meta.ts";
 import type { Kind } from "../scheme/kind.ts";
 import type { FieldValidation, WriteOptions } from "./options.ts";
 
@@ -160,23 +160,7 @@ export function goQuote(s: string): string {
 }
 
 /** Members of ObjectMeta (kube's metav1.ObjectMeta JSON names). */
-const OBJECT_META = new Set([
-  "name",
-  "generateName",
-  "namespace",
-  "selfLink",
-  "uid",
-  "resourceVersion",
-  "generation",
-  "creationTimestamp",
-  "deletionTimestamp",
-  "deletionGracePeriodSeconds",
-  "labels",
-  "annotations",
-  "ownerReferences",
-  "finalizers",
-  "managedFields",
-]);
+const OBJECT_META = new Set(OBJECT_META_FIELDS);
 const OWNER_REFERENCE = new Set([
   "apiVersion",
   "kind",
