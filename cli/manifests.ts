@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { jsonValueProblem } from "../src/apimachinery/json_value.ts";
 import { parseDocument } from "yaml";
 import { jsonSyntaxError } from "../src/apimachinery/json_syntax.ts";
 import type { KubeObject } from "../src/apimachinery/meta.ts";
@@ -168,6 +169,9 @@ export function parseManifests(text: string, source: string): KubeObject[] {
   const out: KubeObject[] = [];
   for (const doc of docs) {
     if (doc === null || doc === undefined) continue;
+    // Nothing recursive (cloning, apply's patches) may see nesting the server would refuse.
+    const problem = jsonValueProblem(doc);
+    if (problem) throw new ManifestError(`error parsing ${source}: ${problem}`);
     const errors = validate(doc);
     if (errors.length > 0) throw new ManifestError(validationMessage(source, errors));
     const obj = doc as Record<string, unknown>;
@@ -258,12 +262,21 @@ function parseYamlStream(text: string, source: string): unknown[] {
     const err = doc.errors[0];
     if (err) {
       const line = err.linePos?.[0].line ?? 1;
-      const msg = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+      let msg = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+      // The parser recurses: nesting deeper than it can follow is go-yaml's depth error.
+      if (/call stack/.test(msg)) msg = "exceeded max depth";
       throw new ManifestError(
         `error parsing ${source}: error converting YAML to JSON: yaml: line ${line}: ${msg}`,
       );
     }
-    return doc.toJS({ maxAliasCount: 1000 });
+    try {
+      return doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      throw new ManifestError(
+        `error parsing ${source}: error converting YAML to JSON: yaml: exceeded max depth`,
+      );
+    }
   });
 }
 

@@ -194,3 +194,29 @@ Deno.test("--validate: unknown fields fail by default, warn with warn, are dropp
   assert.equal(ignored.out, "configmap/v configured\n");
   assert.doesNotMatch(ignored.err, /unknown field/);
 });
+
+Deno.test("deeply nested manifests are refused with a depth error and store nothing", async () => {
+  await using s = await sandbox();
+  assertOk(await s.k1s(["create", "ns", "keep"]), "namespace/keep created\n");
+  const before = await snapshot(s);
+  const yaml = await s.file(
+    "deep.yaml",
+    cm("deep", `data:\n  a: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`),
+  );
+  assertFails(
+    await s.k1s(["create", "-f", yaml]),
+    `error: error parsing ${yaml}: error converting YAML to JSON: yaml: line 6: exceeded max depth\n`,
+  );
+  const json = await s.file(
+    "deep.json",
+    `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"data":` +
+      `${'{"a":'.repeat(20_000)}"x"${"}".repeat(20_000)}}`,
+  );
+  for (const verb of ["apply", "create"]) {
+    assertFails(
+      await s.k1s([verb, "-f", json]),
+      `error: error parsing ${json}: json: exceeded max depth of 1000\n`,
+    );
+  }
+  assert.equal(await snapshot(s), before);
+});
