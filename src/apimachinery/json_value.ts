@@ -47,6 +47,54 @@ function child(path: string, key: string | number): string {
  */
 export function jsonValueProblem(value: unknown, limits: JsonValueLimits = {}): string | undefined {
   const maxDepth = limits.maxDepth ?? MAX_JSON_DEPTH;
+  // Nearly every value is fine: a pass that builds no paths says so; the one that names the
+  // problem runs only when there is one (a cycle shows here as nesting past the limit).
+  return isPlainJson(value, maxDepth) ? undefined : describeProblem(value, maxDepth);
+}
+
+/** True when `value` is JSON data nested at most `maxDepth` deep. */
+function isPlainJson(value: unknown, maxDepth: number): boolean {
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop()!;
+    const t = typeof v;
+    if (t === "string" || t === "boolean" || v === null) continue;
+    if (t === "number") {
+      if (!Number.isFinite(v)) return false;
+      continue;
+    }
+    if (t === "undefined") continue; // a member (array elements are checked below)
+    if (t !== "object" || depth > maxDepth) return false;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const e = v[i];
+        if (e === undefined) return false;
+        if (typeof e !== "string") {
+          values.push(e);
+          depths.push(depth + 1);
+        }
+      }
+      continue;
+    }
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return false;
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    for (let i = 0; i < keys.length; i++) {
+      const e = o[keys[i]];
+      if (typeof e !== "string") {
+        values.push(e);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return true;
+}
+
+/** What is wrong with a value `isPlainJson` refused, with its path. */
+function describeProblem(value: unknown, maxDepth: number): string | undefined {
   const at = (path: string, why: string) => path === "" ? why : `${path}: ${why}`;
   // Depth-first, with exit markers so that only ancestors count as a cycle
   // (the same object twice side by side is fine: JSON writes it twice).
