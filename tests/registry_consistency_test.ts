@@ -11,6 +11,7 @@ import {
   isResourceExpired,
   type KubeObject,
   type Runtime,
+  type Status,
   type WatchEvent,
 } from "@k1s/k1s";
 
@@ -137,11 +138,50 @@ Deno.test("a continue token below the compaction point is 410 Expired; a foreign
     (e) => isResourceExpired(e) && e.code === 410,
   );
   assert.match(err.message, /^The provided continue parameter is too old/);
-  await rejectsWith(
-    r.client.list(ConfigMap, { limit: 2, continue: "not a token!" }),
-    isBadRequest,
-    /^continue key is not valid/,
-  );
+  // As etcd3's handleCompactedErrorForPaging: the 410 carries a token that goes on at the newest
+  // revision from where the old one stopped.
+  const onward = await r.client.list(ConfigMap, {
+    limit: 5,
+    continue: err.status.metadata.continue,
+  });
+  assert.deepEqual(names(onward.items), ["c-2", "c-3"]);
+  assert.equal(onward.items[1].data?.x, "1");
+  const token = (t: unknown) =>
+    btoa(JSON.stringify(t)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const bad: [string, string][] = [
+    ["not a token!", "continue key is not valid: illegal base64 data at input byte 3"],
+    [
+      token({ v: "meta.k8s.io/v1", rv: 0, start: "c-1\u0000" }),
+      "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
+    ],
+    [
+      token({ v: "meta.k8s.io/v2", rv: 3, start: "c-1" }),
+      "continue key is not valid: server does not recognize this encoded version version meta.k8s.io/v2",
+    ],
+    [
+      token({ v: "meta.k8s.io/v1", rv: 3, start: "" }),
+      "continue key is not valid: encoded start key empty (version meta.k8s.io/v1)",
+    ],
+    [
+      token({ v: "meta.k8s.io/v1", rv: 3, start: "../secrets/x" }),
+      "continue key is not valid: ../secrets/x",
+    ],
+    [
+      token({ v: "meta.k8s.io/v1", rv: "3", start: "c-1" }),
+      "continue key is not valid: json: cannot unmarshal string into Go struct field continueToken.rv of type int64",
+    ],
+    [
+      btoa("{not json").replace(/=+$/, ""),
+      "continue key is not valid: invalid character 'n' looking for beginning of object key string",
+    ],
+  ];
+  for (const [continueToken, message] of bad) {
+    await rejectsWith(
+      r.client.list(ConfigMap, { limit: 2, continue: continueToken }),
+      isBadRequest,
+      `invalid continue token: ${message}`,
+    );
+  }
   await rejectsWith(
     r.client.list(ConfigMap, {
       limit: 2,
@@ -226,8 +266,13 @@ Deno.test("list options kube-apiserver refuses are 422 on ListOptions.meta.k8s.i
   await rejectsWith(
     r.client.list(ConfigMap, { resourceVersion: "abc" }),
     isBadRequest,
-    'resourceVersion: Invalid value: "abc": strconv.ParseUint: parsing "abc": invalid syntax',
+    'invalid resource version: resourceVersion: Invalid value: "abc": strconv.ParseUint: parsing "abc": invalid syntax',
   );
+  // resourceVersion "0" is served whole from the cache: the limit does not apply.
+  for (let i = 0; i < 3; i++) await r.client.create(ConfigMap, { metadata: { name: `z-${i}` } });
+  const whole = await r.client.list(ConfigMap, { resourceVersion: "0", limit: 1 });
+  assert.equal(whole.items.length, 3);
+  assert.equal(whole.metadata.continue, undefined);
 });
 
 Deno.test("a list or watch at a resourceVersion the store has not reached waits, then times out", async () => {
@@ -235,20 +280,32 @@ Deno.test("a list or watch at a resourceVersion the store has not reached waits,
   const cm = await r.client.create(ConfigMap, { metadata: { name: "a" } });
   const next = String(Number(cm.metadata.resourceVersion) + 1);
   const far = String(Number(cm.metadata.resourceVersion) + 100);
-  const tooLarge = (e: ApiError) =>
+  const tooLarge = (retry: number | undefined) => (e: ApiError) =>
     e.code === 504 && e.reason === "Timeout" &&
     e.status.details?.causes?.[0]?.reason === "ResourceVersionTooLarge" &&
-    e.status.details?.retryAfterSeconds === 1;
-  await rejectsWith(
-    r.client.list(ConfigMap, { resourceVersion: far }),
-    tooLarge,
-    `Timeout: Too large resource version: ${far}, current: ${cm.metadata.resourceVersion}`,
-  );
+    e.status.details?.retryAfterSeconds === retry;
+  const message =
+    `Timeout: Too large resource version: ${far}, current: ${cm.metadata.resourceVersion}`;
+  // The watch cache's wait says retry after 1 s; etcd's exact read gives no hint.
+  await rejectsWith(r.client.list(ConfigMap, { resourceVersion: far }), tooLarge(1), message);
   await rejectsWith(
     r.client.list(ConfigMap, { resourceVersion: far, resourceVersionMatch: "Exact" }),
-    tooLarge,
+    tooLarge(undefined),
+    message,
   );
-  await rejectsWith(collect(r.client.watch(ConfigMap, { resourceVersion: far }), 1), tooLarge);
+  await rejectsWith(r.client.get(ConfigMap, "a", { resourceVersion: far }), tooLarge(1), message);
+  // A watch asking for the state at that resourceVersion gets the 504 as an ERROR event.
+  const [error] = await collect(
+    r.client.watch(ConfigMap, {
+      resourceVersion: far,
+      sendInitialEvents: true,
+      resourceVersionMatch: "NotOlderThan",
+    }),
+    1,
+  );
+  assert.equal(error.type, "ERROR");
+  assert.equal((error.object as unknown as Status).code, 504);
+  assert.equal((error.object as unknown as Status).message, message);
   // A write that arrives while waiting lets the read go on.
   const listed = r.client.list(ConfigMap, { resourceVersion: next });
   const watched = collect(r.client.watch(ConfigMap, { resourceVersion: next }), 1);
@@ -325,10 +382,6 @@ Deno.test("watch options kube-apiserver refuses are 422 on ListOptions.meta.k8s.
       /sendInitialEvents requires setting resourceVersionMatch to NotOlderThan/,
     ],
     [
-      { sendInitialEvents: true, resourceVersionMatch: "NotOlderThan" },
-      /allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true/,
-    ],
-    [
       { resourceVersionMatch: "NotOlderThan", resourceVersion: "1" },
       /resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided/,
     ],
@@ -369,4 +422,123 @@ Deno.test("an object leaving a watch's selector is DELETED with its last matchin
   assert.equal(evs[1].object.metadata.resourceVersion, moved.metadata.resourceVersion);
   assert.equal(evs[2].object.metadata.resourceVersion, back.metadata.resourceVersion);
   assert.equal(evs[2].object.data?.v, "2");
+});
+
+Deno.test("watch failures after the request is accepted are ERROR events, as kube sends them", async () => {
+  await using r = await rt();
+  for (let i = 0; i < 3; i++) await r.client.create(ConfigMap, { metadata: { name: `c-${i}` } });
+  const old = (await r.client.list(ConfigMap)).metadata.resourceVersion!;
+  await r.client.create(ConfigMap, { metadata: { name: "later" } });
+  await r.store.compact(await r.store.currentRevision());
+  const events = await all(r.client.watch(ConfigMap, { resourceVersion: old }));
+  assert.equal(events.length, 1);
+  assert.equal(events[0].type, "ERROR");
+  const st = events[0].object as unknown as Status;
+  assert.deepEqual([st.kind, st.code, st.reason], ["Status", 410, "Expired"]);
+  assert.match(st.message!, new RegExp(`^too old resource version: ${old} \\(\\d+\\)$`));
+  // Options kube refuses stay request errors.
+  await rejectsWith(
+    collect(r.client.watch(ConfigMap, { resourceVersion: "x" }), 1),
+    (e) => e.code === 500,
+    'resourceVersion: Invalid value: "x": strconv.ParseUint: parsing "x": invalid syntax',
+  );
+});
+
+Deno.test("initial events: the end bookmark for rv 0 with bookmarks; none without them", async () => {
+  await using r = await rt();
+  await r.client.create(ConfigMap, { metadata: { name: "a" } });
+  const types = (evs: WatchEvent<KubeObject>[]) =>
+    evs.map((e) =>
+      e.type === "BOOKMARK"
+        ? `BOOKMARK${e.object.metadata.annotations?.["k8s.io/initial-events-end"] ? " (end)" : ""}`
+        : `${e.type} ${e.object.metadata.name}`
+    );
+  // kube-apiserver 1.34 treats a watch from "0" with bookmarks as sendInitialEvents=true.
+  const legacy = await collect(
+    r.client.watch(ConfigMap, { resourceVersion: "0", allowWatchBookmarks: true }),
+    2,
+  );
+  assert.deepEqual(types(legacy), ["ADDED a", "BOOKMARK (end)"]);
+  // sendInitialEvents without bookmarks is accepted (kube keeps that for compatibility): no end.
+  const ac = new AbortController();
+  const plain = all(
+    r.client.watch(ConfigMap, {
+      sendInitialEvents: true,
+      resourceVersionMatch: "NotOlderThan",
+      signal: ac.signal,
+    }),
+  );
+  await r.client.create(ConfigMap, { metadata: { name: "b" } });
+  setTimeout(() => ac.abort(), 30);
+  assert.deepEqual(types(await plain), ["ADDED a", "ADDED b"]);
+});
+
+Deno.test("periodic bookmarks carry the store's progress and are never repeated", async () => {
+  await using r = await createRuntime({ store: "memory:", bookmarkIntervalMs: 20 });
+  const cm = await r.client.create(ConfigMap, { metadata: { name: "a" } });
+  const ac = new AbortController();
+  const seen = all(
+    r.client.watch(ConfigMap, {
+      resourceVersion: cm.metadata.resourceVersion,
+      allowWatchBookmarks: true,
+      signal: ac.signal,
+    }),
+  );
+  await new Promise((res) => setTimeout(res, 70)); // quiet: no bookmark (nothing moved)
+  const { Namespace } = await import("@k1s/k1s");
+  const ns = await r.client.create(Namespace, { metadata: { name: "other-kind" } });
+  await new Promise((res) => setTimeout(res, 90));
+  ac.abort();
+  const events = await seen;
+  assert.deepEqual(
+    events.map((e) => [e.type, e.object.metadata.resourceVersion]),
+    [["BOOKMARK", ns.metadata.resourceVersion]],
+  );
+});
+
+Deno.test("object names that are not path segments are 400s, as kube's key functions say", async () => {
+  await using r = await rt();
+  for (
+    const [name, why] of [["a/b", "may not contain '/'"], ["..", "may not be '..'"], [
+      "50%",
+      "may not contain '%'",
+    ]]
+  ) {
+    const message = `Name parameter invalid: ${JSON.stringify(name)}: ${why}`;
+    await rejectsWith(r.client.get(ConfigMap, name), isBadRequest, message);
+    await rejectsWith(r.client.delete(ConfigMap, name), isBadRequest, message);
+    await rejectsWith(r.client.patch(ConfigMap, name, { data: {} }), isBadRequest, message);
+  }
+});
+
+Deno.test("selectors: label sets are parsed as sent; Event's source field is kube's", async () => {
+  await using r = await rt();
+  await r.client.create(ConfigMap, { metadata: { name: "a", labels: { app: "web" } } });
+  assert.deepEqual(
+    names((await r.client.list(ConfigMap, { labelSelector: { app: "web" } })).items),
+    ["a"],
+  );
+  await rejectsWith(
+    r.client.list(ConfigMap, { labelSelector: { "bad key": "x" } }),
+    isBadRequest,
+    /^unable to parse requirement: /,
+  );
+  const { Event } = await import("@k1s/k1s");
+  const ev = (name: string, source: Record<string, string>, reportingComponent?: string) =>
+    r.client.create(Event, {
+      metadata: { name },
+      involvedObject: { kind: "ConfigMap", name: "a", namespace: "default" },
+      source,
+      reportingComponent,
+    } as never);
+  await ev("e1", { component: "kubelet" });
+  await ev("e2", {}, "kubelet");
+  await ev("e3", { component: "other" });
+  const bySource = await r.client.list(Event, { fieldSelector: "source=kubelet" });
+  assert.deepEqual(names(bySource.items), ["e1", "e2"]);
+  await rejectsWith(
+    r.client.list(Event, { fieldSelector: "source.component=kubelet" }),
+    isBadRequest,
+    "field label not supported: source.component",
+  );
 });

@@ -2,7 +2,13 @@
 // scheme, kind lookup, metadata and body decoding, validation, size limits,
 // storage error mapping, namespace and admission checks). Internal.
 import { type Clock, realClock } from "../apimachinery/clock.ts";
-import { ApiError, field, type FieldError, type ResourceRef } from "../apimachinery/errors.ts";
+import {
+  ApiError,
+  field,
+  type FieldError,
+  type ResourceRef,
+  type StatusDetails,
+} from "../apimachinery/errors.ts";
 import type { KubeObject, ObjectMeta } from "../apimachinery/meta.ts";
 import { utf8ByteLength } from "../apimachinery/validation.ts";
 import type { AdmissionReader, Kind } from "../scheme/kind.ts";
@@ -26,16 +32,38 @@ export const CONFLICT_MESSAGE =
  * kube-apiserver's answer when a read or watch asks for a resourceVersion the
  * store has not reached in time: 504 Timeout with a ResourceVersionTooLarge cause.
  */
-export function tooLargeResourceVersion(wanted: number, current: number): ApiError {
+export function tooLargeResourceVersion(
+  wanted: number,
+  current: number,
+  retryAfterSeconds = 1,
+): ApiError {
+  const details: StatusDetails = {
+    causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }],
+  };
+  // etcd3's exact reads say 0 (no retry hint); the watch cache's waits say 1.
+  if (retryAfterSeconds > 0) details.retryAfterSeconds = retryAfterSeconds;
   return ApiError.of(
     504,
     "Timeout",
     `Timeout: Too large resource version: ${wanted}, current: ${current}`,
-    {
-      causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }],
-      retryAfterSeconds: 1,
-    },
+    details,
   );
+}
+
+/**
+ * Checks a name that addresses an object (get, update, patch, delete) as
+ * kube-apiserver's key functions do: not empty, and a valid path segment.
+ */
+export function checkObjectName(name: string): void {
+  if (!name) throw ApiError.badRequest("resource name may not be empty");
+  const problems = name === "." || name === ".."
+    ? [`may not be '${name}'`]
+    : ["/", "%"].filter((c) => name.includes(c)).map((c) => `may not contain '${c}'`);
+  if (problems.length) {
+    throw ApiError.badRequest(
+      `Name parameter invalid: ${JSON.stringify(name)}: ${problems.join(";")}`,
+    );
+  }
 }
 
 /** A deep copy of JSON data. */
@@ -342,7 +370,7 @@ export class RegistryCore {
   }
 
   async read(kind: Kind, namespace: string | undefined, name: string): Promise<KeyValue> {
-    if (!name) throw ApiError.badRequest("resource name may not be empty");
+    checkObjectName(name);
     const kv = await this.store.get(objectKey(kind, namespace, name));
     if (!kv) throw ApiError.notFound(this.ref(kind, name));
     return kv;

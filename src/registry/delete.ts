@@ -7,7 +7,7 @@ import { StoreError } from "../storage/types.ts";
 import { type Namespace as NamespaceObject, PROTECTED_NAMESPACES } from "../resources/core_v1.ts";
 import { decode, encode, objectKey, orderMeta } from "./codec.ts";
 import type { DeleteCollectionOptions, DeleteOptions } from "./options.ts";
-import { cloneJson, type RegistryCore } from "./_core.ts";
+import { checkObjectName, cloneJson, type RegistryCore } from "./_core.ts";
 import { list } from "./list.ts";
 import { backoff } from "./update.ts";
 
@@ -29,7 +29,7 @@ export async function del<T extends KubeObject>(
   if (isNamespace && PROTECTED_NAMESPACES.includes(name)) {
     throw ApiError.forbidden(core.ref(k, name), "this namespace may not be deleted");
   }
-  if (!name) throw ApiError.badRequest("resource name may not be empty");
+  checkObjectName(name);
   return await core.withKey(objectKey(k, namespace, name), async () => {
     for (let attempt = 0;; attempt++) {
       if (attempt > 0) await backoff(attempt);

@@ -6,7 +6,7 @@ import { StoreError } from "../storage/types.ts";
 import { decode, listPrefix, objectKey } from "./codec.ts";
 import type { GetOptions, ListOptions } from "./options.ts";
 import { compileSelectors } from "./selection.ts";
-import { type RegistryCore, tooLargeResourceVersion } from "./_core.ts";
+import { checkObjectName, type RegistryCore, tooLargeResourceVersion } from "./_core.ts";
 
 interface ContinueToken {
   v: string;
@@ -14,29 +14,97 @@ interface ContinueToken {
   start: string;
 }
 
-function encodeContinue(t: ContinueToken): string {
-  return btoa(JSON.stringify(t)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const B64URL = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * kube-apiserver's continue token (storage.EncodeContinue): base64url without
+ * padding of `{"v":"meta.k8s.io/v1","rv":N,"start":"<key after the list
+ * prefix>\u0000"}`. `rv` -1 means "the latest revision".
+ */
+function encodeContinue(lastKey: string, prefix: string, rv: number): string {
+  const t: ContinueToken = { v: "meta.k8s.io/v1", rv, start: lastKey.slice(prefix.length) + "\0" };
+  const bytes = new TextEncoder().encode(JSON.stringify(t));
+  let bin = "";
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-function decodeContinue(s: string, prefix: string): ContinueToken {
-  let t: ContinueToken;
-  try {
-    const b64 = s.replace(/-/g, "+").replace(/_/g, "/");
-    t = JSON.parse(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)));
-  } catch {
-    throw ApiError.badRequest(`continue key is not valid: illegal base64 data`);
+/** storage.DecodeContinue: the first key to read (exclusive) and the revision (-1: latest). */
+async function decodeContinue(
+  s: string,
+  prefix: string,
+): Promise<{ after: string; rv: number }> {
+  const invalid = (why: string) => ApiError.badRequest(`invalid continue token: ${why}`);
+  const generic = "continue key is not valid";
+  if (!B64URL.test(s) || s.length % 4 === 1) {
+    const at = B64URL.test(s) ? s.length - 1 : [...s].findIndex((c) => !B64URL.test(c));
+    throw invalid(`${generic}: illegal base64 data at input byte ${at}`);
   }
-  if (
-    !t || t.v !== "meta.k8s.io/v1" || typeof t.rv !== "number" || typeof t.start !== "string"
-  ) {
-    throw ApiError.badRequest(
-      "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
+  const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
+  const text = new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+  let t: Partial<Record<keyof ContinueToken, unknown>>;
+  try {
+    t = JSON.parse(text);
+  } catch (err) {
+    const { jsonSyntaxError } = await import("../apimachinery/json_syntax.ts");
+    throw invalid(`${generic}: ${jsonSyntaxError(text)?.message ?? String(err)}`);
+  }
+  if (t === null || typeof t !== "object" || Array.isArray(t)) {
+    const { goJsonType } = await import("../apimachinery/json_syntax.ts");
+    throw invalid(
+      `${generic}: json: cannot unmarshal ${
+        goJsonType(t)
+      } into Go value of type storage.continueToken`,
     );
   }
-  if (!t.start.startsWith(prefix)) {
-    throw ApiError.badRequest("continue key is not valid: key is not under the listed prefix");
+  const types: [keyof ContinueToken, string, string][] = [
+    ["v", "string", "string"],
+    ["rv", "number", "int64"],
+    ["start", "string", "string"],
+  ];
+  for (const [key, js, go] of types) {
+    const v = t[key];
+    if (
+      v !== undefined && v !== null && (typeof v !== js || (key === "rv" && !Number.isInteger(v)))
+    ) {
+      const { goJsonType } = await import("../apimachinery/json_syntax.ts");
+      throw invalid(
+        `${generic}: json: cannot unmarshal ${
+          typeof v === "number" ? "number " + v : goJsonType(v)
+        } into Go struct field continueToken.${key} of type ${go}`,
+      );
+    }
   }
-  return t;
+  if (t.v !== "meta.k8s.io/v1") {
+    throw invalid(
+      `${generic}: server does not recognize this encoded version version ${t.v ?? ""}`,
+    );
+  }
+  const rv = (t.rv as number | undefined) ?? 0;
+  if (rv === 0) {
+    throw invalid(`${generic}: incorrect encoded start resourceVersion (version meta.k8s.io/v1)`);
+  }
+  const start = (t.start as string | undefined) ?? "";
+  if (start === "") {
+    throw invalid(`${generic}: encoded start key empty (version meta.k8s.io/v1)`);
+  }
+  // Defence against path traversal, as kube: the start key must already be clean.
+  const key = start.startsWith("/") ? start : "/" + start;
+  if (cleanPath(key) !== key) throw invalid(`${generic}: ${start}`);
+  const full = prefix + key.slice(1);
+  // The token names the first key to read ("last key" + NUL); the store reads after a key.
+  return { after: full.endsWith("\0") ? full.slice(0, -1) : full, rv };
+}
+
+/** Go's path.Clean for an absolute path. */
+function cleanPath(p: string): string {
+  const out: string[] = [];
+  for (const part of p.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") out.pop();
+    else out.push(part);
+  }
+  return "/" + out.join("/");
 }
 
 /** Reads one object. */
@@ -47,7 +115,21 @@ export async function get<T extends KubeObject>(
   options: GetOptions = {},
 ): Promise<T> {
   const k = core.served(kind);
-  if (!name) throw ApiError.badRequest("resource name may not be empty");
+  checkObjectName(name);
+  const rv = options.resourceVersion;
+  if (rv !== undefined && rv !== "" && rv !== "0") {
+    if (!/^[0-9]+$/.test(rv)) {
+      // The cacher's versioner error, passed through unconverted: a 500 with the bare message.
+      throw ApiError.of(
+        500,
+        "" as never,
+        `resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${
+          JSON.stringify(rv)
+        }: invalid syntax`,
+      );
+    }
+    await core.waitForRevision(Number(rv));
+  }
   const kv = await core.store.get(objectKey(k, core.namespaceFor(k, options.namespace), name));
   if (!kv) throw ApiError.notFound(core.ref(k, name));
   return decode<T>(kv.value, kv.revision);
@@ -115,9 +197,9 @@ export function parseResourceVersion(rv: string | undefined): number {
     // kube-apiserver's storage versioner: strconv.ParseUint's error, as a BadRequest.
     const why = /^[0-9]+$/.test(rv) ? "value out of range" : "invalid syntax";
     throw ApiError.badRequest(
-      `resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${
+      `invalid resource version: resourceVersion: Invalid value: ${
         JSON.stringify(rv)
-      }: ${why}`,
+      }: strconv.ParseUint: parsing ${JSON.stringify(rv)}: ${why}`,
     );
   }
   return Number(rv);
@@ -144,21 +226,27 @@ export async function list<T extends KubeObject>(
   if (options.limit !== undefined && !Number.isInteger(options.limit)) {
     throw ApiError.badRequest(`limit must be an integer, got ${options.limit}`);
   }
-  // As in kube-apiserver, a limit of 0 or less lists everything.
-  const limit = options.limit && options.limit > 0 ? options.limit : 0;
   const rvText = options.resourceVersion ?? "";
   const rv = parseResourceVersion(rvText);
+  // As in kube-apiserver, a limit of 0 or less lists everything; so does resourceVersion "0"
+  // without a continue token (the watch cache serves it whole).
+  const limit = options.limit && options.limit > 0 && !(rvText === "0" && !options.continue)
+    ? options.limit
+    : 0;
   const match = options.resourceVersionMatch || undefined;
   let after: string | undefined;
+  let continueFrom: string | undefined;
   // The revision every store read uses; undefined: the current one, fixed by the first read.
   let revision: number | undefined;
   if (options.continue) {
+    // As storage.ValidateListOptions: the token is decoded before the resourceVersion is looked at.
+    const t = await decodeContinue(options.continue, prefix);
     if (rvText !== "" && rvText !== "0") {
       throw ApiError.badRequest("specifying resource version is not allowed when using continue");
     }
-    const t = decodeContinue(options.continue, prefix);
-    after = t.start;
-    revision = t.rv;
+    after = t.after;
+    continueFrom = after;
+    if (t.rv > 0) revision = t.rv;
   } else if (rv > 0 && (match === "Exact" || (match === undefined && limit > 0))) {
     revision = rv;
   } else if (rv > 0) {
@@ -179,7 +267,7 @@ export async function list<T extends KubeObject>(
         count: limit > 0 && !pred && count === undefined,
       });
     } catch (err) {
-      throw listStoreError(err, options.continue !== undefined && options.continue !== "", rv);
+      throw listStoreError(err, continueFrom, prefix, rv);
     }
     revision ??= page.revision;
     count ??= page.count;
@@ -210,11 +298,7 @@ export async function list<T extends KubeObject>(
     items,
   };
   if (more && lastKey !== undefined) {
-    list.metadata.continue = encodeContinue({
-      v: "meta.k8s.io/v1",
-      rv: revision ?? 0,
-      start: lastKey,
-    });
+    list.metadata.continue = encodeContinue(lastKey, prefix, revision ?? 0);
     // Reported only without selectors, where the store's count is exact (as etcd3's GetList).
     if (count !== undefined) list.metadata.remainingItemCount = count - items.length;
   }
@@ -222,13 +306,22 @@ export async function list<T extends KubeObject>(
 }
 
 /** A store failure of a list, in kube-apiserver's words. */
-function listStoreError(err: unknown, continuing: boolean, rv: number): unknown {
+function listStoreError(
+  err: unknown,
+  continueFrom: string | undefined,
+  prefix: string,
+  rv: number,
+): unknown {
   if (!(err instanceof StoreError)) return err;
   if (err.code === "compacted") {
-    return ApiError.expired(
-      continuing ? CONTINUE_EXPIRED : "The resourceVersion for the provided list is too old.",
-    );
+    if (continueFrom === undefined) {
+      return ApiError.expired("The resourceVersion for the provided list is too old.");
+    }
+    // etcd3's handleCompactedErrorForPaging: a token to go on at the latest revision comes along.
+    const e = ApiError.expired(CONTINUE_EXPIRED);
+    e.status.metadata.continue = encodeContinue(continueFrom, prefix, -1);
+    return e;
   }
-  if (err.code === "future") return tooLargeResourceVersion(rv, err.revision);
+  if (err.code === "future") return tooLargeResourceVersion(rv, err.revision, 0);
   return err;
 }

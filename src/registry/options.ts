@@ -30,6 +30,12 @@ export interface RegistryOptions {
 export interface GetOptions {
   /** Namespace of a namespaced object; default `default`. */
   namespace?: string;
+  /**
+   * Absent, `""` or `"0"`: the newest state. A resourceVersion: a state not
+   * older than it (the store is waited for when behind, then 504 "Too large
+   * resource version"), as kube-apiserver's watch cache serves it.
+   */
+  resourceVersion?: string;
 }
 
 /** Options of list. */

@@ -4,7 +4,7 @@ import type { KubeObject, ObjectMeta } from "../apimachinery/meta.ts";
 import type { Kind } from "../scheme/kind.ts";
 import { decode, objectKey } from "./codec.ts";
 import type { PatchOptions } from "./options.ts";
-import type { RegistryCore } from "./_core.ts";
+import { checkObjectName, type RegistryCore } from "./_core.ts";
 import { backoff, checkSubresource, RETRY, updateFrom } from "./update.ts";
 import { jsonValueProblem } from "../apimachinery/json_value.ts";
 import {
@@ -57,6 +57,7 @@ export async function patch<T extends KubeObject>(
   const k = core.served(kind);
   const type = options.type ?? "merge";
   const validation = checkWriteOptions(options, "PatchOptions");
+  checkObjectName(name);
   const namespace = core.namespaceFor(k, options.namespace);
   checkSubresource(k, options.subresource);
   if (type !== "json" && type !== "merge" && type !== "strategic") {

@@ -15,7 +15,6 @@ import {
   type LabelSelectorObject,
   parseLabelSelector,
   type Selector,
-  selectorFromSet,
 } from "../apimachinery/labels.ts";
 import type { KubeObject } from "../apimachinery/meta.ts";
 import type { Kind } from "../scheme/kind.ts";
@@ -30,16 +29,42 @@ export type FieldSelectorInput = string | Record<string, string>;
 export type ObjectPredicate = (obj: KubeObject) => boolean;
 
 function isLabelSelectorObject(v: object): v is LabelSelectorObject {
-  return "matchLabels" in v || "matchExpressions" in v;
+  const o = v as { matchLabels?: unknown; matchExpressions?: unknown };
+  return (o.matchLabels !== null && typeof o.matchLabels === "object" &&
+    !Array.isArray(o.matchLabels)) || Array.isArray(o.matchExpressions);
 }
 
-/** Compiles a label selector input, throwing BadRequest on bad syntax. */
-export function compileLabelSelector(input: LabelSelectorInput | undefined): Selector | undefined {
-  if (input === undefined || input === "") return undefined;
+/**
+ * Compiles a label selector input, throwing BadRequest on bad syntax. A label
+ * set is read as a client sends it: written `k=v,k2=v2` and parsed, so its
+ * keys and values get the parser's errors.
+ */
+export function compileLabelSelector(
+  input: LabelSelectorInput | null | undefined,
+): Selector | undefined {
+  if (input === undefined || input === null || input === "") return undefined;
   try {
     if (typeof input === "string") return parseLabelSelector(input);
+    if (typeof input !== "object" || Array.isArray(input)) {
+      throw new TypeError(
+        `invalid label selector: a string, a LabelSelector or a label set, not ${
+          Array.isArray(input) ? "an array" : typeof input
+        }`,
+      );
+    }
     if (isLabelSelectorObject(input)) return labelSelectorAsSelector(input);
-    return selectorFromSet(input as Record<string, string>);
+    const set = input as Record<string, unknown>;
+    const parts: string[] = [];
+    for (const key of Object.keys(set).sort()) {
+      const value = set[key];
+      if (typeof value !== "string") {
+        throw new TypeError(
+          `invalid label selector: the value of ${JSON.stringify(key)} is not a string`,
+        );
+      }
+      parts.push(`${key}=${value}`);
+    }
+    return parseLabelSelector(parts.join(","));
   } catch (err) {
     throw ApiError.badRequest(err instanceof Error ? err.message : String(err));
   }
@@ -50,7 +75,7 @@ export function selectableFields(kind: Kind): string[] {
   const base = kind.scope === "Namespaced"
     ? ["metadata.name", "metadata.namespace"]
     : ["metadata.name"];
-  return [...base, ...kind.selectableFields];
+  return [...base, ...kind.selectableFields, ...Object.keys(kind.fieldLabels ?? {})];
 }
 
 /**
@@ -81,7 +106,7 @@ export function compileSelectors(
     }
     // Built-in kinds without field selectors of their own use the API server's default
     // (metadata-only) conversion, whose message differs from that of kinds with a field list.
-    const style = kind.group === "" && kind.selectableFields.length === 0
+    const style = kind.group === "" && selectableFields(kind).length === 2
       ? "notKnown"
       : "notSupported";
     try {
@@ -95,7 +120,8 @@ export function compileSelectors(
   return (obj) => {
     if (labelPred && !labelPred.matches(obj.metadata.labels ?? {})) return false;
     for (const r of fieldReqs) {
-      const v = getFieldValue(obj, r.field) ?? "";
+      const computed = kind.fieldLabels?.[r.field];
+      const v = (computed ? computed(obj) : getFieldValue(obj, r.field)) ?? "";
       const eq = v === r.value;
       if (r.operator === "!=" ? eq : !eq) return false;
     }

@@ -9,7 +9,7 @@ import type { Namespace as NamespaceObject } from "../resources/core_v1.ts";
 import { decode, encode, objectKey, orderMeta } from "./codec.ts";
 import { validateObjectMetaUpdate } from "./meta_validation.ts";
 import type { Subresource, UpdateOptions } from "./options.ts";
-import { cloneJson, CONFLICT_MESSAGE, type RegistryCore } from "./_core.ts";
+import { checkObjectName, cloneJson, CONFLICT_MESSAGE, type RegistryCore } from "./_core.ts";
 import { valueAtPath } from "./_util.ts";
 import {
   cannotBeHandled,
@@ -53,7 +53,7 @@ export async function update<T extends KubeObject>(
   const namespace = core.namespaceFor(k, options.namespace, meta.namespace);
   const name = meta.name ?? "";
   checkSubresource(k, options.subresource);
-  if (!name) throw ApiError.badRequest("resource name may not be empty");
+  checkObjectName(name);
   const precondition = updatePrecondition(k, name, meta.resourceVersion);
   return await core.withKey(objectKey(k, namespace, name), async () => {
     for (let attempt = 0;; attempt++) {

@@ -61,8 +61,9 @@ export async function changes<T extends KubeObject>(
 
 /**
  * The ListOptions rules of kube-apiserver's `ValidateListOptions` for a
- * watch: `sendInitialEvents` needs `resourceVersionMatch: NotOlderThan` and
- * bookmarks, and `resourceVersionMatch` needs `sendInitialEvents`.
+ * watch: `sendInitialEvents` needs `resourceVersionMatch: NotOlderThan`, and
+ * `resourceVersionMatch` needs `sendInitialEvents` (bookmarks are not
+ * required: kube accepts their absence for compatibility).
  */
 function validateWatchOptions(options: WatchOptions): void {
   const errs: FieldError[] = [];
@@ -73,14 +74,6 @@ function validateWatchOptions(options: WatchOptions): void {
         field.forbidden(
           "resourceVersionMatch",
           "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
-        ),
-      );
-    }
-    if (options.sendInitialEvents && !options.allowWatchBookmarks) {
-      errs.push(
-        field.forbidden(
-          "allowWatchBookmarks",
-          "sendInitialEvents requires setting allowWatchBookmarks to true",
         ),
       );
     }
@@ -105,21 +98,28 @@ function validateWatchOptions(options: WatchOptions): void {
  * Watches objects of a kind, as kube-apiserver's watch cache serves it.
  *
  * Where it starts:
- * - without `sendInitialEvents`: with `resourceVersion` absent or `"0"`,
- *   an ADDED event for every current object, then changes; with a
- *   resourceVersion, the changes after it;
- * - `sendInitialEvents: true` (with `resourceVersionMatch: "NotOlderThan"`
- *   and `allowWatchBookmarks`): ADDED events for the state at (or after)
- *   the resourceVersion, then a BOOKMARK annotated
- *   `k8s.io/initial-events-end`, then changes;
+ * - with `resourceVersion` absent or `"0"` (and no `sendInitialEvents`): an
+ *   ADDED event for every current object, then changes; with bookmarks
+ *   allowed, a BOOKMARK annotated `k8s.io/initial-events-end` after the
+ *   ADDED events (as kube-apiserver 1.34 does for such watches);
+ * - with a resourceVersion: the changes after it (one the store has not
+ *   reached yet is waited for, silently);
+ * - `sendInitialEvents: true` (with `resourceVersionMatch: "NotOlderThan"`):
+ *   ADDED events for the state at (or after) the resourceVersion, then, with
+ *   bookmarks allowed, the annotated BOOKMARK, then changes;
  * - `sendInitialEvents: false`: only the changes after the resourceVersion
  *   (after now when it is absent or `"0"`).
  *
- * A resourceVersion older than the compaction point fails with 410 Expired;
- * one the store has not reached is waited for, then fails with 504 "Too
- * large resource version". Objects that stop matching the selectors are
- * DELETED events carrying their last matching state, objects that start
- * matching are ADDED.
+ * Bad options and selectors throw. Failures after that arrive, as kube
+ * sends them, as one ERROR event carrying a Status, which ends the watch: 410
+ * Expired for a resourceVersion older than the compaction point, 504 "Too
+ * large resource version" when `sendInitialEvents` asks for a state the
+ * store does not reach in time. A watch that falls behind compaction while
+ * running ends without an event (the client watches again from its last
+ * resourceVersion). Objects that stop matching the selectors are DELETED
+ * events carrying their last matching state, objects that start matching
+ * are ADDED. Periodic bookmarks carry the store's progress, and only when it
+ * moved.
  */
 export async function* watch<T extends KubeObject>(
   core: RegistryCore,
@@ -131,15 +131,28 @@ export async function* watch<T extends KubeObject>(
   const pred = compileSelectors(k, options.labelSelector, options.fieldSelector);
   const prefix = listPrefix(k, options.namespace);
   const rvText = options.resourceVersion ?? "";
-  const rv = parseResourceVersion(rvText);
+  const rv = parseWatchResourceVersion(rvText);
+  // kube-apiserver 1.34 (WatchList on) turns a legacy watch from "" or "0" into sendInitialEvents.
+  const legacyInitial = options.sendInitialEvents === undefined && rv === 0;
   const initial = options.sendInitialEvents ?? rv === 0;
-  if (rv > 0) await core.waitForRevision(rv);
+  const endBookmark = options.allowWatchBookmarks === true &&
+    (options.sendInitialEvents === true || (legacyInitial && !options.resourceVersionMatch));
+  const failed = (err: unknown): WatchEvent<T> | undefined =>
+    err instanceof ApiError ? { type: "ERROR", object: err.status as unknown as T } : undefined;
   let from = rv;
-  if (rv > 0 && !initial) {
-    const compacted = await core.store.compactedRevision();
-    if (from < compacted) {
-      throw ApiError.expired(`too old resource version: ${from} (${compacted})`);
+  try {
+    if (rv > 0 && options.sendInitialEvents === true) await core.waitForRevision(rv);
+    if (rv > 0 && !initial) {
+      const compacted = await core.store.compactedRevision();
+      if (from < compacted) {
+        throw ApiError.expired(`too old resource version: ${from} (${compacted})`);
+      }
     }
+  } catch (err) {
+    const ev = failed(err);
+    if (!ev) throw err;
+    yield ev;
+    return;
   }
   const bookmark = (rev: number, end = false): WatchEvent<T> => {
     const meta: ObjectMeta = { resourceVersion: String(rev) };
@@ -157,7 +170,7 @@ export async function* watch<T extends KubeObject>(
       if (!pred || pred(obj)) yield { type: "ADDED", object: obj };
     }
     from = snapshot.revision;
-    if (options.sendInitialEvents && options.allowWatchBookmarks) yield bookmark(from, true);
+    if (endBookmark) yield bookmark(from, true);
   } else if (rv === 0) {
     from = await core.store.currentRevision();
   }
@@ -166,6 +179,7 @@ export async function* watch<T extends KubeObject>(
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted) return;
   let last = from;
+  let bookmarked = from;
   const events = core.store.watch(prefix, from, { signal: controller.signal });
   try {
     const source: AsyncIterable<StoreEvent | "bookmark"> = options.allowWatchBookmarks
@@ -173,7 +187,12 @@ export async function* watch<T extends KubeObject>(
       : events;
     for await (const ev of source) {
       if (ev === "bookmark") {
-        yield bookmark(last);
+        // As the watch cache: the newest revision the watch has seen, never the same twice.
+        const at = Math.max(last, events.progress ?? last);
+        if (at > bookmarked) {
+          bookmarked = at;
+          yield bookmark(at);
+        }
         continue;
       }
       last = ev.revision;
@@ -181,13 +200,28 @@ export async function* watch<T extends KubeObject>(
       if (out) yield out;
     }
   } catch (err) {
-    if (err instanceof StoreError && err.code === "compacted") {
-      throw ApiError.expired(`too old resource version: ${from} (${err.revision})`);
+    if (!(err instanceof StoreError && err.code === "compacted")) throw err;
+    // A watch that could not keep up with compaction is closed, without an ERROR event, as the
+    // watch cache closes it: the client watches again from its last resourceVersion.
+    if (last === from && rv > 0) {
+      yield failed(ApiError.expired(`too old resource version: ${from} (${err.revision})`))!;
     }
-    throw err;
   } finally {
     controller.abort();
     options.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/**
+ * A watch's resourceVersion. kube's watch path passes the versioner's error
+ * through unconverted: a 500 with the bare message.
+ */
+function parseWatchResourceVersion(text: string): number {
+  try {
+    return parseResourceVersion(text);
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    throw ApiError.of(500, "" as never, err.message.replace(/^invalid resource version: /, ""));
   }
 }
 

@@ -612,9 +612,15 @@ export const Event: Kind<Event, ObjectInput & EventFields> = defineObjectKind({
     "involvedObject.fieldPath",
     "reason",
     "reportingComponent",
-    "source.component",
     "type",
   ],
+  // kube's event ToSelectableFields: source is the source component, else the reporting controller.
+  fieldLabels: {
+    source: (obj) => {
+      const ev = obj as Event;
+      return ev.source?.component || ev.reportingComponent || "";
+    },
+  },
   patchMeta: withMetadata(),
   validate(obj) {
     const ev = obj as Event;

@@ -129,6 +129,12 @@ export interface Kind<T extends KubeObject = KubeObject, In = unknown> {
   readonly printerColumns: readonly PrinterColumn[];
   /** Field paths usable in field selectors besides metadata.name and metadata.namespace. */
   readonly selectableFields: readonly string[];
+  /**
+   * Field selector labels whose value is computed from the object rather
+   * than read at a path (kube's `ToSelectableFields`), e.g. an Event's
+   * `source`: `source.component`, else `reportingComponent`.
+   */
+  readonly fieldLabels?: Readonly<Record<string, (obj: KubeObject) => string | undefined>>;
   /** Field paths (e.g. `spec.category`) that may not change after creation. */
   readonly immutableFields: readonly string[];
   /** How `metadata.name` is validated. */
@@ -173,6 +179,8 @@ export interface KindOptionsBase<T> {
   printerColumns?: PrinterColumn[];
   /** Selectable fields (JSON paths such as `spec.category`). */
   selectableFields?: string[];
+  /** Field selector labels computed from the object (see {@linkcode Kind.fieldLabels}). */
+  fieldLabels?: Record<string, (obj: KubeObject) => string | undefined>;
   /** Fields that may not change once set at creation (dotted paths such as `spec.category`). */
   immutableFields?: string[];
   /** Validation rules beyond the schema. */
@@ -284,6 +292,7 @@ function build<T extends KubeObject, In>(
     generation,
     printerColumns: Object.freeze([...(o.printerColumns ?? [])]),
     selectableFields: Object.freeze([...(o.selectableFields ?? [])]),
+    fieldLabels: o.fieldLabels ? Object.freeze({ ...o.fieldLabels }) : undefined,
     immutableFields: Object.freeze([...(o.immutableFields ?? [])]),
     nameValidation: o.nameValidation ?? "subdomain",
     allowUnconditionalUpdate: o.allowUnconditionalUpdate ?? allowUnconditionalUpdate,

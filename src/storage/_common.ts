@@ -269,6 +269,11 @@ export class WatchQueue implements AsyncIterableIterator<StoreEvent> {
     }
   }
 
+  /** Every change through this revision was offered (those under the prefix are delivered or buffered). */
+  get progress(): number {
+    return this.cursor;
+  }
+
   /** True once the queue no longer accepts events. */
   get closed(): boolean {
     return this.#state !== OPEN;

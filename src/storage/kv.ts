@@ -47,6 +47,7 @@ import {
   type StoreCreateOptions,
   StoreError,
   type StoreEvent,
+  type StoreWatch,
   type WatchOptions,
 } from "./types.ts";
 import {
@@ -750,7 +751,7 @@ export class KvStore implements Store {
     prefix: string,
     fromRevision: number,
     options: WatchOptions = {},
-  ): AsyncIterable<StoreEvent> {
+  ): StoreWatch {
     const from = revisionArg(fromRevision);
     // The compaction point is checked by the first (catch-up) read of the log.
     return this.#hub.watch(prefix, from, 0, options.signal);

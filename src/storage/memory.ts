@@ -24,6 +24,7 @@ import {
   type StoreCreateOptions,
   StoreError,
   type StoreEvent,
+  type StoreWatch,
   type WatchOptions,
 } from "./types.ts";
 import {
@@ -363,7 +364,7 @@ export class MemoryStore implements Store {
     prefix: string,
     fromRevision: number,
     options: WatchOptions = {},
-  ): AsyncIterable<StoreEvent> {
+  ): StoreWatch {
     const from = revisionArg(fromRevision);
     const q = new WatchQueue(prefix, from, this.#hooks, options.signal);
     if (q.closed) return q;

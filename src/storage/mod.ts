@@ -35,6 +35,7 @@ export {
   StoreError,
   type StoreErrorCode,
   type StoreEvent,
+  type StoreWatch,
   type WatchOptions,
 } from "./types.ts";
 export { openStore, type OpenStoreOptions } from "./url.ts";

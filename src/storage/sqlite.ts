@@ -43,6 +43,7 @@ import {
   type StoreCreateOptions,
   StoreError,
   type StoreEvent,
+  type StoreWatch,
   type WatchOptions,
 } from "./types.ts";
 import {
@@ -797,7 +798,7 @@ export class SqliteStore implements Store {
     prefix: string,
     fromRevision: number,
     options: WatchOptions = {},
-  ): AsyncIterable<StoreEvent> {
+  ): StoreWatch {
     const from = revisionArg(fromRevision);
     let compacted = 0;
     if (!this.#closed) {

@@ -25,6 +25,7 @@ import {
   type StoreCreateOptions,
   StoreError,
   type StoreEvent,
+  type StoreWatch,
   type WatchOptions,
 } from "./types.ts";
 
@@ -147,10 +148,13 @@ class TenantStore implements Store {
     }
   }
 
-  watch(prefix: string, fromRevision: number, options?: WatchOptions): AsyncIterable<StoreEvent> {
+  watch(prefix: string, fromRevision: number, options?: WatchOptions): StoreWatch {
     const inner = this.#store.watch(this.#prefix(prefix), fromRevision, options);
     const strip = (ev: StoreEvent) => this.#stripEvent(ev);
     return {
+      get progress() {
+        return inner.progress;
+      },
       [Symbol.asyncIterator](): AsyncIterator<StoreEvent> {
         const it = inner[Symbol.asyncIterator]();
         return {

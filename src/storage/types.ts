@@ -142,6 +142,17 @@ export function requirementError(key: string, revision: number): StoreError {
   );
 }
 
+/** What {@linkcode Store.watch} returns: the events, and how far the watch has read. */
+export interface StoreWatch extends AsyncIterable<StoreEvent> {
+  /**
+   * When the backend knows it: the revision through which every change has
+   * been seen, and every change under the watched prefix delivered or
+   * buffered. A bookmark at this revision loses nothing (etcd's progress
+   * notification).
+   */
+  readonly progress?: number;
+}
+
 /** Options for {@linkcode Store.watch}. */
 export interface WatchOptions {
   /** Stops the watch; the iterator then ends. */
@@ -202,7 +213,7 @@ export interface Store extends AsyncDisposable {
     prefix: string,
     fromRevision: number,
     options?: WatchOptions,
-  ): AsyncIterable<StoreEvent>;
+  ): StoreWatch;
   /**
    * The changes under `prefix` with `fromRevision < revision <= toRevision`,
    * in revision order, exactly as {@linkcode Store.watch} would deliver them
