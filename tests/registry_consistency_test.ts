@@ -542,3 +542,13 @@ Deno.test("selectors: label sets are parsed as sent; Event's source field is kub
     "field label not supported: source.component",
   );
 });
+
+Deno.test("a watch with timeoutSeconds ends cleanly when the time is up", async () => {
+  await using r = await rt();
+  const started = Date.now();
+  const events = await all(
+    r.client.watch(ConfigMap, { resourceVersion: "0", timeoutSeconds: 0.05 }),
+  );
+  assert.deepEqual(events, []);
+  assert.ok(Date.now() - started >= 40, "ended early");
+});

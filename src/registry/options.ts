@@ -174,6 +174,12 @@ export interface WatchOptions {
   resourceVersionMatch?: ResourceVersionMatch | "";
   /** Send BOOKMARK events (periodically, and after the initial events). */
   allowWatchBookmarks?: boolean;
+  /**
+   * End the watch (cleanly, without an event) after this many seconds, as
+   * kube-apiserver ends every watch after `timeoutSeconds`; clients then
+   * watch again from their last resourceVersion.
+   */
+  timeoutSeconds?: number;
   /** Ends the watch. */
   signal?: AbortSignal;
 }

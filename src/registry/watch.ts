@@ -178,6 +178,9 @@ export async function* watch<T extends KubeObject>(
   const onAbort = () => controller.abort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted) return;
+  const timeout = options.timeoutSeconds && options.timeoutSeconds > 0
+    ? setTimeout(onAbort, options.timeoutSeconds * 1000)
+    : undefined;
   let last = from;
   let bookmarked = from;
   const events = core.store.watch(prefix, from, { signal: controller.signal });
@@ -207,6 +210,7 @@ export async function* watch<T extends KubeObject>(
       yield failed(ApiError.expired(`too old resource version: ${from} (${err.revision})`))!;
     }
   } finally {
+    clearTimeout(timeout);
     controller.abort();
     options.signal?.removeEventListener("abort", onAbort);
   }
