@@ -79,72 +79,74 @@ function summarize(text: string): string {
 }
 
 /**
- * Decodes a write's body: an object, or its JSON as text or bytes (invalid
- * UTF-8 becomes U+FFFD, as Go's decoder reads it). Text that is not JSON is
- * kube-apiserver's 400; a value that is not JSON data (cyclic, a function,
- * `NaN`, a `Date`, deeper than the limit) is a 400 too, before anything
- * recursive touches it.
+ * Reads a body or patch: bytes become text (invalid UTF-8 becomes U+FFFD, as
+ * Go's decoder reads it), text is parsed (a syntax error is `syntax(Go's
+ * message, text)`), and the result must be JSON data (`notJson(problem)`:
+ * cyclic, a function, `NaN`, a `Date`, deeper than the limit), checked before
+ * anything recursive touches it. Duplicate members of text are strict errors.
  */
-export async function decodeBody(
+async function decodeJson(
+  input: unknown,
+  validation: FieldValidation,
+  syntax: (why: string, text: string) => ApiError,
+  notJson: (problem: string) => ApiError,
+): Promise<DecodedBody> {
+  let value = input instanceof Uint8Array ? new TextDecoder().decode(input) : input;
+  const strict: string[] = [];
+  if (typeof value === "string") {
+    const text = value;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      const { jsonSyntaxError } = await import("../apimachinery/json_syntax.ts");
+      throw syntax(
+        jsonSyntaxError(text)?.message ?? (err instanceof Error ? err.message : String(err)),
+        text,
+      );
+    }
+    if (validation !== "Ignore") {
+      for (const path of duplicateFields(text)) strict.push(`duplicate field ${goQuote(path)}`);
+    }
+  }
+  const problem = jsonValueProblem(value);
+  if (problem) throw notJson(problem);
+  return { body: value, strict };
+}
+
+/** Decodes a write's body (an object, or its JSON as text or bytes), with kube's 400s. */
+export function decodeBody(
   kind: Kind,
   input: unknown,
   validation: FieldValidation,
 ): Promise<DecodedBody> {
-  let body = input;
-  const strict: string[] = [];
-  if (input instanceof Uint8Array) body = new TextDecoder().decode(input);
-  if (typeof body === "string") {
-    const text = body;
-    try {
-      body = JSON.parse(text);
-    } catch (err) {
-      const { jsonSyntaxError } = await import("../apimachinery/json_syntax.ts");
-      const why = jsonSyntaxError(text)?.message ??
-        (err instanceof Error ? err.message : String(err));
-      throw ApiError.badRequest(
+  return decodeJson(
+    input,
+    validation,
+    (why, text) =>
+      ApiError.badRequest(
         `the object provided is unrecognized (must be of type ${kind.kind}): couldn't get ` +
           `version/kind; json parse error: ${why} (${summarize(text)})`,
-      );
-    }
-    const problem = jsonValueProblem(body);
-    if (problem) throw cannotBeHandled(kind, problem);
-    if (validation !== "Ignore") {
-      for (const path of duplicateFields(text)) strict.push(`duplicate field ${goQuote(path)}`);
-    }
-    return { body, strict };
-  }
-  const problem = jsonValueProblem(body);
-  if (problem) throw cannotBeHandled(kind, problem);
-  return { body, strict };
+      ),
+    (problem) => cannotBeHandled(kind, problem),
+  );
 }
 
-/** A patch body: text or bytes parsed (its duplicate members noted), or a value checked. */
-export async function decodePatchBody(
+/**
+ * Decodes a patch (a value, or JSON text or bytes). kube-apiserver's patch
+ * handler prefixes Go's syntax errors with `prefix` ("error decoding patch: "
+ * except for strategic merge patches).
+ */
+export function decodePatchBody(
   input: unknown,
   validation: FieldValidation,
   prefix: string,
 ): Promise<DecodedBody> {
-  let patch = input;
-  const strict: string[] = [];
-  if (input instanceof Uint8Array) patch = new TextDecoder().decode(input);
-  if (typeof patch === "string") {
-    const text = patch;
-    try {
-      patch = JSON.parse(text);
-    } catch (err) {
-      // kube-apiserver's words: Go's JSON errors, prefixed where its patch handler adds one.
-      const { jsonSyntaxError } = await import("../apimachinery/json_syntax.ts");
-      const message = jsonSyntaxError(text)?.message ??
-        (err instanceof Error ? err.message : String(err));
-      throw ApiError.badRequest(`${prefix}${message}`);
-    }
-    if (validation !== "Ignore") {
-      for (const path of duplicateFields(text)) strict.push(`duplicate field ${goQuote(path)}`);
-    }
-  }
-  const problem = jsonValueProblem(patch);
-  if (problem) throw ApiError.badRequest(`error decoding patch: ${problem}`);
-  return { body: patch, strict };
+  return decodeJson(
+    input,
+    validation,
+    (why) => ApiError.badRequest(`${prefix}${why}`),
+    (problem) => ApiError.badRequest(`error decoding patch: ${problem}`),
+  );
 }
 
 /** kube's 400 for a body its decoder cannot read into the kind. */
