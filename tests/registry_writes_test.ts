@@ -259,3 +259,12 @@ Deno.test("a namespace terminated by another process refuses creates at once", a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("finalizer names are checked as qualified names, reported at metadata.finalizers", async () => {
+  await using r = await createRuntime({ store: "memory:" });
+  await rejectsWith(
+    r.client.create(ConfigMap, { metadata: { name: "f", finalizers: ["ok.io/x", "Bad Name"] } }),
+    isInvalid,
+    /^ConfigMap "f" is invalid: metadata\.finalizers: Invalid value: "Bad Name": /,
+  );
+});

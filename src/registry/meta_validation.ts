@@ -61,8 +61,8 @@ export function validateObjectMeta(kind: Kind, meta: ObjectMeta): FieldError[] {
   }
   if (meta.finalizers !== undefined) {
     const seen = new Set<string>();
-    meta.finalizers.forEach((f, i) => {
-      errs.push(...validateFinalizerName(f, `metadata.finalizers[${i}]`));
+    meta.finalizers.forEach((f) => {
+      errs.push(...validateFinalizerName(f, "metadata.finalizers")); // kube: no index
       seen.add(f);
     });
     if (seen.has("orphan") && seen.has("foregroundDeletion")) {

@@ -208,7 +208,7 @@ export const Namespace: Kind<Namespace, ObjectInput & NamespaceFields> = defineO
   },
   validate(obj) {
     const fins = (obj as Namespace).spec?.finalizers ?? [];
-    return fins.flatMap((f, i) => validateFinalizerName(f, `spec.finalizers[${i}]`));
+    return fins.flatMap((f) => validateFinalizerName(f, "spec.finalizers")); // kube: no index
   },
 }) as unknown as Kind<Namespace, ObjectInput & NamespaceFields>;
 
