@@ -57,7 +57,10 @@ export function formatError(err: unknown): string {
       else if (causes.length > 1) s += `: \n${causes.map((c) => `* ${c}`).join("\n")}`;
       return s;
     }
-    return `Error from server (${err.reason}): ${err.message}`;
+    // kubectl leaves the parentheses out when the Status has no reason.
+    return err.reason
+      ? `Error from server (${err.reason}): ${err.message}`
+      : `Error from server: ${err.message}`;
   }
   const many = (err as { messages?: unknown }).messages;
   if (
