@@ -3,6 +3,7 @@
 import { ApiError, field, type FieldError } from "../apimachinery/errors.ts";
 import { duplicateFields, jsonValueProblem } from "../apimachinery/json_value.ts";
 import { type KubeObject, OBJECT_META_FIELDS } from "../apimachinery/meta.ts";
+import { utf8ByteLength } from "../apimachinery/validation.ts";
 import type { Kind } from "../scheme/kind.ts";
 import type { FieldValidation, WriteOptions } from "./options.ts";
 
@@ -34,7 +35,7 @@ export function checkWriteOptions(
     if (typeof manager !== "string") {
       errs.push(field.typeInvalid("fieldManager", manager, "must be of type string"));
     } else {
-      if (new TextEncoder().encode(manager).length > FIELD_MANAGER_MAX) {
+      if (utf8ByteLength(manager) > FIELD_MANAGER_MAX) {
         errs.push(field.tooLong("fieldManager", `may not be more than ${FIELD_MANAGER_MAX} bytes`));
       }
       let at = 0;
@@ -49,7 +50,7 @@ export function checkWriteOptions(
             ),
           );
         }
-        at += new TextEncoder().encode(ch).length;
+        at += utf8ByteLength(ch);
       }
     }
   }
@@ -196,7 +197,7 @@ function join(path: string, key: string): string {
  * and the members of `metadata` ObjectMeta does not have. Members given as
  * null are not reported (a schema may drop them on purpose).
  */
-export function unknownFields(
+function unknownFields(
   metadata: unknown,
   fields: Record<string, unknown>,
   built: KubeObject,
@@ -251,18 +252,32 @@ function walk(given: unknown, kept: unknown, path: string, add: (p: string) => v
   }
 }
 
+/** What a write built from its body: its metadata as given, what the schema read and made. */
+export interface BuiltBody {
+  /** `metadata` as the body gave it. */
+  metadata: unknown;
+  /** The members the schema read. */
+  fields: Record<string, unknown>;
+  /** The object built from them. */
+  built: KubeObject;
+}
+
 /**
- * Applies the field validation in force to the strict-decoding problems of a
- * write: Strict fails with `fail(message)`, Warn hands each to `onWarning`,
- * Ignore drops them.
+ * Applies the field validation in force to a write: the strict-decoding
+ * problems of its text (`strict`) and the unknown fields of what it built.
+ * Strict fails with `fail(message)`, Warn hands each to `onWarning`, Ignore
+ * drops them (and looks for none).
  */
 export function enforceStrict(
-  problems: string[],
+  strict: string[],
+  body: BuiltBody,
   validation: FieldValidation,
   options: WriteOptions,
   fail: (message: string) => ApiError,
 ): void {
-  if (problems.length === 0 || validation === "Ignore") return;
+  if (validation === "Ignore") return;
+  const problems = [...strict, ...unknownFields(body.metadata, body.fields, body.built)];
+  if (problems.length === 0) return;
   if (validation === "Strict") throw fail(`strict decoding error: ${problems.join(", ")}`);
   for (const p of problems) options.onWarning?.(p);
 }

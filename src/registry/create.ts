@@ -8,13 +8,7 @@ import { encode, objectKey } from "./codec.ts";
 import type { CreateOptions } from "./options.ts";
 import type { RegistryCore } from "./_core.ts";
 import { randomSuffix } from "./_util.ts";
-import {
-  cannotBeHandled,
-  checkWriteOptions,
-  decodeBody,
-  enforceStrict,
-  unknownFields,
-} from "./_input.ts";
+import { cannotBeHandled, checkWriteOptions, decodeBody, enforceStrict } from "./_input.ts";
 
 /** Creates an object; returns it as stored. */
 export async function create<T extends KubeObject>(
@@ -48,9 +42,8 @@ export async function create<T extends KubeObject>(
     }
     const { obj, errs, fields } = core.build(k, meta, body);
     if (attempt === 0) {
-      const problems = [...decoded.strict];
-      if (validation !== "Ignore") problems.push(...unknownFields(raw.metadata, fields, obj));
-      enforceStrict(problems, validation, options, (why) => cannotBeHandled(k, why));
+      const built = { metadata: raw.metadata, fields, built: obj };
+      enforceStrict(decoded.strict, built, validation, options, (why) => cannotBeHandled(k, why));
     }
     if (errs.length) throw ApiError.invalid(k, meta.name ?? "", errs);
     const name = obj.metadata.name!;

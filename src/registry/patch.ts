@@ -13,7 +13,6 @@ import {
   decodePatchBody,
   enforceStrict,
   goValue,
-  unknownFields,
 } from "./_input.ts";
 
 let patchModules:
@@ -158,19 +157,25 @@ export async function patch<T extends KubeObject>(
       const precondition = rv && rv !== String(cur.revision) ? rv : undefined;
       if (!rv) delete pm.resourceVersion;
       const out = await updateFrom(core, k, cur, patched, precondition, namespace, options, {
-        strict: attempt > 0 ? undefined : (fields, obj) => {
-          const problems = type === "json"
+        strict: attempt > 0 ? undefined : (fields, built) => {
+          // kube names the duplicate members of a JSON patch as such.
+          const strict = type === "json"
             ? decoded.strict.map((p) => `json patch ${p}`)
-            : [...decoded.strict];
-          if (validation !== "Ignore") problems.push(...unknownFields(pm, fields, obj));
-          enforceStrict(problems, validation, options, (why) =>
-            ApiError.invalid({ kind: "" }, "", [
-              field.invalid(
-                "patch",
-                type === "strategic" ? goValue(patch) : JSON.stringify(patched),
-                why,
-              ),
-            ]));
+            : decoded.strict;
+          enforceStrict(
+            strict,
+            { metadata: pm, fields, built },
+            validation,
+            options,
+            (why) =>
+              ApiError.invalid({ kind: "" }, "", [
+                field.invalid(
+                  "patch",
+                  type === "strategic" ? goValue(patch) : JSON.stringify(patched),
+                  why,
+                ),
+              ]),
+          );
         },
       });
       if (out !== RETRY) return out as T;

@@ -11,13 +11,7 @@ import { validateObjectMetaUpdate } from "./meta_validation.ts";
 import type { Subresource, UpdateOptions } from "./options.ts";
 import { checkObjectName, cloneJson, CONFLICT_MESSAGE, type RegistryCore } from "./_core.ts";
 import { valueAtPath } from "./_util.ts";
-import {
-  cannotBeHandled,
-  checkWriteOptions,
-  decodeBody,
-  enforceStrict,
-  unknownFields,
-} from "./_input.ts";
+import { cannotBeHandled, checkWriteOptions, decodeBody, enforceStrict } from "./_input.ts";
 
 /** What one update attempt returns when the stored object moved under it. */
 export const RETRY: unique symbol = Symbol("retry");
@@ -61,11 +55,14 @@ export async function update<T extends KubeObject>(
       const out = await updateFrom(core, k, cur, raw, precondition, namespace, options, {
         uid: meta.uid,
         // Strict decoding looks at the body once: retries on fresh state neither fail nor warn anew.
-        strict: attempt > 0 ? undefined : (fields, obj) => {
-          const problems = [...decoded.strict];
-          if (validation !== "Ignore") problems.push(...unknownFields(raw.metadata, fields, obj));
-          enforceStrict(problems, validation, options, (why) => cannotBeHandled(k, why));
-        },
+        strict: attempt > 0 ? undefined : (fields, built) =>
+          enforceStrict(
+            decoded.strict,
+            { metadata: raw.metadata, fields, built },
+            validation,
+            options,
+            (why) => cannotBeHandled(k, why),
+          ),
       });
       if (out !== RETRY) return out as T;
       await backoff(attempt);
