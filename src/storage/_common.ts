@@ -417,6 +417,8 @@ export class LogHub {
   readonly live: Set<WatchQueue> = new Set();
   readonly catching: Set<WatchQueue> = new Set();
   #reader: LogReader;
+  /** Local events that arrived while a poll ran or after a gap, by revision. */
+  #early = new Map<number, StoreEvent>();
   #polling = false;
   #again = false;
   #scheduled = false;
@@ -503,9 +505,37 @@ export class LogHub {
     if (!this.#polling && ev.revision === this.head + 1) {
       this.head = ev.revision;
       for (const q of this.live) q.offer(ev);
+      this.#drain();
       return;
     }
-    this.wake();
+    // A poll is reading the log, or another process wrote in between: keep
+    // the event for when the head reaches it, rather than reading the log
+    // again for it (polls for each local write would compete with the writes).
+    if (ev.revision > this.head) this.#early.set(ev.revision, ev);
+    if (!this.#polling) this.wake();
+  }
+
+  /**
+   * Offers the kept local events that follow the head; true when some are
+   * left behind a gap (an event the log must supply first).
+   */
+  #drain(): boolean {
+    if (this.#early.size === 0) return false;
+    if (this.live.size === 0) {
+      this.#early.clear();
+      return false;
+    }
+    for (
+      let ev = this.#early.get(this.head + 1);
+      ev !== undefined;
+      ev = this.#early.get(this.head + 1)
+    ) {
+      this.#early.delete(ev.revision);
+      this.head = ev.revision;
+      for (const q of this.live) q.offer(ev);
+    }
+    for (const r of this.#early.keys()) if (r <= this.head) this.#early.delete(r);
+    return this.#early.size > 0;
   }
 
   /** True when a local write should build an event for {@linkcode LogHub.local}. */
@@ -551,6 +581,8 @@ export class LogHub {
           if (page.end > this.head) this.head = page.end;
           if (page.complete) break;
         }
+        // Kept local events behind a gap: the log supplies the gap on the next pass.
+        if (this.#drain()) this.#again = true;
       } while (this.#again && !this.#closed);
     } finally {
       this.#polling = false;

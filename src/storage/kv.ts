@@ -18,9 +18,10 @@
  * transparently when only the head moved. A create skips the read before
  * the write: it checks the key is absent and the head is the newest this
  * process has seen, and reads only when that check fails. Watchers read the
- * log from their last revision, woken by local writes, by
- * `kv.watch([["rev"]])` and by a fallback poll of the head (other processes'
- * writes are seen by the poll).
+ * log from their last revision, woken by local writes and by a poll of the
+ * head (every 5 ms while a watch is open) for other processes' writes. (Deno
+ * KV's own `watch` does not see other processes' writes to a SQLite file, so
+ * it is no use as a doorbell; it only added a read per write.)
  *
  * Limits: a value must fit in one atomic operation (at most ~760 KiB of
  * UTF-8 after overhead) and a key in Deno KV's 2 KiB key limit; larger ones
@@ -195,9 +196,11 @@ export class KvStore implements Store {
   #hub: LogHub;
   #timer: PollTimer;
   #ticking = false;
-  #doorbell: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]> | undefined;
   /** Recent values by key, for previous values of watch events (keyed by exact revision). */
   #recent = new Map<string, { r: number; v: string }>();
+  /** Commits of this process in flight, and the newest head seen meanwhile (see `#behind`). */
+  #inFlight = 0;
+  #deferred = 0;
   /** The newest head this process has seen (read or committed), for creates without a read. */
   #head: { value: number; versionstamp: string | null } | undefined;
 
@@ -213,6 +216,28 @@ export class KvStore implements Store {
     this.#timer = new PollTimer(Math.max(1, options.pollIntervalMs ?? 5), () => this.#tick());
   }
 
+  /**
+   * True when the head seen by the poll is ahead of what the
+   * watchers were offered, so the log must be read. While this process has
+   * commits in flight, a newer head is most likely one of them, whose event
+   * is offered directly when it resolves: the check is deferred until then
+   * (reading the log for it would compete with the writes themselves).
+   */
+  #behind(head: number): boolean {
+    if (head <= this.#hub.head) return false;
+    if (this.#inFlight === 0) return true;
+    if (head > this.#deferred) this.#deferred = head;
+    return false;
+  }
+
+  /** A commit resolved: wakes the watchers if a deferred head is still ahead of them. */
+  #settled(): void {
+    if (--this.#inFlight > 0 || this.#deferred === 0) return;
+    const head = this.#deferred;
+    this.#deferred = 0;
+    if (head > this.#hub.head) this.#hub.wake();
+  }
+
   #check(): void {
     if (this.#closed) throw closedError();
   }
@@ -225,22 +250,6 @@ export class KvStore implements Store {
   #onHubChange(): void {
     const active = !this.#closed && this.#hub.size > 0;
     this.#timer.update(active, this.#hub.waiting > 0);
-    if (active && this.#doorbell === undefined) {
-      const reader = this.#kv.watch([HEAD]).getReader();
-      this.#doorbell = reader;
-      this.#track((async () => {
-        for (;;) {
-          const r = await reader.read();
-          if (r.done) return;
-          const head = r.value[0].value;
-          if (typeof head === "number" && head > this.#hub.head) this.#hub.wake();
-        }
-      })());
-    } else if (!active && this.#doorbell !== undefined) {
-      const reader = this.#doorbell;
-      this.#doorbell = undefined;
-      this.#track(reader.cancel());
-    }
   }
 
   #tick(): void {
@@ -249,7 +258,7 @@ export class KvStore implements Store {
     this.#track(
       this.#kv.get<number>(HEAD).then((h) => {
         this.#seeHead(h.value ?? 0, h.versionstamp);
-        if (!this.#closed && (h.value ?? 0) > this.#hub.head) return this.#hub.poll();
+        if (!this.#closed && this.#behind(h.value ?? 0)) return this.#hub.poll();
       }).finally(() => this.#ticking = false),
     );
   }
@@ -566,13 +575,19 @@ export class KvStore implements Store {
           done = await plan(cur.value, rev, op);
         }
         if (done === null) continue; // state moved under the plan: read again
-        const res = await op.commit();
-        if (res.ok) {
-          this.#seeHead(rev, res.versionstamp);
-          if (this.#stamps.has(key)) this.#stamp(key, rev, res.versionstamp);
-          const result = done(rev);
-          this.#afterWrite();
-          return result;
+        this.#inFlight++;
+        let res: Deno.KvCommitResult | Deno.KvCommitError;
+        try {
+          res = await op.commit();
+          if (res.ok) {
+            this.#seeHead(rev, res.versionstamp);
+            if (this.#stamps.has(key)) this.#stamp(key, rev, res.versionstamp);
+            const result = done(rev);
+            this.#afterWrite();
+            return result;
+          }
+        } finally {
+          this.#settled();
         }
       } catch (e) {
         // Another process holds the database lock: the commit did not happen; try again.
@@ -847,11 +862,6 @@ export class KvStore implements Store {
     this.#closed = true;
     this.#timer.stop();
     this.#hub.close();
-    if (this.#doorbell !== undefined) {
-      const reader = this.#doorbell;
-      this.#doorbell = undefined;
-      this.#track(reader.cancel());
-    }
     while (this.#background.size > 0) await Promise.all([...this.#background]);
     this.#kv.close();
   }
