@@ -15,6 +15,7 @@ import {
   type Runtime,
 } from "@k1s/k1s";
 import { DatabaseSync } from "node:sqlite";
+import { benchServe } from "./serve.ts";
 
 // ---------------------------------------------------------------- helpers
 
@@ -729,6 +730,14 @@ try {
     ["informer", benchInformerAndReconcile],
     ["triggered", benchTriggered],
     ["cli", benchCliStartup],
+    ["serve", () =>
+      benchServe({
+        ops: reportOps,
+        ratio: reportRatio,
+        ms: reportMs,
+        tempDir,
+        scale,
+      })],
   ];
   for (const [name, run] of sections) if (!only || only.includes(name)) await run();
 } finally {

@@ -51,6 +51,8 @@ export interface CommandContext {
    * store: what commands that only resolve types need.
    */
   scheme(): Scheme;
+  /** The store URL the command uses (`--store`, the environment or the default). */
+  storeUrl(): string;
 }
 
 /** A verb. */
@@ -258,6 +260,7 @@ export function defineCli(spec: CliSpec): Cli {
           });
           return core;
         },
+        storeUrl: () => pickStore(flags.store as string | undefined),
         scheme: () =>
           rt?.scheme ?? core?.scheme ??
             (scheme ??= new Scheme([...coreV1Kinds, ...spec.kinds ?? []])),

@@ -41,5 +41,6 @@ export function standardCommands(): Command[] {
     lazyCommand("events", async () => (await import("./events.ts")).eventsCommand),
     lazyCommand("completion", async () => (await import("./completion.ts")).completionCommand),
     lazyCommand("version", async () => (await import("./version.ts")).versionCommand),
+    lazyCommand("serve", async () => (await import("./serve.ts")).serveCommand),
   ];
 }

@@ -112,6 +112,12 @@ export interface UpdateOptions extends BodyWriteOptions {
   namespace?: string;
   /** Write only the status (or, for namespaces, `finalize`: only spec.finalizers). */
   subresource?: Subresource;
+  /**
+   * The name the request addresses (an HTTP request's URL): an update whose
+   * body names another object is refused with 400 BadRequest, as
+   * kube-apiserver refuses it. Ignored by patch, which takes the name apart.
+   */
+  name?: string;
 }
 
 /** Patch formats, as the content types of a PATCH request. */

@@ -31,7 +31,7 @@ import { get, list } from "./list.ts";
 import { update } from "./update.ts";
 import { patch as patchObject } from "./patch.ts";
 import { del, deleteCollection } from "./delete.ts";
-import { changes, watch } from "./watch.ts";
+import { changes, checkWatch, watch } from "./watch.ts";
 
 export type * from "./options.ts";
 export { DEFAULT_MAX_OBJECT_BYTES } from "./_core.ts";
@@ -164,5 +164,15 @@ export class Registry {
     options: WatchOptions = {},
   ): AsyncGenerator<WatchEvent<T>> {
     return watch(this.#core, kind, options);
+  }
+
+  /**
+   * Makes the checks a watch makes before it is accepted (the kind is
+   * served, the options agree, the selectors and resourceVersion parse) and
+   * throws the error a watch would end with at once. An HTTP server answers
+   * these with an error status; failures after acceptance are ERROR events.
+   */
+  checkWatch(kind: Kind, options: WatchOptions = {}): void {
+    checkWatch(this.#core, kind, options);
   }
 }

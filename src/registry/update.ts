@@ -46,6 +46,11 @@ export async function update<T extends KubeObject>(
   const meta = core.metaOf(k, raw);
   const namespace = core.namespaceFor(k, options.namespace, meta.namespace);
   const name = meta.name ?? "";
+  if (options.name !== undefined && name !== options.name) {
+    throw ApiError.badRequest(
+      `the name of the object (${name}) does not match the name on the URL (${options.name})`,
+    );
+  }
   checkSubresource(k, options.subresource);
   checkObjectName(name);
   const precondition = updatePrecondition(k, name, meta.resourceVersion);

@@ -95,6 +95,18 @@ function validateWatchOptions(options: WatchOptions): void {
 }
 
 /**
+ * The checks a watch makes before it is accepted (kind served, options,
+ * selectors, resourceVersion syntax): what an HTTP server answers with an
+ * error status instead of a stream. {@linkcode watch} makes them too.
+ */
+export function checkWatch(core: RegistryCore, kind: Kind, options: WatchOptions = {}): void {
+  const k = core.served(kind);
+  validateWatchOptions(options);
+  compileSelectors(k, options.labelSelector, options.fieldSelector);
+  parseWatchResourceVersion(options.resourceVersion ?? "");
+}
+
+/**
  * Watches objects of a kind, as kube-apiserver's watch cache serves it.
  *
  * Where it starts:

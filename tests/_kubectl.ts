@@ -1,0 +1,118 @@
+// Runs the installed kubectl binaries (kubectl.1.27 ... kubectl.1.33, beside the dispatcher that
+// `kubectl` links to) against a k1s API server started by the test, each server with its own
+// kubeconfig and kubectl cache directory. Where kubectl is not installed, tests say so in one line
+// and skip; with CI=true they fail instead.
+
+/** The directory holding the versioned kubectl binaries, or undefined. */
+function kubectlDir(): string | undefined {
+  try {
+    const out = new Deno.Command("sh", {
+      args: ["-c", 'dirname "$(readlink -f "$(command -v kubectl)")"'],
+      stdout: "piped",
+      stderr: "null",
+    }).outputSync();
+    const dir = new TextDecoder().decode(out.stdout).trim();
+    return out.success && dir ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const DIR = kubectlDir();
+
+/** The path of `kubectl.1.<minor>`, or undefined when it is not installed. */
+export function kubectlPath(minor: number): string | undefined {
+  if (!DIR) return undefined;
+  const path = `${DIR}/kubectl.1.${minor}`;
+  try {
+    Deno.statSync(path);
+    return path;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when `kubectl.1.<minor>` can run. Otherwise prints one line naming
+ * what is missing (and throws under CI=true, where it must be installed).
+ */
+export function haveKubectl(minor: number): boolean {
+  if (kubectlPath(minor)) return true;
+  const why = `skipped: kubectl.1.${minor} is not installed (install kubectl to run this test)`;
+  if (Deno.env.get("CI") === "true") throw new Error(why);
+  console.log(why);
+  return false;
+}
+
+/** What one kubectl run printed. */
+export interface KubectlRun {
+  /** Exit code. */
+  code: number;
+  /** Standard output. */
+  out: string;
+  /** Standard error. */
+  err: string;
+}
+
+/** A kubectl bound to one server: its kubeconfig and a cache directory of its own. */
+export class Kubectl {
+  readonly #bin: string;
+  readonly kubeconfig: string;
+  readonly cacheDir: string;
+
+  constructor(minor: number, kubeconfig: string, cacheDir: string) {
+    const bin = kubectlPath(minor);
+    if (!bin) throw new Error(`kubectl.1.${minor} is not installed`);
+    this.#bin = bin;
+    this.kubeconfig = kubeconfig;
+    this.cacheDir = cacheDir;
+  }
+
+  /** Runs kubectl with `args`; `stdin` is written to it; `env` adds variables. */
+  async run(
+    args: string[],
+    options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {},
+  ): Promise<KubectlRun> {
+    const child = new Deno.Command(this.#bin, {
+      args: [`--kubeconfig=${this.kubeconfig}`, `--cache-dir=${this.cacheDir}`, ...args],
+      cwd: options.cwd,
+      env: { HOME: this.cacheDir, ...options.env },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const w = child.stdin.getWriter();
+    if (options.stdin) await w.write(new TextEncoder().encode(options.stdin));
+    await w.close();
+    const out = await child.output();
+    const dec = new TextDecoder();
+    return { code: out.code, out: dec.decode(out.stdout), err: dec.decode(out.stderr) };
+  }
+
+  /** Starts kubectl without waiting (for `-w`); the caller kills it. */
+  spawn(args: string[]): Deno.ChildProcess {
+    return new Deno.Command(this.#bin, {
+      args: [`--kubeconfig=${this.kubeconfig}`, `--cache-dir=${this.cacheDir}`, ...args],
+      env: { HOME: this.cacheDir },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  }
+}
+
+/** Writes a plain-http kubeconfig for `url` (no credentials: kubectl sends none over http). */
+export async function httpKubeconfig(dir: string, url: string): Promise<string> {
+  const path = `${dir}/kubeconfig`;
+  await Deno.writeTextFile(
+    path,
+    `apiVersion: v1
+kind: Config
+clusters: [{name: k1s, cluster: {server: "${url}"}}]
+users: [{name: k1s, user: {}}]
+contexts: [{name: k1s, context: {cluster: k1s, user: k1s, namespace: default}}]
+current-context: k1s
+`,
+  );
+  return path;
+}

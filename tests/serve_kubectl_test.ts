@@ -1,0 +1,210 @@
+// The real kubectl against `serve`: the commands users run, with default (strict) validation,
+// checked by what kubectl prints and what the store then holds.
+import assert from "node:assert/strict";
+import { ConfigMap, createRuntime, type Runtime } from "../mod.ts";
+import { type ApiServer, serve } from "../src/server/server.ts";
+import { haveKubectl, httpKubeconfig, Kubectl } from "./_kubectl.ts";
+
+interface Fixture extends AsyncDisposable {
+  rt: Runtime;
+  server: ApiServer;
+  dir: string;
+  kubectl: Kubectl;
+}
+
+async function fixture(minor = 32): Promise<Fixture> {
+  const dir = await Deno.makeTempDir({ prefix: "k1s-kubectl-" });
+  const rt = await createRuntime({ store: "memory:" });
+  const server = await serve(rt, { port: 0 });
+  const kubeconfig = await httpKubeconfig(dir, server.url);
+  await Deno.mkdir(`${dir}/cache`);
+  return {
+    rt,
+    server,
+    dir,
+    kubectl: new Kubectl(minor, kubeconfig, `${dir}/cache`),
+    async [Symbol.asyncDispose]() {
+      await server.shutdown();
+      await rt.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+function ok(r: { code: number; out: string; err: string }, what: string): string {
+  assert.equal(r.code, 0, `${what}: exit ${r.code}\n${r.out}${r.err}`);
+  return r.out;
+}
+
+const CM_YAML = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app
+  labels: {tier: web}
+data:
+  a: "1"
+`;
+
+for (const minor of [32, 28, 33]) {
+  Deno.test({
+    name: `kubectl 1.${minor}: create, get, apply, patch, label, annotate, delete`,
+    ignore: !haveKubectl(minor),
+    async fn() {
+      await using f = await fixture(minor);
+      const k = f.kubectl;
+      const file = `${f.dir}/cm.yaml`;
+      await Deno.writeTextFile(file, CM_YAML);
+
+      assert.equal(ok(await k.run(["create", "-f", file]), "create"), "configmap/app created\n");
+      const made = await f.rt.client.get(ConfigMap, "app", { namespace: "default" });
+      assert.deepEqual(made.data, { a: "1" });
+
+      const dup = await k.run(["create", "-f", file]);
+      assert.equal(dup.code, 1);
+      assert.match(
+        dup.err,
+        /Error from server \(AlreadyExists\): error when creating ".*cm\.yaml": configmaps "app" already exists/,
+      );
+
+      const table = ok(await k.run(["get", "configmaps"]), "get");
+      assert.match(table, /^NAME\s+DATA\s+AGE\napp\s+1\s+\d+s\n$/);
+      const wide = ok(await k.run(["get", "cm", "-A", "--show-labels"]), "get -A");
+      assert.match(
+        wide,
+        /^NAMESPACE\s+NAME\s+DATA\s+AGE\s+LABELS\ndefault\s+app\s+1\s+\d+s\s+tier=web\n$/,
+      );
+      const yaml = ok(await k.run(["get", "cm", "app", "-o", "yaml"]), "get -o yaml");
+      assert.match(yaml, /^apiVersion: v1\ndata:\n {2}a: "1"\nkind: ConfigMap\n/);
+      assert.match(yaml, new RegExp(`resourceVersion: "${made.metadata.resourceVersion}"`));
+      assert.equal(ok(await k.run(["get", "cm", "-o", "name"]), "get -o name"), "configmap/app\n");
+      assert.equal(
+        ok(
+          await k.run(["get", "cm", "-l", "tier=web", "-o", "jsonpath={.items[*].data.a}"]),
+          "jsonpath",
+        ),
+        "1",
+      );
+      const none = await k.run(["get", "cm", "nope"]);
+      assert.equal(none.code, 1);
+      assert.equal(none.err, 'Error from server (NotFound): configmaps "nope" not found\n');
+
+      // apply: create-or-patch, with the last-applied annotation
+      await Deno.writeTextFile(file, CM_YAML.replace('a: "1"', 'a: "2"\n  b: "3"'));
+      assert.equal(ok(await k.run(["apply", "-f", file]), "apply"), "configmap/app configured\n");
+      assert.equal(
+        ok(await k.run(["apply", "-f", file]), "apply again"),
+        "configmap/app unchanged\n",
+      );
+      assert.deepEqual(
+        (await f.rt.client.get(ConfigMap, "app", { namespace: "default" })).data,
+        { a: "2", b: "3" },
+      );
+
+      assert.equal(
+        ok(
+          await k.run(["patch", "cm", "app", "--type", "merge", "-p", '{"data":{"c":"4"}}']),
+          "patch",
+        ),
+        "configmap/app patched\n",
+      );
+      assert.equal(
+        ok(
+          await k.run(["patch", "cm", "app", "--type", "merge", "-p", '{"data":{"c":"4"}}']),
+          "no-op",
+        ),
+        "configmap/app patched (no change)\n",
+      );
+      assert.equal(
+        ok(
+          await k.run([
+            "patch",
+            "cm",
+            "app",
+            "--type",
+            "json",
+            "-p",
+            '[{"op":"remove","path":"/data/c"}]',
+          ]),
+          "json patch",
+        ),
+        "configmap/app patched\n",
+      );
+      assert.equal(
+        ok(await k.run(["label", "cm", "app", "env=dev"]), "label"),
+        "configmap/app labeled\n",
+      );
+      assert.equal(
+        ok(await k.run(["annotate", "cm", "app", "note=hi"]), "annotate"),
+        "configmap/app annotated\n",
+      );
+      const cm = await f.rt.client.get(ConfigMap, "app", { namespace: "default" });
+      assert.equal(cm.metadata.labels?.env, "dev");
+      assert.equal(cm.metadata.annotations?.note, "hi");
+      assert.deepEqual(cm.data, { a: "2", b: "3" });
+
+      assert.equal(ok(await k.run(["delete", "cm", "app"]), "delete"), 'configmap "app" deleted\n');
+      assert.equal((await f.rt.client.list(ConfigMap, { namespace: "default" })).items.length, 0);
+      const gone = await k.run(["delete", "cm", "app"]);
+      assert.equal(gone.code, 1);
+      assert.equal(gone.err, 'Error from server (NotFound): configmaps "app" not found\n');
+    },
+  });
+}
+
+Deno.test({
+  name: "kubectl: discovery, explain, strict validation, wait and watch",
+  ignore: !haveKubectl(32),
+  async fn() {
+    await using f = await fixture();
+    const k = f.kubectl;
+    const res = ok(await k.run(["api-resources"]), "api-resources");
+    assert.match(res, /^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND\n/);
+    assert.match(res, /\nconfigmaps\s+cm\s+v1\s+true\s+ConfigMap\n/);
+    assert.match(res, /\nnamespaces\s+ns\s+v1\s+false\s+Namespace\n/);
+    assert.match(
+      ok(await k.run(["explain", "configmaps.data"]), "explain"),
+      /FIELD: data <map\[string\]string>/,
+    );
+
+    // Strict validation refuses an unknown field and stores nothing.
+    const file = `${f.dir}/bad.yaml`;
+    await Deno.writeTextFile(file, CM_YAML.replace("data:", "dta: {x: y}\ndata:"));
+    const bad = await k.run(["create", "-f", file]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /strict decoding error: unknown field "dta"/);
+    assert.equal((await f.rt.client.list(ConfigMap, { namespace: "default" })).items.length, 0);
+
+    // wait for a condition on a change made meanwhile.
+    await f.rt.client.create(ConfigMap, { metadata: { name: "w" }, data: { ready: "no" } }, {
+      namespace: "default",
+    });
+    const waiting = k.run(["wait", "cm/w", "--for=jsonpath={.data.ready}=yes", "--timeout=20s"]);
+    await new Promise((r) => setTimeout(r, 300));
+    await f.rt.client.patch(ConfigMap, "w", { data: { ready: "yes" } }, {
+      namespace: "default",
+      type: "merge",
+    });
+    assert.equal(ok(await waiting, "wait"), "configmap/w condition met\n");
+
+    // get -w prints the current rows, then changes.
+    const watch = k.spawn(["get", "cm", "-w", "--output-watch-events"]);
+    const lines = watch.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    const until = async (re: RegExp) => {
+      while (!re.test(seen)) {
+        const { value, done } = await lines.read();
+        if (done) throw new Error(`watch ended: ${seen}`);
+        seen += value;
+      }
+    };
+    await until(/ADDED\s+w\s+1/);
+    await f.rt.client.create(ConfigMap, { metadata: { name: "w2" } }, { namespace: "default" });
+    await until(/ADDED\s+w2\s+0/);
+    await f.rt.client.delete(ConfigMap, "w2", { namespace: "default" });
+    await until(/DELETED\s+w2\s+0/);
+    watch.kill();
+    await lines.cancel();
+    await watch.status;
+    await watch.stderr.cancel();
+  },
+});
