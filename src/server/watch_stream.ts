@@ -32,6 +32,28 @@ export interface WatchStreamOptions {
 const encoder = new TextEncoder();
 
 /**
+ * Encoded lines of recent object events, shared by every watcher that gets
+ * the same event (one write fans out to many watches of the same kind): an
+ * object event is identified by its type, uid and resourceVersion.
+ */
+const shared = new Map<string, Uint8Array>();
+
+function encodeShared(ev: WatchEvent<KubeObject>): Uint8Array {
+  const meta = ev.object?.metadata;
+  if (ev.type === "BOOKMARK" || ev.type === "ERROR" || !meta?.uid || !meta.resourceVersion) {
+    return encoder.encode(JSON.stringify(ev) + "\n");
+  }
+  const key = `${ev.type}|${meta.uid}|${meta.resourceVersion}`;
+  let line = shared.get(key);
+  if (line === undefined) {
+    line = encoder.encode(JSON.stringify(ev) + "\n");
+    if (shared.size >= 1024) shared.clear();
+    shared.set(key, line);
+  }
+  return line;
+}
+
+/**
  * Streams a registry watch as a chunked `application/json` body of
  * newline-terminated events. The caller has already checked the options
  * with `registry.checkWatch`, so every failure from here on is an ERROR
@@ -49,12 +71,12 @@ export function watchResponse(
   const limit = stream.lagBytes ?? DEFAULT_WATCH_LAG_BYTES;
   let first = true;
   const encode = (ev: WatchEvent<KubeObject>): Uint8Array => {
-    let out: WatchEvent<KubeObject> = ev;
     if (stream.table && ev.type !== "ERROR") {
-      out = tableForWatchEvent(kind, ev, stream.table, first);
+      const out = tableForWatchEvent(kind, ev, stream.table, first);
       first = false;
+      return encoder.encode(JSON.stringify(out) + "\n");
     }
-    return encoder.encode(JSON.stringify(out) + "\n");
+    return encodeShared(ev);
   };
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
