@@ -208,3 +208,43 @@ Deno.test({
     await watch.stderr.cancel();
   },
 });
+
+for (const minor of [32, 33]) {
+  Deno.test({
+    name: `kubectl 1.${minor}: protobuf bodies: imperative creates and auth can-i / whoami`,
+    ignore: !haveKubectl(minor),
+    async fn() {
+      await using f = await fixture(minor);
+      const k = f.kubectl;
+      assert.equal(
+        ok(await k.run(["create", "configmap", "imp", "--from-literal=a=b"]), "create configmap"),
+        "configmap/imp created\n",
+      );
+      assert.deepEqual(
+        (await f.rt.client.get(ConfigMap, "imp", { namespace: "default" })).data,
+        { a: "b" },
+      );
+      assert.equal(
+        ok(await k.run(["create", "secret", "generic", "s", "--from-literal=k=v"]), "secret"),
+        "secret/s created\n",
+      );
+      assert.equal(
+        ok(await k.run(["create", "namespace", "team"]), "namespace"),
+        "namespace/team created\n",
+      );
+      assert.equal(
+        ok(await k.run(["create", "serviceaccount", "bot", "-n", "team"]), "serviceaccount"),
+        "serviceaccount/bot created\n",
+      );
+      const dup = await k.run(["create", "configmap", "imp"]);
+      assert.equal(dup.code, 1);
+      assert.equal(dup.err, 'error: failed to create configmap: configmaps "imp" already exists\n');
+      assert.equal(ok(await k.run(["auth", "can-i", "get", "configmaps"]), "can-i"), "yes\n");
+      assert.match(
+        ok(await k.run(["auth", "can-i", "--list"]), "can-i --list"),
+        /\*\.\*\s+\[\]\s+\[\]\s+\[\*\]/,
+      );
+      assert.match(ok(await k.run(["auth", "whoami"]), "whoami"), /Username\s+k1s-admin/);
+    },
+  });
+}

@@ -333,6 +333,13 @@ async function decodeInput(req: Request, kind: Kind, limit?: number): Promise<un
     await req.body?.cancel().catch(() => {});
     throw unsupportedMedia(BODY_MEDIA);
   }
+  if (media === "application/vnd.kubernetes.protobuf") {
+    const { supportsProtobuf } = await import("./protobuf.ts");
+    if (!supportsProtobuf(kind.apiVersion, kind.kind)) {
+      await req.body?.cancel().catch(() => {});
+      throw unsupportedMedia(["application/json", "application/yaml"]);
+    }
+  }
   const body = await readBody(req, limit ?? MAX_REQUEST_BYTES);
   if (media === "application/json") return body;
   if (media === "application/yaml") return await decodeYaml(body, kind);
@@ -357,15 +364,14 @@ async function decodeProtobufBody(body: Uint8Array, kind: Kind): Promise<unknown
   const { decodeKubeProtobuf } = await import("./protobuf.ts");
   let obj: KubeObject;
   try {
-    obj = decodeKubeProtobuf(body) as KubeObject;
+    obj = decodeKubeProtobuf(body, { apiVersion: kind.apiVersion, kind: kind.kind }) as KubeObject;
   } catch (err) {
     if (err instanceof ApiError) throw err;
     throw ApiError.badRequest(err instanceof Error ? err.message : String(err));
   }
   if (obj.apiVersion !== kind.apiVersion || obj.kind !== kind.kind) {
     throw ApiError.badRequest(
-      `the object provided is unrecognized (must be of type ${kind.kind}): ` +
-        `${obj.kind} in version "${obj.apiVersion}" cannot be handled as a ${kind.kind}`,
+      `${obj.kind} in version "${obj.apiVersion}" cannot be handled as a ${kind.kind}`,
     );
   }
   return obj;

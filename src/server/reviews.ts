@@ -62,7 +62,10 @@ export async function serveReview(
     if (media === "application/vnd.kubernetes.protobuf") {
       const { decodeKubeProtobuf } = await import("./protobuf.ts");
       try {
-        obj = decodeKubeProtobuf(body) as Record<string, unknown>;
+        obj = decodeKubeProtobuf(body, {
+          apiVersion: `${review.group}/v1`,
+          kind: review.kind,
+        }) as Record<string, unknown>;
       } catch (err) {
         if (err instanceof ApiError) throw err;
         throw ApiError.badRequest(err instanceof Error ? err.message : String(err));
