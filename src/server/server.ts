@@ -29,7 +29,7 @@ import type { Registry } from "../registry/registry.ts";
 import type { Scheme } from "../scheme/scheme.ts";
 import { discoveryResponse } from "./discovery_http.ts";
 import { errorResponse, jsonResponse, notFoundPath, Warnings } from "./http.ts";
-import { bearerTokenMatches } from "./tls.ts";
+import { bearerTokenMatches } from "./token.ts";
 import { openAPIResponse } from "./openapi_http.ts";
 import { handleResource, parseResourcePath, type RestContext } from "./rest.ts";
 import { isReviewPath, serveReview } from "./reviews.ts";
