@@ -25,6 +25,7 @@ function context(rt: Runtime, io: CapturedIO): CommandContext {
     runtime: () => Promise.resolve(rt),
     core: () => Promise.resolve(rt),
     scheme: () => rt.scheme,
+    storeUrl: () => "memory:",
   };
 }
 

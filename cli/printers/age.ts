@@ -1,10 +1,11 @@
 /**
- * The AGE column: how long ago a timestamp was, in kubectl's format.
+ * The AGE column: how long ago a timestamp was, in kubectl's format. The API server's
+ * Tables compute it the same way (`timestampAge` in `src/registry/table.ts`).
  *
  * @module
  */
 
-import { humanDuration } from "../../src/apimachinery/duration.ts";
+import { timestampAge } from "../../src/registry/table.ts";
 
 /**
  * Formats the time since `timestamp` as kubectl's AGE column does (`5s`, `3m20s`, `2d3h`).
@@ -21,9 +22,5 @@ import { humanDuration } from "../../src/apimachinery/duration.ts";
  * ```
  */
 export function age(timestamp: string | null | undefined, now: Date | number): string {
-  if (!timestamp) return "<unknown>";
-  const t = Date.parse(timestamp);
-  if (Number.isNaN(t)) return "<unknown>";
-  const n = typeof now === "number" ? now : now.getTime();
-  return humanDuration(n - t);
+  return timestampAge(timestamp, typeof now === "number" ? now : now.getTime());
 }

@@ -1,12 +1,18 @@
 /**
- * The columns `get` prints for each kind: kubectl's (the API server's) columns for the
- * built-in kinds, a kind's printer columns for user kinds (as the API server does for a
- * CustomResourceDefinition's additionalPrinterColumns), and `NAME AGE` otherwise.
+ * The columns `get` prints for each kind: the columns of the API server's Table
+ * (`src/registry/table.ts`, the same ones `k1s serve` sends kubectl), each typed cell printed
+ * as text as kubectl prints it.
  *
  * @module
  */
 
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
+import {
+  loadPrinterColumns as loadTablePrinterColumns,
+  type TableCell,
+  type TableColumn as TypedColumn,
+  tableColumns,
+} from "../../src/registry/table.ts";
 import type { PrinterColumn } from "../../src/scheme/kind.ts";
 import { age } from "./age.ts";
 
@@ -34,108 +40,37 @@ export interface KindInfo {
   printerColumns?: readonly PrinterColumn[];
 }
 
-const nameColumn: TableColumn = {
-  name: "Name",
-  priority: 0,
-  isName: true,
-  cell: (o) => o.metadata?.name ?? "",
-};
-const ageColumn: TableColumn = {
-  name: "Age",
-  priority: 0,
-  cell: (o, now) => age(o.metadata?.creationTimestamp, now),
-};
+/** Columns of an unknown kind: kubectl's client-side `NAME AGE`. */
+const unknownKindColumns: TableColumn[] = [
+  { name: "Name", priority: 0, isName: true, cell: (o) => o.metadata?.name ?? "" },
+  { name: "Age", priority: 0, cell: (o, now) => age(o.metadata?.creationTimestamp, now) },
+];
 
-const count = (v: unknown) => (v && typeof v === "object" ? Object.keys(v).length : 0);
-const str = (v: unknown) => (typeof v === "string" ? v : v === undefined ? "" : String(v));
+/** Go's `%v` of the numbers of printer columns; loaded with the printer columns. */
+let numberText: ((n: number, type: string) => string) | undefined;
 
-function eventTimes(o: KubeObject, now: number) {
-  const first = o.firstTimestamp ? age(o.firstTimestamp as string, now) : age(
-    o.eventTime as string | undefined,
-    now,
-  );
-  let last = o.lastTimestamp ? age(o.lastTimestamp as string, now) : first;
-  const series = o.series as { count?: number; lastObservedTime?: string } | undefined;
-  let n = typeof o.count === "number" ? o.count : 0;
-  if (series) {
-    last = age(series.lastObservedTime, now);
-    n = series.count ?? 0;
-  } else if (n === 0) {
-    n = 1;
-  }
-  return { first, last, count: n };
+/** A typed cell as kubectl prints it (`fmt.Sprint`); `null` prints as an empty cell. */
+function cellText(cell: TableCell, type: string): string | undefined {
+  if (cell === null) return undefined;
+  if (typeof cell !== "number") return String(cell);
+  // Built-in kinds give integer counts; floats and `number` columns come from printer columns.
+  if (type !== "number" && Number.isSafeInteger(cell)) return String(cell);
+  return numberText ? numberText(cell, type) : String(cell);
 }
 
-type Ref = { kind?: string; name?: string; fieldPath?: string };
-
-const builtin: Record<string, TableColumn[]> = {
-  ConfigMap: [
-    nameColumn,
-    { name: "Data", priority: 0, cell: (o) => String(count(o.data) + count(o.binaryData)) },
-    ageColumn,
-  ],
-  Secret: [
-    nameColumn,
-    { name: "Type", priority: 0, cell: (o) => str(o.type) },
-    { name: "Data", priority: 0, cell: (o) => String(count(o.data)) },
-    ageColumn,
-  ],
-  Namespace: [
-    nameColumn,
-    {
-      name: "Status",
-      priority: 0,
-      cell: (o) => str((o.status as { phase?: string } | undefined)?.phase),
-    },
-    ageColumn,
-  ],
-  ServiceAccount: [
-    nameColumn,
-    {
-      name: "Secrets",
-      priority: 0,
-      cell: (o) => String(Array.isArray(o.secrets) ? o.secrets.length : 0),
-    },
-    ageColumn,
-  ],
-  Event: [
-    { name: "Last Seen", priority: 0, cell: (o, now) => eventTimes(o, now).last },
-    { name: "Type", priority: 0, cell: (o) => str(o.type) },
-    { name: "Reason", priority: 0, cell: (o) => str(o.reason) },
-    {
-      name: "Object",
-      priority: 0,
-      cell: (o) => {
-        const ref = (o.involvedObject ?? {}) as Ref;
-        const kind = (ref.kind ?? "").toLowerCase();
-        return ref.name ? `${kind}/${ref.name}` : kind;
-      },
-    },
-    {
-      name: "Subobject",
-      priority: 1,
-      cell: (o) => str((o.involvedObject as Ref | undefined)?.fieldPath),
-    },
-    {
-      name: "Source",
-      priority: 1,
-      cell: (o) => {
-        const src = (o.source ?? {}) as { component?: string; host?: string };
-        const component = src.component || str(o.reportingComponent);
-        const instance = src.host || str(o.reportingInstance);
-        if (!component) return "";
-        return instance ? `${component}, ${instance}` : component;
-      },
-    },
-    { name: "Message", priority: 0, cell: (o) => str(o.message).trim() },
-    { name: "First Seen", priority: 1, cell: (o, now) => eventTimes(o, now).first },
-    { name: "Count", priority: 1, cell: (o, now) => String(eventTimes(o, now).count) },
-    { name: "Name", priority: 1, isName: true, cell: (o) => o.metadata?.name ?? "" },
-  ],
-};
+function textColumn(col: TypedColumn): TableColumn {
+  const column: TableColumn = {
+    name: col.name,
+    priority: col.priority,
+    cell: (obj, now) => cellText(col.cell(obj, now), col.type),
+  };
+  if (col.format === "name") column.isName = true;
+  return column;
+}
 
 /**
- * The columns of a kind, in order, including those hidden without `-o wide`.
+ * The columns of a kind, in order, including those hidden without `-o wide`. A kind with
+ * printer columns needs {@linkcode loadPrinterColumns} first.
  *
  * @example
  * ```ts
@@ -147,17 +82,9 @@ const builtin: Record<string, TableColumn[]> = {
  * ```
  */
 export function columnsFor(kind: KindInfo | undefined): TableColumn[] {
-  if (!kind) return [nameColumn, ageColumn];
-  if (kind.group === "" && builtin[kind.kind]) return builtin[kind.kind];
-  const cols = kind.printerColumns ?? [];
-  if (cols.length === 0) return [nameColumn, ageColumn];
-  if (!printerColumn) {
-    throw new Error(`printer columns of ${kind.kind} are not loaded: await loadPrinterColumns()`);
-  }
-  return [nameColumn, ...cols.map(printerColumn)];
+  if (!kind) return unknownKindColumns;
+  return tableColumns(kind).map(textColumn);
 }
-
-let printerColumn: ((col: PrinterColumn) => TableColumn) | undefined;
 
 /**
  * Loads what user kinds' printer columns need (JSONPath), which tables of the
@@ -165,5 +92,6 @@ let printerColumn: ((col: PrinterColumn) => TableColumn) | undefined;
  * kinds may have printer columns.
  */
 export async function loadPrinterColumns(): Promise<void> {
-  printerColumn ??= (await import("./printer_columns.ts")).printerColumn;
+  await loadTablePrinterColumns();
+  numberText ??= (await import("./printer_columns.ts")).numberCellText;
 }

@@ -1,60 +1,27 @@
 /**
- * Table columns from a kind's printer columns (a CRD's additionalPrinterColumns): a JSONPath per
- * column, typed as the API server's table convertor types them. Loaded only when a table of such
- * a kind is printed (`loadPrinterColumns`).
+ * How kubectl prints the numbers in a kind's printer columns (a CRD's
+ * additionalPrinterColumns). The columns themselves, and their typed cells, come from the API
+ * server's table convertor (`src/registry/table.ts`): an `integer` column holds an int64, a
+ * `number` column a float64, and kubectl prints each with Go's `%v`. Loaded only when a table
+ * of such a kind is printed (`loadPrinterColumns`).
  *
  * @module
  */
-import type { PrinterColumn } from "../../src/scheme/kind.ts";
-import { goFormatFloat, goFormatNumber, parseJsonPath } from "../jsonpath.ts";
-import { age } from "./age.ts";
-import type { TableColumn } from "./columns.ts";
+import { goFormatFloat, goFormatNumber } from "../jsonpath.ts";
 
-/** A column from a CRD-style printer column, typed as the API server's table convertor does. */
-export function printerColumn(col: PrinterColumn): TableColumn {
-  let path: ReturnType<typeof parseJsonPath> | undefined;
-  try {
-    path = parseJsonPath(`{${col.jsonPath}}`);
-  } catch {
-    path = undefined;
-  }
-  return {
-    name: col.name,
-    priority: col.priority ?? 0,
-    cell(obj, now) {
-      if (!path) return undefined;
-      let value: unknown;
-      try {
-        const results = path.results(obj);
-        if (results.length === 0 || results[0].length === 0) return undefined;
-        value = results[0][0];
-      } catch {
-        return undefined;
-      }
-      if (value === null || value === undefined) return undefined;
-      switch (col.type) {
-        case "string":
-          return parseJsonPathPrint(value);
-        case "integer":
-          return typeof value === "number" ? goFormatNumber(Math.trunc(value)) : undefined;
-        case "number":
-          return typeof value === "number" ? goFormatFloat(value) : undefined;
-        case "boolean":
-          return typeof value === "boolean" ? String(value) : undefined;
-        case "date": {
-          if (typeof value !== "string") return undefined;
-          if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
-            return "<invalid>";
-          }
-          return age(value, now);
-        }
-      }
-      return undefined;
-    },
-  };
-}
-
-/** Prints one value as a JSONPath result (JSON for maps and lists, text otherwise). */
-function parseJsonPathPrint(value: unknown): string {
-  return parseJsonPath("{@}").execute(value);
+/**
+ * A number cell of a column of OpenAPI `type` as kubectl prints it: floats of `number`
+ * columns as Go's `%v` prints a float64 (`2.5`, `1e+06`), other numbers as an int64.
+ *
+ * @example
+ * ```ts
+ * import { numberCellText } from "./printer_columns.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(numberCellText(1e6, "number"), "1e+06");
+ * assert.equal(numberCellText(1e6, "integer"), "1000000");
+ * ```
+ */
+export function numberCellText(n: number, type: string): string {
+  return type === "number" ? goFormatFloat(n) : goFormatNumber(n);
 }

@@ -5,3 +5,19 @@
  */
 export * from "./registry.ts";
 export type { FieldSelectorInput, LabelSelectorInput } from "./selection.ts";
+export {
+  type IncludeObjectPolicy,
+  loadPrinterColumns,
+  parseIncludeObject,
+  type PartialObjectMetadata,
+  type Table,
+  type TableCell,
+  type TableColumn,
+  type TableColumnDefinition,
+  tableColumns,
+  type TableKind,
+  type TableRow,
+  timestampAge,
+  toTable,
+  type ToTableOptions,
+} from "./table.ts";

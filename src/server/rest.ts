@@ -33,7 +33,8 @@ import {
   wantsTable,
   Warnings,
 } from "./http.ts";
-import { tableForList, tableForObject, type TableRequest } from "./tables.ts";
+import { loadPrinterColumns } from "../registry/table.ts";
+import { checkTableRequest, tableForList, tableForObject, type TableRequest } from "./tables.ts";
 import { watchResponse } from "./watch_stream.ts";
 
 /** A request path in the resource grammar (`/api/v1/...`, `/apis/G/V/...`). */
@@ -196,6 +197,11 @@ async function serveVerb(
   const table: TableRequest | undefined = req.method === "GET" && wantsTable(accept)
     ? { includeObject: query.string("includeObject") }
     : undefined;
+  if (table) {
+    checkTableRequest(table);
+    // Printer columns evaluate JSONPath, which loads on the first Table.
+    if (kind.printerColumns.length > 0) await loadPrinterColumns();
+  }
   const reg = ctx.registry;
   const method = req.method;
 

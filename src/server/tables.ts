@@ -1,20 +1,56 @@
-// TEMPORARY (not committed): replaced by the adapter over src/registry/table.ts.
+/**
+ * Table responses (`Accept: application/json;as=Table;v=v1;g=meta.k8s.io`)
+ * for lists, single objects and watch events, over the registry's table
+ * convertor (the columns `k1s get` prints).
+ *
+ * @module
+ */
 import type { KubeList, KubeObject, WatchEvent } from "../apimachinery/meta.ts";
+import { parseIncludeObject, type Table, toTable } from "../registry/table.ts";
 import type { Kind } from "../scheme/kind.ts";
+
+/** What a request asked of its Table. */
 export interface TableRequest {
+  /** The `includeObject` query parameter, as sent. */
   includeObject?: string;
 }
-export function tableForList(_k: Kind, list: KubeList, _t: TableRequest): unknown {
-  return list;
+
+/** Checks a Table request's parameters (a 400 for a bad `includeObject`) before any work. */
+export function checkTableRequest(table: TableRequest): void {
+  parseIncludeObject(table.includeObject);
 }
-export function tableForObject(_k: Kind, obj: KubeObject, _t: TableRequest): unknown {
-  return obj;
+
+/** A list as a Table, with the list's resourceVersion and continue token. */
+export function tableForList(kind: Kind, list: KubeList, table: TableRequest): Table {
+  return toTable(kind, list.items, {
+    ...list.metadata,
+    includeObject: parseIncludeObject(table.includeObject),
+  });
 }
+
+/** One object as a one-row Table. */
+export function tableForObject(kind: Kind, obj: KubeObject, table: TableRequest): Table {
+  return toTable(kind, obj, { includeObject: parseIncludeObject(table.includeObject) });
+}
+
+/**
+ * A watch event whose object is a one-row Table; only the first event of a
+ * watch carries the column definitions, as kube-apiserver sends them.
+ * Bookmarks carry a Table without rows, with the bookmark's resourceVersion.
+ */
 export function tableForWatchEvent(
-  _k: Kind,
+  kind: Kind,
   ev: WatchEvent<KubeObject>,
-  _t: TableRequest,
-  _first: boolean,
+  table: TableRequest,
+  first: boolean,
 ): WatchEvent<KubeObject> {
-  return ev;
+  const includeObject = parseIncludeObject(table.includeObject);
+  const object = ev.type === "BOOKMARK"
+    ? toTable(kind, [], {
+      resourceVersion: ev.object.metadata?.resourceVersion,
+      includeObject,
+      noHeaders: !first,
+    })
+    : toTable(kind, ev.object, { includeObject, noHeaders: !first });
+  return { type: ev.type, object: object as unknown as KubeObject };
 }
