@@ -87,7 +87,7 @@ Deno.test({
       await Deno.mkdir(`${dir}/cache`);
       const k = new Kubectl(32, kubeconfig, `${dir}/cache`);
       const applied = await k.run([
-        "apply", "--validate=false",
+        "apply",
         "-f",
         `${SAMPLE}categories.yaml`,
         "-f",

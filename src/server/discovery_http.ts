@@ -1,89 +1,49 @@
-// TEMPORARY (not committed until replaced by src/server/discovery.ts)
-import type { Kind } from "../scheme/kind.ts";
+/**
+ * Discovery and OpenAPI v3 over HTTP: the answers of `discovery.ts` and
+ * `openapi.ts` for the scheme's kinds and the self-subject reviews, as
+ * fetch Responses.
+ *
+ * @module
+ */
 import type { Scheme } from "../scheme/scheme.ts";
-import { jsonResponse } from "./http.ts";
+import { discoveryAnswer, type HttpAnswer } from "./discovery.ts";
+import { notFoundPath } from "./http.ts";
+import { openAPIV3Answer } from "./openapi.ts";
+import { SELF_SUBJECT_REVIEW_RESOURCES } from "./review_resources.ts";
 
-const VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
-
-function resources(kinds: Kind[]) {
-  const out: Record<string, unknown>[] = [];
-  for (const k of kinds) {
-    out.push({
-      name: k.plural,
-      singularName: k.singular,
-      namespaced: k.scope === "Namespaced",
-      kind: k.kind,
-      verbs: VERBS,
-      ...(k.shortNames.length ? { shortNames: k.shortNames } : {}),
-      ...(k.categories.length ? { categories: k.categories } : {}),
-    });
-    if (k.statusSubresource) {
-      out.push({
-        name: `${k.plural}/status`,
-        singularName: "",
-        namespaced: k.scope === "Namespaced",
-        kind: k.kind,
-        verbs: ["get", "patch", "update"],
-      });
-    }
-  }
-  return out;
+function response(a: HttpAnswer): Response {
+  return new Response(a.body, { status: a.status, headers: a.headers });
 }
 
+/** The discovery answer for `url`, or undefined when it is not a discovery path. */
 export function discoveryResponse(
   scheme: Scheme,
-  _req: Request,
+  req: Request,
   url: URL,
   address?: string,
-): Promise<Response | undefined> {
-  const p = url.pathname.replace(/\/$/, "");
-  const kinds = scheme.kinds();
-  const groups = new Map<string, Set<string>>();
-  for (const k of kinds) {
-    if (k.group) {
-      (groups.get(k.group) ?? groups.set(k.group, new Set()).get(k.group)!).add(k.version);
-    }
-  }
-  if (p === "/api") {
-    return Promise.resolve(
-      jsonResponse({
-        kind: "APIVersions",
-        versions: ["v1"],
-        serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: address ?? "" }],
-      }),
-    );
-  }
-  if (p === "/apis") {
-    return Promise.resolve(jsonResponse({
-      kind: "APIGroupList",
-      apiVersion: "v1",
-      groups: [...groups].map(([g, vs]) => ({
-        name: g,
-        versions: [...vs].map((v) => ({ groupVersion: `${g}/${v}`, version: v })),
-        preferredVersion: { groupVersion: `${g}/${[...vs][0]}`, version: [...vs][0] },
-      })),
-    }));
-  }
-  if (p === "/api/v1") {
-    return Promise.resolve(
-      jsonResponse({
-        kind: "APIResourceList",
-        apiVersion: "v1",
-        groupVersion: "v1",
-        resources: resources(kinds.filter((k) => k.group === "")),
-      }),
-    );
-  }
-  const m = /^\/apis\/([^/]+)\/([^/]+)$/.exec(p);
-  if (m && groups.get(m[1])?.has(m[2])) {
-    return Promise.resolve(
-      jsonResponse({
-        kind: "APIResourceList",
-        apiVersion: "v1",
-        groupVersion: `${m[1]}/${m[2]}`,
-        resources: resources(kinds.filter((k) => k.group === m[1] && k.version === m[2])),
-      }),
-    );
-  }
-  return Promise.resolve(undefined);
+): Response | undefined {
+  const p = url.pathname;
+  const discovery = p === "/api" || p === "/apis" || /^\/api\/[^/]+\/?$/.test(p) ||
+    /^\/apis\/[^/]+(\/[^/]+)?\/?$/.test(p);
+  if (!discovery) return undefined;
+  const a = discoveryAnswer(scheme, {
+    path: p,
+    accept: req.headers.get("accept"),
+    address,
+    extra: SELF_SUBJECT_REVIEW_RESOURCES,
+  });
+  return a && response(a);
+}
+
+/** The OpenAPI answer for an `/openapi/...` path: v3 documents, 404 for v2 and the rest. */
+export async function openAPIResponse(scheme: Scheme, req: Request, url: URL): Promise<Response> {
+  const a = await openAPIV3Answer(scheme, {
+    path: url.pathname,
+    hash: url.searchParams.get("hash"),
+    accept: req.headers.get("accept"),
+    ifNoneMatch: req.headers.get("if-none-match"),
+    extra: SELF_SUBJECT_REVIEW_RESOURCES,
+  });
+  if (!a) throw notFoundPath();
+  return response(a);
 }

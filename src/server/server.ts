@@ -27,10 +27,9 @@
 import { ApiError } from "../apimachinery/errors.ts";
 import type { Registry } from "../registry/registry.ts";
 import type { Scheme } from "../scheme/scheme.ts";
-import { discoveryResponse } from "./discovery_http.ts";
+import { discoveryResponse, openAPIResponse } from "./discovery_http.ts";
 import { errorResponse, jsonResponse, notFoundPath, Warnings } from "./http.ts";
 import { bearerTokenMatches } from "./token.ts";
-import { openAPIResponse } from "./openapi_http.ts";
 import { handleResource, parseResourcePath, type RestContext } from "./rest.ts";
 import { isReviewPath, serveReview } from "./reviews.ts";
 
@@ -142,7 +141,7 @@ export function apiHandler(
       if (publicPath) {
         return new Response("ok", { headers: { "content-type": "text/plain; charset=utf-8" } });
       }
-      const discovery = await discoveryResponse(rt.scheme, req, url, options.address);
+      const discovery = discoveryResponse(rt.scheme, req, url, options.address);
       if (discovery) return discovery;
       if (path === "/openapi/v2" || path.startsWith("/openapi/")) {
         return await openAPIResponse(rt.scheme, req, url);
