@@ -260,3 +260,40 @@ for (const minor of [32, 33]) {
     },
   });
 }
+
+Deno.test({
+  name: "kubectl: edit, describe and replace against serve",
+  ignore: !haveKubectl(32),
+  async fn() {
+    await using f = await fixture();
+    const k = f.kubectl;
+    await f.rt.client.create(ConfigMap, { metadata: { name: "e" }, data: { a: "1" } }, {
+      namespace: "default",
+    });
+    // An editor that changes a value in place.
+    const editor = `${f.dir}/editor.sh`;
+    await Deno.writeTextFile(editor, '#!/bin/sh\nsed -i \'s/a: "1"/a: "2"/\' "$1"\n');
+    await Deno.chmod(editor, 0o755);
+    assert.equal(
+      ok(await k.run(["edit", "cm", "e"], { env: { KUBE_EDITOR: editor } }), "edit"),
+      "configmap/e edited\n",
+    );
+    assert.deepEqual((await f.rt.client.get(ConfigMap, "e", { namespace: "default" })).data, {
+      a: "2",
+    });
+    const described = ok(await k.run(["describe", "cm", "e"]), "describe");
+    assert.match(described, /^Name:\s+e\nNamespace:\s+default\n/);
+    assert.match(described, /\nData\n====\na:\n----\n2\n/);
+    // replace with a stale resourceVersion is a conflict; with the current one it lands.
+    const current = await f.rt.client.get(ConfigMap, "e", { namespace: "default" });
+    const file = `${f.dir}/e.json`;
+    await Deno.writeTextFile(file, JSON.stringify({ ...current, data: { a: "3" } }));
+    assert.equal(ok(await k.run(["replace", "-f", file]), "replace"), "configmap/e replaced\n");
+    const stale = await k.run(["replace", "-f", file]);
+    assert.equal(stale.code, 1);
+    assert.match(
+      stale.err,
+      /Error from server \(Conflict\): error when replacing .*: Operation cannot be fulfilled on configmaps "e": the object has been modified; please apply your changes to the latest version and try again/,
+    );
+  },
+});
