@@ -316,3 +316,34 @@ export function parseGroupVersionResource(s: string): GroupVersionResource {
     ? { group: "", version: parts[0], resource: parts[1] }
     : { group: parts[0], version: parts[1], resource: parts[2] };
 }
+
+/**
+ * The API groups kube-apiserver serves itself ("" is the core group). Kinds of
+ * other groups are served as custom resources are (table columns, OpenAPI
+ * schema names).
+ */
+export const KUBE_API_GROUPS: ReadonlySet<string> = new Set([
+  "",
+  "admissionregistration.k8s.io",
+  "apiextensions.k8s.io",
+  "apiregistration.k8s.io",
+  "apps",
+  "authentication.k8s.io",
+  "authorization.k8s.io",
+  "autoscaling",
+  "batch",
+  "certificates.k8s.io",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+  "events.k8s.io",
+  "flowcontrol.apiserver.k8s.io",
+  "internal.apiserver.k8s.io",
+  "networking.k8s.io",
+  "node.k8s.io",
+  "policy",
+  "rbac.authorization.k8s.io",
+  "resource.k8s.io",
+  "scheduling.k8s.io",
+  "storage.k8s.io",
+  "storagemigration.k8s.io",
+]);

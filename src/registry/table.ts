@@ -43,6 +43,7 @@
  * @module
  */
 
+import { KUBE_API_GROUPS } from "../apimachinery/gvk.ts";
 import { humanDuration } from "../apimachinery/duration.ts";
 import { ApiError } from "../apimachinery/errors.ts";
 import type { KubeObject, ListMeta, ObjectMeta } from "../apimachinery/meta.ts";
@@ -359,37 +360,6 @@ const BUILTIN = new Map<string, readonly TableColumn[]>([
   ],
 ]);
 
-/**
- * API groups served by kube-apiserver itself. Their kinds without a printer get the
- * default convertor's `Name`, `Created At`; kinds of other groups are served like custom
- * resources.
- */
-const BUILTIN_GROUPS = new Set([
-  "",
-  "admissionregistration.k8s.io",
-  "apiextensions.k8s.io",
-  "apiregistration.k8s.io",
-  "apps",
-  "authentication.k8s.io",
-  "authorization.k8s.io",
-  "autoscaling",
-  "batch",
-  "certificates.k8s.io",
-  "coordination.k8s.io",
-  "discovery.k8s.io",
-  "events.k8s.io",
-  "flowcontrol.apiserver.k8s.io",
-  "internal.apiserver.k8s.io",
-  "networking.k8s.io",
-  "node.k8s.io",
-  "policy",
-  "rbac.authorization.k8s.io",
-  "resource.k8s.io",
-  "scheduling.k8s.io",
-  "storage.k8s.io",
-  "storagemigration.k8s.io",
-]);
-
 const DEFAULT_BUILTIN = frozen([nameColumn, createdAtColumn]);
 const DEFAULT_CUSTOM = frozen([nameColumn, crdAgeColumn]);
 
@@ -447,7 +417,7 @@ export function tableColumns(kind: TableKind): readonly TableColumn[] {
   if (builtin) return builtin;
   const printerColumns = kind.printerColumns ?? [];
   if (printerColumns.length === 0) {
-    return BUILTIN_GROUPS.has(kind.group) ? DEFAULT_BUILTIN : DEFAULT_CUSTOM;
+    return KUBE_API_GROUPS.has(kind.group) ? DEFAULT_BUILTIN : DEFAULT_CUSTOM;
   }
   let columns = compiled.get(printerColumns);
   if (!columns) {

@@ -38,6 +38,7 @@
  *
  * @module
  */
+import { KUBE_API_GROUPS } from "../apimachinery/gvk.ts";
 import type { GroupVersion, GroupVersionKind } from "../apimachinery/gvk.ts";
 import type { PatchMeta } from "../apimachinery/strategic_merge_patch.ts";
 import {
@@ -108,29 +109,9 @@ const BUILTIN_PACKAGES: Record<string, string> = {
   "apiregistration.k8s.io": "io.k8s.kube-aggregator.pkg.apis.apiregistration",
   "internal.apiserver.k8s.io": "io.k8s.api.apiserverinternal",
 };
-for (
-  const g of [
-    "admissionregistration.k8s.io",
-    "apps",
-    "authentication.k8s.io",
-    "authorization.k8s.io",
-    "autoscaling",
-    "batch",
-    "certificates.k8s.io",
-    "coordination.k8s.io",
-    "discovery.k8s.io",
-    "events.k8s.io",
-    "flowcontrol.apiserver.k8s.io",
-    "networking.k8s.io",
-    "node.k8s.io",
-    "policy",
-    "rbac.authorization.k8s.io",
-    "resource.k8s.io",
-    "scheduling.k8s.io",
-    "storage.k8s.io",
-    "storagemigration.k8s.io",
-  ]
-) BUILTIN_PACKAGES[g] = `io.k8s.api.${g.split(".")[0]}`;
+for (const g of KUBE_API_GROUPS) {
+  BUILTIN_PACKAGES[g] ??= `io.k8s.api.${g.split(".")[0]}`;
+}
 
 /**
  * The prefix of a group-version's schema names, as kube names them: Go

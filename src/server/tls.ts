@@ -62,6 +62,7 @@ export {
   type ServingCertificateOptions,
 } from "./x509.ts";
 export { bearerTokenMatches, ensureToken, timingSafeEqualString } from "./token.ts";
+import { readOptional } from "./token.ts";
 
 // ---------------------------------------------------------------------------
 // Files
@@ -108,15 +109,6 @@ const RENEW_BEFORE = 30 * 24 * 60 * 60_000;
 
 const sameBytes = (a: Bytes, b: Bytes): boolean =>
   a.length === b.length && a.every((x, i) => x === b[i]);
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
-    throw new Error(`Cannot read "${path}": ${(e as Error).message}`, { cause: e });
-  }
-}
 
 function fileError(path: string, what: string, e: unknown): Error {
   return new Error(

@@ -22,8 +22,8 @@ import { toBase64 } from "./der.ts";
 
 const ENC = new TextEncoder();
 
-/** The text of the file at `path`, or undefined when there is none. */
-async function readOptional(path: string): Promise<string | undefined> {
+/** The text of the file at `path`, or undefined when there is none (for the server's files). */
+export async function readOptional(path: string): Promise<string | undefined> {
   try {
     return await Deno.readTextFile(path);
   } catch (e) {
