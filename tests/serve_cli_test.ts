@@ -124,3 +124,34 @@ Deno.test({
     }
   },
 });
+
+Deno.test("k1s serve: bad flags and a busy address are one clear line and exit 1", async () => {
+  const main = new URL("../cli/main.ts", import.meta.url).pathname;
+  const run = async (args: string[]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--config", CONFIG, "-A", main, "serve", "--store", "memory:", ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return { code: out.code, err: new TextDecoder().decode(out.stderr) };
+  };
+  assert.deepEqual(await run(["--listen", "nonsense"]), {
+    code: 1,
+    err: 'error: invalid --listen "nonsense": want HOST:PORT, e.g. 127.0.0.1:6443\n',
+  });
+  assert.deepEqual(await run(["--tls-cert", "/nowhere.crt"]), {
+    code: 1,
+    err: "error: --tls-cert and --tls-key go together\n",
+  });
+  const busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const port = (busy.addr as Deno.NetAddr).port;
+    assert.deepEqual(await run(["--listen", `127.0.0.1:${port}`, "--insecure-http"]), {
+      code: 1,
+      err: `error: cannot listen on 127.0.0.1:${port}: address already in use ` +
+        "(choose another address with --listen)\n",
+    });
+  } finally {
+    busy.close();
+  }
+});

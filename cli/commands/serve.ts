@@ -26,7 +26,7 @@ export function parseListen(text: string): { hostname: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
   const port = m ? Number(m[3]) : NaN;
   if (!m || port > 65535) {
-    throw new CliError(`error: invalid --listen "${text}": want HOST:PORT, e.g. 127.0.0.1:6443`);
+    throw new CliError(`invalid --listen "${text}": want HOST:PORT, e.g. 127.0.0.1:6443`);
   }
   return { hostname: m[1] ?? (m[2] || "127.0.0.1"), port };
 }
@@ -54,10 +54,10 @@ export const serveCommand: Command = {
     const certFile = flags["tls-cert"] as string | undefined;
     const keyFile = flags["tls-key"] as string | undefined;
     if ((certFile === undefined) !== (keyFile === undefined)) {
-      throw new CliError("error: --tls-cert and --tls-key go together");
+      throw new CliError("--tls-cert and --tls-key go together");
     }
     if (insecure && certFile !== undefined) {
-      throw new CliError("error: --insecure-http and --tls-cert cannot both be given");
+      throw new CliError("--insecure-http and --tls-cert cannot both be given");
     }
     const rt = await ctx.runtime();
     const storeUrl = ctx.storeUrl();
@@ -84,7 +84,20 @@ export const serveCommand: Command = {
     const onSignal = () => stop.abort();
     for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(sig, onSignal);
     try {
-      const server = await serve(rt, { hostname, port, tls, token });
+      let server;
+      try {
+        server = await serve(rt, { hostname, port, tls, token });
+      } catch (err) {
+        if (err instanceof Deno.errors.AddrInUse || err instanceof Deno.errors.AddrNotAvailable) {
+          throw new CliError(
+            `cannot listen on ${hostname}:${port}: ${
+              (err as Error).message.replace(/ \(os error \d+\)$/, "").toLowerCase()
+            }` +
+              " (choose another address with --listen)",
+          );
+        }
+        throw err;
+      }
       const clientHost = hostname === "0.0.0.0"
         ? "127.0.0.1"
         : hostname === "::"

@@ -128,10 +128,10 @@ const PATCH_TYPES: Record<string, PatchType> = {
   "application/merge-patch+json": "merge",
   "application/strategic-merge-patch+json": "strategic",
 };
+// Server-side apply (application/apply-patch+yaml) is not served yet: kubectl then says so.
 const PATCH_MEDIA = [
   "application/json-patch+json",
   "application/merge-patch+json",
-  "application/apply-patch+yaml",
   "application/strategic-merge-patch+json",
 ];
 const BODY_MEDIA = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
