@@ -34,11 +34,12 @@ const encoder = new TextEncoder();
 /**
  * Encoded lines of recent object events, shared by every watcher that gets
  * the same event (one write fans out to many watches of the same kind): an
- * object event is identified by its type, uid and resourceVersion.
+ * object event is identified by its type, uid and resourceVersion (per
+ * registry: stores with made-up uids may repeat them).
  */
-const shared = new Map<string, Uint8Array>();
+const sharedByRegistry = new WeakMap<Registry, Map<string, Uint8Array>>();
 
-function encodeShared(ev: WatchEvent<KubeObject>): Uint8Array {
+function encodeShared(shared: Map<string, Uint8Array>, ev: WatchEvent<KubeObject>): Uint8Array {
   const meta = ev.object?.metadata;
   if (ev.type === "BOOKMARK" || ev.type === "ERROR" || !meta?.uid || !meta.resourceVersion) {
     return encoder.encode(JSON.stringify(ev) + "\n");
@@ -70,13 +71,16 @@ export function watchResponse(
   stream.signal?.addEventListener("abort", onStop, { once: true });
   const limit = stream.lagBytes ?? DEFAULT_WATCH_LAG_BYTES;
   let first = true;
+  let shared = sharedByRegistry.get(registry);
+  if (!shared) sharedByRegistry.set(registry, shared = new Map());
+  const lines = shared;
   const encode = (ev: WatchEvent<KubeObject>): Uint8Array => {
     if (stream.table && ev.type !== "ERROR") {
       const out = tableForWatchEvent(kind, ev, stream.table, first);
       first = false;
       return encoder.encode(JSON.stringify(out) + "\n");
     }
-    return encodeShared(ev);
+    return encodeShared(lines, ev);
   };
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
