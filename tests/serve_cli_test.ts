@@ -113,6 +113,14 @@ Deno.test({
       const table = await k.run(["get", "categories"]);
       assert.match(table.out, /^NAME\s+DISPLAY NAME\s+PARENT\s+ITEMS\s+SUBCATEGORIES\s+AGE\n/);
       assert.match(table.out, /\nwriting\s+Writing\s+office\s+1\s+0\s+\d+s\n/);
+      // The namespace controller, also in the server process, empties and removes a namespace
+      // while kubectl waits for it.
+      assert.equal((await k.run(["create", "namespace", "tmp"])).code, 0);
+      assert.equal((await k.run(["-n", "tmp", "create", "configmap", "c"])).code, 0);
+      const gone = await k.run(["delete", "namespace", "tmp", "--timeout=20s"]);
+      assert.equal(gone.out, 'namespace "tmp" deleted\n', gone.err);
+      const names = await k.run(["get", "namespaces", "-o", "name"]);
+      assert.equal(names.out, "namespace/default\n");
     } finally {
       child.kill("SIGTERM");
       const status = await child.status;

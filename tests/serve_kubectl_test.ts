@@ -262,7 +262,7 @@ for (const minor of [32, 33]) {
 }
 
 Deno.test({
-  name: "kubectl: edit, describe and replace against serve",
+  name: "kubectl: edit, describe, diff and replace against serve",
   ignore: !haveKubectl(32),
   async fn() {
     await using f = await fixture();
@@ -289,6 +289,15 @@ Deno.test({
     const file = `${f.dir}/e.json`;
     await Deno.writeTextFile(file, JSON.stringify({ ...current, data: { a: "3" } }));
     assert.equal(ok(await k.run(["replace", "-f", file]), "replace"), "configmap/e replaced\n");
+    // diff: server-side dry-run of the merge, exit 1 when there are differences, 0 when none.
+    await Deno.writeTextFile(file, JSON.stringify({ ...current, data: { a: "4" } }));
+    const diff = await k.run(["diff", "-f", file]);
+    assert.equal(diff.code, 1, diff.err);
+    assert.match(diff.out, /\n-  a: "3"\n\+  a: "4"\n/);
+    assert.deepEqual((await f.rt.client.get(ConfigMap, "e", { namespace: "default" })).data, {
+      a: "3",
+    });
+    await Deno.writeTextFile(file, JSON.stringify({ ...current, data: { a: "3" } }));
     const stale = await k.run(["replace", "-f", file]);
     assert.equal(stale.code, 1);
     assert.match(
