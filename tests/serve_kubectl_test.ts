@@ -293,7 +293,7 @@ Deno.test({
     await Deno.writeTextFile(file, JSON.stringify({ ...current, data: { a: "4" } }));
     const diff = await k.run(["diff", "-f", file]);
     assert.equal(diff.code, 1, diff.err);
-    assert.match(diff.out, /\n-  a: "3"\n\+  a: "4"\n/);
+    assert.ok(diff.out.includes('\n-  a: "3"\n+  a: "4"\n'), diff.out);
     assert.deepEqual((await f.rt.client.get(ConfigMap, "e", { namespace: "default" })).data, {
       a: "3",
     });
