@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { rejects, tempDir } from "./_test_helpers.ts";
 import { haveKubectl, Kubectl } from "../../tests/_kubectl.ts";
 import { writeKubeconfig } from "./kubeconfig.ts";
 import {
@@ -88,29 +89,13 @@ async function have(cmd: string, args: string[], check = (_out: string) => true)
 const haveNode = () =>
   have("node", ["-e", "process.stdout.write(typeof Deno)"], (out) => out === "undefined");
 
-async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
-  const path = await Deno.makeTempDir({ prefix: "k1s-tls-" });
-  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
-}
-
-async function rejects(p: Promise<unknown>, ...fragments: string[]): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    const msg = (e as Error).message;
-    for (const f of fragments) assert.ok(msg.includes(f), `expected "${f}" in: ${msg}`);
-    return msg;
-  }
-  assert.fail(`expected an error with ${fragments.join(", ")}`);
-}
-
 // ---------------------------------------------------------------------------
 // Real clients
 // ---------------------------------------------------------------------------
 
 Deno.test("kubectl 1.32 verifies the serving certificate with the kubeconfig's CA and sends the token", async () => {
   if (!haveKubectl(32)) return;
-  await using dir = await tempDir();
+  await using dir = await tempDir("k1s-tls-");
   const tls = await ensureServingCertificates(`${dir.path}/pki`, { hosts: ["k1s.test"] });
   const token = await ensureToken(`${dir.path}/pki/token`);
   await using server = versionServer({ certPem: tls.certPem, keyPem: tls.keyPem }, token);
@@ -190,7 +175,7 @@ Deno.test("kubectl 1.32 verifies the serving certificate with the kubeconfig's C
 });
 
 Deno.test("Deno's fetch trusts the serving certificate through the CA; the token decides 200 or 401", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("k1s-tls-");
   const tls = await ensureServingCertificates(dir.path);
   await using server = versionServer(tls, "s3cret");
   using client = Deno.createHttpClient({ caCerts: [tls.caPem] });
@@ -217,7 +202,7 @@ Deno.test("Deno's fetch trusts the serving certificate through the CA; the token
 
 Deno.test("Node's https (OpenSSL) accepts the serving certificate with the CA and refuses it without", async () => {
   if (!await haveNode()) return;
-  await using dir = await tempDir();
+  await using dir = await tempDir("k1s-tls-");
   const tls = await ensureServingCertificates(dir.path, { hosts: ["k1s.test"] });
   await using server = versionServer(tls, "s3cret");
   const script = `
@@ -257,7 +242,7 @@ Deno.test("Node's https (OpenSSL) accepts the serving certificate with the CA an
 
 Deno.test("openssl verify -x509_strict accepts the chain for TLS server use", async () => {
   if (!await have("openssl", ["version"])) return;
-  await using dir = await tempDir();
+  await using dir = await tempDir("k1s-tls-");
   const tls = await ensureServingCertificates(dir.path, { hosts: ["k1s.test", "10.0.0.7"] });
   const out = await new Deno.Command("openssl", {
     args: ["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", tls.paths.caCert],
@@ -332,7 +317,7 @@ Deno.test("validity dates from 2050 are GeneralizedTime; the serving certificate
 });
 
 Deno.test("hosts that are neither IP addresses nor DNS names are refused", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("k1s-tls-");
   for (
     const host of [
       "",
@@ -358,7 +343,7 @@ Deno.test("hosts that are neither IP addresses nor DNS names are refused", async
 // ---------------------------------------------------------------------------
 
 Deno.test("ensureServingCertificates writes four files (keys 0600) and reuses them", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("k1s-tls-");
   const pki = `${dir.path}/nested/pki`;
   const first = await ensureServingCertificates(pki);
   assert.deepEqual(first.generated, { ca: true, serving: true });
@@ -399,7 +384,7 @@ Deno.test("ensureServingCertificates writes four files (keys 0600) and reuses th
 });
 
 Deno.test("a new host regenerates the serving pair under the same CA", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("k1s-tls-");
   const first = await ensureServingCertificates(dir.path, { hosts: ["a.test"] });
   const more = await ensureServingCertificates(dir.path, { hosts: ["a.test", "192.168.1.9"] });
   assert.deepEqual(more.generated, { ca: false, serving: true });
@@ -418,7 +403,7 @@ Deno.test("a new host regenerates the serving pair under the same CA", async () 
 });
 
 Deno.test("certificates expiring within 30 days are renewed; the CA only when it expires", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("k1s-tls-");
   const now = Date.now();
   const old = await ensureServingCertificates(dir.path, { now: new Date(now - 340 * DAY) });
   const renewed = await ensureServingCertificates(dir.path);
@@ -435,7 +420,7 @@ Deno.test("certificates expiring within 30 days are renewed; the CA only when it
 });
 
 Deno.test("a serving pair that does not match its key or the CA is regenerated", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("k1s-tls-");
   const first = await ensureServingCertificates(dir.path);
   // A key that is not the certificate's.
   await Deno.writeTextFile(first.paths.key, await Deno.readTextFile(first.paths.caKey));
@@ -463,7 +448,7 @@ Deno.test("a serving pair that does not match its key or the CA is regenerated",
 });
 
 Deno.test("corrupt or half-present files are errors naming the file, never silently replaced", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("k1s-tls-");
   const first = await ensureServingCertificates(dir.path);
 
   await Deno.writeTextFile(
@@ -521,7 +506,7 @@ Deno.test("corrupt or half-present files are errors naming the file, never silen
 });
 
 Deno.test("concurrent callers on a fresh directory generate once and agree", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("k1s-tls-");
   const all = await Promise.all(
     Array.from({ length: 6 }, () => ensureServingCertificates(dir.path)),
   );

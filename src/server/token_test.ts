@@ -1,24 +1,9 @@
 import assert from "node:assert/strict";
+import { rejects, tempDir } from "./_test_helpers.ts";
 import { bearerTokenMatches, ensureToken, timingSafeEqualString } from "./token.ts";
 
-async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
-  const path = await Deno.makeTempDir({ prefix: "k1s-token-" });
-  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
-}
-
-async function rejects(p: Promise<unknown>, ...fragments: string[]): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    const msg = (e as Error).message;
-    for (const f of fragments) assert.ok(msg.includes(f), `expected "${f}" in: ${msg}`);
-    return msg;
-  }
-  assert.fail(`expected an error with ${fragments.join(", ")}`);
-}
-
 Deno.test("ensureToken creates a 0600 base64url token of 32 bytes and reads it back trimmed", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("k1s-token-");
   const path = `${dir.path}/token`;
   const token = await ensureToken(path);
   assert.match(token, /^[A-Za-z0-9_-]{43}$/);
@@ -31,7 +16,7 @@ Deno.test("ensureToken creates a 0600 base64url token of 32 bytes and reads it b
 });
 
 Deno.test("ensureToken refuses an empty token file and a token a header cannot carry", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("k1s-token-");
   const path = `${dir.path}/token`;
   await Deno.writeTextFile(path, "");
   await rejects(ensureToken(path), `Cannot use token file "${path}": it is empty`);
