@@ -114,7 +114,12 @@ export const serveCommand: Command = {
       });
       const manager = flags["no-controllers"] === true ? undefined : rt.manager();
       if (manager) { for (const c of ctx.cli.controllers?.(rt) ?? []) manager.add(c); }
-      const managed = manager?.start(stop.signal);
+      // Controllers that fail stop the server, with the reason, rather than dying unseen.
+      let failure: unknown;
+      const managed = manager?.start(stop.signal).catch((err) => {
+        failure = err;
+        stop.abort();
+      });
       ctx.io.stderr(
         `${ctx.cli.name} serve: serving ${storeUrl || "the store"} at ${url}\n` +
           `  export KUBECONFIG=${kubeconfig}   # then: kubectl get namespaces\n`,
@@ -124,8 +129,9 @@ export const serveCommand: Command = {
         stop.signal.addEventListener("abort", () => resolve(), { once: true });
       });
       await server.shutdown();
-      await managed?.catch(() => {});
+      await managed;
       ctx.io.stderr(`${ctx.cli.name} serve: stopped\n`);
+      if (failure !== undefined) throw failure;
     } finally {
       for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.removeSignalListener(sig, onSignal);
     }
