@@ -236,6 +236,7 @@ Deno.test("serve: bad input over the wire gets kube's Status and changes nothing
     ["GET", `${CM}/keep/scale`, undefined, {}, 404, "NotFound"],
     ["POST", `${CM}/keep`, "{}", { "content-type": "application/json" }, 405, "MethodNotAllowed"],
     ["GET", `${CM}?limit=abc`, undefined, {}, 400, "BadRequest"],
+    ["GET", CM, undefined, { accept: "text/html" }, 406, "NotAcceptable"],
     ["GET", `${CM}?watch=maybe`, undefined, {}, 400, "BadRequest"],
     ["GET", `${CM}?labelSelector=a%20in%20(`, undefined, {}, 400, "BadRequest"],
     [

@@ -31,6 +31,7 @@
  *
  * @module
  */
+import { acceptsJson, parseAccept } from "./http.ts";
 import type { GroupVersion, GroupVersionKind } from "../apimachinery/gvk.ts";
 import type { Kind, Scope } from "../scheme/kind.ts";
 import type { OpenAPISchema } from "../scheme/openapi.ts";
@@ -607,89 +608,7 @@ function aggregatedResource(r: ServedResource): APIResourceDiscovery {
 
 // ------------------------------------------------------------------ negotiation
 
-/** One media range of an Accept header. */
-export interface MediaRange {
-  /** Type, lower-cased (`application`, `*`). */
-  type: string;
-  /** Subtype, lower-cased (`json`, `*`). */
-  subtype: string;
-  /** Parameters other than `q`, names lower-cased, values unquoted. */
-  params: Record<string, string>;
-  /** Quality, 0 < q ≤ 1. */
-  q: number;
-}
-
-/** Splits at `sep` outside double-quoted strings. */
-function splitUnquoted(text: string, sep: string): string[] {
-  const parts: string[] = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted && c === "\\" && i + 1 < text.length) {
-      cur += c + text[++i];
-      continue;
-    }
-    if (c === '"') quoted = !quoted;
-    if (c === sep && !quoted) {
-      parts.push(cur);
-      cur = "";
-    } else cur += c;
-  }
-  parts.push(cur);
-  return parts;
-}
-
-function unquote(v: string): string {
-  return v.length >= 2 && v.startsWith('"') && v.endsWith('"')
-    ? v.slice(1, -1).replace(/\\(.)/g, "$1")
-    : v;
-}
-
-/**
- * Parses an Accept header into media ranges in the client's order of
- * preference: by `q` (highest first), ties in the order written. Ranges with
- * `q=0` (not acceptable) or an unreadable `q`, and malformed ranges, are
- * dropped.
- *
- * @example
- * ```ts
- * import { parseAccept } from "./discovery.ts";
- * import assert from "node:assert/strict";
- *
- * const ranges = parseAccept('text/plain;q=0.5, application/json;as="Table";v=v1');
- * assert.deepEqual(ranges.map((r) => [r.type, r.subtype, r.params, r.q]), [
- *   ["application", "json", { as: "Table", v: "v1" }, 1],
- *   ["text", "plain", {}, 0.5],
- * ]);
- * ```
- */
-export function parseAccept(header: string | null | undefined): MediaRange[] {
-  if (!header) return [];
-  const ranges: { range: MediaRange; index: number }[] = [];
-  splitUnquoted(header, ",").forEach((part, index) => {
-    const [head, ...rest] = splitUnquoted(part, ";");
-    const m = /^\s*([!#$%&'*+.^_`|~0-9a-z-]+)\/([!#$%&'*+.^_`|~0-9a-z-]+)\s*$/i.exec(head);
-    if (!m) return;
-    const params: Record<string, string> = {};
-    let q = 1;
-    for (const p of rest) {
-      const eq = p.indexOf("=");
-      if (eq < 0) continue;
-      const name = p.slice(0, eq).trim().toLowerCase();
-      const value = unquote(p.slice(eq + 1).trim());
-      if (name === "q") q = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(value) ? Number(value) : 0;
-      else params[name] = value;
-    }
-    if (q > 0) {
-      ranges.push({
-        range: { type: m[1].toLowerCase(), subtype: m[2].toLowerCase(), params, q },
-        index,
-      });
-    }
-  });
-  return ranges.sort((a, b) => b.range.q - a.range.q || a.index - b.index).map((r) => r.range);
-}
+export { type MediaRange, parseAccept } from "./http.ts";
 
 /** Which discovery form to serve, and its Content-Type. */
 export interface DiscoveryNegotiation {
@@ -738,9 +657,7 @@ export function aggregatedContentType(version: AggregatedVersion): string {
  */
 export function negotiateDiscovery(accept: string | null | undefined): DiscoveryNegotiation {
   for (const r of parseAccept(accept)) {
-    const json = (r.type === "application" && (r.subtype === "json" || r.subtype === "*")) ||
-      (r.type === "*" && r.subtype === "*");
-    if (!json) continue;
+    if (!acceptsJson(r)) continue;
     const { g, v, as } = r.params;
     if (g === "apidiscovery.k8s.io" && as === "APIGroupDiscoveryList") {
       if (v === "v2" || v === "v2beta1") {

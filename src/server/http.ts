@@ -47,86 +47,142 @@ export function notFoundPath(): ApiError {
   return ApiError.of(404, "NotFound", "the server could not find the requested resource", {});
 }
 
-/** A parsed media type: `type/subtype` lower-cased and its parameters. */
-export interface MediaType {
-  /** e.g. `application/json`. */
+/** One media range of an Accept header (or the media type of a Content-Type). */
+export interface MediaRange {
+  /** Type, lower-cased (`application`, `*`). */
   type: string;
-  /** Parameters, names lower-cased. */
+  /** Subtype, lower-cased (`json`, `*`). */
+  subtype: string;
+  /** Parameters other than `q`, names lower-cased, values unquoted. */
   params: Record<string, string>;
+  /** Quality, 0 < q ≤ 1 (0 when unreadable or zero). */
+  q: number;
 }
 
-/** Parses one media type (`application/json;as=Table;v=v1`); undefined when malformed. */
-export function parseMediaType(text: string): MediaType | undefined {
-  const parts = text.split(";");
-  const type = parts[0].trim().toLowerCase();
-  if (!/^[a-z0-9!#$&^_.+*-]+\/[a-z0-9!#$&^_.+*-]+$/.test(type)) return undefined;
-  const params: Record<string, string> = {};
-  for (const p of parts.slice(1)) {
-    const eq = p.indexOf("=");
-    if (eq < 0) continue;
-    let v = p.slice(eq + 1).trim();
-    if (v.startsWith('"') && v.endsWith('"') && v.length >= 2) v = v.slice(1, -1);
-    params[p.slice(0, eq).trim().toLowerCase()] = v;
-  }
-  return { type, params };
-}
-
-/** The media ranges of an Accept header, in the client's order of preference (q=0 dropped). */
-export function acceptList(accept: string | null): MediaType[] {
-  if (!accept) return [];
-  const out: { m: MediaType; q: number; i: number }[] = [];
-  accept.split(",").forEach((part, i) => {
-    const m = parseMediaType(part);
-    if (!m) return;
-    const q = m.params.q === undefined ? 1 : Number(m.params.q);
-    if (!(q > 0)) return;
-    out.push({ m, q, i });
-  });
-  return out.sort((a, b) => b.q - a.q || a.i - b.i).map((x) => x.m);
-}
-
-/** True when the Accept header asks for a meta.k8s.io/v1 (or v1beta1) Table before plain JSON. */
-export function wantsTable(accept: string | null): boolean {
-  for (const m of acceptList(accept)) {
-    if (m.params.as === "Table" && m.params.g === "meta.k8s.io") {
-      if (m.type === "application/json" && (m.params.v === "v1" || m.params.v === "v1beta1")) {
-        return true;
-      }
+/** Splits at `sep` outside double-quoted strings. */
+function splitUnquoted(text: string, sep: string): string[] {
+  const parts: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted && c === "\\" && i + 1 < text.length) {
+      cur += c + text[++i];
       continue;
     }
-    if (m.params.as !== undefined) continue; // another conversion we do not serve
-    if (matches(m.type, JSON_TYPE) || m.type === "application/vnd.kubernetes.protobuf") {
-      return false;
-    }
+    if (c === '"') quoted = !quoted;
+    if (c === sep && !quoted) {
+      parts.push(cur);
+      cur = "";
+    } else cur += c;
   }
-  return false;
+  parts.push(cur);
+  return parts;
 }
 
-function matches(range: string, type: string): boolean {
-  if (range === "*/*") return true;
-  if (range.endsWith("/*")) return type.startsWith(range.slice(0, -1));
-  return range === type;
+function unquote(v: string): string {
+  return v.length >= 2 && v.startsWith('"') && v.endsWith('"')
+    ? v.slice(1, -1).replace(/\\(.)/g, "$1")
+    : v;
+}
+
+/** One media range (`application/json;as=Table;v=v1;q=0.9`); undefined when malformed. */
+function parseRange(text: string): MediaRange | undefined {
+  const [head, ...rest] = splitUnquoted(text, ";");
+  const m = /^\s*([!#$%&'*+.^_`|~0-9a-z-]+)\/([!#$%&'*+.^_`|~0-9a-z-]+)\s*$/i.exec(head);
+  if (!m) return undefined;
+  const params: Record<string, string> = {};
+  let q = 1;
+  for (const p of rest) {
+    const eq = p.indexOf("=");
+    if (eq < 0) continue;
+    const name = p.slice(0, eq).trim().toLowerCase();
+    const value = unquote(p.slice(eq + 1).trim());
+    if (name === "q") q = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(value) ? Number(value) : 0;
+    else params[name] = value;
+  }
+  return { type: m[1].toLowerCase(), subtype: m[2].toLowerCase(), params, q };
 }
 
 /**
- * Checks that the answer can be JSON (or a Table as JSON): kube answers 406
- * NotAcceptable when no acceptable media type is served.
+ * Parses an Accept header into media ranges in the client's order of
+ * preference: by `q` (highest first), ties in the order written. Ranges with
+ * `q=0` (not acceptable) or an unreadable `q`, and malformed ranges, are
+ * dropped.
+ *
+ * @example
+ * ```ts
+ * import { parseAccept } from "./http.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const ranges = parseAccept('text/plain;q=0.5, application/json;as="Table";v=v1');
+ * assert.deepEqual(ranges.map((r) => [r.type, r.subtype, r.params, r.q]), [
+ *   ["application", "json", { as: "Table", v: "v1" }, 1],
+ *   ["text", "plain", {}, 0.5],
+ * ]);
+ * ```
  */
-export function checkAcceptable(accept: string | null): void {
-  const list = acceptList(accept);
-  if (list.length === 0) return;
-  for (const m of list) {
-    if (
-      matches(m.type, JSON_TYPE) || m.type === "application/vnd.kubernetes.protobuf" ||
-      m.type === "application/yaml" || m.type === "application/json;stream=watch"
-    ) return;
+export function parseAccept(header: string | null | undefined): MediaRange[] {
+  if (!header) return [];
+  const ranges: { range: MediaRange; index: number }[] = [];
+  splitUnquoted(header, ",").forEach((part, index) => {
+    const range = parseRange(part);
+    if (range && range.q > 0) ranges.push({ range, index });
+  });
+  return ranges.sort((a, b) => b.range.q - a.range.q || a.index - b.index).map((r) => r.range);
+}
+
+/** A Content-Type's media type, `type/subtype` lower-cased; undefined when malformed. */
+export function mediaTypeOf(contentType: string): string | undefined {
+  const r = parseRange(contentType);
+  return r && `${r.type}/${r.subtype}`;
+}
+
+/** True for a range JSON answers satisfy: `application/json`, `application/*`, `*\/*`. */
+export function acceptsJson(r: MediaRange): boolean {
+  return (r.type === "application" && (r.subtype === "json" || r.subtype === "*")) ||
+    (r.type === "*" && r.subtype === "*");
+}
+
+const isProtobuf = (r: MediaRange) =>
+  r.type === "application" && r.subtype === "vnd.kubernetes.protobuf";
+
+/**
+ * How a resource request is answered, from its Accept header: as a
+ * meta.k8s.io/v1 (or v1beta1) Table when the client prefers one to plain
+ * JSON, else as JSON (also for protobuf and YAML, whose clients accept
+ * JSON); 406 NotAcceptable, as kube answers, when nothing served is
+ * acceptable.
+ */
+export function negotiateOutput(accept: string | null): { table: boolean } {
+  const ranges = parseAccept(accept);
+  if (ranges.length === 0) return { table: false };
+  let table: boolean | undefined;
+  let acceptable = false;
+  for (const r of ranges) {
+    const json = acceptsJson(r);
+    if (json || isProtobuf(r) || (r.type === "application" && r.subtype === "yaml")) {
+      acceptable = true;
+    }
+    if (table !== undefined) continue;
+    if (r.params.as === "Table" && r.params.g === "meta.k8s.io") {
+      const v = r.params.v;
+      if (r.type === "application" && r.subtype === "json" && (v === "v1" || v === "v1beta1")) {
+        table = true;
+      }
+    } else if (r.params.as === undefined && (json || isProtobuf(r))) {
+      table = false;
+    } // a range asking for another conversion (`as=...`) is not served: look further
   }
-  throw ApiError.of(
-    406,
-    "NotAcceptable",
-    "only the following media types are accepted: application/json, application/yaml, " +
-      "application/vnd.kubernetes.protobuf",
-  );
+  if (!acceptable) {
+    throw ApiError.of(
+      406,
+      "NotAcceptable",
+      "only the following media types are accepted: application/json, application/yaml, " +
+        "application/vnd.kubernetes.protobuf",
+    );
+  }
+  return { table: table ?? false };
 }
 
 /**

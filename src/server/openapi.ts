@@ -53,10 +53,10 @@ import {
   toOpenAPIV3,
 } from "../scheme/json_schema.ts";
 import type { Scheme } from "../scheme/scheme.ts";
+import { acceptsJson, parseAccept } from "./http.ts";
 import {
   type DiscoveryOptions,
   type HttpAnswer,
-  parseAccept,
   servedGroups,
   type ServedResource,
   servedResources,
@@ -700,11 +700,7 @@ export interface OpenAPIRequest extends DiscoveryOptions {
 }
 
 function acceptsJSON(accept: string | null | undefined): boolean {
-  if (!accept) return true;
-  return parseAccept(accept).some((r) =>
-    (r.type === "application" && (r.subtype === "json" || r.subtype === "*")) ||
-    (r.type === "*" && r.subtype === "*")
-  );
+  return !accept || parseAccept(accept).some(acceptsJson);
 }
 
 /**

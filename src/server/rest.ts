@@ -22,15 +22,14 @@ import type {
 import type { Kind } from "../scheme/kind.ts";
 import type { Scheme } from "../scheme/scheme.ts";
 import {
-  checkAcceptable,
   errorResponse,
   jsonResponse,
   MAX_REQUEST_BYTES,
+  mediaTypeOf,
+  negotiateOutput,
   notFoundPath,
-  parseMediaType,
   Query,
   readBody,
-  wantsTable,
   Warnings,
 } from "./http.ts";
 import { loadPrinterColumns } from "../registry/table.ts";
@@ -192,9 +191,8 @@ async function serveVerb(
     // Only list and watch exist across all namespaces.
     throw ApiError.methodNotAllowed();
   }
-  const accept = req.headers.get("accept");
-  checkAcceptable(accept);
-  const table: TableRequest | undefined = req.method === "GET" && wantsTable(accept)
+  const output = negotiateOutput(req.headers.get("accept"));
+  const table: TableRequest | undefined = req.method === "GET" && output.table
     ? { includeObject: query.string("includeObject") }
     : undefined;
   if (table) {
@@ -266,7 +264,7 @@ async function serveVerb(
     }
     case "PATCH": {
       if (sub === "finalize") throw ApiError.methodNotAllowed();
-      const media = parseMediaType(req.headers.get("content-type") ?? "")?.type ?? "";
+      const media = mediaTypeOf(req.headers.get("content-type") ?? "") ?? "";
       const type = PATCH_TYPES[media];
       if (type === undefined) {
         await req.body?.cancel().catch(() => {});
@@ -329,9 +327,7 @@ function writeOptions(
  */
 async function decodeInput(req: Request, kind: Kind, limit?: number): Promise<unknown> {
   const header = req.headers.get("content-type");
-  const media = header === null || header.trim() === ""
-    ? "application/json"
-    : parseMediaType(header)?.type;
+  const media = header === null || header.trim() === "" ? "application/json" : mediaTypeOf(header);
   if (
     media !== "application/json" && media !== "application/yaml" &&
     media !== "application/vnd.kubernetes.protobuf"

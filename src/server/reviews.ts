@@ -7,13 +7,7 @@
  * @module
  */
 import { ApiError, field } from "../apimachinery/errors.ts";
-import {
-  errorResponse,
-  jsonResponse,
-  MAX_REQUEST_BYTES,
-  parseMediaType,
-  readBody,
-} from "./http.ts";
+import { errorResponse, jsonResponse, MAX_REQUEST_BYTES, mediaTypeOf, readBody } from "./http.ts";
 import type { Warnings } from "./http.ts";
 import type { ResourcePath } from "./rest.ts";
 
@@ -57,7 +51,7 @@ export async function serveReview(
       );
     }
     const body = await readBody(req, limit ?? MAX_REQUEST_BYTES);
-    const media = parseMediaType(req.headers.get("content-type") ?? "application/json")?.type;
+    const media = mediaTypeOf(req.headers.get("content-type") ?? "application/json");
     let obj: Record<string, unknown>;
     if (media === "application/vnd.kubernetes.protobuf") {
       const { decodeKubeProtobuf } = await import("./protobuf.ts");
