@@ -22,12 +22,8 @@ export function discoveryResponse(
   url: URL,
   address?: string,
 ): Response | undefined {
-  const p = url.pathname;
-  const discovery = p === "/api" || p === "/apis" || /^\/api\/[^/]+\/?$/.test(p) ||
-    /^\/apis\/[^/]+(\/[^/]+)?\/?$/.test(p);
-  if (!discovery) return undefined;
   const a = discoveryAnswer(scheme, {
-    path: p,
+    path: url.pathname,
     accept: req.headers.get("accept"),
     address,
     extra: SELF_SUBJECT_REVIEW_RESOURCES,

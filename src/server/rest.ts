@@ -133,9 +133,15 @@ const PATCH_MEDIA = [
   "application/merge-patch+json",
   "application/strategic-merge-patch+json",
 ];
-const BODY_MEDIA = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
+/** The media types of create and update bodies. */
+export const BODY_MEDIA: readonly string[] = [
+  "application/json",
+  "application/yaml",
+  "application/vnd.kubernetes.protobuf",
+];
 
-function unsupportedMedia(accepted: string[]): ApiError {
+/** kube's 415 for a body in a media type the endpoint does not read. */
+export function unsupportedMedia(accepted: readonly string[]): ApiError {
   return ApiError.of(
     415,
     "UnsupportedMediaType",

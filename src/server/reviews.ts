@@ -9,7 +9,7 @@
 import { ApiError, field } from "../apimachinery/errors.ts";
 import { errorResponse, jsonResponse, MAX_REQUEST_BYTES, mediaTypeOf, readBody } from "./http.ts";
 import type { Warnings } from "./http.ts";
-import type { ResourcePath } from "./rest.ts";
+import { BODY_MEDIA, type ResourcePath, unsupportedMedia } from "./rest.ts";
 
 /** The user every request acts as, until authentication knows users. */
 export const ADMIN_USER = {
@@ -79,12 +79,7 @@ export async function serveReview(
         );
       }
     } else {
-      throw ApiError.of(
-        415,
-        "UnsupportedMediaType",
-        "the body of the request was in an unknown format - accepted media types include: " +
-          "application/json, application/yaml, application/vnd.kubernetes.protobuf",
-      );
+      throw unsupportedMedia(BODY_MEDIA);
     }
     const apiVersion = `${review.group}/v1`;
     if (

@@ -143,7 +143,7 @@ export function apiHandler(
       }
       const discovery = discoveryResponse(rt.scheme, req, url, options.address);
       if (discovery) return discovery;
-      if (path === "/openapi/v2" || path.startsWith("/openapi/")) {
+      if (path.startsWith("/openapi/")) {
         return await openAPIResponse(rt.scheme, req, url);
       }
       const resource = parseResourcePath(path);
