@@ -243,3 +243,18 @@ export function duplicateFields(text: string, max = 100): string[] {
   }
   return found;
 }
+
+/**
+ * Go's `strconv.Quote` of a string as kube quotes values and field paths in
+ * its messages (ASCII escapes, as JSON writes them).
+ *
+ * @example
+ * ```ts
+ * import { goQuote } from "./json_value.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(goQuote('a"b'), '"a\\"b"');
+ * ```
+ */
+export function goQuote(s: string): string {
+  return JSON.stringify(s);
+}

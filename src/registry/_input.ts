@@ -1,7 +1,7 @@
 // What a write's body and options must be before any verb works on them (kube-apiserver: the
 // handlers' decoding, strict field validation and ValidateCreate/Update/PatchOptions). Internal.
 import { ApiError, field, type FieldError } from "../apimachinery/errors.ts";
-import { duplicateFields, jsonValueProblem } from "../apimachinery/json_value.ts";
+import { duplicateFields, goQuote, jsonValueProblem } from "../apimachinery/json_value.ts";
 import { type KubeObject, OBJECT_META_FIELDS } from "../apimachinery/meta.ts";
 import { utf8ByteLength } from "../apimachinery/validation.ts";
 import type { Kind } from "../scheme/kind.ts";
@@ -155,11 +155,6 @@ export function cannotBeHandled(kind: Kind, why: string): ApiError {
   return ApiError.badRequest(
     `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: ${why}`,
   );
-}
-
-/** Go's strconv.Quote for the field paths of strict errors (ASCII escapes, as JSON's). */
-export function goQuote(s: string): string {
-  return JSON.stringify(s);
 }
 
 /** Members of ObjectMeta (kube's metav1.ObjectMeta JSON names). */

@@ -6,6 +6,7 @@
  * @module
  */
 import { ApiError, type Status } from "../apimachinery/errors.ts";
+import { goQuote } from "../apimachinery/json_value.ts";
 
 /** kube-apiserver's default limit on a request body (`--max-request-body-bytes`). */
 export const MAX_REQUEST_BYTES = 3 * 1024 * 1024;
@@ -265,11 +266,6 @@ export class Query {
     }
     return n;
   }
-}
-
-/** Go's %q of a string (JSON escaping is close enough for what clients send). */
-export function goQuote(s: string): string {
-  return JSON.stringify(s);
 }
 
 /**
