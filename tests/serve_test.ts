@@ -237,6 +237,14 @@ Deno.test("serve: bad input over the wire gets kube's Status and changes nothing
     ["POST", `${CM}/keep`, "{}", { "content-type": "application/json" }, 405, "MethodNotAllowed"],
     ["GET", `${CM}?limit=abc`, undefined, {}, 400, "BadRequest"],
     ["GET", CM, undefined, { accept: "text/html" }, 406, "NotAcceptable"],
+    [
+      "GET",
+      `${CM}?includeObject=All`,
+      undefined,
+      { accept: "application/json;as=Table;v=v1;g=meta.k8s.io" },
+      400,
+      "BadRequest",
+    ],
     ["GET", `${CM}?watch=maybe`, undefined, {}, 400, "BadRequest"],
     ["GET", `${CM}?labelSelector=a%20in%20(`, undefined, {}, 400, "BadRequest"],
     [

@@ -33,7 +33,7 @@ import {
   Warnings,
 } from "./http.ts";
 import { loadPrinterColumns } from "../registry/table.ts";
-import { checkTableRequest, tableForList, tableForObject, type TableRequest } from "./tables.ts";
+import { tableForList, tableForObject, type TableRequest, tableRequest } from "./tables.ts";
 import { watchResponse } from "./watch_stream.ts";
 
 /** A request path in the resource grammar (`/api/v1/...`, `/apis/G/V/...`). */
@@ -199,13 +199,10 @@ async function serveVerb(
   }
   const output = negotiateOutput(req.headers.get("accept"));
   const table: TableRequest | undefined = req.method === "GET" && output.table
-    ? { includeObject: query.string("includeObject") }
+    ? tableRequest(query.string("includeObject"))
     : undefined;
-  if (table) {
-    checkTableRequest(table);
-    // Printer columns evaluate JSONPath, which loads on the first Table.
-    if (kind.printerColumns.length > 0) await loadPrinterColumns();
-  }
+  // Printer columns evaluate JSONPath, which loads on the first Table.
+  if (table && kind.printerColumns.length > 0) await loadPrinterColumns();
   const reg = ctx.registry;
   const method = req.method;
 

@@ -6,31 +6,36 @@
  * @module
  */
 import type { KubeList, KubeObject, WatchEvent } from "../apimachinery/meta.ts";
-import { parseIncludeObject, type Table, toTable } from "../registry/table.ts";
+import {
+  type IncludeObjectPolicy,
+  parseIncludeObject,
+  type Table,
+  toTable,
+} from "../registry/table.ts";
 import type { Kind } from "../scheme/kind.ts";
 
 /** What a request asked of its Table. */
 export interface TableRequest {
-  /** The `includeObject` query parameter, as sent. */
-  includeObject?: string;
+  /** What each row carries of its object (the `includeObject` query parameter). */
+  includeObject: IncludeObjectPolicy;
 }
 
-/** Checks a Table request's parameters (a 400 for a bad `includeObject`) before any work. */
-export function checkTableRequest(table: TableRequest): void {
-  parseIncludeObject(table.includeObject);
+/** Reads a Table request's parameters: a 400 for a bad `includeObject`, before any work. */
+export function tableRequest(includeObject: string | undefined): TableRequest {
+  return { includeObject: parseIncludeObject(includeObject) };
 }
 
 /** A list as a Table, with the list's resourceVersion and continue token. */
 export function tableForList(kind: Kind, list: KubeList, table: TableRequest): Table {
   return toTable(kind, list.items, {
     ...list.metadata,
-    includeObject: parseIncludeObject(table.includeObject),
+    includeObject: table.includeObject,
   });
 }
 
 /** One object as a one-row Table. */
 export function tableForObject(kind: Kind, obj: KubeObject, table: TableRequest): Table {
-  return toTable(kind, obj, { includeObject: parseIncludeObject(table.includeObject) });
+  return toTable(kind, obj, { includeObject: table.includeObject });
 }
 
 /**
@@ -44,7 +49,7 @@ export function tableForWatchEvent(
   table: TableRequest,
   first: boolean,
 ): WatchEvent<KubeObject> {
-  const includeObject = parseIncludeObject(table.includeObject);
+  const includeObject = table.includeObject;
   const object = ev.type === "BOOKMARK"
     ? toTable(kind, [], {
       resourceVersion: ev.object.metadata?.resourceVersion,
