@@ -737,6 +737,7 @@ try {
         ms: reportMs,
         tempDir,
         scale,
+        percentile,
       })],
   ];
   for (const [name, run] of sections) if (!only || only.includes(name)) await run();

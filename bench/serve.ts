@@ -16,6 +16,8 @@ export interface Reporters {
   ms(key: string, value: number, target?: number, note?: string): void;
   tempDir(): Promise<string>;
   scale(n: number): number;
+  /** The p-th percentile (0-100) of values. */
+  percentile(values: number[], p: number): number;
 }
 
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
@@ -29,10 +31,6 @@ function freePort(): number {
   l.close();
   return port;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * p) - 1)];
 
 /** `k1s serve` from process start until `/readyz` answers ok (median of 5, SQLite store). */
 async function serveReady(r: Reporters): Promise<void> {
@@ -79,7 +77,12 @@ async function serveReady(r: Reporters): Promise<void> {
       await child.status;
     }
   }
-  r.ms("serve_ready_ms", median(times), 200, "  (process start to /readyz ok, median of 5)");
+  r.ms(
+    "serve_ready_ms",
+    r.percentile(times, 50),
+    200,
+    "  (process start to /readyz ok, median of 5)",
+  );
 }
 
 /** 8 concurrent keep-alive clients against the in-process client on the same kind of store. */
@@ -190,7 +193,7 @@ async function watchFanout(r: Reporters): Promise<void> {
   const times = sent.slice(2).map((t, i) => last[`fan-${i + 2}`] - t);
   r.ms(
     "watch_fanout_p99_ms",
-    pct(times, 0.99),
+    r.percentile(times, 99),
     50,
     `  (${watchers} HTTP watchers in another process, p99 of ${times.length} writes 50 ms apart)`,
   );
