@@ -1,7 +1,8 @@
 /**
  * The API server's figures for `deno task bench` (section `serve`):
  * start-up to ready, HTTP creates and gets from 8 keep-alive clients against
- * the in-process figures on the same kind of store, and watch fan-out to
+ * the in-process figures on the same kind of store (and against the ceiling
+ * of a bare adapter and the floor of HTTP itself), and watch fan-out to
  * 1,000 HTTP watchers.
  *
  * @module
@@ -150,8 +151,41 @@ async function httpOps(r: Reporters): Promise<void> {
   const floorCreate = await floor("create");
   const floorGet = await floor("get");
   await bare.shutdown();
+  // The ceiling of any adapter: Deno.serve calling the registry directly, with
+  // no URL grammar, negotiation, options or errors (what k1s serve adds).
+  await using rt2 = await createRuntime({ store: `sqlite:${dir}/ceiling.db`, compaction: false });
+  const kind = rt2.scheme.forResource("", "configmaps")!;
+  const json = (body: unknown, status: number) =>
+    new Response(JSON.stringify(body), {
+      status,
+      headers: { "content-type": "application/json", "cache-control": "no-cache, private" },
+    });
+  const direct = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    if (req.method === "POST") {
+      return json(
+        await rt2.registry.create(kind, await req.bytes(), { namespace: "default" }),
+        201,
+      );
+    }
+    const name = new URL(req.url).pathname.split("/")[6];
+    return json(await rt2.registry.get(kind, name, { namespace: "default" }), 200);
+  });
+  const directUrl = `http://127.0.0.1:${direct.addr.port}/api/v1/namespaces/default/configmaps`;
+  const ceiling = async (verb: string, count: number, prefix: string) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-net", LOAD, directUrl, verb, String(count), String(clients), prefix],
+      stderr: "inherit",
+    }).output();
+    return Number(new TextDecoder().decode(out.stdout).trim());
+  };
+  await ceiling("create", 200, "w");
+  const ceilingCreate = await ceiling("create", n, "c");
+  const ceilingGet = await ceiling("get", n, "c");
+  await direct.shutdown();
   r.ratio("http_create_ops", create, "http_local_create_ops", localCreate, 0.5);
   r.ratio("http_get_ops", get, "http_local_get_ops", localGet, 0.5);
+  r.ratio("http_create_ops", create, "http_ceiling_create_ops", ceilingCreate);
+  r.ratio("http_get_ops", get, "http_ceiling_get_ops", ceilingGet);
   r.ratio("http_create_ops", create, "http_floor_create_ops", floorCreate);
   r.ratio("http_get_ops", get, "http_floor_get_ops", floorGet);
 }

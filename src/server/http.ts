@@ -14,11 +14,14 @@ export const MAX_REQUEST_BYTES = 3 * 1024 * 1024;
 /** The Content-Type of every JSON answer. */
 export const JSON_TYPE = "application/json";
 
+/** Extra response headers, as name-value pairs. */
+export type HeaderList = [string, string][];
+
 /** A JSON response with `status` and optional extra headers. */
-export function jsonResponse(body: unknown, status = 200, headers?: Headers): Response {
-  const h = headers ?? new Headers();
-  h.set("content-type", JSON_TYPE);
-  h.set("cache-control", "no-cache, private");
+export function jsonResponse(body: unknown, status = 200, headers?: HeaderList): Response {
+  // A header list costs the server less than a Headers object.
+  const h: HeaderList = [["content-type", JSON_TYPE], ["cache-control", "no-cache, private"]];
+  if (headers) h.push(...headers);
   return new Response(JSON.stringify(body), { status, headers: h });
 }
 
@@ -35,11 +38,11 @@ export function statusOf(err: unknown): Status {
 }
 
 /** A Status response for an error. */
-export function errorResponse(err: unknown, headers?: Headers): Response {
+export function errorResponse(err: unknown, headers?: HeaderList): Response {
   const status = statusOf(err);
-  const h = headers ?? new Headers();
+  const h: HeaderList = headers ? [...headers] : [];
   const retry = status.details?.retryAfterSeconds;
-  if (retry !== undefined && retry > 0) h.set("retry-after", String(retry));
+  if (retry !== undefined && retry > 0) h.push(["retry-after", String(retry)]);
   return jsonResponse(status, status.code, h);
 }
 
@@ -156,6 +159,21 @@ const isProtobuf = (r: MediaRange) =>
  * acceptable.
  */
 export function negotiateOutput(accept: string | null): { table: boolean } {
+  // Clients send the same few Accept headers: each is negotiated once.
+  const key = accept ?? "";
+  let answer = NEGOTIATED.get(key);
+  if (answer === undefined) {
+    answer = negotiate(accept);
+    if (NEGOTIATED.size >= 256) NEGOTIATED.clear();
+    NEGOTIATED.set(key, answer);
+  }
+  if (answer instanceof ApiError) throw answer;
+  return answer;
+}
+
+const NEGOTIATED = new Map<string, { table: boolean } | ApiError>();
+
+function negotiate(accept: string | null): { table: boolean } | ApiError {
   const ranges = parseAccept(accept);
   if (ranges.length === 0) return { table: false };
   let table: boolean | undefined;
@@ -176,14 +194,14 @@ export function negotiateOutput(accept: string | null): { table: boolean } {
     } // a range asking for another conversion (`as=...`) is not served: look further
   }
   if (!acceptable) {
-    throw ApiError.of(
+    return ApiError.of(
       406,
       "NotAcceptable",
       "only the following media types are accepted: application/json, application/yaml, " +
         "application/vnd.kubernetes.protobuf",
     );
   }
-  return { table: table ?? false };
+  return { table: table === true };
 }
 
 /**
@@ -197,6 +215,12 @@ export async function readBody(req: Request, limit = MAX_REQUEST_BYTES): Promise
     throw ApiError.tooLarge(limit);
   }
   if (!req.body) return new Uint8Array(0);
+  // With a Content-Length the server reads exactly that much: read it at once.
+  if (declared !== null) {
+    const body = await req.bytes();
+    if (body.length > limit) throw ApiError.tooLarge(limit);
+    return body;
+  }
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -280,11 +304,9 @@ export class Warnings {
     this.#seen.add(message);
   };
 
-  /** Headers carrying the warnings, or a fresh empty set. */
-  headers(): Headers {
-    const h = new Headers();
-    for (const w of this.#seen) h.append("warning", `299 - ${warningText(w)}`);
-    return h;
+  /** Headers carrying the warnings (none when there are none). */
+  headers(): HeaderList {
+    return [...this.#seen].map((w) => ["warning", `299 - ${warningText(w)}`]);
   }
 }
 

@@ -74,11 +74,13 @@ const NAMESPACE_SUBRESOURCES = new Set(["status", "finalize"]);
 export function parseResourcePath(pathname: string): ResourcePath | undefined {
   const raw = pathname.split("/").filter((s, i) => i > 0 || s !== "");
   if (raw.length > 0 && raw[raw.length - 1] === "") raw.pop();
-  let parts: string[];
-  try {
-    parts = raw.map((s) => decodeURIComponent(s));
-  } catch {
-    return undefined;
+  let parts = raw;
+  if (pathname.includes("%")) {
+    try {
+      parts = raw.map((s) => decodeURIComponent(s));
+    } catch {
+      return undefined;
+    }
   }
   let group: string;
   let version: string;
