@@ -306,3 +306,76 @@ Deno.test({
     );
   },
 });
+
+Deno.test({
+  name: "kubectl: delete --cascade=orphan|foreground|background with the garbage collector running",
+  ignore: !haveKubectl(32),
+  async fn() {
+    await using f = await fixture();
+    const stop = new AbortController();
+    const running = f.rt.manager().start(stop.signal);
+    try {
+      const ns = { namespace: "default" };
+      const family = async (p: string) => {
+        const parent = await f.rt.client.create(ConfigMap, { metadata: { name: p } }, ns);
+        await f.rt.client.create(ConfigMap, {
+          metadata: {
+            name: `${p}-child`,
+            ownerReferences: [{
+              apiVersion: "v1",
+              kind: "ConfigMap",
+              name: p,
+              uid: parent.metadata.uid!,
+            }],
+          },
+        }, ns);
+      };
+      const exists = async (name: string) =>
+        (await f.rt.client.list(ConfigMap, ns)).items.some((o) => o.metadata.name === name);
+      const until = async (what: string, test: () => Promise<boolean>) => {
+        const end = Date.now() + 10_000;
+        while (!(await test())) {
+          if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+
+      // orphan: kubectl waits while the garbage collector removes the orphan finalizer;
+      // the child stays, without its owner reference.
+      await family("o");
+      assert.equal(
+        ok(await f.kubectl.run(["delete", "cm", "o", "--cascade=orphan"]), "orphan"),
+        'configmap "o" deleted\n',
+      );
+      assert.equal(await exists("o"), false);
+      await until("the orphan's owner reference to go", async () => {
+        const child = await f.rt.client.get(ConfigMap, "o-child", ns);
+        return (child.metadata.ownerReferences ?? []).length === 0;
+      });
+
+      // foreground: the parent goes after its child.
+      await family("f");
+      assert.equal(
+        ok(await f.kubectl.run(["delete", "cm", "f", "--cascade=foreground"]), "foreground"),
+        'configmap "f" deleted\n',
+      );
+      assert.equal(await exists("f"), false);
+      assert.equal(await exists("f-child"), false);
+
+      // background (the default): the parent goes at once, the child after it.
+      await family("b");
+      assert.equal(
+        ok(await f.kubectl.run(["delete", "cm", "b", "--cascade=background"]), "background"),
+        'configmap "b" deleted\n',
+      );
+      await until("the background child to go", async () => !(await exists("b-child")));
+
+      const bad = await f.kubectl.run(["delete", "cm", "x", "--cascade=sideways"]);
+      assert.equal(bad.code, 1);
+      assert.match(bad.err, /invalid cascade value \(sideways\)/);
+    } finally {
+      stop.abort();
+      await running;
+    }
+  },
+});
