@@ -86,13 +86,15 @@ function summarize(text: string): string {
  * cyclic, a function, `NaN`, a `Date`, deeper than the limit), checked before
  * anything recursive touches it. Duplicate members of text are strict errors.
  */
+const UTF8 = new TextDecoder();
+
 async function decodeJson(
   input: unknown,
   validation: FieldValidation,
   syntax: (why: string, text: string) => ApiError,
   notJson: (problem: string) => ApiError,
 ): Promise<DecodedBody> {
-  let value = input instanceof Uint8Array ? new TextDecoder().decode(input) : input;
+  let value = input instanceof Uint8Array ? UTF8.decode(input) : input;
   const strict: string[] = [];
   if (typeof value === "string") {
     const text = value;

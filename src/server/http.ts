@@ -138,9 +138,29 @@ export function parseAccept(header: string | null | undefined): MediaRange[] {
 
 /** A Content-Type's media type, `type/subtype` lower-cased; undefined when malformed. */
 export function mediaTypeOf(contentType: string): string | undefined {
-  const r = parseRange(contentType);
-  return r && `${r.type}/${r.subtype}`;
+  return MEDIA_TYPES.get(contentType, () => {
+    const r = parseRange(contentType);
+    return r && `${r.type}/${r.subtype}`;
+  });
 }
+
+/**
+ * Answers computed from header values, kept by value: clients send the same
+ * few Accept and Content-Type headers, so each is parsed once.
+ */
+class HeaderMemo<T> {
+  readonly #answers = new Map<string, T>();
+
+  get(header: string, compute: () => T): T {
+    if (this.#answers.has(header)) return this.#answers.get(header) as T;
+    const answer = compute();
+    if (this.#answers.size >= 256) this.#answers.clear();
+    this.#answers.set(header, answer);
+    return answer;
+  }
+}
+
+const MEDIA_TYPES = new HeaderMemo<string | undefined>();
 
 /** True for a range JSON answers satisfy: `application/json`, `application/*`, `*\/*`. */
 export function acceptsJson(r: MediaRange): boolean {
@@ -159,19 +179,12 @@ const isProtobuf = (r: MediaRange) =>
  * acceptable.
  */
 export function negotiateOutput(accept: string | null): { table: boolean } {
-  // Clients send the same few Accept headers: each is negotiated once.
-  const key = accept ?? "";
-  let answer = NEGOTIATED.get(key);
-  if (answer === undefined) {
-    answer = negotiate(accept);
-    if (NEGOTIATED.size >= 256) NEGOTIATED.clear();
-    NEGOTIATED.set(key, answer);
-  }
+  const answer = NEGOTIATED.get(accept ?? "", () => negotiate(accept));
   if (answer instanceof ApiError) throw answer;
   return answer;
 }
 
-const NEGOTIATED = new Map<string, { table: boolean } | ApiError>();
+const NEGOTIATED = new HeaderMemo<{ table: boolean } | ApiError>();
 
 function negotiate(accept: string | null): { table: boolean } | ApiError {
   const ranges = parseAccept(accept);
@@ -214,13 +227,14 @@ export async function readBody(req: Request, limit = MAX_REQUEST_BYTES): Promise
     await req.body?.cancel().catch(() => {});
     throw ApiError.tooLarge(limit);
   }
-  if (!req.body) return new Uint8Array(0);
-  // With a Content-Length the server reads exactly that much: read it at once.
+  // With a Content-Length the server reads exactly that much: read it at once
+  // (before touching req.body, which makes a stream of it).
   if (declared !== null) {
     const body = await req.bytes();
     if (body.length > limit) throw ApiError.tooLarge(limit);
     return body;
   }
+  if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
