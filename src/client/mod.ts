@@ -5,3 +5,4 @@
  */
 export * from "./client.ts";
 export * from "./retry.ts";
+export * from "./http.ts";

@@ -70,14 +70,17 @@ export function storeProgress(store: Store): ProgressStore {
   };
 }
 
-/** What the manager needs of a runtime. */
+/**
+ * What the manager needs of a runtime: a client, and for triggered mode the
+ * registry and store of an embedded runtime (a remote one has neither).
+ */
 export interface ManagerBackend {
   /** The client controllers write with. */
   client: Client;
   /** The registry (for change-log reads in triggered mode). */
-  registry: Registry;
-  /** The store (for current revision and progress records). */
-  store: Store;
+  registry?: Registry;
+  /** The store (for current revision and progress records in triggered mode). */
+  store?: Store;
 }
 
 /** Options of {@linkcode Manager}. */
@@ -175,7 +178,7 @@ export class Manager {
   readonly #name: string;
   readonly #clock: Clock;
   readonly #shutdownMs: number;
-  readonly #progress: ProgressStore;
+  readonly #progress: ProgressStore | undefined;
   #running = false;
 
   /** A manager over a runtime (or anything with its client, registry and store). */
@@ -184,7 +187,7 @@ export class Manager {
     this.#name = options.name ?? "k1s";
     this.#clock = options.clock ?? realClock;
     this.#shutdownMs = options.shutdownTimeoutMs ?? 30_000;
-    this.#progress = options.progress ?? storeProgress(backend.store);
+    this.#progress = options.progress ?? (backend.store && storeProgress(backend.store));
     this.client = this.#trackingClient(backend.client);
     this.informers = new InformerFactory(backend.client, {
       clock: this.#clock,
@@ -331,16 +334,23 @@ export class Manager {
    * Reads go straight to the client, so no cache has to be filled.
    */
   async runTriggered(options: TriggeredOptions = {}): Promise<TriggeredReport> {
+    const { registry, store } = this.#backend;
+    const progress = this.#progress;
+    if (!registry || !store || !progress) {
+      throw new Error(
+        "triggered mode reads the store's change log: it needs an embedded runtime " +
+          "(use start() with a remote client)",
+      );
+    }
     if (this.#running) throw new Error("the manager is already running");
     this.#running = true;
     for (const c of this.#controllers) c.reset();
     const timeoutMs = options.timeoutMs ?? 30_000;
     const deadline = Date.now() + timeoutMs;
     const inner = new AbortController();
-    const { registry, store } = this.#backend;
     const before = this.#controllers.reduce((n, c) => n + c.stats.reconciles, 0);
     try {
-      const from = options.full ? undefined : await this.#progress.load(this.#name);
+      const from = options.full ? undefined : await progress.load(this.#name);
       let fullResync = from === undefined;
       let head = await store.currentRevision();
       const ctx = { client: this.#backend.client, reader: this.#backend.client };
@@ -399,7 +409,7 @@ export class Manager {
       inner.abort();
       if (idle) {
         await Promise.all(runs);
-        await this.#progress.save(this.#name, head);
+        await progress.save(this.#name, head);
       }
       return {
         idle,

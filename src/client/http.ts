@@ -1,0 +1,677 @@
+/**
+ * The HTTP transport of the typed client: the same {@linkcode Client} as the
+ * in-process one, speaking the Kubernetes REST API to `k1s serve` or to any
+ * Kubernetes API server, as client-go's REST client does:
+ *
+ * - a kind's URL from its group, version, plural and scope;
+ * - errors as {@linkcode ApiError} carrying the server's Status (or, for an
+ *   answer that is not a Status, client-go's generic error for its code);
+ * - `Warning` headers to the write's `onWarning`;
+ * - retries of answers carrying `Retry-After` (429 and 5xx), up to 10, and of
+ *   GETs whose connection failed, with backoff;
+ * - watches as a stream of JSON lines, ended by the caller's signal.
+ *
+ * Credentials and TLS are the caller's: `connect()` builds them from a
+ * kubeconfig and passes a `fetch` and an `authorization` source.
+ *
+ * @module
+ */
+import { ApiError, type Status, type StatusReason } from "../apimachinery/errors.ts";
+import { fieldSelectorFromSet } from "../apimachinery/fields.ts";
+import type { KubeList, KubeObject, WatchEvent } from "../apimachinery/meta.ts";
+import {
+  compileLabelSelector,
+  type FieldSelectorInput,
+  type LabelSelectorInput,
+} from "../registry/selection.ts";
+import type { Kind } from "../scheme/kind.ts";
+import {
+  bindResource,
+  type Client,
+  type CreateOptions,
+  type DeleteCollectionOptions,
+  type DeleteOptions,
+  type GetOptions,
+  type ListOptions,
+  type PatchOptions,
+  type PatchType,
+  type ResourceClient,
+  type StatusWriter,
+  type UpdateOptions,
+  type WatchOptions,
+} from "./client.ts";
+
+/** Options of {@linkcode HttpClient}. */
+export interface HttpClientOptions {
+  /** The server's base URL, `https://host:port` (a path prefix is kept). */
+  server: string;
+  /** The fetch to use (one bound to a `Deno.HttpClient` for TLS settings). Default: global fetch. */
+  fetch?: typeof fetch;
+  /**
+   * The `Authorization` header for the next request (read before each one, so
+   * rotated tokens are picked up); undefined for none.
+   */
+  authorization?: () => string | undefined | Promise<string | undefined>;
+  /**
+   * Called once when a request is answered 401: true when credentials were
+   * renewed (an exec plugin run again) and the request should be sent again.
+   */
+  onUnauthorized?: () => Promise<boolean>;
+  /** Retries of answers with `Retry-After` and of failed GET connections. Default 10, as client-go. */
+  maxRetries?: number;
+  /** Longest wait between retries, in ms. Default 30,000. */
+  maxRetryDelayMs?: number;
+  /** The `User-Agent` header. Default `k1s`. */
+  userAgent?: string;
+}
+
+/** The path of a kind's collection or object: `/api/v1/namespaces/ns/configmaps/name/status`. */
+export function resourcePath(
+  kind: Kind,
+  where: { namespace?: string; name?: string; subresource?: string } = {},
+): string {
+  let path = kind.group === "" ? `/api/${kind.version}` : `/apis/${kind.group}/${kind.version}`;
+  if (kind.scope === "Namespaced" && where.namespace !== undefined) {
+    path += `/namespaces/${encodeURIComponent(where.namespace)}`;
+  }
+  path += `/${kind.plural}`;
+  if (where.name !== undefined) path += `/${encodeURIComponent(where.name)}`;
+  if (where.subresource !== undefined) path += `/${where.subresource}`;
+  return path;
+}
+
+const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
+  json: "application/json-patch+json",
+  merge: "application/merge-patch+json",
+  strategic: "application/strategic-merge-patch+json",
+};
+
+/** A label selector in the string form a request carries. */
+function labelSelectorText(input: LabelSelectorInput | undefined): string | undefined {
+  if (input === undefined || input === "") return undefined;
+  if (typeof input === "string") return input;
+  return compileLabelSelector(input)?.toString();
+}
+
+/** A field selector in the string form a request carries. */
+function fieldSelectorText(input: FieldSelectorInput | undefined): string | undefined {
+  if (input === undefined || input === "") return undefined;
+  if (typeof input === "string") return input;
+  return fieldSelectorFromSet(input).toString();
+}
+
+/** client-go's generic error for an answer without a Status (NewGenericServerResponse). */
+function genericError(
+  code: number,
+  method: string,
+  resource: string,
+  name: string | undefined,
+  text: string,
+  retryAfter?: number,
+): ApiError {
+  let reason: StatusReason = "";
+  let message =
+    `the server responded with the status code ${code} but did not return more information`;
+  const server = text.trim();
+  switch (code) {
+    case 409:
+      reason = method === "POST" ? "AlreadyExists" : "Conflict";
+      message = "the server reported a conflict";
+      break;
+    case 404:
+      reason = "NotFound";
+      message = "the server could not find the requested resource";
+      break;
+    case 400:
+      reason = "BadRequest";
+      message = "the server rejected our request for an unknown reason";
+      break;
+    case 401:
+      reason = "Unauthorized";
+      message = "the server has asked for the client to provide credentials";
+      break;
+    case 403:
+      reason = "Forbidden";
+      message = server;
+      break;
+    case 406:
+      reason = "NotAcceptable";
+      message = server && server !== "unknown"
+        ? server
+        : "the server was unable to respond with a content type that the client supports";
+      break;
+    case 415:
+      reason = "UnsupportedMediaType";
+      message = server;
+      break;
+    case 405:
+      reason = "MethodNotAllowed";
+      message = "the server does not allow this method on the requested resource";
+      break;
+    case 422:
+      reason = "Invalid";
+      message = "the server rejected our request due to an error in our request";
+      break;
+    case 503:
+      reason = "ServiceUnavailable";
+      message = "the server is currently unable to handle the request";
+      break;
+    case 504:
+      reason = "Timeout";
+      message =
+        "the server was unable to return a response in the time allotted, but may still be processing the request";
+      break;
+    case 429:
+      reason = "TooManyRequests";
+      message = "the server has received too many requests and has asked us to try again later";
+      break;
+    default:
+      if (code >= 500) {
+        reason = "InternalError";
+        message = `an error on the server (${
+          JSON.stringify(server)
+        }) has prevented the request from succeeding`;
+      }
+  }
+  message += name
+    ? ` (${method.toLowerCase()} ${resource} ${name})`
+    : ` (${method.toLowerCase()} ${resource})`;
+  const status: Status = {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message,
+    reason,
+    code,
+    details: {
+      kind: resource,
+      name,
+      causes: [{ reason: "UnexpectedServerResponse", message: server }],
+    },
+  };
+  if (retryAfter !== undefined) status.details!.retryAfterSeconds = retryAfter;
+  return new ApiError(status);
+}
+
+function isStatus(v: unknown): v is Status {
+  return v !== null && typeof v === "object" && (v as { kind?: unknown }).kind === "Status";
+}
+
+/** Seconds of a `Retry-After` header (delta-seconds only, as client-go reads it). */
+function retryAfterSeconds(res: Response): number | undefined {
+  const v = res.headers.get("retry-after");
+  if (v === null || !/^\s*\d+\s*$/.test(v)) return undefined;
+  return Number(v);
+}
+
+/** The warn-texts of `Warning: 299 - "text"` headers. */
+function warningsOf(res: Response): string[] {
+  const out: string[] = [];
+  const header = res.headers.get("warning");
+  if (!header) return out;
+  const re = /\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"/g;
+  for (const m of header.matchAll(re)) out.push(m[1].replace(/\\(.)/g, "$1"));
+  return out;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+interface Call {
+  method: string;
+  path: string;
+  query?: URLSearchParams;
+  body?: string | Uint8Array;
+  contentType?: string;
+  /** For errors without a Status: the resource and name. */
+  resource: string;
+  name?: string;
+  onWarning?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * A {@linkcode Client} over HTTP.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime, ConfigMap } from "../../mod.ts";
+ * import { serve } from "../server/server.ts";
+ * import { HttpClient } from "./http.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using rt = await createRuntime({ store: "memory:" });
+ * await using server = await serve(rt, { port: 0 });
+ * const client = new HttpClient({ server: server.url });
+ * await client.create(ConfigMap, { metadata: { name: "app" }, data: { mode: "fast" } });
+ * assert.equal((await rt.client.get(ConfigMap, "app")).data?.mode, "fast");
+ * ```
+ */
+export class HttpClient implements Client {
+  readonly #base: string;
+  readonly #fetch: typeof fetch;
+  readonly #authorization: HttpClientOptions["authorization"];
+  readonly #onUnauthorized: HttpClientOptions["onUnauthorized"];
+  readonly #maxRetries: number;
+  readonly #maxDelay: number;
+  readonly #userAgent: string;
+  /** The status writer. */
+  readonly status: StatusWriter;
+
+  /** A client of the server at `options.server`. */
+  constructor(options: HttpClientOptions) {
+    const url = new URL(options.server);
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new TypeError(`server ${options.server}: the URL must be http:// or https://`);
+    }
+    this.#base = url.origin + url.pathname.replace(/\/+$/, "");
+    this.#fetch = options.fetch ?? fetch;
+    this.#authorization = options.authorization;
+    this.#onUnauthorized = options.onUnauthorized;
+    this.#maxRetries = options.maxRetries ?? 10;
+    this.#maxDelay = options.maxRetryDelayMs ?? 30_000;
+    this.#userAgent = options.userAgent ?? "k1s";
+    this.status = {
+      update: (kind, obj, o) => this.#update(kind, obj, o, "status"),
+      patch: (kind, name, patch, o) => this.#patch(kind, name, patch, o, "status"),
+    };
+  }
+
+  /** The server's base URL. */
+  get server(): string {
+    return this.#base;
+  }
+
+  /**
+   * Sends one request, with retries, and returns the answer when it is a
+   * success; failures are thrown as {@linkcode ApiError}s (connection
+   * failures as Errors naming the request).
+   */
+  async #send(call: Call, accept = "application/json"): Promise<Response> {
+    const url = this.#base + call.path + (call.query?.size ? `?${call.query}` : "");
+    let renewed = false;
+    let backoff = 100;
+    for (let attempt = 0;; attempt++) {
+      const headers: [string, string][] = [["accept", accept], ["user-agent", this.#userAgent]];
+      if (call.contentType) headers.push(["content-type", call.contentType]);
+      const auth = await this.#authorization?.();
+      if (auth) headers.push(["authorization", auth]);
+      let res: Response;
+      try {
+        res = await this.#fetch(url, {
+          method: call.method,
+          headers,
+          body: call.body as BodyInit | undefined,
+          signal: call.signal,
+        });
+      } catch (err) {
+        if (call.signal?.aborted) throw call.signal.reason;
+        // Only reads are sent again after a failed connection: a write may have happened.
+        if (call.method !== "GET" || attempt >= this.#maxRetries) {
+          throw new Error(`${call.method} ${JSON.stringify(url)}: ${(err as Error).message}`, {
+            cause: err,
+          });
+        }
+        await sleep(backoff, call.signal);
+        backoff = Math.min(backoff * 2, this.#maxDelay);
+        continue;
+      }
+      for (const w of warningsOf(res)) call.onWarning?.(w);
+      if (res.ok) return res;
+      const after = retryAfterSeconds(res);
+      if (
+        (res.status === 429 || res.status >= 500) && after !== undefined &&
+        attempt < this.#maxRetries
+      ) {
+        await res.body?.cancel();
+        await sleep(Math.min(after * 1000, this.#maxDelay), call.signal);
+        continue;
+      }
+      const err = await this.#errorOf(call, res, after);
+      if (res.status === 401 && !renewed && this.#onUnauthorized) {
+        renewed = true;
+        if (await this.#onUnauthorized()) continue;
+      }
+      throw err;
+    }
+  }
+
+  async #errorOf(call: Call, res: Response, after?: number): Promise<ApiError> {
+    const text = await res.text();
+    try {
+      const parsed = JSON.parse(text);
+      if (isStatus(parsed)) return new ApiError(parsed);
+    } catch {
+      // not JSON: the generic error below
+    }
+    return genericError(res.status, call.method, call.resource, call.name, text, after);
+  }
+
+  async #json<T>(call: Call): Promise<T> {
+    const res = await this.#send(call);
+    const text = await res.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw genericError(500, call.method, call.resource, call.name, text);
+    }
+  }
+
+  #writeQuery(o?: { dryRun?: boolean; fieldManager?: string; fieldValidation?: string }) {
+    const q = new URLSearchParams();
+    if (o?.dryRun) q.set("dryRun", "All");
+    if (o?.fieldManager) q.set("fieldManager", o.fieldManager);
+    if (o?.fieldValidation) q.set("fieldValidation", o.fieldValidation);
+    return q;
+  }
+
+  #namespaceOf(kind: Kind, given: string | undefined, obj?: unknown): string | undefined {
+    if (kind.scope !== "Namespaced") return undefined;
+    const fromObj = (obj as KubeObject | undefined)?.metadata?.namespace;
+    return given ?? fromObj ?? "default";
+  }
+
+  #body(kind: Kind, obj: unknown): string {
+    if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return JSON.stringify(obj);
+    const o = obj as Record<string, unknown>;
+    // Typed clients send the kind's apiVersion and kind; the server fills in nothing else.
+    return JSON.stringify({ apiVersion: kind.apiVersion, kind: kind.kind, ...o });
+  }
+
+  /** Reads one object; NotFound if absent. */
+  get<T extends KubeObject, In>(kind: Kind<T, In>, name: string, options?: GetOptions): Promise<T> {
+    const q = new URLSearchParams();
+    if (options?.resourceVersion) q.set("resourceVersion", options.resourceVersion);
+    return this.#json<T>({
+      method: "GET",
+      path: resourcePath(kind, { namespace: this.#namespaceOf(kind, options?.namespace), name }),
+      query: q,
+      resource: kind.plural,
+      name,
+    });
+  }
+
+  /** Lists objects (every namespace when none is given). */
+  list<T extends KubeObject, In>(kind: Kind<T, In>, options?: ListOptions): Promise<KubeList<T>> {
+    const q = new URLSearchParams();
+    const label = labelSelectorText(options?.labelSelector);
+    if (label) q.set("labelSelector", label);
+    const fields = fieldSelectorText(options?.fieldSelector);
+    if (fields) q.set("fieldSelector", fields);
+    if (options?.limit) q.set("limit", String(options.limit));
+    if (options?.continue) q.set("continue", options.continue);
+    if (options?.resourceVersion !== undefined && options.resourceVersion !== "") {
+      q.set("resourceVersion", options.resourceVersion);
+    }
+    if (options?.resourceVersionMatch) q.set("resourceVersionMatch", options.resourceVersionMatch);
+    if (options?.sendInitialEvents !== undefined) {
+      q.set("sendInitialEvents", String(options.sendInitialEvents));
+    }
+    const namespace = kind.scope === "Namespaced" ? options?.namespace : undefined;
+    return this.#json<KubeList<T>>({
+      method: "GET",
+      path: resourcePath(kind, { namespace }),
+      query: q,
+      resource: kind.plural,
+    });
+  }
+
+  /** Creates an object. */
+  create<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    obj: In,
+    options?: CreateOptions,
+  ): Promise<T> {
+    return this.#json<T>({
+      method: "POST",
+      path: resourcePath(kind, { namespace: this.#namespaceOf(kind, options?.namespace, obj) }),
+      query: this.#writeQuery(options),
+      body: this.#body(kind, obj),
+      contentType: "application/json",
+      resource: kind.plural,
+      onWarning: options?.onWarning,
+    });
+  }
+
+  #update<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    obj: T | In,
+    options: Omit<UpdateOptions, "subresource"> | undefined,
+    subresource?: string,
+  ): Promise<T> {
+    const name = options?.name ?? (obj as KubeObject)?.metadata?.name ?? "";
+    if (name === "") {
+      return Promise.reject(
+        ApiError.badRequest("resource name may not be empty"),
+      );
+    }
+    return this.#json<T>({
+      method: "PUT",
+      path: resourcePath(kind, {
+        namespace: this.#namespaceOf(kind, options?.namespace, obj),
+        name,
+        subresource,
+      }),
+      query: this.#writeQuery(options),
+      body: this.#body(kind, obj),
+      contentType: "application/json",
+      resource: kind.plural,
+      name,
+      onWarning: options?.onWarning,
+    });
+  }
+
+  /** Replaces an object; its resourceVersion, if set, is a precondition. */
+  update<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    obj: T | In,
+    options?: Omit<UpdateOptions, "subresource">,
+  ): Promise<T> {
+    return this.#update(kind, obj, options);
+  }
+
+  #patch<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    name: string,
+    patch: unknown,
+    options: Omit<PatchOptions, "subresource"> | undefined,
+    subresource?: string,
+  ): Promise<T> {
+    const body = typeof patch === "string" || patch instanceof Uint8Array
+      ? patch
+      : JSON.stringify(patch);
+    return this.#json<T>({
+      method: "PATCH",
+      path: resourcePath(kind, {
+        namespace: this.#namespaceOf(kind, options?.namespace),
+        name,
+        subresource,
+      }),
+      query: this.#writeQuery(options),
+      body,
+      contentType: PATCH_CONTENT_TYPES[options?.type ?? "merge"],
+      resource: kind.plural,
+      name,
+      onWarning: options?.onWarning,
+    });
+  }
+
+  /** Patches an object (merge patch unless `type` says otherwise). */
+  patch<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    name: string,
+    patch: unknown,
+    options?: Omit<PatchOptions, "subresource">,
+  ): Promise<T> {
+    return this.#patch(kind, name, patch, options);
+  }
+
+  #deleteBody(options?: DeleteOptions): string {
+    const body: Record<string, unknown> = { kind: "DeleteOptions", apiVersion: "v1" };
+    if (options?.propagationPolicy) body.propagationPolicy = options.propagationPolicy;
+    if (options?.preconditions) body.preconditions = options.preconditions;
+    if (options?.dryRun) body.dryRun = ["All"];
+    return JSON.stringify(body);
+  }
+
+  /**
+   * Deletes (or marks for deletion) an object. Where the server answers a
+   * finished delete with a Status (kube-apiserver does for most built-in
+   * kinds), the object returned carries only what the Status names: its
+   * name, namespace and uid.
+   */
+  async delete<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    name: string,
+    options?: DeleteOptions,
+  ): Promise<T> {
+    const namespace = this.#namespaceOf(kind, options?.namespace);
+    const out = await this.#json<T | Status>({
+      method: "DELETE",
+      path: resourcePath(kind, { namespace, name }),
+      body: this.#deleteBody(options),
+      contentType: "application/json",
+      resource: kind.plural,
+      name,
+      onWarning: options?.onWarning,
+    });
+    if (!isStatus(out)) return out;
+    const metadata: KubeObject["metadata"] = { name: out.details?.name ?? name };
+    if (namespace !== undefined) metadata.namespace = namespace;
+    if (out.details?.uid) metadata.uid = out.details.uid;
+    return { apiVersion: kind.apiVersion, kind: kind.kind, metadata } as T;
+  }
+
+  /** Deletes every matching object; returns those deleted (or being deleted). */
+  async deleteCollection<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    options?: DeleteCollectionOptions,
+  ): Promise<KubeList<T>> {
+    const q = new URLSearchParams();
+    const label = labelSelectorText(options?.labelSelector);
+    if (label) q.set("labelSelector", label);
+    const fields = fieldSelectorText(options?.fieldSelector);
+    if (fields) q.set("fieldSelector", fields);
+    // Without a namespace this is the all-namespaces path, where kube-apiserver serves no
+    // deletecollection (405).
+    const namespace = kind.scope === "Namespaced" ? options?.namespace : undefined;
+    const out = await this.#json<KubeList<T> | Status>({
+      method: "DELETE",
+      path: resourcePath(kind, { namespace }),
+      query: q,
+      body: this.#deleteBody(options),
+      contentType: "application/json",
+      resource: kind.plural,
+      onWarning: options?.onWarning,
+    });
+    if (isStatus(out)) {
+      return { apiVersion: kind.apiVersion, kind: `${kind.kind}List`, metadata: {}, items: [] };
+    }
+    return out;
+  }
+
+  /**
+   * Streams changes: a long-running GET whose JSON lines are the events.
+   * A failure the server reports before streaming is thrown; one while
+   * streaming arrives as an ERROR event carrying its Status, as in-process.
+   * The watch ends when the server ends it or `signal` aborts.
+   */
+  async *watch<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    options?: WatchOptions,
+  ): AsyncGenerator<WatchEvent<T>> {
+    const q = new URLSearchParams({ watch: "true" });
+    const label = labelSelectorText(options?.labelSelector);
+    if (label) q.set("labelSelector", label);
+    const fields = fieldSelectorText(options?.fieldSelector);
+    if (fields) q.set("fieldSelector", fields);
+    if (options?.resourceVersion !== undefined && options.resourceVersion !== "") {
+      q.set("resourceVersion", options.resourceVersion);
+    }
+    if (options?.resourceVersionMatch) q.set("resourceVersionMatch", options.resourceVersionMatch);
+    if (options?.sendInitialEvents !== undefined) {
+      q.set("sendInitialEvents", String(options.sendInitialEvents));
+    }
+    if (options?.allowWatchBookmarks) q.set("allowWatchBookmarks", "true");
+    if (options?.timeoutSeconds !== undefined) {
+      q.set("timeoutSeconds", String(options.timeoutSeconds));
+    }
+    const namespace = kind.scope === "Namespaced" ? options?.namespace : undefined;
+    // The stream is ended by its own controller, so that leaving the loop early also ends it.
+    const stop = new AbortController();
+    const outer = options?.signal;
+    const onAbort = () => stop.abort(outer?.reason);
+    if (outer?.aborted) return;
+    outer?.addEventListener("abort", onAbort, { once: true });
+    try {
+      let res: Response;
+      try {
+        res = await this.#send({
+          method: "GET",
+          path: resourcePath(kind, { namespace }),
+          query: q,
+          resource: kind.plural,
+          signal: stop.signal,
+        });
+      } catch (err) {
+        if (outer?.aborted) return;
+        throw err;
+      }
+      if (!res.body) return;
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buf = "";
+      try {
+        for (;;) {
+          let chunk: ReadableStreamReadResult<string>;
+          try {
+            chunk = await reader.read();
+          } catch (err) {
+            if (outer?.aborted || stop.signal.aborted) return;
+            throw new Error(`watch ${kind.plural}: the stream broke: ${(err as Error).message}`, {
+              cause: err,
+            });
+          }
+          if (chunk.done) break;
+          buf += chunk.value;
+          let nl: number;
+          while ((nl = buf.indexOf("\n")) >= 0) {
+            const line = buf.slice(0, nl).trim();
+            buf = buf.slice(nl + 1);
+            if (line === "") continue;
+            let ev: WatchEvent<T>;
+            try {
+              ev = JSON.parse(line) as WatchEvent<T>;
+            } catch {
+              throw new Error(`watch ${kind.plural}: the server sent a line that is not JSON`);
+            }
+            yield ev;
+          }
+        }
+        if (buf.trim() !== "") yield JSON.parse(buf) as WatchEvent<T>;
+      } finally {
+        await reader.cancel().catch(() => {});
+      }
+    } finally {
+      outer?.removeEventListener("abort", onAbort);
+      stop.abort();
+    }
+  }
+
+  /** A client bound to one kind and (for namespaced kinds) one namespace. */
+  resource<T extends KubeObject, In>(kind: Kind<T, In>, namespace?: string): ResourceClient<T, In> {
+    return bindResource(this, kind, namespace);
+  }
+}
