@@ -324,15 +324,7 @@ const okCm = () =>
 Deno.test("remote client: 429 and 5xx with Retry-After are retried; without it they are errors", async () => {
   const busy = () =>
     new Response(
-      JSON.stringify({
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        message: "slow down",
-        reason: "TooManyRequests",
-        code: 429,
-      }),
+      JSON.stringify(ApiError.of(429, "TooManyRequests", "slow down").status),
       {
         status: 429,
         headers: { "retry-after": "0", "content-type": "application/json" },
@@ -404,15 +396,7 @@ Deno.test("remote client: a 401 renews credentials once", async () => {
   let renewals = 0;
   const unauthorized = () =>
     new Response(
-      JSON.stringify({
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        message: "Unauthorized",
-        reason: "Unauthorized",
-        code: 401,
-      }),
+      JSON.stringify(ApiError.of(401, "Unauthorized", "Unauthorized").status),
       { status: 401 },
     );
   const { f, calls } = scripted([unauthorized, okCm, unauthorized, unauthorized]);

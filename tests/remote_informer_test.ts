@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { ConfigMap, createRuntime, InformerFactory, type Runtime } from "../mod.ts";
 import { type ApiServer, serve } from "../src/server/server.ts";
 import { HttpClient } from "../src/client/http.ts";
+import { ApiError } from "../src/apimachinery/errors.ts";
 
 const ns = { namespace: "default" };
 
@@ -73,13 +74,28 @@ async function restartable(rt: Runtime) {
   };
 }
 
-Deno.test("remote informer: a server restart is survived by resuming from the last revision", async () => {
-  await using rt = await createRuntime({ store: "memory:" });
-  await using srv = await restartable(rt);
+/** A runtime served on a port that survives restarts, and an informer over HTTP on it. */
+async function restartableInformer() {
+  const rt = await createRuntime({ store: "memory:" });
+  const srv = await restartable(rt);
   const { f, counts } = countingFetch();
-  await using inf = await informer(
-    new HttpClient({ server: srv.url, fetch: f, maxRetryDelayMs: 50 }),
-  );
+  const inf = await informer(new HttpClient({ server: srv.url, fetch: f, maxRetryDelayMs: 50 }));
+  return {
+    rt,
+    srv,
+    counts,
+    inf,
+    async [Symbol.asyncDispose]() {
+      await inf[Symbol.asyncDispose]();
+      await srv[Symbol.asyncDispose]();
+      await rt.close();
+    },
+  };
+}
+
+Deno.test("remote informer: a server restart is survived by resuming from the last revision", async () => {
+  await using t = await restartableInformer();
+  const { rt, srv, counts, inf } = t;
   await rt.client.create(ConfigMap, { metadata: { name: "a" } }, ns);
   await rt.client.create(ConfigMap, { metadata: { name: "b" } }, ns);
   await until("a and b", () => inf.names().join() === "a,b");
@@ -98,12 +114,8 @@ Deno.test("remote informer: a server restart is survived by resuming from the la
 });
 
 Deno.test("remote informer: a compacted revision (410) makes it list again", async () => {
-  await using rt = await createRuntime({ store: "memory:" });
-  await using srv = await restartable(rt);
-  const { f, counts } = countingFetch();
-  await using inf = await informer(
-    new HttpClient({ server: srv.url, fetch: f, maxRetryDelayMs: 50 }),
-  );
+  await using t = await restartableInformer();
+  const { rt, srv, counts, inf } = t;
   await rt.client.create(ConfigMap, { metadata: { name: "a" } }, ns);
   await until("a", () => inf.names().join() === "a");
 
@@ -176,16 +188,11 @@ Deno.test("remote informer: 429s with Retry-After are waited out, then it syncs"
     if (url.searchParams.get("watch") === "true" || refusals === 0) return undefined;
     refusals--;
     return new Response(
-      JSON.stringify({
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        message: "too many requests, please try again later",
-        reason: "TooManyRequests",
-        code: 429,
-        details: { retryAfterSeconds: 1 },
-      }),
+      JSON.stringify(
+        ApiError.of(429, "TooManyRequests", "too many requests, please try again later", {
+          retryAfterSeconds: 1,
+        }).status,
+      ),
       { status: 429, headers: { "retry-after": "1", "content-type": "application/json" } },
     );
   });

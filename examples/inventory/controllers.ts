@@ -4,11 +4,14 @@
  *
  * @module
  */
-import { type Controller, controllerFor, EventRecorder, isNotFound, type Runtime } from "@k1s/k1s";
+import { type Client, type Controller, controllerFor, EventRecorder, isNotFound } from "@k1s/k1s";
 import { Category, Item } from "./kinds.ts";
 
-/** Builds the inventory's controllers for a runtime. */
-export function inventoryControllers(rt: Runtime): Controller[] {
+/**
+ * Builds the inventory's controllers for a runtime: an embedded one, or a
+ * connection to an API server (`connect()`).
+ */
+export function inventoryControllers(rt: { client: Client }): Controller[] {
   const recorder = new EventRecorder(rt.client, { component: "inventory-controller" });
   const counter = controllerFor(Category)
     .named("category-counter")

@@ -16,7 +16,12 @@
  *
  * @module
  */
-import { ApiError, type Status, type StatusReason } from "../apimachinery/errors.ts";
+import {
+  ApiError,
+  type Status,
+  type StatusDetails,
+  type StatusReason,
+} from "../apimachinery/errors.ts";
 import { fieldSelectorFromSet } from "../apimachinery/fields.ts";
 import type { KubeList, KubeObject, WatchEvent } from "../apimachinery/meta.ts";
 import {
@@ -176,22 +181,13 @@ function genericError(
   message += name
     ? ` (${method.toLowerCase()} ${resource} ${name})`
     : ` (${method.toLowerCase()} ${resource})`;
-  const status: Status = {
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message,
-    reason,
-    code,
-    details: {
-      kind: resource,
-      name,
-      causes: [{ reason: "UnexpectedServerResponse", message: server }],
-    },
+  const details: StatusDetails = {
+    kind: resource,
+    name,
+    causes: [{ reason: "UnexpectedServerResponse", message: server }],
   };
-  if (retryAfter !== undefined) status.details!.retryAfterSeconds = retryAfter;
-  return new ApiError(status);
+  if (retryAfter !== undefined) details.retryAfterSeconds = retryAfter;
+  return ApiError.of(code, reason, message, details);
 }
 
 function isStatus(v: unknown): v is Status {

@@ -10,8 +10,8 @@ import assert from "node:assert/strict";
 
 const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
 const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
-// The permissions `deno task compile` grants (run: `edit` starts the editor).
-const PERMISSIONS = ["--allow-read", "--allow-write", "--allow-env", "--allow-run"];
+// The permissions `deno task compile` grants (run: `edit` starts the editor; net: serve and --server).
+const PERMISSIONS = ["--allow-read", "--allow-write", "--allow-env", "--allow-run", "--allow-net"];
 
 /** What one CLI process printed and returned. */
 export interface Run {
