@@ -30,3 +30,4 @@ export * from "./src/cache/mod.ts";
 export * from "./src/controller/mod.ts";
 export * from "./src/system/mod.ts";
 export * from "./src/runtime.ts";
+export * from "./src/connect.ts";

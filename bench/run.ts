@@ -15,6 +15,7 @@ import {
   type Runtime,
 } from "@k1s/k1s";
 import { DatabaseSync } from "node:sqlite";
+import { benchRemote } from "./remote.ts";
 import { benchServe } from "./serve.ts";
 
 // ---------------------------------------------------------------- helpers
@@ -714,6 +715,14 @@ console.log(
 try {
   const sample = await sampleValue();
   console.log(`object size: ${sample.length} bytes of JSON per ConfigMap`);
+  const reporters = {
+    ops: reportOps,
+    ratio: reportRatio,
+    ms: reportMs,
+    tempDir,
+    scale,
+    percentile,
+  };
   // `--only=cli,list` runs just those sections (names as below).
   const only = Deno.args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
   const sections: [string, () => Promise<void>][] = [
@@ -730,15 +739,8 @@ try {
     ["informer", benchInformerAndReconcile],
     ["triggered", benchTriggered],
     ["cli", benchCliStartup],
-    ["serve", () =>
-      benchServe({
-        ops: reportOps,
-        ratio: reportRatio,
-        ms: reportMs,
-        tempDir,
-        scale,
-        percentile,
-      })],
+    ["serve", () => benchServe(reporters)],
+    ["remote", () => benchRemote(reporters)],
   ];
   for (const [name, run] of sections) if (!only || only.includes(name)) await run();
 } finally {

@@ -13,7 +13,9 @@ import type { Controller } from "../src/controller/controller.ts";
 import type { Runtime } from "../src/runtime.ts";
 import { coreV1Kinds } from "../src/resources/core_v1.ts";
 import { Scheme } from "../src/scheme/scheme.ts";
-import { createRuntimeCore, type RuntimeCore } from "../src/runtime_core.ts";
+import { createRuntimeCore } from "../src/runtime_core.ts";
+import type { Client } from "../src/client/client.ts";
+import type { TriggeredOptions, TriggeredReport } from "../src/controller/manager.ts";
 import { preloadStoreBackend } from "../src/storage/url.ts";
 import { CliError, formatError, NoStoreError } from "./errors.ts";
 import { FlagError, type FlagsConfig, parseFlags } from "./flags.ts";
@@ -36,16 +38,18 @@ export interface CommandContext {
   namespaceGiven: boolean;
   /**
    * Opens (once) the runtime over the resolved store, with the built-in
-   * controllers and the CLI's (for commands that run them, such as `wait`).
+   * controllers and the CLI's (for commands that run them, such as `wait`);
+   * with `--server`, `--kubeconfig`, `--context` or `--token`, a connection
+   * to that API server instead, whose own controllers do their work.
    */
-  runtime(): Promise<Runtime>;
+  runtime(): Promise<CliRuntime>;
   /**
    * Opens (once) store, scheme, registry and client without loading any
    * controller code — what commands that only read need, and faster to
    * start. For a mutating command it is the full runtime, which the kit
-   * settles when the command returns.
+   * settles when the command returns. With a server: the connection.
    */
-  core(): Promise<RuntimeCore>;
+  core(): Promise<CliCore>;
   /**
    * The kinds this CLI serves (built-in and its own), without opening the
    * store: what commands that only resolve types need.
@@ -53,6 +57,27 @@ export interface CommandContext {
   scheme(): Scheme;
   /** The store URL the command uses (`--store`, the environment or the default). */
   storeUrl(): string;
+}
+
+/** What commands that only read use: a client and the kinds. */
+export interface CliCore {
+  /** The typed client: in-process, or over HTTP to a server. */
+  readonly client: Client;
+  /** The kinds this CLI serves. */
+  readonly scheme: Scheme;
+  /** Closes the store or the connection. */
+  close(): Promise<void>;
+}
+
+/** What commands that write use: an embedded runtime, or a connection to a server. */
+export interface CliRuntime extends CliCore {
+  /**
+   * Runs the controllers until nothing is left to do. On a server its own
+   * controllers do this: there is nothing to run here.
+   */
+  settle(options?: TriggeredOptions): Promise<TriggeredReport>;
+  /** The embedded runtime; undefined when the CLI talks to a server. */
+  readonly embedded: Runtime | undefined;
 }
 
 /** A verb. */
@@ -132,6 +157,10 @@ export interface Cli {
 
 const GLOBAL_OPTIONS: FlagsConfig = {
   store: { type: "string" },
+  server: { type: "string", short: "s" },
+  kubeconfig: { type: "string" },
+  context: { type: "string" },
+  token: { type: "string" },
   namespace: { type: "string", short: "n" },
   help: { type: "boolean", short: "h" },
 };
@@ -145,8 +174,35 @@ function topHelp(spec: CliSpec): string {
     `  --store URL        store to use (memory:, sqlite:PATH, kv:PATH); default $${
       spec.storeEnv ?? "K1S_STORE"
     } or the user data directory\n` +
-    `  -n, --namespace    namespace (default "default")\n\n` +
+    `  -n, --namespace    namespace (default "default", or the context's)\n` +
+    `  -s, --server URL   talk to this Kubernetes API server (k1s serve, or a cluster)\n` +
+    `  --kubeconfig FILE  a kubeconfig naming the server and credentials\n` +
+    `  --context NAME     the kubeconfig context to use\n` +
+    `  --token TOKEN      a bearer token for the server\n\n` +
     `Use "${spec.name} <command> --help" for more information about a given command.\n`;
+}
+
+/** Global flags that take their value as the next argument. */
+const VALUE_FLAGS = new Set([
+  "--store",
+  "-n",
+  "--namespace",
+  "-s",
+  "--server",
+  "--kubeconfig",
+  "--context",
+  "--token",
+]);
+
+/** An embedded runtime as commands see it. */
+export function embeddedCliRuntime(rt: Runtime): CliRuntime {
+  return {
+    client: rt.client,
+    scheme: rt.scheme,
+    settle: (o) => rt.settle(o),
+    embedded: rt,
+    close: () => rt.close(),
+  };
 }
 
 /**
@@ -166,7 +222,7 @@ export function defineCli(spec: CliSpec): Cli {
       // The verb is the first positional; global flags with values may come before it.
       let verbAt = -1;
       for (let i = 0; i < args.length; i++) {
-        if (args[i] === "--store" || args[i] === "-n" || args[i] === "--namespace") i++;
+        if (VALUE_FLAGS.has(args[i])) i++;
         else if (!args[i].startsWith("-")) {
           verbAt = i;
           break;
@@ -210,8 +266,27 @@ export function defineCli(spec: CliSpec): Cli {
         io.stdout(`${command.summary}\n\nUsage:\n${command.usage}\n`);
         return 0;
       }
-      let rt: Runtime | undefined;
-      let core: RuntimeCore | undefined;
+      let rt: CliRuntime | undefined;
+      let core: CliCore | undefined;
+      const remoteFlags = ["server", "kubeconfig", "context", "token"].filter((f) =>
+        flags[f] !== undefined
+      );
+      let remote: CliRuntime | undefined;
+      if (remoteFlags.length > 0) {
+        if (flags.store !== undefined) {
+          io.stderr(
+            `error: --store names a local store and --${remoteFlags[0]} a server: give one\n`,
+          );
+          return 1;
+        }
+        try {
+          const { connectCli } = await import("./remote.ts");
+          remote = await connectCli(flags, spec.kinds ?? []);
+        } catch (err) {
+          io.stderr(formatError(err) + "\n");
+          return 1;
+        }
+      }
       const storeUrl = async () => {
         const chosen = pickStore(flags.store as string | undefined);
         const dir = storeDirectory(chosen);
@@ -235,14 +310,16 @@ export function defineCli(spec: CliSpec): Cli {
       let scheme: Scheme | undefined;
       const runtime = async () => {
         if (rt) return rt;
+        if (remote) return rt = remote;
         const url = await storeUrl();
         // The controller code loads only when a command needs it.
         const { createRuntime } = await import("../src/runtime.ts");
-        rt = await createRuntime({ store: url, kinds: spec.kinds });
-        for (const c of spec.controllers?.(rt) ?? []) rt.addController(c);
-        return rt;
+        const embedded = await createRuntime({ store: url, kinds: spec.kinds });
+        for (const c of spec.controllers?.(embedded) ?? []) embedded.addController(c);
+        return rt = embeddedCliRuntime(embedded);
       };
-      const namespace = (flags.namespace as string | undefined) ?? "default";
+      const namespace = (flags.namespace as string | undefined) ??
+        (remote as { namespace?: string } | undefined)?.namespace ?? "default";
       const ctx: CommandContext = {
         io,
         cli: spec,
@@ -252,7 +329,7 @@ export function defineCli(spec: CliSpec): Cli {
         namespaceGiven: flags.namespace !== undefined,
         runtime,
         core: async () => {
-          if (rt || command.mutates) return await runtime();
+          if (rt || remote || command.mutates) return await runtime();
           core ??= await createRuntimeCore({
             store: await existingStoreUrl(),
             kinds: spec.kinds,
@@ -285,7 +362,7 @@ export function defineCli(spec: CliSpec): Cli {
         io.stderr(formatError(err) + "\n");
         code ||= 1;
       } finally {
-        await rt?.close();
+        await (rt ?? remote)?.close();
         await core?.close();
       }
       return code;

@@ -26,10 +26,13 @@
  */
 export {
   type Cli,
+  type CliCore,
+  type CliRuntime,
   type CliSpec,
   type Command,
   type CommandContext,
   defineCli,
+  embeddedCliRuntime,
   lazyCommand,
   loadCommands,
 } from "./kit.ts";

@@ -375,20 +375,37 @@ Deno.test("remote client: 429 and 5xx with Retry-After are retried; without it t
   );
 });
 
-Deno.test("remote client: failed connections are retried for reads only", async () => {
-  const refuse = () => Promise.reject(new TypeError("error sending request: connection refused"));
-  const reads = scripted([refuse, refuse, okCm]);
+Deno.test("remote client: reads whose connection broke are retried; nothing else is", async () => {
+  // What Deno's fetch throws: "fetch failed", the reason in its cause.
+  const fail = (why: string) => () =>
+    Promise.reject(new TypeError("fetch failed", { cause: new Error(why) }));
+  const broken = fail("client error (SendRequest): connection closed before message completed");
+  const reads = scripted([broken, broken, okCm]);
   const c = new HttpClient({ server: "https://k8s.example", fetch: reads.f, maxRetryDelayMs: 1 });
   assert.equal((await c.get(ConfigMap, "x")).metadata.name, "x");
   assert.equal(reads.calls.length, 3);
 
-  const writes = scripted([refuse, okCm]);
+  // A write is never sent twice: it may have happened.
+  const writes = scripted([broken, okCm]);
   const w = new HttpClient({ server: "https://k8s.example", fetch: writes.f, maxRetryDelayMs: 1 });
   await assert.rejects(
     w.create(ConfigMap, { metadata: { name: "x" } }),
-    /^Error: POST "https:\/\/k8s\.example\/api\/v1\/namespaces\/default\/configmaps": error sending request: connection refused$/,
+    /^Error: POST "https:\/\/k8s\.example\/api\/v1\/namespaces\/default\/configmaps": client error \(SendRequest\): connection closed before message completed$/,
   );
   assert.equal(writes.calls.length, 1);
+
+  // A refused connection or an untrusted certificate does not change by itself: one try.
+  for (
+    const why of [
+      "tcp connect error: Connection refused",
+      "invalid peer certificate: UnknownIssuer",
+    ]
+  ) {
+    const once = scripted([fail(why), okCm]);
+    const r = new HttpClient({ server: "https://k8s.example", fetch: once.f, maxRetryDelayMs: 1 });
+    await assert.rejects(r.get(ConfigMap, "x"), new RegExp(why.replace(/[()]/g, "\\$&")));
+    assert.equal(once.calls.length, 1, why);
+  }
 });
 
 Deno.test("remote client: a 401 renews credentials once", async () => {

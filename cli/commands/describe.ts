@@ -14,9 +14,8 @@ import {
   Secret,
   type ServiceAccount,
 } from "../../src/resources/core_v1.ts";
-import type { RuntimeCore } from "../../src/runtime_core.ts";
 import { CliError, formatError } from "../errors.ts";
-import type { Command } from "../kit.ts";
+import type { CliCore, Command } from "../kit.ts";
 import { parseResourceArgs, requireResourceType } from "../resources.ts";
 import { eventInterval, sortEvents } from "./events.ts";
 
@@ -407,7 +406,7 @@ export function describeObject(obj: KubeObject, options: DescribeOptions): strin
 }
 
 async function describeAll(
-  rt: RuntimeCore,
+  rt: CliCore,
   objects: KubeObject[],
   showEvents: boolean,
   now: number,
@@ -424,7 +423,7 @@ async function describeAll(
 
 /** What kubectl's ServiceAccount describer looks up: missing mountable secrets and tokens. */
 async function serviceAccountSecrets(
-  rt: RuntimeCore,
+  rt: CliCore,
   obj: KubeObject,
 ): Promise<Pick<DescribeOptions, "missingSecrets" | "tokens">> {
   if (obj.apiVersion !== "v1" || obj.kind !== "ServiceAccount") return {};

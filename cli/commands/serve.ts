@@ -59,7 +59,12 @@ export const serveCommand: Command = {
     if (insecure && certFile !== undefined) {
       throw new CliError("--insecure-http and --tls-cert cannot both be given");
     }
-    const rt = await ctx.runtime();
+    const rt = (await ctx.runtime()).embedded;
+    if (!rt) {
+      throw new CliError(
+        "serve serves a store: --server, --kubeconfig, --context and --token are for clients",
+      );
+    }
     const storeUrl = ctx.storeUrl();
     const dir = await serveDirectory(storeUrl, ctx.io.cwd());
     const { ensureServingCertificates, ensureToken } = await import("../../src/server/tls.ts");

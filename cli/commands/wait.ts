@@ -25,10 +25,9 @@
 import { isNotFound } from "../../src/apimachinery/errors.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
-import type { Runtime } from "../../src/runtime.ts";
 import { goSprint, type JsonPathTemplate, parseJsonPath, relaxedJsonPath } from "../jsonpath.ts";
 import { CliError } from "../errors.ts";
-import type { Command, CommandContext } from "../kit.ts";
+import type { CliRuntime, Command, CommandContext } from "../kit.ts";
 import { kindPrefix, printNamed } from "../printers/mod.ts";
 import { parseResourceArgs } from "../resources.ts";
 import { type WaitProgress, waitProgress } from "../progress.ts";
@@ -257,7 +256,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<"tick"> {
   });
 }
 
-async function settle(rt: Runtime, deadline: number): Promise<void> {
+async function settle(rt: CliRuntime, deadline: number): Promise<void> {
   await rt.settle({ timeoutMs: Math.max(1, Math.min(30_000, deadline - Date.now())) });
 }
 
@@ -267,7 +266,7 @@ async function settle(rt: Runtime, deadline: number): Promise<void> {
  * a condition's object does not exist.
  */
 async function waitOne(
-  rt: Runtime,
+  rt: CliRuntime,
   target: WaitTarget,
   condition: WaitCondition,
   deadline: number,
@@ -357,7 +356,7 @@ async function waitOne(
  * documentation.
  */
 export async function waitForTargets(
-  rt: Runtime,
+  rt: CliRuntime,
   targets: readonly WaitTarget[],
   condition: WaitCondition,
   options: WaitOptions,
@@ -400,7 +399,7 @@ export async function waitForDeletion(
 
 async function resolveTargets(
   ctx: CommandContext,
-  rt: Runtime,
+  rt: CliRuntime,
   isDelete: boolean,
 ): Promise<WaitTarget[]> {
   if (ctx.args.length === 0) {

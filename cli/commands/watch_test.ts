@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { type Clock, ConfigMap, createRuntime, type Runtime } from "@k1s/k1s";
 import { type CapturedIO, captureIO } from "../io.ts";
-import type { CommandContext } from "../kit.ts";
+import { type CommandContext, embeddedCliRuntime } from "../kit.ts";
 import { watchAndPrint, type WatchPrintOptions } from "./watch.ts";
 
 const T0 = Date.parse("2024-01-01T00:00:00Z");
@@ -22,7 +22,7 @@ function context(rt: Runtime, io: CapturedIO): CommandContext {
     args: [],
     namespace: "default",
     namespaceGiven: false,
-    runtime: () => Promise.resolve(rt),
+    runtime: () => Promise.resolve(embeddedCliRuntime(rt)),
     core: () => Promise.resolve(rt),
     scheme: () => rt.scheme,
     storeUrl: () => "memory:",

@@ -43,7 +43,13 @@ export function inventoryControllers(rt: { client: Client }): Controller[] {
       if (
         cat.status?.items === status.items && cat.status?.subcategories === status.subcategories
       ) return;
-      const updated = await ctx.client.status.update(Category, { ...cat, status });
+      let updated;
+      try {
+        updated = await ctx.client.status.update(Category, { ...cat, status });
+      } catch (err) {
+        if (isNotFound(err)) return; // deleted meanwhile
+        throw err;
+      }
       await recorder.event(
         updated,
         "Normal",

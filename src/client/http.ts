@@ -211,6 +211,17 @@ function warningsOf(res: Response): string[] {
   return out;
 }
 
+/** A failure of a connection in flight, which a read may retry. */
+const TRANSIENT =
+  /connection (reset|closed|aborted)|broken pipe|unexpected eof|incomplete ?message|stream closed/i;
+
+/** The innermost message of an error's cause chain (fetch's own is only "fetch failed"). */
+function causeText(err: unknown): string {
+  let e = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
+}
+
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -315,14 +326,15 @@ export class HttpClient implements Client {
         });
       } catch (err) {
         if (call.signal?.aborted) throw call.signal.reason;
-        // Only reads are sent again after a failed connection: a write may have happened.
-        if (call.method !== "GET" || attempt >= this.#maxRetries) {
-          throw new Error(`${call.method} ${JSON.stringify(url)}: ${(err as Error).message}`, {
-            cause: err,
-          });
+        const why = causeText(err);
+        // As client-go: only a read whose connection broke in flight (reset, closed, EOF) is
+        // sent again; a write may have happened, and a refused connection or a certificate
+        // that is not trusted will not change by itself.
+        if (call.method !== "GET" || attempt >= this.#maxRetries || !TRANSIENT.test(why)) {
+          throw new Error(`${call.method} ${JSON.stringify(url)}: ${why}`, { cause: err });
         }
         await sleep(backoff, call.signal);
-        backoff = Math.min(backoff * 2, this.#maxDelay);
+        backoff = Math.min(backoff * 2, 1000, this.#maxDelay);
         continue;
       }
       for (const w of warningsOf(res)) call.onWarning?.(w);

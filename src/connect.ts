@@ -1,0 +1,375 @@
+/**
+ * `connect()`: the typed client, informers and controllers against a
+ * Kubernetes API server (`k1s serve` or any cluster) over HTTP, configured
+ * as client-go configures itself:
+ *
+ * - a kubeconfig: `options.kubeconfig`, else the files of `KUBECONFIG`
+ *   merged, else the in-cluster service account, else `~/.kube/config`
+ *   (controller-runtime's order);
+ * - its context (or `options.context`), with `server`, `namespace` and
+ *   `token` overrides as kubectl's flags;
+ * - TLS from `certificate-authority(-data)` and the client certificate and
+ *   key; credentials from a token, a token file (read again every minute),
+ *   basic auth, or an `exec` credential plugin (run again when its
+ *   credential expires or the server answers 401). As client-go, no
+ *   credentials are sent to an `http://` server.
+ *
+ * @example
+ * ```ts
+ * import { connect, createRuntime, ConfigMap } from "../mod.ts";
+ * import { serve } from "./server/server.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using rt = await createRuntime({ store: "memory:" });
+ * await using server = await serve(rt, { port: 0 });
+ * await using remote = await connect({ server: server.url });
+ * await remote.client.create(ConfigMap, { metadata: { name: "app" } });
+ * assert.equal((await rt.client.get(ConfigMap, "app")).metadata.name, "app");
+ * ```
+ *
+ * @module
+ */
+import { HttpClient } from "./client/http.ts";
+import {
+  type ExecConfig,
+  inClusterConfig,
+  inClusterFiles,
+  type KubeconfigFile,
+  mergeKubeconfigs,
+  type ResolvedKubeconfig,
+  resolveKubeconfig,
+} from "./client/kubeconfig.ts";
+import { Manager, type ManagerOptions } from "./controller/manager.ts";
+
+/** Options of {@linkcode connect}. */
+export interface ConnectOptions {
+  /** A kubeconfig file; default `KUBECONFIG`, in-cluster, then `~/.kube/config`. */
+  kubeconfig?: string;
+  /** The context to use; default the kubeconfig's current context. */
+  context?: string;
+  /** The server URL, over the context's (as `kubectl --server`). */
+  server?: string;
+  /** A bearer token, instead of the context user's credentials (as `kubectl --token`). */
+  token?: string;
+  /** The default namespace, over the context's. */
+  namespace?: string;
+  /** Retries of 429/5xx answers with Retry-After and of failed GET connections; default 10. */
+  maxRetries?: number;
+  /** The User-Agent header; default `k1s`. */
+  userAgent?: string;
+}
+
+/** A connection to an API server: what a runtime offers, over HTTP. */
+export interface RemoteRuntime extends AsyncDisposable {
+  /** The typed client. */
+  readonly client: HttpClient;
+  /** The server's URL. */
+  readonly server: string;
+  /** The default namespace of the context. */
+  readonly namespace: string;
+  /** The context used, if any. */
+  readonly context: string | undefined;
+  /**
+   * A manager whose controllers and informers use this connection. The
+   * server's own controllers (garbage collector, namespace lifecycle) do
+   * their work there, so none are added; triggered mode needs an embedded
+   * runtime.
+   */
+  manager(options?: ManagerOptions): Manager;
+  /** Closes the connection pool. */
+  close(): Promise<void>;
+}
+
+/** How long a token file's contents are used before it is read again (client-go: 1 minute). */
+const TOKEN_FILE_TTL_MS = 60_000;
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+}
+
+/** The kubeconfig settings, found and resolved as client-go and controller-runtime do. */
+async function loadConfig(options: ConnectOptions): Promise<ResolvedKubeconfig> {
+  const overrides = {
+    context: options.context,
+    server: options.server,
+    namespace: options.namespace,
+    token: options.token,
+  };
+  const files: KubeconfigFile[] = [];
+  if (options.kubeconfig !== undefined) {
+    const text = await readIfExists(options.kubeconfig);
+    if (text === undefined) {
+      throw new Error(`stat ${options.kubeconfig}: no such file or directory`);
+    }
+    files.push({ path: absolute(options.kubeconfig), text });
+  } else {
+    const list = Deno.env.get("KUBECONFIG");
+    if (list) {
+      const paths = list.split(Deno.build.os === "windows" ? ";" : ":");
+      for (const path of new Set(paths)) {
+        if (path === "") continue;
+        const text = await readIfExists(path);
+        if (text !== undefined) files.push({ path: absolute(path), text });
+      }
+    } else {
+      const host = Deno.env.get("KUBERNETES_SERVICE_HOST");
+      const port = Deno.env.get("KUBERNETES_SERVICE_PORT");
+      if (host && port && options.server === undefined) {
+        const [token, caCrt, namespace] = await Promise.all(
+          [inClusterFiles.token, inClusterFiles.caCrt, inClusterFiles.namespace].map(readIfExists),
+        );
+        const podNamespace = Deno.env.get("POD_NAMESPACE");
+        const cfg = inClusterConfig({ host, port, podNamespace }, { token, caCrt, namespace });
+        if (options.token) {
+          cfg.token = options.token;
+          delete cfg.tokenFile;
+        }
+        if (options.namespace) cfg.namespace = options.namespace;
+        return cfg;
+      }
+      const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE");
+      if (home) {
+        const path = `${home}/.kube/config`;
+        const text = await readIfExists(path);
+        if (text !== undefined) files.push({ path, text });
+      }
+    }
+  }
+  if (files.length === 0 && options.server !== undefined) {
+    // No kubeconfig: the flags alone, as kubectl --server with an empty config.
+    return {
+      contextName: undefined,
+      server: options.server,
+      namespace: options.namespace ?? "default",
+      insecureSkipTlsVerify: false,
+      token: options.token,
+    };
+  }
+  return resolveKubeconfig(mergeKubeconfigs(files), overrides);
+}
+
+function absolute(path: string): string {
+  if (path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)) return path;
+  return `${Deno.cwd()}/${path}`;
+}
+
+/** A credential from an exec plugin (client.authentication.k8s.io ExecCredential status). */
+interface ExecCredential {
+  token?: string;
+  cert?: string;
+  key?: string;
+  /** ms since the epoch; undefined: until the server refuses it. */
+  expires?: number;
+}
+
+/** Runs an exec credential plugin as client-go does, and reads its ExecCredential. */
+async function runExecPlugin(exec: ExecConfig, cfg: ResolvedKubeconfig): Promise<ExecCredential> {
+  const spec: Record<string, unknown> = { interactive: false };
+  if (exec.provideClusterInfo) {
+    const cluster: Record<string, unknown> = { server: cfg.server };
+    if (cfg.tlsServerName) cluster["tls-server-name"] = cfg.tlsServerName;
+    if (cfg.insecureSkipTlsVerify) cluster["insecure-skip-tls-verify"] = true;
+    const ca = cfg.caData ?? (cfg.caFile ? await Deno.readTextFile(cfg.caFile) : undefined);
+    if (ca) cluster["certificate-authority-data"] = btoa(ca);
+    spec.cluster = cluster;
+  }
+  const info = { apiVersion: exec.apiVersion, kind: "ExecCredential", spec };
+  const env: Record<string, string> = { KUBERNETES_EXEC_INFO: JSON.stringify(info) };
+  for (const e of exec.env ?? []) env[e.name] = e.value;
+  let out: Deno.CommandOutput;
+  try {
+    out = await new Deno.Command(exec.command, {
+      args: exec.args ?? [],
+      env,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      const hint = exec.installHint ? `\n\n${exec.installHint}` : "";
+      throw new Error(`exec: executable ${exec.command} not found${hint}`);
+    }
+    throw new Error(`exec: ${exec.command}: ${(err as Error).message}`, { cause: err });
+  }
+  const stderr = new TextDecoder().decode(out.stderr).trim();
+  if (!out.success) {
+    throw new Error(
+      `exec: executable ${exec.command} failed with exit code ${out.code}` +
+        (stderr ? `: ${stderr}` : ""),
+    );
+  }
+  let cred: {
+    apiVersion?: string;
+    kind?: string;
+    status?: {
+      token?: string;
+      clientCertificateData?: string;
+      clientKeyData?: string;
+      expirationTimestamp?: string;
+    };
+  };
+  try {
+    cred = JSON.parse(new TextDecoder().decode(out.stdout));
+  } catch (err) {
+    throw new Error(`exec: decoding stdout: ${(err as Error).message}`);
+  }
+  if (cred?.kind !== "ExecCredential" || cred.apiVersion !== exec.apiVersion) {
+    throw new Error(
+      `exec plugin is configured to use API version ${exec.apiVersion}, plugin returned version ${
+        cred?.apiVersion ?? ""
+      }`,
+    );
+  }
+  const st = cred.status;
+  if (!st) throw new Error("exec plugin didn't return a status field");
+  const hasCert = st.clientCertificateData !== undefined || st.clientKeyData !== undefined;
+  if (!st.token && !hasCert) {
+    throw new Error("exec plugin didn't return a token or cert/key pair");
+  }
+  if (hasCert && (!st.clientCertificateData || !st.clientKeyData)) {
+    throw new Error(
+      "exec plugin returned only certificate or key, not both",
+    );
+  }
+  const expires = st.expirationTimestamp ? Date.parse(st.expirationTimestamp) : undefined;
+  return {
+    token: st.token,
+    cert: st.clientCertificateData,
+    key: st.clientKeyData,
+    expires: Number.isNaN(expires) ? undefined : expires,
+  };
+}
+
+/**
+ * Connects to an API server as the kubeconfig (or the options) say. The
+ * server is not contacted until the first request.
+ */
+export async function connect(options: ConnectOptions = {}): Promise<RemoteRuntime> {
+  const cfg = await loadConfig(options);
+  const url = new URL(cfg.server);
+  const https = url.protocol === "https:";
+  const [caFromFile, certFromFile, keyFromFile] = await Promise.all([
+    cfg.caFile ? Deno.readTextFile(cfg.caFile) : undefined,
+    cfg.clientCertFile ? Deno.readTextFile(cfg.clientCertFile) : undefined,
+    cfg.clientKeyFile ? Deno.readTextFile(cfg.clientKeyFile) : undefined,
+  ]);
+  const ca = cfg.caData ?? caFromFile;
+  const staticCert = cfg.clientCertData ?? certFromFile;
+  const staticKey = cfg.clientKeyData ?? keyFromFile;
+
+  // The HTTP client (connection pool, TLS settings), made again when an exec
+  // plugin hands out a new client certificate.
+  let pool: Deno.HttpClient | undefined;
+  const makePool = (cert?: string, key?: string) => {
+    pool?.close();
+    const tls: Deno.CreateHttpClientOptions & Partial<Deno.TlsCertifiedKeyPem> = {};
+    if (ca) tls.caCerts = [ca];
+    if (cfg.proxyUrl) tls.proxy = { url: cfg.proxyUrl };
+    if (cert && key) {
+      tls.cert = cert;
+      tls.key = key;
+    }
+    pool = Deno.createHttpClient(tls as Deno.CreateHttpClientOptions & Deno.TlsCertifiedKeyPem);
+  };
+  makePool(staticCert, staticKey);
+
+  const hint = https && cfg.insecureSkipTlsVerify && !ca
+    ? " (the kubeconfig says insecure-skip-tls-verify, which Deno cannot do per connection: " +
+      `give certificate-authority-data, or run deno with --unsafely-ignore-certificate-errors=${url.hostname})`
+    : "";
+  const boundFetch: typeof fetch = async (input, init) => {
+    try {
+      return await fetch(
+        input,
+        { ...init, client: pool } as RequestInit & { client?: Deno.HttpClient },
+      );
+    } catch (err) {
+      if (hint && !(init?.signal?.aborted)) {
+        throw new Error(`${(err as Error).message}${hint}`, { cause: err });
+      }
+      throw err;
+    }
+  };
+
+  // Credentials.
+  let tokenFromFile: { value: string; read: number } | undefined;
+  let execCred: ExecCredential | undefined;
+  let execRun: Promise<ExecCredential> | undefined;
+  const exec = cfg.exec;
+  const renewExec = () => {
+    execRun ??= runExecPlugin(exec!, cfg).then((c) => {
+      execCred = c;
+      if (c.cert && c.key) makePool(c.cert, c.key);
+      return c;
+    }).finally(() => {
+      execRun = undefined;
+    });
+    return execRun;
+  };
+  const authorization = async (): Promise<string | undefined> => {
+    // A token file wins over a token, and is read again every minute (rotated tokens).
+    if (cfg.tokenFile) {
+      const now = Date.now();
+      if (!tokenFromFile || now - tokenFromFile.read > TOKEN_FILE_TTL_MS) {
+        const text = await Deno.readTextFile(cfg.tokenFile);
+        tokenFromFile = { value: text.trim(), read: now };
+      }
+      return `Bearer ${tokenFromFile.value}`;
+    }
+    if (cfg.token) return `Bearer ${cfg.token}`;
+    if (cfg.username !== undefined || cfg.password !== undefined) {
+      const bytes = new TextEncoder().encode(`${cfg.username ?? ""}:${cfg.password ?? ""}`);
+      return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+    }
+    if (exec) {
+      if (!execCred || (execCred.expires !== undefined && execCred.expires <= Date.now())) {
+        await renewExec();
+      }
+      return execCred?.token ? `Bearer ${execCred.token}` : undefined;
+    }
+    return undefined;
+  };
+  const onUnauthorized = async (): Promise<boolean> => {
+    if (exec) {
+      await renewExec();
+      return true;
+    }
+    if (cfg.tokenFile) {
+      const before = tokenFromFile?.value;
+      tokenFromFile = undefined;
+      const now = (await Deno.readTextFile(cfg.tokenFile)).trim();
+      return now !== before;
+    }
+    return false;
+  };
+
+  const client = new HttpClient({
+    server: cfg.server,
+    fetch: boundFetch,
+    // As client-go, credentials go only to a server reached over TLS.
+    authorization: https ? authorization : undefined,
+    onUnauthorized: https ? onUnauthorized : undefined,
+    maxRetries: options.maxRetries,
+    userAgent: options.userAgent,
+  });
+  const close = () => {
+    pool?.close();
+    pool = undefined;
+    return Promise.resolve();
+  };
+  return {
+    client,
+    server: client.server,
+    namespace: cfg.namespace,
+    context: cfg.contextName,
+    manager: (o?: ManagerOptions) => new Manager({ client }, o),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
