@@ -245,8 +245,8 @@ printf '%s' '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredent
   );
   await using remote = await connect({ kubeconfig: `${s.dir}/config` });
   await scenario(remote.client, remote.manager());
-  const runs = (await Deno.readTextFile(`${s.dir}/runs`)).trim().split("\n").length;
-  assert.equal(runs, 1, "the credential is kept while it works");
+  const runs = async () => (await Deno.readTextFile(`${s.dir}/runs`)).trim().split("\n").length;
+  assert.equal(await runs(), 1, "the credential is kept while it works");
 
   // A plugin that fails: its stderr in the error.
   await Deno.writeTextFile(plugin, "#!/bin/sh\necho 'login required' >&2\nexit 1\n");
@@ -255,6 +255,38 @@ printf '%s' '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredent
     failing.client.list(ConfigMap),
     /exec: executable \.?\/?.*cred\.sh failed with exit code 1: login required/,
   );
+
+  // A credential that has expired is fetched again before the next request; one the server
+  // refuses (401) is fetched again once and the request sent again.
+  await Deno.writeTextFile(`${s.dir}/runs`, "");
+  await Deno.writeTextFile(
+    plugin,
+    `#!/bin/sh
+echo run >> "${s.dir}/runs"
+n=$(wc -l < "${s.dir}/runs")
+if [ "$MODE" = expired ]; then
+  printf '%s' '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"from-exec","expirationTimestamp":"2020-01-01T00:00:00Z"}}'
+elif [ "$n" -eq 1 ]; then
+  printf '%s' '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"revoked"}}'
+else
+  printf '%s' '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"from-exec"}}'
+fi
+`,
+  );
+  await using renewing = await connect({ kubeconfig: `${s.dir}/config` });
+  await renewing.client.list(ConfigMap);
+  assert.equal(await runs(), 2, "the refused token was replaced once");
+  await renewing.client.list(ConfigMap);
+  assert.equal(await runs(), 2, "and then kept");
+
+  await Deno.writeTextFile(`${s.dir}/runs`, "");
+  const expiring = JSON.parse(await Deno.readTextFile(`${s.dir}/config`));
+  expiring.users[0].user.exec.env.push({ name: "MODE", value: "expired" });
+  await Deno.writeTextFile(`${s.dir}/expiring`, JSON.stringify(expiring));
+  await using expired = await connect({ kubeconfig: `${s.dir}/expiring` });
+  await expired.client.list(ConfigMap);
+  await expired.client.list(ConfigMap);
+  assert.equal(await runs(), 2, "an expired credential is not used again");
 });
 
 Deno.test("controllers through connect() with kubeconfigs: client certificate files, KUBECONFIG merged", async () => {
