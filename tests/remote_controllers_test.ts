@@ -365,6 +365,8 @@ Deno.test("connect(): configuration errors are clear", async () => {
     await remote.client.list(ConfigMap);
     await server.shutdown();
     assert.deepEqual(seen, [null]);
+    // Triggered runs read a store's change log, which a connection does not have.
+    await assert.rejects(remote.manager().runTriggered(), /it needs an embedded runtime/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
