@@ -119,24 +119,35 @@ async function loadConfig(options: ConnectOptions): Promise<ResolvedKubeconfig> 
     } else {
       const host = Deno.env.get("KUBERNETES_SERVICE_HOST");
       const port = Deno.env.get("KUBERNETES_SERVICE_PORT");
+      let inClusterError: unknown;
       if (host && port && options.server === undefined) {
-        const [token, caCrt, namespace] = await Promise.all(
-          [inClusterFiles.token, inClusterFiles.caCrt, inClusterFiles.namespace].map(readIfExists),
-        );
-        const podNamespace = Deno.env.get("POD_NAMESPACE");
-        const cfg = inClusterConfig({ host, port, podNamespace }, { token, caCrt, namespace });
-        if (options.token) {
-          cfg.token = options.token;
-          delete cfg.tokenFile;
+        try {
+          const [token, caCrt, namespace] = await Promise.all(
+            [inClusterFiles.token, inClusterFiles.caCrt, inClusterFiles.namespace].map(
+              readIfExists,
+            ),
+          );
+          const podNamespace = Deno.env.get("POD_NAMESPACE");
+          const cfg = inClusterConfig({ host, port, podNamespace }, { token, caCrt, namespace });
+          if (options.token) {
+            cfg.token = options.token;
+            delete cfg.tokenFile;
+          }
+          if (options.namespace) cfg.namespace = options.namespace;
+          return cfg;
+        } catch (err) {
+          // As controller-runtime: on to ~/.kube/config, and this error if there is none.
+          inClusterError = err;
         }
-        if (options.namespace) cfg.namespace = options.namespace;
-        return cfg;
       }
       const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE");
       if (home) {
         const path = `${home}/.kube/config`;
         const text = await readIfExists(path);
         if (text !== undefined) files.push({ path, text });
+      }
+      if (files.length === 0 && inClusterError && options.server === undefined) {
+        throw inClusterError;
       }
     }
   }
@@ -169,7 +180,16 @@ interface ExecCredential {
 
 /** Runs an exec credential plugin as client-go does, and reads its ExecCredential. */
 async function runExecPlugin(exec: ExecConfig, cfg: ResolvedKubeconfig): Promise<ExecCredential> {
-  const spec: Record<string, unknown> = { interactive: false };
+  // As client-go: standard input goes to the plugin when it may be interactive and is a terminal.
+  const mode = exec.interactiveMode ?? "IfAvailable";
+  const terminal = Deno.stdin.isTerminal();
+  if (mode === "Always" && !terminal) {
+    throw new Error(
+      "exec plugin cannot support interactive mode: standard input is not a terminal",
+    );
+  }
+  const interactive = mode !== "Never" && terminal;
+  const spec: Record<string, unknown> = { interactive };
   if (exec.provideClusterInfo) {
     const cluster: Record<string, unknown> = { server: cfg.server };
     if (cfg.tlsServerName) cluster["tls-server-name"] = cfg.tlsServerName;
@@ -186,9 +206,10 @@ async function runExecPlugin(exec: ExecConfig, cfg: ResolvedKubeconfig): Promise
     out = await new Deno.Command(exec.command, {
       args: exec.args ?? [],
       env,
-      stdin: "null",
+      stdin: interactive ? "inherit" : "null",
       stdout: "piped",
-      stderr: "piped",
+      // Prompts and messages go to the user, as client-go passes the plugin's stderr on.
+      stderr: "inherit",
     }).output();
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
@@ -197,12 +218,8 @@ async function runExecPlugin(exec: ExecConfig, cfg: ResolvedKubeconfig): Promise
     }
     throw new Error(`exec: ${exec.command}: ${(err as Error).message}`, { cause: err });
   }
-  const stderr = new TextDecoder().decode(out.stderr).trim();
   if (!out.success) {
-    throw new Error(
-      `exec: executable ${exec.command} failed with exit code ${out.code}` +
-        (stderr ? `: ${stderr}` : ""),
-    );
+    throw new Error(`exec: executable ${exec.command} failed with exit code ${out.code}`);
   }
   let cred: {
     apiVersion?: string;
@@ -228,7 +245,8 @@ async function runExecPlugin(exec: ExecConfig, cfg: ResolvedKubeconfig): Promise
   }
   const st = cred.status;
   if (!st) throw new Error("exec plugin didn't return a status field");
-  const hasCert = st.clientCertificateData !== undefined || st.clientKeyData !== undefined;
+  // Empty strings count as absent, as client-go reads them.
+  const hasCert = !!st.clientCertificateData || !!st.clientKeyData;
   if (!st.token && !hasCert) {
     throw new Error("exec plugin didn't return a token or cert/key pair");
   }
@@ -239,9 +257,9 @@ async function runExecPlugin(exec: ExecConfig, cfg: ResolvedKubeconfig): Promise
   }
   const expires = st.expirationTimestamp ? Date.parse(st.expirationTimestamp) : undefined;
   return {
-    token: st.token,
-    cert: st.clientCertificateData,
-    key: st.clientKeyData,
+    token: st.token || undefined,
+    cert: st.clientCertificateData || undefined,
+    key: st.clientKeyData || undefined,
     expires: Number.isNaN(expires) ? undefined : expires,
   };
 }
@@ -279,10 +297,15 @@ export async function connect(options: ConnectOptions = {}): Promise<RemoteRunti
   };
   makePool(staticCert, staticKey);
 
-  const hint = https && cfg.insecureSkipTlsVerify && !ca
-    ? " (the kubeconfig says insecure-skip-tls-verify, which Deno cannot do per connection: " +
-      `give certificate-authority-data, or run deno with --unsafely-ignore-certificate-errors=${url.hostname})`
-    : "";
+  // What Deno's fetch cannot do per connection, said with the error it causes.
+  let hint = "";
+  if (https && cfg.insecureSkipTlsVerify && !ca) {
+    hint = " (the kubeconfig says insecure-skip-tls-verify, which Deno cannot do per connection: " +
+      `give certificate-authority-data, or run deno with --unsafely-ignore-certificate-errors=${url.hostname})`;
+  } else if (https && cfg.tlsServerName) {
+    hint = ` (the kubeconfig's tls-server-name ${cfg.tlsServerName} cannot be used: Deno checks ` +
+      `the certificate against the URL's host, ${url.hostname})`;
+  }
   const boundFetch: typeof fetch = async (input, init) => {
     try {
       return await fetch(
@@ -317,8 +340,17 @@ export async function connect(options: ConnectOptions = {}): Promise<RemoteRunti
     if (cfg.tokenFile) {
       const now = Date.now();
       if (!tokenFromFile || now - tokenFromFile.read > TOKEN_FILE_TTL_MS) {
-        const text = await Deno.readTextFile(cfg.tokenFile);
-        tokenFromFile = { value: text.trim(), read: now };
+        try {
+          const value = (await Deno.readTextFile(cfg.tokenFile)).trim();
+          if (value === "") throw new Error(`read empty token from file "${cfg.tokenFile}"`);
+          tokenFromFile = { value, read: now };
+        } catch (err) {
+          // As client-go's caching token source: the last good token (or the kubeconfig's)
+          // goes on being used when the file cannot be read again.
+          const last = tokenFromFile?.value ?? cfg.token;
+          if (last === undefined) throw err;
+          tokenFromFile = { value: last, read: now };
+        }
       }
       return `Bearer ${tokenFromFile.value}`;
     }
@@ -342,12 +374,23 @@ export async function connect(options: ConnectOptions = {}): Promise<RemoteRunti
     }
     if (cfg.tokenFile) {
       const before = tokenFromFile?.value;
-      tokenFromFile = undefined;
       const now = (await Deno.readTextFile(cfg.tokenFile)).trim();
-      return now !== before;
+      if (now === "" || now === before) return false;
+      tokenFromFile = { value: now, read: Date.now() };
+      return true;
     }
     return false;
   };
+  const headers: [string, string][] = [];
+  const imp = https ? cfg.impersonate : undefined;
+  if (imp) {
+    headers.push(["impersonate-user", imp.user]);
+    if (imp.uid) headers.push(["impersonate-uid", imp.uid]);
+    for (const g of imp.groups ?? []) headers.push(["impersonate-group", g]);
+    for (const [k, vs] of Object.entries(imp.extra ?? {})) {
+      for (const v of vs) headers.push([`impersonate-extra-${encodeURIComponent(k)}`, v]);
+    }
+  }
 
   const client = new HttpClient({
     server: cfg.server,
@@ -357,6 +400,8 @@ export async function connect(options: ConnectOptions = {}): Promise<RemoteRunti
     onUnauthorized: https ? onUnauthorized : undefined,
     maxRetries: options.maxRetries,
     userAgent: options.userAgent,
+    namespace: cfg.namespace,
+    headers,
   });
   const close = () => {
     pool?.close();

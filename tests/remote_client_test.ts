@@ -492,3 +492,112 @@ Deno.test("remote client: URLs, query and bodies as client-go sends them", async
     /must be http:\/\/ or https:\/\//,
   );
 });
+
+Deno.test("remote client: names that are not one path segment are refused before sending", async () => {
+  const { f, calls } = scripted([]);
+  const c = new HttpClient({ server: "https://k8s.example", fetch: f });
+  // Sent as they are, these would address the collection, the namespace or another path.
+  await assert.rejects(
+    c.delete(ConfigMap, "", { namespace: "prod" }),
+    /^Error: resource name may not be empty$/,
+  );
+  await assert.rejects(
+    c.delete(ConfigMap, "..", { namespace: "prod" }),
+    /^Error: invalid resource name "\.\.": \[may not be '\.\.'\]$/,
+  );
+  await assert.rejects(
+    c.get(ConfigMap, "a/b"),
+    /invalid resource name "a\/b": \[may not contain '\/'\]/,
+  );
+  await assert.rejects(
+    c.get(ConfigMap, "x", { namespace: "" }),
+    /^Error: namespace may not be empty$/,
+  );
+  await assert.rejects(
+    c.patch(ConfigMap, "x", {}, { namespace: "%2e" }),
+    /invalid namespace "%2e": \[may not contain '%'\]/,
+  );
+  assert.equal(calls.length, 0);
+});
+
+Deno.test("remote client: default namespace, extra headers, warnings, and answers that are not objects", async () => {
+  const seen: { url: string; headers: Headers }[] = [];
+  const answers: (() => Response)[] = [];
+  const f: typeof fetch = (input, init) => {
+    seen.push({ url: String(input), headers: new Headers(init?.headers) });
+    return Promise.resolve(answers.shift()!());
+  };
+  const c = new HttpClient({
+    server: "https://k8s.example",
+    fetch: f,
+    namespace: "apps",
+    headers: [["impersonate-user", "jane"], ["impersonate-group", "devs"]],
+  });
+  answers.push(() =>
+    new Response(JSON.stringify({ kind: "ConfigMap", apiVersion: "v1", metadata: { name: "x" } }), {
+      status: 201,
+      headers: {
+        warning: '299 - "first", 199 - "misc", 299 - "", 299 k8s "second \\"quoted\\""',
+      },
+    })
+  );
+  const warnings: string[] = [];
+  await c.create(ConfigMap, { metadata: { name: "x" } }, { onWarning: (w) => warnings.push(w) });
+  assert.equal(seen[0].url, "https://k8s.example/api/v1/namespaces/apps/configmaps");
+  assert.equal(seen[0].headers.get("impersonate-user"), "jane");
+  assert.equal(seen[0].headers.get("impersonate-group"), "devs");
+  assert.deepEqual(warnings, ["first", 'second "quoted"'], "only 299 with text, as client-go");
+
+  // A 200 carrying a Failure Status is an error; a 200 that is not JSON is not a server error.
+  answers.push(() => Response.json(ApiError.of(409, "Conflict", "busy").status));
+  await assert.rejects(
+    c.get(ConfigMap, "x"),
+    (e: unknown) => e instanceof ApiError && e.code === 409,
+  );
+  answers.push(() => new Response("<html>proxy</html>"));
+  await assert.rejects(c.get(ConfigMap, "x"), /the server's answer is not JSON/);
+
+  // Errors without a Status: the group in the message, "unknown" for a body that is not text,
+  // and at most 2 KiB of a text body.
+  answers.push(() =>
+    new Response('{"oops":1}', { status: 502, headers: { "content-type": "application/json" } })
+  );
+  await assert.rejects(c.get(Category, "tools"), (e: unknown) => {
+    assert.ok(e instanceof ApiError);
+    assert.equal(
+      e.message,
+      'an error on the server ("unknown") has prevented the request from succeeding ' +
+        "(get categories.inventory.k1s.dev tools)",
+    );
+    assert.equal(e.status.details?.group, "inventory.k1s.dev");
+    return true;
+  });
+  answers.push(() => new Response("x".repeat(5000), { status: 500 }));
+  await assert.rejects(c.get(ConfigMap, "x"), (e: unknown) => {
+    assert.ok(e instanceof ApiError);
+    assert.ok(e.message.length < 2200, `${e.message.length}`);
+    return true;
+  });
+});
+
+Deno.test("remote client: a watch line that is not an event is an ERROR event; a cut-off line ends it", async () => {
+  const stream = (text: string) => () =>
+    Promise.resolve(new Response(new Blob([text]).stream(), { status: 200 }));
+  const event = JSON.stringify({
+    type: "ADDED",
+    object: { metadata: { name: "a", resourceVersion: "2" } },
+  });
+  const { f } = scripted([stream(`${event}\nnot json\n`), stream(`${event}\n{"type":"MODI`)]);
+  const c = new HttpClient({ server: "https://k8s.example", fetch: f });
+  const types = async () => {
+    const out: string[] = [];
+    for await (const ev of c.watch(ConfigMap, { resourceVersion: "1" })) {
+      out.push(
+        ev.type === "ERROR" ? `ERROR ${(ev.object as unknown as { code: number }).code}` : ev.type,
+      );
+    }
+    return out;
+  };
+  assert.deepEqual(await types(), ["ADDED", "ERROR 500"]);
+  assert.deepEqual(await types(), ["ADDED"]);
+});

@@ -171,7 +171,9 @@ Deno.test("remote informer: a connection dropped mid-watch is resumed", async ()
     await until("b after the cut", () => inf.names().join() === "a,b");
     assert.equal(counts.lists, 1);
     assert.ok(counts.watches >= 2, "watched again");
-    assert.ok(inf.errors.length > 0, "the broken stream was reported");
+    // As client-go's StreamWatcher, a stream cut off ends the watch quietly; the reflector
+    // watches again from its last resourceVersion.
+    assert.deepEqual(inf.errors, []);
   } finally {
     cut();
     listener.close();

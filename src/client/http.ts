@@ -68,6 +68,13 @@ export interface HttpClientOptions {
   maxRetryDelayMs?: number;
   /** The `User-Agent` header. Default `k1s`. */
   userAgent?: string;
+  /**
+   * The namespace of namespaced requests that name none (a kubeconfig context's, as kubectl
+   * uses it). Default `default`, as in-process.
+   */
+  namespace?: string;
+  /** Headers sent with every request (e.g. `Impersonate-User`). */
+  headers?: [string, string][];
 }
 
 /** The path of a kind's collection or object: `/api/v1/namespaces/ns/configmaps/name/status`. */
@@ -75,6 +82,10 @@ export function resourcePath(
   kind: Kind,
   where: { namespace?: string; name?: string; subresource?: string } = {},
 ): string {
+  if (where.name !== undefined) checkSegment("resource name", where.name);
+  if (kind.scope === "Namespaced" && where.namespace !== undefined) {
+    checkSegment("namespace", where.namespace);
+  }
   let path = kind.group === "" ? `/api/${kind.version}` : `/apis/${kind.group}/${kind.version}`;
   if (kind.scope === "Namespaced" && where.namespace !== undefined) {
     path += `/namespaces/${encodeURIComponent(where.namespace)}`;
@@ -83,6 +94,22 @@ export function resourcePath(
   if (where.name !== undefined) path += `/${encodeURIComponent(where.name)}`;
   if (where.subresource !== undefined) path += `/${where.subresource}`;
   return path;
+}
+
+/**
+ * Refuses a name or namespace that cannot be one path segment, with client-go's texts
+ * (`rest.Request.Name`/`Namespace`): "" would address the collection and "." or ".." another
+ * path once the URL is resolved.
+ */
+function checkSegment(what: "resource name" | "namespace", value: string): void {
+  if (value === "") throw new Error(`${what} may not be empty`);
+  const msgs: string[] = [];
+  if (value === "." || value === "..") msgs.push(`may not be '${value}'`);
+  if (value.includes("/")) msgs.push("may not contain '/'");
+  if (value.includes("%")) msgs.push("may not contain '%'");
+  if (msgs.length) {
+    throw new Error(`invalid ${what} ${JSON.stringify(value)}: [${msgs.join(", ")}]`);
+  }
 }
 
 const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
@@ -109,15 +136,18 @@ function fieldSelectorText(input: FieldSelectorInput | undefined): string | unde
 function genericError(
   code: number,
   method: string,
-  resource: string,
+  target: { group: string; resource: string },
   name: string | undefined,
-  text: string,
+  body: { text: string; contentType: string | null },
   retryAfter?: number,
 ): ApiError {
   let reason: StatusReason = "";
   let message =
     `the server responded with the status code ${code} but did not return more information`;
-  const server = text.trim();
+  // As client-go: the body only when it is text, and at most 2 KiB of it.
+  const isText = body.contentType === null || /^text\//i.test(body.contentType);
+  const server = isText ? body.text.trim().slice(0, 2048) : "unknown";
+  const resource = target.group ? `${target.resource}.${target.group}` : target.resource;
   switch (code) {
     case 409:
       reason = method === "POST" ? "AlreadyExists" : "Conflict";
@@ -182,7 +212,8 @@ function genericError(
     ? ` (${method.toLowerCase()} ${resource} ${name})`
     : ` (${method.toLowerCase()} ${resource})`;
   const details: StatusDetails = {
-    kind: resource,
+    group: target.group || undefined,
+    kind: target.resource,
     name,
     causes: [{ reason: "UnexpectedServerResponse", message: server }],
   };
@@ -206,14 +237,35 @@ function warningsOf(res: Response): string[] {
   const out: string[] = [];
   const header = res.headers.get("warning");
   if (!header) return out;
-  const re = /\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"/g;
-  for (const m of header.matchAll(re)) out.push(m[1].replace(/\\(.)/g, "$1"));
+  // As client-go: only code 299, and only with text.
+  const re = /(\d{3})\s+\S+\s+"((?:[^"\\]|\\.)*)"/g;
+  for (const m of header.matchAll(re)) {
+    const text = m[2].replace(/\\(.)/g, "$1");
+    if (m[1] === "299" && text !== "") out.push(text);
+  }
   return out;
+}
+
+/**
+ * One line of a watch stream; a line that is not an event becomes an ERROR event (as
+ * client-go's StreamWatcher reports a decoding failure), which ends the caller's watch.
+ */
+function decodeEvent<T extends KubeObject>(line: string): WatchEvent<T> {
+  try {
+    const ev = JSON.parse(line);
+    if (ev && typeof ev === "object" && typeof ev.type === "string") return ev;
+  } catch {
+    // reported below
+  }
+  const status = ApiError.internal(
+    `unable to decode an event from the watch stream: ${line.slice(0, 200)}`,
+  ).status;
+  return { type: "ERROR", object: status as unknown as T };
 }
 
 /** A failure of a connection in flight, which a read may retry. */
 const TRANSIENT =
-  /connection (reset|closed|aborted)|broken pipe|unexpected eof|incomplete ?message|stream closed/i;
+  /connection (reset|closed|aborted)|broken pipe|unexpected eof|incomplete ?message|stream closed|error reading a body from connection/i;
 
 /** The innermost message of an error's cause chain (fetch's own is only "fetch failed"). */
 function causeText(err: unknown): string {
@@ -243,8 +295,9 @@ interface Call {
   query?: URLSearchParams;
   body?: string | Uint8Array;
   contentType?: string;
-  /** For errors without a Status: the resource and name. */
+  /** For errors without a Status: the resource, its group and name. */
   resource: string;
+  group: string;
   name?: string;
   onWarning?: (message: string) => void;
   signal?: AbortSignal;
@@ -275,6 +328,8 @@ export class HttpClient implements Client {
   readonly #maxRetries: number;
   readonly #maxDelay: number;
   readonly #userAgent: string;
+  readonly #namespace: string;
+  readonly #headers: [string, string][];
   /** The status writer. */
   readonly status: StatusWriter;
 
@@ -291,6 +346,8 @@ export class HttpClient implements Client {
     this.#maxRetries = options.maxRetries ?? 10;
     this.#maxDelay = options.maxRetryDelayMs ?? 30_000;
     this.#userAgent = options.userAgent ?? "k1s";
+    this.#namespace = options.namespace ?? "default";
+    this.#headers = options.headers ?? [];
     this.status = {
       update: (kind, obj, o) => this.#update(kind, obj, o, "status"),
       patch: (kind, name, patch, o) => this.#patch(kind, name, patch, o, "status"),
@@ -312,7 +369,11 @@ export class HttpClient implements Client {
     let renewed = false;
     let backoff = 100;
     for (let attempt = 0;; attempt++) {
-      const headers: [string, string][] = [["accept", accept], ["user-agent", this.#userAgent]];
+      const headers: [string, string][] = [
+        ["accept", accept],
+        ["user-agent", this.#userAgent],
+        ...this.#headers,
+      ];
       if (call.contentType) headers.push(["content-type", call.contentType]);
       const auth = await this.#authorization?.();
       if (auth) headers.push(["authorization", auth]);
@@ -351,7 +412,13 @@ export class HttpClient implements Client {
       const err = await this.#errorOf(call, res, after);
       if (res.status === 401 && !renewed && this.#onUnauthorized) {
         renewed = true;
-        if (await this.#onUnauthorized()) continue;
+        // A 401 was not processed, so sending it again with new credentials is safe.
+        try {
+          if (await this.#onUnauthorized()) continue;
+        } catch (renewal) {
+          // The server's 401 stays the error; why the credentials were not renewed is its cause.
+          Object.defineProperty(err, "cause", { value: renewal });
+        }
       }
       throw err;
     }
@@ -365,17 +432,24 @@ export class HttpClient implements Client {
     } catch {
       // not JSON: the generic error below
     }
-    return genericError(res.status, call.method, call.resource, call.name, text, after);
+    const body = { text, contentType: res.headers.get("content-type") };
+    return genericError(res.status, call.method, call, call.name, body, after);
   }
 
   async #json<T>(call: Call): Promise<T> {
     const res = await this.#send(call);
     const text = await res.text();
+    let out: T;
     try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw genericError(500, call.method, call.resource, call.name, text);
+      out = JSON.parse(text) as T;
+    } catch (err) {
+      throw new Error(
+        `${call.method} ${call.path}: the server's answer is not JSON: ${(err as Error).message}`,
+      );
     }
+    // A Status that says Failure is an error whatever the HTTP code (client-go's FromObject).
+    if (isStatus(out) && out.status === "Failure") throw new ApiError(out);
+    return out;
   }
 
   #writeQuery(o?: { dryRun?: boolean; fieldManager?: string; fieldValidation?: string }) {
@@ -389,7 +463,7 @@ export class HttpClient implements Client {
   #namespaceOf(kind: Kind, given: string | undefined, obj?: unknown): string | undefined {
     if (kind.scope !== "Namespaced") return undefined;
     const fromObj = (obj as KubeObject | undefined)?.metadata?.namespace;
-    return given ?? fromObj ?? "default";
+    return given ?? fromObj ?? this.#namespace;
   }
 
   #body(kind: Kind, obj: unknown): string {
@@ -400,20 +474,28 @@ export class HttpClient implements Client {
   }
 
   /** Reads one object; NotFound if absent. */
-  get<T extends KubeObject, In>(kind: Kind<T, In>, name: string, options?: GetOptions): Promise<T> {
+  async get<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    name: string,
+    options?: GetOptions,
+  ): Promise<T> {
     const q = new URLSearchParams();
     if (options?.resourceVersion) q.set("resourceVersion", options.resourceVersion);
-    return this.#json<T>({
+    return await this.#json<T>({
       method: "GET",
       path: resourcePath(kind, { namespace: this.#namespaceOf(kind, options?.namespace), name }),
       query: q,
       resource: kind.plural,
+      group: kind.group,
       name,
     });
   }
 
   /** Lists objects (every namespace when none is given). */
-  list<T extends KubeObject, In>(kind: Kind<T, In>, options?: ListOptions): Promise<KubeList<T>> {
+  async list<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    options?: ListOptions,
+  ): Promise<KubeList<T>> {
     const q = new URLSearchParams();
     const label = labelSelectorText(options?.labelSelector);
     if (label) q.set("labelSelector", label);
@@ -429,44 +511,42 @@ export class HttpClient implements Client {
       q.set("sendInitialEvents", String(options.sendInitialEvents));
     }
     const namespace = kind.scope === "Namespaced" ? options?.namespace : undefined;
-    return this.#json<KubeList<T>>({
+    return await this.#json<KubeList<T>>({
       method: "GET",
       path: resourcePath(kind, { namespace }),
       query: q,
       resource: kind.plural,
+      group: kind.group,
     });
   }
 
   /** Creates an object. */
-  create<T extends KubeObject, In>(
+  async create<T extends KubeObject, In>(
     kind: Kind<T, In>,
     obj: In,
     options?: CreateOptions,
   ): Promise<T> {
-    return this.#json<T>({
+    return await this.#json<T>({
       method: "POST",
       path: resourcePath(kind, { namespace: this.#namespaceOf(kind, options?.namespace, obj) }),
       query: this.#writeQuery(options),
       body: this.#body(kind, obj),
       contentType: "application/json",
       resource: kind.plural,
+      group: kind.group,
       onWarning: options?.onWarning,
     });
   }
 
-  #update<T extends KubeObject, In>(
+  async #update<T extends KubeObject, In>(
     kind: Kind<T, In>,
     obj: T | In,
     options: Omit<UpdateOptions, "subresource"> | undefined,
     subresource?: string,
   ): Promise<T> {
+    // No name is refused by resourcePath, as client-go refuses it.
     const name = options?.name ?? (obj as KubeObject)?.metadata?.name ?? "";
-    if (name === "") {
-      return Promise.reject(
-        ApiError.badRequest("resource name may not be empty"),
-      );
-    }
-    return this.#json<T>({
+    return await this.#json<T>({
       method: "PUT",
       path: resourcePath(kind, {
         namespace: this.#namespaceOf(kind, options?.namespace, obj),
@@ -477,21 +557,22 @@ export class HttpClient implements Client {
       body: this.#body(kind, obj),
       contentType: "application/json",
       resource: kind.plural,
+      group: kind.group,
       name,
       onWarning: options?.onWarning,
     });
   }
 
   /** Replaces an object; its resourceVersion, if set, is a precondition. */
-  update<T extends KubeObject, In>(
+  async update<T extends KubeObject, In>(
     kind: Kind<T, In>,
     obj: T | In,
     options?: Omit<UpdateOptions, "subresource">,
   ): Promise<T> {
-    return this.#update(kind, obj, options);
+    return await this.#update(kind, obj, options);
   }
 
-  #patch<T extends KubeObject, In>(
+  async #patch<T extends KubeObject, In>(
     kind: Kind<T, In>,
     name: string,
     patch: unknown,
@@ -501,7 +582,7 @@ export class HttpClient implements Client {
     const body = typeof patch === "string" || patch instanceof Uint8Array
       ? patch
       : JSON.stringify(patch);
-    return this.#json<T>({
+    return await this.#json<T>({
       method: "PATCH",
       path: resourcePath(kind, {
         namespace: this.#namespaceOf(kind, options?.namespace),
@@ -512,19 +593,20 @@ export class HttpClient implements Client {
       body,
       contentType: PATCH_CONTENT_TYPES[options?.type ?? "merge"],
       resource: kind.plural,
+      group: kind.group,
       name,
       onWarning: options?.onWarning,
     });
   }
 
   /** Patches an object (merge patch unless `type` says otherwise). */
-  patch<T extends KubeObject, In>(
+  async patch<T extends KubeObject, In>(
     kind: Kind<T, In>,
     name: string,
     patch: unknown,
     options?: Omit<PatchOptions, "subresource">,
   ): Promise<T> {
-    return this.#patch(kind, name, patch, options);
+    return await this.#patch(kind, name, patch, options);
   }
 
   #deleteBody(options?: DeleteOptions): string {
@@ -553,6 +635,7 @@ export class HttpClient implements Client {
       body: this.#deleteBody(options),
       contentType: "application/json",
       resource: kind.plural,
+      group: kind.group,
       name,
       onWarning: options?.onWarning,
     });
@@ -583,6 +666,7 @@ export class HttpClient implements Client {
       body: this.#deleteBody(options),
       contentType: "application/json",
       resource: kind.plural,
+      group: kind.group,
       onWarning: options?.onWarning,
     });
     if (isStatus(out)) {
@@ -632,6 +716,7 @@ export class HttpClient implements Client {
           path: resourcePath(kind, { namespace }),
           query: q,
           resource: kind.plural,
+          group: kind.group,
           signal: stop.signal,
         });
       } catch (err) {
@@ -648,7 +733,10 @@ export class HttpClient implements Client {
             chunk = await reader.read();
           } catch (err) {
             if (outer?.aborted || stop.signal.aborted) return;
-            throw new Error(`watch ${kind.plural}: the stream broke: ${(err as Error).message}`, {
+            // As client-go's StreamWatcher: a stream cut off (EOF, reset) ends the watch
+            // quietly; the caller watches again from its last resourceVersion.
+            if (TRANSIENT.test(causeText(err))) return;
+            throw new Error(`watch ${kind.plural}: the stream broke: ${causeText(err)}`, {
               cause: err,
             });
           }
@@ -659,16 +747,10 @@ export class HttpClient implements Client {
             const line = buf.slice(0, nl).trim();
             buf = buf.slice(nl + 1);
             if (line === "") continue;
-            let ev: WatchEvent<T>;
-            try {
-              ev = JSON.parse(line) as WatchEvent<T>;
-            } catch {
-              throw new Error(`watch ${kind.plural}: the server sent a line that is not JSON`);
-            }
-            yield ev;
+            yield decodeEvent<T>(line);
           }
         }
-        if (buf.trim() !== "") yield JSON.parse(buf) as WatchEvent<T>;
+        // A last line without its newline was cut off: the watch just ends.
       } finally {
         await reader.cancel().catch(() => {});
       }

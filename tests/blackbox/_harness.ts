@@ -6,6 +6,10 @@
 //   - else cli/main.ts from source with the repository's deno.json.
 // Every run starts in an empty working directory with HOME and XDG_DATA_HOME pointing into the
 // temporary directory, so nothing outside it is touched.
+//
+// With K1S_BLACKBOX_REMOTE=server (or =context), each sandbox serves its store with `k1s serve`
+// in a process of its own and every run talks to it with `--server URL` (or `--kubeconfig F
+// --context k1s`) instead of opening the store: the same suite, against a server.
 import assert from "node:assert/strict";
 
 const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
@@ -133,6 +137,54 @@ export interface Sandbox extends AsyncDisposable {
   file(name: string, text: string): Promise<string>;
 }
 
+/** `server` or `context` when the suite runs against `k1s serve` (see the top of this file). */
+export const REMOTE: "server" | "context" | undefined = (() => {
+  const v = Deno.env.get("K1S_BLACKBOX_REMOTE");
+  return v === "server" || v === "context" ? v : undefined;
+})();
+
+/** `k1s serve` on a sandbox's store; the arguments that make a run use it. */
+async function startServer(s: Pick<Sandbox, "dir" | "store" | "cwd">) {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  const kubeconfig = `${s.dir}/serve-kubeconfig`;
+  const child = await spawn(s, [
+    "serve",
+    "--insecure-http",
+    "--listen",
+    `127.0.0.1:${port}`,
+    "--write-kubeconfig",
+    kubeconfig,
+  ]);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0;; i++) {
+    const ok = await fetch(`${url}/readyz`).then((r) => r.text()).then(
+      (t) => t === "ok",
+      () => false,
+    );
+    if (ok) break;
+    if (i > 1500) {
+      child.kill("SIGTERM");
+      throw new Error(
+        `k1s serve did not start: ${new TextDecoder().decode((await child.output()).stderr)}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return {
+    url,
+    args: REMOTE === "context"
+      ? ["--kubeconfig", kubeconfig, "--context", "k1s"]
+      : ["--server", url],
+    async stop() {
+      child.kill("SIGTERM");
+      const out = await child.output();
+      assert.ok(out.success, `k1s serve: ${new TextDecoder().decode(out.stderr)}`);
+    },
+  };
+}
+
 /** Makes a sandbox. `store` defaults to a SQLite file; pass e.g. `kv:` to use another backend. */
 export async function sandbox(store?: (dir: string) => string): Promise<Sandbox> {
   const dir = await Deno.makeTempDir({ prefix: "k1s-bb-" });
@@ -140,12 +192,17 @@ export async function sandbox(store?: (dir: string) => string): Promise<Sandbox>
   await Deno.mkdir(cwd);
   const url = store ? store(dir) : `sqlite:${dir}/store.db`;
   const baseEnv = await sandboxEnv({ dir, store: url });
+  const server = REMOTE ? await startServer({ dir, store: url, cwd }) : undefined;
   return {
     dir,
     store: url,
     cwd,
     k1s: (args, options = {}) =>
-      run(args, { ...options, cwd: options.cwd ?? cwd, env: { ...baseEnv, ...options.env } }),
+      run([...server?.args ?? [], ...args], {
+        ...options,
+        cwd: options.cwd ?? cwd,
+        env: { ...baseEnv, ...options.env },
+      }),
     async file(name, text) {
       const path = `${dir}/${name}`;
       await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
@@ -153,6 +210,7 @@ export async function sandbox(store?: (dir: string) => string): Promise<Sandbox>
       return path;
     },
     async [Symbol.asyncDispose]() {
+      await server?.stop();
       // The CLI must not write into its working directory.
       assert.deepEqual([...Deno.readDirSync(cwd)].map((e) => e.name), [], "files left in cwd");
       await Deno.remove(dir, { recursive: true });

@@ -1,9 +1,13 @@
 // Black-box: where the CLI keeps its data (--store, K1S_STORE, the XDG data directory) and that
 // the built-in controllers have finished when a mutating command returns.
 import assert from "node:assert/strict";
-import { assertFails, assertOk, launcher, sandbox } from "./_harness.ts";
+import { assertFails, assertOk, launcher, REMOTE, sandbox } from "./_harness.ts";
 
-Deno.test("the store comes from --store, else K1S_STORE, else the XDG data directory", async () => {
+// About the local store itself: not run against a server.
+Deno.test({
+  name: "the store comes from --store, else K1S_STORE, else the XDG data directory",
+  ignore: REMOTE !== undefined,
+}, async () => {
   await using s = await sandbox((dir) => `sqlite:${dir}/data/store.db`);
   assertOk(await s.k1s(["create", "ns", "from-env"]), "namespace/from-env created\n");
   assert.ok((await Deno.stat(`${s.dir}/data/store.db`)).isFile, "K1S_STORE's file");
@@ -53,7 +57,11 @@ Deno.test("deleting a namespace returns after its contents and the namespace are
   assertOk(await s.k1s(["get", "cm", "-A", "-o", "name"]), "");
 });
 
-Deno.test("a command that only reads never creates a store: it names the missing path", async () => {
+// About the local store itself: not run against a server.
+Deno.test({
+  name: "a command that only reads never creates a store: it names the missing path",
+  ignore: REMOTE !== undefined,
+}, async () => {
   await using s = await sandbox();
   const noStore = (path: string) =>
     `error: there is no store at ${path}: nothing has been stored there yet (create objects ` +
@@ -85,7 +93,11 @@ Deno.test("a command that only reads never creates a store: it names the missing
   assertOk(await s.k1s(["get", "cm", "-o", "name"]), "configmap/a\n");
 });
 
-Deno.test("a directory, a corrupt file or another program's database is one clear line", async () => {
+// About the local store itself: not run against a server.
+Deno.test({
+  name: "a directory, a corrupt file or another program's database is one clear line",
+  ignore: REMOTE !== undefined,
+}, async () => {
   await using s = await sandbox();
   await Deno.mkdir(`${s.dir}/adir`);
   assertFails(
@@ -141,7 +153,11 @@ async function chattr(flag: string, path: string): Promise<boolean> {
   }
 }
 
-Deno.test("a read-only store is read; writing to it says it is read-only", async () => {
+// About the local store itself: not run against a server.
+Deno.test({
+  name: "a read-only store is read; writing to it says it is read-only",
+  ignore: REMOTE !== undefined,
+}, async () => {
   await using s = await sandbox((dir) => `sqlite:${dir}/ro/store.db`);
   assertOk(await s.k1s(["create", "cm", "kept", "--from-literal=k=v"]), "configmap/kept created\n");
   const dir = `${s.dir}/ro`;
