@@ -291,14 +291,12 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 interface Call {
   method: string;
-  path: string;
+  /** The kind addressed, and where: its URL, and what errors without a Status name. */
+  kind: Kind;
+  where: { namespace?: string; name?: string; subresource?: string };
   query?: URLSearchParams;
   body?: string | Uint8Array;
   contentType?: string;
-  /** For errors without a Status: the resource, its group and name. */
-  resource: string;
-  group: string;
-  name?: string;
   onWarning?: (message: string) => void;
   signal?: AbortSignal;
 }
@@ -365,7 +363,8 @@ export class HttpClient implements Client {
    * failures as Errors naming the request).
    */
   async #send(call: Call, accept = "application/json"): Promise<Response> {
-    const url = this.#base + call.path + (call.query?.size ? `?${call.query}` : "");
+    const path = resourcePath(call.kind, call.where);
+    const url = this.#base + path + (call.query?.size ? `?${call.query}` : "");
     let renewed = false;
     let backoff = 100;
     for (let attempt = 0;; attempt++) {
@@ -433,7 +432,8 @@ export class HttpClient implements Client {
       // not JSON: the generic error below
     }
     const body = { text, contentType: res.headers.get("content-type") };
-    return genericError(res.status, call.method, call, call.name, body, after);
+    const target = { group: call.kind.group, resource: call.kind.plural };
+    return genericError(res.status, call.method, target, call.where.name, body, after);
   }
 
   async #json<T>(call: Call): Promise<T> {
@@ -444,7 +444,9 @@ export class HttpClient implements Client {
       out = JSON.parse(text) as T;
     } catch (err) {
       throw new Error(
-        `${call.method} ${call.path}: the server's answer is not JSON: ${(err as Error).message}`,
+        `${call.method} ${resourcePath(call.kind, call.where)}: the server's answer is not JSON: ${
+          (err as Error).message
+        }`,
       );
     }
     // A Status that says Failure is an error whatever the HTTP code (client-go's FromObject).
@@ -483,11 +485,9 @@ export class HttpClient implements Client {
     if (options?.resourceVersion) q.set("resourceVersion", options.resourceVersion);
     return await this.#json<T>({
       method: "GET",
-      path: resourcePath(kind, { namespace: this.#namespaceOf(kind, options?.namespace), name }),
+      kind,
+      where: { namespace: this.#namespaceOf(kind, options?.namespace), name },
       query: q,
-      resource: kind.plural,
-      group: kind.group,
-      name,
     });
   }
 
@@ -513,10 +513,9 @@ export class HttpClient implements Client {
     const namespace = kind.scope === "Namespaced" ? options?.namespace : undefined;
     return await this.#json<KubeList<T>>({
       method: "GET",
-      path: resourcePath(kind, { namespace }),
+      kind,
+      where: { namespace },
       query: q,
-      resource: kind.plural,
-      group: kind.group,
     });
   }
 
@@ -528,12 +527,11 @@ export class HttpClient implements Client {
   ): Promise<T> {
     return await this.#json<T>({
       method: "POST",
-      path: resourcePath(kind, { namespace: this.#namespaceOf(kind, options?.namespace, obj) }),
+      kind,
+      where: { namespace: this.#namespaceOf(kind, options?.namespace, obj) },
       query: this.#writeQuery(options),
       body: this.#body(kind, obj),
       contentType: "application/json",
-      resource: kind.plural,
-      group: kind.group,
       onWarning: options?.onWarning,
     });
   }
@@ -548,17 +546,15 @@ export class HttpClient implements Client {
     const name = options?.name ?? (obj as KubeObject)?.metadata?.name ?? "";
     return await this.#json<T>({
       method: "PUT",
-      path: resourcePath(kind, {
+      kind,
+      where: {
         namespace: this.#namespaceOf(kind, options?.namespace, obj),
         name,
         subresource,
-      }),
+      },
       query: this.#writeQuery(options),
       body: this.#body(kind, obj),
       contentType: "application/json",
-      resource: kind.plural,
-      group: kind.group,
-      name,
       onWarning: options?.onWarning,
     });
   }
@@ -584,17 +580,15 @@ export class HttpClient implements Client {
       : JSON.stringify(patch);
     return await this.#json<T>({
       method: "PATCH",
-      path: resourcePath(kind, {
+      kind,
+      where: {
         namespace: this.#namespaceOf(kind, options?.namespace),
         name,
         subresource,
-      }),
+      },
       query: this.#writeQuery(options),
       body,
       contentType: PATCH_CONTENT_TYPES[options?.type ?? "merge"],
-      resource: kind.plural,
-      group: kind.group,
-      name,
       onWarning: options?.onWarning,
     });
   }
@@ -631,12 +625,10 @@ export class HttpClient implements Client {
     const namespace = this.#namespaceOf(kind, options?.namespace);
     const out = await this.#json<T | Status>({
       method: "DELETE",
-      path: resourcePath(kind, { namespace, name }),
+      kind,
+      where: { namespace, name },
       body: this.#deleteBody(options),
       contentType: "application/json",
-      resource: kind.plural,
-      group: kind.group,
-      name,
       onWarning: options?.onWarning,
     });
     if (!isStatus(out)) return out;
@@ -661,12 +653,11 @@ export class HttpClient implements Client {
     const namespace = kind.scope === "Namespaced" ? options?.namespace : undefined;
     const out = await this.#json<KubeList<T> | Status>({
       method: "DELETE",
-      path: resourcePath(kind, { namespace }),
+      kind,
+      where: { namespace },
       query: q,
       body: this.#deleteBody(options),
       contentType: "application/json",
-      resource: kind.plural,
-      group: kind.group,
       onWarning: options?.onWarning,
     });
     if (isStatus(out)) {
@@ -713,10 +704,9 @@ export class HttpClient implements Client {
       try {
         res = await this.#send({
           method: "GET",
-          path: resourcePath(kind, { namespace }),
+          kind,
+          where: { namespace },
           query: q,
-          resource: kind.plural,
-          group: kind.group,
           signal: stop.signal,
         });
       } catch (err) {

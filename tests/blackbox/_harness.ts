@@ -143,8 +143,17 @@ export const REMOTE: "server" | "context" | undefined = (() => {
   return v === "server" || v === "context" ? v : undefined;
 })();
 
-/** `k1s serve` on a sandbox's store; the arguments that make a run use it. */
-async function startServer(s: Pick<Sandbox, "dir" | "store" | "cwd">) {
+/**
+ * `k1s serve --insecure-http` on a sandbox's store, in a process of its own, once it answers
+ * `/readyz`: its URL, the kubeconfig it wrote (context `k1s`), and the arguments that make a run
+ * use it (`--server` or, with K1S_BLACKBOX_REMOTE=context, `--kubeconfig --context`).
+ */
+export async function serveSandbox(s: Pick<Sandbox, "dir" | "store" | "cwd">): Promise<{
+  url: string;
+  kubeconfig: string;
+  args: string[];
+  stop(): Promise<void>;
+}> {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
   l.close();
@@ -174,6 +183,7 @@ async function startServer(s: Pick<Sandbox, "dir" | "store" | "cwd">) {
   }
   return {
     url,
+    kubeconfig,
     args: REMOTE === "context"
       ? ["--kubeconfig", kubeconfig, "--context", "k1s"]
       : ["--server", url],
@@ -192,7 +202,7 @@ export async function sandbox(store?: (dir: string) => string): Promise<Sandbox>
   await Deno.mkdir(cwd);
   const url = store ? store(dir) : `sqlite:${dir}/store.db`;
   const baseEnv = await sandboxEnv({ dir, store: url });
-  const server = REMOTE ? await startServer({ dir, store: url, cwd }) : undefined;
+  const server = REMOTE ? await serveSandbox({ dir, store: url, cwd }) : undefined;
   return {
     dir,
     store: url,

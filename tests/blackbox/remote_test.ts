@@ -2,7 +2,7 @@
 // store, with `--server` against `k1s serve` (a separate process, its controllers running), and
 // with `--kubeconfig --context` — and prints the same thing each way.
 import assert from "node:assert/strict";
-import { freshAges, type Run, sandbox, spawn } from "./_harness.ts";
+import { freshAges, type Run, sandbox, serveSandbox } from "./_harness.ts";
 
 const APP = `apiVersion: v1
 kind: ConfigMap
@@ -73,35 +73,15 @@ Deno.test("remote CLI: one session on a local store, through --server and throug
   await remote.file("app.yaml", APP);
 
   // k1s serve on the remote sandbox's store, in its own process.
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  const server = await spawn(remote, [
-    "serve",
-    "--insecure-http",
-    "--listen",
-    `127.0.0.1:${port}`,
-    "--write-kubeconfig",
-    `${remote.dir}/kubeconfig`,
-  ]);
+  const server = await serveSandbox(remote);
   try {
-    const url = `http://127.0.0.1:${port}`;
-    for (let i = 0;; i++) {
-      const ok = await fetch(`${url}/readyz`).then((r) => r.text()).then(
-        (t) => t === "ok",
-        () => false,
-      );
-      if (ok) break;
-      if (i > 1500) throw new Error("k1s serve did not start");
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const url = server.url;
     const ways: [string, (args: string[]) => Promise<Run>][] = [
       ["local store", (args) => local.k1s(args)],
       ["--server", (args) => remote.k1s(["--server", url, ...args])],
       [
         "--kubeconfig --context",
-        (args) =>
-          remote.k1s(["--kubeconfig", `${remote.dir}/kubeconfig`, "--context", "k1s", ...args]),
+        (args) => remote.k1s(["--kubeconfig", server.kubeconfig, "--context", "k1s", ...args]),
       ],
     ];
     const transcripts: string[][] = [];
@@ -135,8 +115,6 @@ Deno.test("remote CLI: one session on a local store, through --server and throug
     assert.equal(down.code, 1);
     assert.match(down.err, /connection refused|Connection refused/i);
   } finally {
-    server.kill("SIGTERM");
-    const out = await server.output();
-    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+    await server.stop();
   }
 });
