@@ -314,7 +314,9 @@ export async function connect(options: ConnectOptions = {}): Promise<RemoteRunti
       );
     } catch (err) {
       if (hint && !(init?.signal?.aborted)) {
-        throw new Error(`${(err as Error).message}${hint}`, { cause: err });
+        // fetch says only "fetch failed"; the reason is its cause's.
+        const inner = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+        throw new Error(`${(inner as Error).message}${hint}`, { cause: err });
       }
       throw err;
     }

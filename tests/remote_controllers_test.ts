@@ -194,6 +194,20 @@ Deno.test("controllers through connect() with kubeconfigs: token and CA data", a
   // No CA: the server's certificate is not trusted.
   await using untrusted = await connect({ server: s.url, token: "t0ken" });
   await assert.rejects(untrusted.client.list(ConfigMap), /certificate|UnknownIssuer/i);
+  // insecure-skip-tls-verify: Deno cannot skip verification per connection, and says how to.
+  await Deno.writeTextFile(
+    `${s.dir}/insecure`,
+    kubeconfig({
+      server: s.url,
+      cluster: { "insecure-skip-tls-verify": true },
+      user: { token: "t0ken" },
+    }),
+  );
+  await using insecure = await connect({ kubeconfig: `${s.dir}/insecure` });
+  await assert.rejects(
+    insecure.client.list(ConfigMap),
+    /UnknownIssuer \(the kubeconfig says insecure-skip-tls-verify, which Deno cannot do per connection: give certificate-authority-data, or run deno with --unsafely-ignore-certificate-errors=127\.0\.0\.1\)$/,
+  );
 });
 
 Deno.test("controllers through connect() with kubeconfigs: token file and CA file, relative paths", async () => {

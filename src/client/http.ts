@@ -267,10 +267,12 @@ function decodeEvent<T extends KubeObject>(line: string): WatchEvent<T> {
 const TRANSIENT =
   /connection (reset|closed|aborted)|broken pipe|unexpected eof|incomplete ?message|stream closed|error reading a body from connection/i;
 
-/** The innermost message of an error's cause chain (fetch's own is only "fetch failed"). */
+/** Why a fetch failed: its own message is only "fetch failed", the reason is in its cause. */
 function causeText(err: unknown): string {
   let e = err;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  while (e instanceof Error && e.cause instanceof Error && /^fetch failed$/i.test(e.message)) {
+    e = e.cause;
+  }
   return e instanceof Error ? e.message : String(e);
 }
 
