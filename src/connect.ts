@@ -57,6 +57,11 @@ export interface ConnectOptions {
   maxRetries?: number;
   /** The User-Agent header; default `k1s`. */
   userAgent?: string;
+  /**
+   * How often a token file and client certificate files are read again, in
+   * ms (rotated credentials); default 60,000, as client-go.
+   */
+  reloadIntervalMs?: number;
 }
 
 /** A connection to an API server: what a runtime offers, over HTTP. */
@@ -81,7 +86,7 @@ export interface RemoteRuntime extends AsyncDisposable {
 }
 
 /** How long a token file's contents are used before it is read again (client-go: 1 minute). */
-const TOKEN_FILE_TTL_MS = 60_000;
+const RELOAD_MS = 60_000;
 
 async function readIfExists(path: string): Promise<string | undefined> {
   try {
@@ -167,6 +172,12 @@ async function loadConfig(options: ConnectOptions): Promise<ResolvedKubeconfig> 
 function absolute(path: string): string {
   if (path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)) return path;
   return `${Deno.cwd()}/${path}`;
+}
+
+/** What changes when a file is replaced: its modification time and size, for both files. */
+async function fileStamp(...paths: string[]): Promise<string> {
+  const infos = await Promise.all(paths.map((p) => Deno.stat(p)));
+  return infos.map((i) => `${i.mtime?.getTime()}:${i.size}`).join(",");
 }
 
 /** A credential from an exec plugin (client.authentication.k8s.io ExecCredential status). */
@@ -281,11 +292,14 @@ export async function connect(options: ConnectOptions = {}): Promise<RemoteRunti
   const staticCert = cfg.clientCertData ?? certFromFile;
   const staticKey = cfg.clientKeyData ?? keyFromFile;
 
+  const reloadMs = options.reloadIntervalMs ?? RELOAD_MS;
   // The HTTP client (connection pool, TLS settings), made again when an exec
-  // plugin hands out a new client certificate.
+  // plugin hands out a new client certificate or the certificate files change.
+  // Pools replaced are closed with the connection (watches may still use them).
   let pool: Deno.HttpClient | undefined;
+  const retired: Deno.HttpClient[] = [];
   const makePool = (cert?: string, key?: string) => {
-    pool?.close();
+    if (pool) retired.push(pool);
     const tls: Deno.CreateHttpClientOptions & Partial<Deno.TlsCertifiedKeyPem> = {};
     if (ca) tls.caCerts = [ca];
     if (cfg.proxyUrl) tls.proxy = { url: cfg.proxyUrl };
@@ -306,7 +320,31 @@ export async function connect(options: ConnectOptions = {}): Promise<RemoteRunti
     hint = ` (the kubeconfig's tls-server-name ${cfg.tlsServerName} cannot be used: Deno checks ` +
       `the certificate against the URL's host, ${url.hostname})`;
   }
+  // Client certificate files are read again when they change, as client-go's
+  // certificate rotation does.
+  const certFiles = !cfg.clientCertData && cfg.clientCertFile && cfg.clientKeyFile
+    ? { cert: cfg.clientCertFile, key: cfg.clientKeyFile }
+    : undefined;
+  let certChecked = Date.now();
+  let certStamp = certFiles ? await fileStamp(certFiles.cert, certFiles.key) : "";
+  const reloadCerts = async () => {
+    if (!certFiles || Date.now() - certChecked < reloadMs) return;
+    certChecked = Date.now();
+    try {
+      const stamp = await fileStamp(certFiles.cert, certFiles.key);
+      if (stamp === certStamp) return;
+      const [cert, key] = await Promise.all([
+        Deno.readTextFile(certFiles.cert),
+        Deno.readTextFile(certFiles.key),
+      ]);
+      makePool(cert, key);
+      certStamp = stamp;
+    } catch {
+      // A rotation in progress (or a file gone): the current pair goes on being used.
+    }
+  };
   const boundFetch: typeof fetch = async (input, init) => {
+    await reloadCerts();
     try {
       return await fetch(
         input,
@@ -341,7 +379,7 @@ export async function connect(options: ConnectOptions = {}): Promise<RemoteRunti
     // A token file wins over a token, and is read again every minute (rotated tokens).
     if (cfg.tokenFile) {
       const now = Date.now();
-      if (!tokenFromFile || now - tokenFromFile.read > TOKEN_FILE_TTL_MS) {
+      if (!tokenFromFile || now - tokenFromFile.read >= reloadMs) {
         try {
           const value = (await Deno.readTextFile(cfg.tokenFile)).trim();
           if (value === "") throw new Error(`read empty token from file "${cfg.tokenFile}"`);
@@ -406,7 +444,8 @@ export async function connect(options: ConnectOptions = {}): Promise<RemoteRunti
     headers,
   });
   const close = () => {
-    pool?.close();
+    for (const p of [...retired, pool]) p?.close();
+    retired.length = 0;
     pool = undefined;
     return Promise.resolve();
   };

@@ -386,7 +386,7 @@ Deno.test("connect(): configuration errors are clear", async () => {
   }
 });
 
-Deno.test("connect(): impersonation headers, a token file, and the context's namespace", async () => {
+Deno.test("connect(): impersonation headers, a rotated token file, and the context's namespace", async () => {
   const dir = await Deno.makeTempDir({ prefix: "k1s-remote-" });
   const certs = await ensureServingCertificates(`${dir}/pki`);
   const seen: { path: string; headers: Headers }[] = [];
@@ -411,13 +411,25 @@ Deno.test("connect(): impersonation headers, a token file, and the context's nam
         namespace: "apps",
       }),
     );
-    await using remote = await connect({ kubeconfig: `${dir}/config` });
+    await using remote = await connect({ kubeconfig: `${dir}/config`, reloadIntervalMs: 0 });
     await remote.client.create(ConfigMap, { metadata: { name: "x" } });
     const first = seen[0];
     assert.equal(first.path, "/api/v1/namespaces/apps/configmaps", "the context's namespace");
     assert.equal(first.headers.get("authorization"), "Bearer first");
     assert.equal(first.headers.get("impersonate-user"), "jane");
     assert.equal(first.headers.get("impersonate-group"), "devs, ops");
+    // A rotated token file is read again; an emptied or vanished one keeps the last good token.
+    await Deno.writeTextFile(`${dir}/token`, "second\n");
+    await remote.client.get(ConfigMap, "x");
+    await Deno.writeTextFile(`${dir}/token`, "");
+    await remote.client.get(ConfigMap, "x");
+    await Deno.remove(`${dir}/token`);
+    await remote.client.get(ConfigMap, "x");
+    assert.deepEqual(seen.slice(1).map((r) => r.headers.get("authorization")), [
+      "Bearer second",
+      "Bearer second",
+      "Bearer second",
+    ]);
   } finally {
     await server.shutdown();
     await Deno.remove(dir, { recursive: true });
