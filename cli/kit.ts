@@ -339,7 +339,7 @@ export function defineCli(spec: CliSpec): Cli {
         },
         storeUrl: () => pickStore(flags.store as string | undefined),
         scheme: () =>
-          rt?.scheme ?? core?.scheme ??
+          remote?.scheme ?? rt?.scheme ?? core?.scheme ??
             (scheme ??= new Scheme([...coreV1Kinds, ...spec.kinds ?? []])),
       };
       let code = 0;

@@ -7,11 +7,49 @@
  *
  * @module
  */
+import type { HttpClient } from "../src/client/http.ts";
 import { connect } from "../src/connect.ts";
+import { defineObjectKind } from "../src/scheme/kind.ts";
+import { openAPISchema } from "../src/scheme/openapi.ts";
 import { coreV1Kinds } from "../src/resources/core_v1.ts";
 import type { Kind } from "../src/scheme/kind.ts";
 import { Scheme } from "../src/scheme/scheme.ts";
 import type { CliRuntime } from "./kit.ts";
+
+/**
+ * Adds the server's resources the CLI has no kind for (a cluster's
+ * Deployments, another CLI's kinds), from discovery, in each group's
+ * preferred version: their objects are read and written as they are (the
+ * server validates them) and printed with the name and age columns. A
+ * server without aggregated discovery leaves the CLI with its own kinds.
+ */
+async function addServerKinds(scheme: Scheme, client: HttpClient): Promise<void> {
+  let found;
+  try {
+    found = await client.discover();
+  } catch {
+    return; // the command's own request reports an unreachable server
+  }
+  for (const r of found) {
+    if (!r.preferred || !r.verbs.includes("get") || !r.kind) continue;
+    const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+    if (scheme.lookup(apiVersion, r.kind) || scheme.forResource(r.group, r.resource)) continue;
+    if (scheme.kinds().some((k) => k.group === r.group && k.kind === r.kind)) continue;
+    scheme.register(defineObjectKind({
+      group: r.group,
+      version: r.version,
+      kind: r.kind,
+      plural: r.resource,
+      singular: r.singular || r.kind.toLowerCase(),
+      shortNames: r.shortNames,
+      categories: r.categories,
+      scope: r.scope,
+      statusSubresource: r.subresources.includes("status"),
+      printerColumns: [{ name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" }],
+      schema: openAPISchema({ type: "object" }),
+    }));
+  }
+}
 
 /** A connection as the kit's commands see a runtime, with the context's namespace. */
 export async function connectCli(
@@ -27,9 +65,11 @@ export async function connectCli(
     namespace: str("namespace"),
     userAgent: "k1s",
   });
+  const scheme = new Scheme([...coreV1Kinds, ...kinds]);
+  await addServerKinds(scheme, remote.client);
   return {
     client: remote.client,
-    scheme: new Scheme([...coreV1Kinds, ...kinds]),
+    scheme,
     namespace: remote.namespace,
     embedded: undefined,
     settle: () =>

@@ -6,6 +6,7 @@ import { haveKubectl, Kubectl } from "./_kubectl.ts";
 
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 const INVENTORY = new URL("../examples/inventory/cli.ts", import.meta.url).pathname;
+const K1S = new URL("../cli/main.ts", import.meta.url).pathname;
 const SAMPLE = new URL("../examples/inventory/sample/", import.meta.url).pathname;
 
 function freePort(): number {
@@ -121,6 +122,27 @@ Deno.test({
       assert.equal(gone.out, 'namespace "tmp" deleted\n', gone.err);
       const names = await k.run(["get", "namespaces", "-o", "name"]);
       assert.equal(names.out, "namespace/default\n");
+      // The plain k1s CLI, which has no inventory kinds, learns them from the server's
+      // discovery through the same kubeconfig (HTTPS, the CA and the token).
+      const k1s = async (args: string[]) => {
+        const out = await new Deno.Command(Deno.execPath(), {
+          args: ["run", "--config", CONFIG, "-A", K1S, "--kubeconfig", kubeconfig, ...args],
+          env: { NO_COLOR: "1" },
+        }).output();
+        const dec = new TextDecoder();
+        return { code: out.code, out: dec.decode(out.stdout), err: dec.decode(out.stderr) };
+      };
+      const items = await k1s(["get", "itm"]);
+      assert.equal(items.code, 0, items.err);
+      assert.match(items.out, /^NAME\s+AGE\n(\S+\s+\d+[sm]\n){3}$/);
+      const one = await k1s(["get", "category", "office", "-o", "jsonpath={.status.items}"]);
+      assert.deepEqual(one, { code: 0, out: "1", err: "" });
+      const unknown = await k1s(["get", "gadgets"]);
+      assert.deepEqual(unknown, {
+        code: 1,
+        out: "",
+        err: 'error: the server doesn\'t have a resource type "gadgets"\n',
+      });
     } finally {
       child.kill("SIGTERM");
       const status = await child.status;

@@ -46,6 +46,53 @@ import {
   type WatchOptions,
 } from "./client.ts";
 
+/** One resource the server serves, as discovery describes it. */
+export interface DiscoveredResource {
+  /** API group ("" for core). */
+  group: string;
+  /** Version. */
+  version: string;
+  /** True for the group's preferred version. */
+  preferred: boolean;
+  /** Plural name. */
+  resource: string;
+  /** Singular name. */
+  singular: string;
+  /** Kind. */
+  kind: string;
+  /** `Namespaced` or `Cluster`. */
+  scope: "Namespaced" | "Cluster";
+  /** Short names. */
+  shortNames: string[];
+  /** Categories. */
+  categories: string[];
+  /** Verbs. */
+  verbs: string[];
+  /** Subresources (`status`, `scale`, ...). */
+  subresources: string[];
+}
+
+/** The parts of an aggregated discovery document read here. */
+interface AggregatedList {
+  kind?: string;
+  items?: {
+    metadata?: { name?: string };
+    versions?: {
+      version: string;
+      resources?: {
+        resource: string;
+        singularResource: string;
+        responseKind?: { kind: string };
+        scope: "Namespaced" | "Cluster";
+        shortNames?: string[];
+        categories?: string[];
+        verbs?: string[];
+        subresources?: { subresource: string }[];
+      }[];
+    }[];
+  }[];
+}
+
 /** Options of {@linkcode HttpClient}. */
 export interface HttpClientOptions {
   /** The server's base URL, `https://host:port` (a path prefix is kept). */
@@ -208,9 +255,11 @@ function genericError(
         }) has prevented the request from succeeding`;
       }
   }
-  message += name
-    ? ` (${method.toLowerCase()} ${resource} ${name})`
-    : ` (${method.toLowerCase()} ${resource})`;
+  if (resource) {
+    message += name
+      ? ` (${method.toLowerCase()} ${resource} ${name})`
+      : ` (${method.toLowerCase()} ${resource})`;
+  }
   const details: StatusDetails = {
     group: target.group || undefined,
     kind: target.resource,
@@ -291,11 +340,17 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+function callPath(call: Call): string {
+  return call.path ?? resourcePath(call.kind!, call.where);
+}
+
 interface Call {
   method: string;
   /** The kind addressed, and where: its URL, and what errors without a Status name. */
-  kind: Kind;
-  where: { namespace?: string; name?: string; subresource?: string };
+  kind?: Kind;
+  where?: { namespace?: string; name?: string; subresource?: string };
+  /** A path that is not a kind's (discovery). */
+  path?: string;
   query?: URLSearchParams;
   body?: string | Uint8Array;
   contentType?: string;
@@ -365,7 +420,7 @@ export class HttpClient implements Client {
    * failures as Errors naming the request).
    */
   async #send(call: Call, accept = "application/json"): Promise<Response> {
-    const path = resourcePath(call.kind, call.where);
+    const path = callPath(call);
     const url = this.#base + path + (call.query?.size ? `?${call.query}` : "");
     let renewed = false;
     let backoff = 100;
@@ -434,8 +489,8 @@ export class HttpClient implements Client {
       // not JSON: the generic error below
     }
     const body = { text, contentType: res.headers.get("content-type") };
-    const target = { group: call.kind.group, resource: call.kind.plural };
-    return genericError(res.status, call.method, target, call.where.name, body, after);
+    const target = { group: call.kind?.group ?? "", resource: call.kind?.plural ?? "" };
+    return genericError(res.status, call.method, target, call.where?.name, body, after);
   }
 
   async #json<T>(call: Call): Promise<T> {
@@ -446,7 +501,7 @@ export class HttpClient implements Client {
       out = JSON.parse(text) as T;
     } catch (err) {
       throw new Error(
-        `${call.method} ${resourcePath(call.kind, call.where)}: the server's answer is not JSON: ${
+        `${call.method} ${callPath(call)}: the server's answer is not JSON: ${
           (err as Error).message
         }`,
       );
@@ -750,6 +805,46 @@ export class HttpClient implements Client {
       outer?.removeEventListener("abort", onAbort);
       stop.abort();
     }
+  }
+
+  /**
+   * The server's resources, from aggregated discovery (`/api` and `/apis`
+   * with `apidiscovery.k8s.io/v2`, else `v2beta1`), preferred version of
+   * each group first; subresources are not listed.
+   */
+  async discover(): Promise<DiscoveredResource[]> {
+    const accept = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList," +
+      "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList";
+    const out: DiscoveredResource[] = [];
+    for (const root of ["/api", "/apis"]) {
+      const res = await this.#send({ method: "GET", path: root }, accept);
+      const list = await res.json() as AggregatedList;
+      if (list?.kind !== "APIGroupDiscoveryList") {
+        throw new Error(
+          `${root}: the server does not serve aggregated discovery (apidiscovery.k8s.io/v2)`,
+        );
+      }
+      for (const g of list.items ?? []) {
+        g.versions?.forEach((v, i) => {
+          for (const r of v.resources ?? []) {
+            out.push({
+              group: g.metadata?.name ?? "",
+              version: v.version,
+              preferred: i === 0,
+              resource: r.resource,
+              singular: r.singularResource,
+              kind: r.responseKind?.kind ?? "",
+              scope: r.scope,
+              shortNames: r.shortNames ?? [],
+              categories: r.categories ?? [],
+              verbs: r.verbs ?? [],
+              subresources: (r.subresources ?? []).map((s) => s.subresource),
+            });
+          }
+        });
+      }
+    }
+    return out;
   }
 
   /** A client bound to one kind and (for namespaced kinds) one namespace. */
