@@ -179,6 +179,18 @@ function fieldSelectorText(input: FieldSelectorInput | undefined): string | unde
   return fieldSelectorFromSet(input).toString();
 }
 
+/** A query with the label and field selectors of a list, watch or deleteCollection. */
+function selectorQuery(
+  options?: { labelSelector?: LabelSelectorInput; fieldSelector?: FieldSelectorInput },
+): URLSearchParams {
+  const q = new URLSearchParams();
+  const label = labelSelectorText(options?.labelSelector);
+  if (label) q.set("labelSelector", label);
+  const fields = fieldSelectorText(options?.fieldSelector);
+  if (fields) q.set("fieldSelector", fields);
+  return q;
+}
+
 /** client-go's generic error for an answer without a Status (NewGenericServerResponse). */
 function genericError(
   code: number,
@@ -553,11 +565,7 @@ export class HttpClient implements Client {
     kind: Kind<T, In>,
     options?: ListOptions,
   ): Promise<KubeList<T>> {
-    const q = new URLSearchParams();
-    const label = labelSelectorText(options?.labelSelector);
-    if (label) q.set("labelSelector", label);
-    const fields = fieldSelectorText(options?.fieldSelector);
-    if (fields) q.set("fieldSelector", fields);
+    const q = selectorQuery(options);
     if (options?.limit) q.set("limit", String(options.limit));
     if (options?.continue) q.set("continue", options.continue);
     if (options?.resourceVersion !== undefined && options.resourceVersion !== "") {
@@ -700,11 +708,7 @@ export class HttpClient implements Client {
     kind: Kind<T, In>,
     options?: DeleteCollectionOptions,
   ): Promise<KubeList<T>> {
-    const q = new URLSearchParams();
-    const label = labelSelectorText(options?.labelSelector);
-    if (label) q.set("labelSelector", label);
-    const fields = fieldSelectorText(options?.fieldSelector);
-    if (fields) q.set("fieldSelector", fields);
+    const q = selectorQuery(options);
     // Without a namespace this is the all-namespaces path, where kube-apiserver serves no
     // deletecollection (405).
     const namespace = kind.scope === "Namespaced" ? options?.namespace : undefined;
@@ -733,11 +737,8 @@ export class HttpClient implements Client {
     kind: Kind<T, In>,
     options?: WatchOptions,
   ): AsyncGenerator<WatchEvent<T>> {
-    const q = new URLSearchParams({ watch: "true" });
-    const label = labelSelectorText(options?.labelSelector);
-    if (label) q.set("labelSelector", label);
-    const fields = fieldSelectorText(options?.fieldSelector);
-    if (fields) q.set("fieldSelector", fields);
+    const q = selectorQuery(options);
+    q.set("watch", "true");
     if (options?.resourceVersion !== undefined && options.resourceVersion !== "") {
       q.set("resourceVersion", options.resourceVersion);
     }
