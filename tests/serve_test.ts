@@ -356,3 +356,38 @@ Deno.test("serve: a bearer token is required except for version and health", asy
   assert.equal(ok.status, 200);
   await ok.body?.cancel();
 });
+
+Deno.test("serve: Table answers in the meta.k8s.io version asked for, rows as includeObject says", async () => {
+  await using t = await both();
+  await t.remote.client.create(ConfigMap, { metadata: { name: "a" }, data: { k: "v" } }, {
+    namespace: "default",
+  });
+  const table = async (version: string, query = "", path = CM) => {
+    const res = await t.http("GET", `${path}${query}`, undefined, {
+      accept: `application/json;as=Table;v=${version};g=meta.k8s.io,application/json`,
+    });
+    assert.equal(res.status, 200);
+    return await res.json();
+  };
+  for (const version of ["v1", "v1beta1"]) {
+    const list = await table(version);
+    assert.equal(list.kind, "Table");
+    assert.equal(list.apiVersion, `meta.k8s.io/${version}`);
+    assert.deepEqual(list.columnDefinitions.map((c: { name: string }) => c.name), [
+      "Name",
+      "Data",
+      "Age",
+    ]);
+    assert.deepEqual(list.rows[0].cells.slice(0, 2), ["a", 1]);
+    assert.equal(list.rows[0].object.kind, "PartialObjectMetadata");
+    assert.equal(list.rows[0].object.apiVersion, `meta.k8s.io/${version}`);
+    const one = await table(version, "", `${CM}/a`);
+    assert.equal(one.apiVersion, `meta.k8s.io/${version}`);
+    assert.equal(one.rows.length, 1);
+  }
+  assert.equal((await table("v1", "?includeObject=Object")).rows[0].object.data.k, "v");
+  assert.equal((await table("v1", "?includeObject=None")).rows[0].object, null);
+  // A Table in a version not served is not offered: the JSON range after it is used.
+  const plain = await table("v2");
+  assert.equal(plain.kind, "ConfigMapList");
+});

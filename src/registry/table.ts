@@ -94,12 +94,15 @@ export interface TableKind {
  */
 export type IncludeObjectPolicy = "None" | "Metadata" | "Object";
 
+/** The meta.k8s.io versions a Table (and PartialObjectMetadata) is served in. */
+export type TableApiVersion = "meta.k8s.io/v1" | "meta.k8s.io/v1beta1";
+
 /** An object reduced to its metadata (`meta.k8s.io/v1` PartialObjectMetadata). */
 export interface PartialObjectMetadata {
   /** Always `PartialObjectMetadata`. */
   kind: "PartialObjectMetadata";
-  /** Always `meta.k8s.io/v1`. */
-  apiVersion: "meta.k8s.io/v1";
+  /** `meta.k8s.io/v1` (or v1beta1, as the client asked). */
+  apiVersion: TableApiVersion;
   /** The object's full metadata. */
   metadata: ObjectMeta;
 }
@@ -119,8 +122,8 @@ export interface TableRow {
 export interface Table {
   /** Always `Table`. */
   kind: "Table";
-  /** Always `meta.k8s.io/v1`. */
-  apiVersion: "meta.k8s.io/v1";
+  /** `meta.k8s.io/v1` (or v1beta1, as the client asked; the fields are the same). */
+  apiVersion: TableApiVersion;
   /** The list's resourceVersion, continue token and remaining item count. */
   metadata: ListMeta;
   /**

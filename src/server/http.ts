@@ -178,18 +178,23 @@ const isProtobuf = (r: MediaRange) =>
  * JSON); 406 NotAcceptable, as kube answers, when nothing served is
  * acceptable.
  */
-export function negotiateOutput(accept: string | null): { table: boolean } {
+export function negotiateOutput(
+  accept: string | null,
+): { table: boolean; version: "v1" | "v1beta1" } {
   const answer = NEGOTIATED.get(accept ?? "", () => negotiate(accept));
   if (answer instanceof ApiError) throw answer;
   return answer;
 }
 
-const NEGOTIATED = new HeaderMemo<{ table: boolean } | ApiError>();
+const NEGOTIATED = new HeaderMemo<{ table: boolean; version: "v1" | "v1beta1" } | ApiError>();
 
-function negotiate(accept: string | null): { table: boolean } | ApiError {
+function negotiate(
+  accept: string | null,
+): { table: boolean; version: "v1" | "v1beta1" } | ApiError {
   const ranges = parseAccept(accept);
-  if (ranges.length === 0) return { table: false };
+  if (ranges.length === 0) return { table: false, version: "v1" };
   let table: boolean | undefined;
+  let version: "v1" | "v1beta1" = "v1";
   let acceptable = false;
   for (const r of ranges) {
     const json = acceptsJson(r);
@@ -201,6 +206,7 @@ function negotiate(accept: string | null): { table: boolean } | ApiError {
       const v = r.params.v;
       if (r.type === "application" && r.subtype === "json" && (v === "v1" || v === "v1beta1")) {
         table = true;
+        version = v;
       }
     } else if (r.params.as === undefined && (json || isProtobuf(r))) {
       table = false;
@@ -214,7 +220,7 @@ function negotiate(accept: string | null): { table: boolean } | ApiError {
         "application/vnd.kubernetes.protobuf",
     );
   }
-  return { table: table === true };
+  return { table: table === true, version };
 }
 
 /**

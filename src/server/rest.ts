@@ -201,7 +201,7 @@ async function serveVerb(
   }
   const output = negotiateOutput(req.headers.get("accept"));
   const table: TableRequest | undefined = req.method === "GET" && output.table
-    ? tableRequest(query.string("includeObject"))
+    ? tableRequest(query.string("includeObject"), output.version)
     : undefined;
   // Printer columns evaluate JSONPath, which loads on the first Table.
   if (table && kind.printerColumns.length > 0) await loadPrinterColumns();
