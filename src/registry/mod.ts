@@ -11,6 +11,7 @@ export {
   parseIncludeObject,
   type PartialObjectMetadata,
   type Table,
+  type TableApiVersion,
   type TableCell,
   type TableColumn,
   type TableColumnDefinition,
