@@ -27,6 +27,7 @@
  * @module
  */
 import { type Document, isMap, isSeq, parseDocument, YAMLSeq } from "yaml";
+import { withFileLock } from "./file_lock.ts";
 
 /** What a kubeconfig written for a k1s server says. */
 export interface KubeconfigOptions {
@@ -255,8 +256,12 @@ export async function writeKubeconfig(path: string, options: KubeconfigOptions):
     }
   }
   const lock = `${target}.lock`;
-  await acquire(lock, path);
-  try {
+  await withFileLock(lock, {
+    waitMs: 1_000,
+    cannotCreate: (why) => `Cannot lock kubeconfig "${path}": ${why}`,
+    held: `Cannot write kubeconfig "${path}": "${lock}" is held by another writer; ` +
+      "delete it if none is running",
+  }, async () => {
     let existing = "";
     try {
       existing = await Deno.readTextFile(target);
@@ -274,33 +279,5 @@ export async function writeKubeconfig(path: string, options: KubeconfigOptions):
       await Deno.remove(tmp).catch(() => {});
       throw new Error(`Cannot write kubeconfig "${path}": ${(e as Error).message}`, { cause: e });
     }
-  } finally {
-    await Deno.remove(lock).catch(() => {});
-  }
-}
-
-/** Creates `lock` exclusively, waiting up to 1 s for another writer; a lock older than 30 s is stale. */
-async function acquire(lock: string, path: string): Promise<void> {
-  const deadline = Date.now() + 1_000;
-  for (;;) {
-    try {
-      (await Deno.open(lock, { createNew: true, write: true })).close();
-      return;
-    } catch (e) {
-      if (!(e instanceof Deno.errors.AlreadyExists)) {
-        throw new Error(`Cannot lock kubeconfig "${path}": ${(e as Error).message}`, { cause: e });
-      }
-    }
-    const mtime = (await Deno.stat(lock).catch(() => undefined))?.mtime?.getTime();
-    if (mtime !== undefined && Date.now() - mtime > 30_000) {
-      await Deno.remove(lock).catch(() => {});
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Cannot write kubeconfig "${path}": "${lock}" is held by another writer; delete it if none is running`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  });
 }

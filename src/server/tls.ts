@@ -63,6 +63,7 @@ export {
 } from "./x509.ts";
 export { bearerTokenMatches, ensureToken, timingSafeEqualString } from "./token.ts";
 import { readOptional } from "./token.ts";
+import { withFileLock } from "./file_lock.ts";
 
 // ---------------------------------------------------------------------------
 // Files
@@ -217,41 +218,6 @@ async function writeAtomic(path: string, data: string, mode: number): Promise<vo
   }
 }
 
-/** Runs `fn` holding `lockPath` (created exclusively), so two starting servers generate once. */
-async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      (await Deno.open(lockPath, { createNew: true, write: true })).close();
-      break;
-    } catch (e) {
-      if (!(e instanceof Deno.errors.AlreadyExists)) {
-        throw new Error(`Cannot create lock file "${lockPath}": ${(e as Error).message}`, {
-          cause: e,
-        });
-      }
-    }
-    // A lock left by a process that died while generating (which takes milliseconds) is stale.
-    const mtime = (await Deno.stat(lockPath).catch(() => undefined))?.mtime?.getTime();
-    if (mtime !== undefined && Date.now() - mtime > 30_000) {
-      await Deno.remove(lockPath).catch(() => {});
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Cannot generate certificates: "${lockPath}" is held by another process; ` +
-          `delete it if no k1s is starting`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  try {
-    return await fn();
-  } finally {
-    await Deno.remove(lockPath).catch(() => {});
-  }
-}
-
 /**
  * Returns the CA and serving certificate kept in `dir`, generating what is
  * missing or unusable.
@@ -328,7 +294,14 @@ export async function ensureServingCertificates(
       cause: e,
     });
   }
-  return await withLock(`${dir}/.certificates.lock`, async () => {
+  // Two servers starting at once generate once.
+  const lock = `${dir}/.certificates.lock`;
+  return await withFileLock(lock, {
+    waitMs: 10_000,
+    cannotCreate: (why) => `Cannot create lock file "${lock}": ${why}`,
+    held: `Cannot generate certificates: "${lock}" is held by another process; ` +
+      "delete it if no k1s is starting",
+  }, async () => {
     // Another process may have generated while this one waited for the lock.
     const loaded = await load(paths);
     let ca: CertificateKeyPair | undefined = loaded.ca;
