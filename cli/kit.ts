@@ -271,7 +271,7 @@ export function defineCli(spec: CliSpec): Cli {
       const remoteFlags = ["server", "kubeconfig", "context", "token"].filter((f) =>
         flags[f] !== undefined
       );
-      let remote: CliRuntime | undefined;
+      let remote: (CliRuntime & { namespace: string }) | undefined;
       if (remoteFlags.length > 0) {
         if (flags.store !== undefined) {
           io.stderr(
@@ -318,8 +318,7 @@ export function defineCli(spec: CliSpec): Cli {
         for (const c of spec.controllers?.(embedded) ?? []) embedded.addController(c);
         return rt = embeddedCliRuntime(embedded);
       };
-      const namespace = (flags.namespace as string | undefined) ??
-        (remote as { namespace?: string } | undefined)?.namespace ?? "default";
+      const namespace = (flags.namespace as string | undefined) ?? remote?.namespace ?? "default";
       const ctx: CommandContext = {
         io,
         cli: spec,
