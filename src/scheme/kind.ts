@@ -90,6 +90,25 @@ export type AdmitFn<T> = (
   reader: AdmissionReader,
 ) => string | undefined | void | Promise<string | undefined | void>;
 
+/**
+ * A CEL validation rule, as a CRD's `x-kubernetes-validations` entry holds
+ * it. On a kind, the rules apply to the whole object (`self` is the object).
+ */
+export interface ValidationRule {
+  /** The CEL expression; true means valid. */
+  rule: string;
+  /** The message when the rule fails (default: the rule text). */
+  message?: string;
+  /** A CEL expression that returns the message. */
+  messageExpression?: string;
+  /** A JSONPath-like path of the field the failure is reported on, relative to `self`. */
+  fieldPath?: string;
+  /** `FieldValueInvalid` (default), `FieldValueForbidden`, `FieldValueRequired` or `FieldValueDuplicate`. */
+  reason?: string;
+  /** Whether a transition rule runs on create too, with `oldSelf` an optional. */
+  optionalOldSelf?: boolean;
+}
+
 /** How object names of a kind are validated. */
 export type NameValidation = "subdomain" | "label";
 
@@ -147,6 +166,8 @@ export interface Kind<T extends KubeObject = KubeObject, In = unknown> {
   readonly allowUnconditionalUpdate: boolean;
   /** Strategic merge patch metadata; kinds without it refuse strategic merge patches. */
   readonly patchMeta?: PatchMeta;
+  /** CEL rules over the whole object (they go into the kind's exported CRD). */
+  readonly validations?: readonly ValidationRule[];
   /** Kind-specific validation (method syntax keeps kinds assignable to `Kind`). */
   validate?(obj: T, old: T | undefined): FieldError[];
   /** Kind-specific normalisation before defaulting and validation. */
@@ -183,6 +204,8 @@ export interface KindOptionsBase<T> {
   fieldLabels?: Record<string, (obj: KubeObject) => string | undefined>;
   /** Fields that may not change once set at creation (dotted paths such as `spec.category`). */
   immutableFields?: string[];
+  /** CEL rules over the whole object (`self`), as a CRD's `x-kubernetes-validations`. */
+  validations?: ValidationRule[];
   /** Validation rules beyond the schema. */
   validate?: ValidateFn<T>;
   /** Normalisation before defaulting/validation. */
@@ -297,6 +320,7 @@ function build<T extends KubeObject, In>(
     nameValidation: o.nameValidation ?? "subdomain",
     allowUnconditionalUpdate: o.allowUnconditionalUpdate ?? allowUnconditionalUpdate,
     patchMeta: o.patchMeta,
+    validations: o.validations ? Object.freeze(o.validations.map((r) => ({ ...r }))) : undefined,
     validate: o.validate,
     prepare: o.prepare,
     admit: o.admit,
