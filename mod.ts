@@ -31,3 +31,5 @@ export * from "./src/controller/mod.ts";
 export * from "./src/system/mod.ts";
 export * from "./src/runtime.ts";
 export * from "./src/connect.ts";
+export * from "./src/apiextensions/export.ts";
+export * from "./src/apiextensions/generate.ts";

@@ -17,6 +17,7 @@ import {
 import { DatabaseSync } from "node:sqlite";
 import { benchRemote } from "./remote.ts";
 import { benchServe } from "./serve.ts";
+import { benchCrd } from "./crd.ts";
 
 // ---------------------------------------------------------------- helpers
 
@@ -741,6 +742,7 @@ try {
     ["cli", benchCliStartup],
     ["serve", () => benchServe(reporters)],
     ["remote", () => benchRemote(reporters)],
+    ["crd", () => benchCrd(reporters)],
   ];
   for (const [name, run] of sections) if (!only || only.includes(name)) await run();
 } finally {

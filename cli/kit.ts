@@ -12,6 +12,7 @@ import type { Kind } from "../src/scheme/kind.ts";
 import type { Controller } from "../src/controller/controller.ts";
 import type { Runtime } from "../src/runtime.ts";
 import { coreV1Kinds } from "../src/resources/core_v1.ts";
+import { apiextensionsV1Kinds } from "../src/apiextensions/crd.ts";
 import { Scheme } from "../src/scheme/scheme.ts";
 import { createRuntimeCore } from "../src/runtime_core.ts";
 import type { Client } from "../src/client/client.ts";
@@ -51,10 +52,12 @@ export interface CommandContext {
    */
   core(): Promise<CliCore>;
   /**
-   * The kinds this CLI serves (built-in and its own), without opening the
-   * store: what commands that only resolve types need.
+   * The kinds this CLI serves: built-in, its own, and those of the store's
+   * CustomResourceDefinitions (the store is opened for reading when it
+   * exists; without one, the built-in and own kinds). What commands that
+   * resolve types need.
    */
-  scheme(): Scheme;
+  scheme(): Promise<Scheme>;
   /** The store URL the command uses (`--store`, the environment or the default). */
   storeUrl(): string;
 }
@@ -337,9 +340,20 @@ export function defineCli(spec: CliSpec): Cli {
           return core;
         },
         storeUrl: () => pickStore(flags.store as string | undefined),
-        scheme: () =>
-          remote?.scheme ?? rt?.scheme ?? core?.scheme ??
-            (scheme ??= new Scheme([...coreV1Kinds, ...spec.kinds ?? []])),
+        scheme: async () => {
+          const open = remote?.scheme ?? rt?.scheme ?? core?.scheme;
+          if (open) return open;
+          try {
+            return (await ctx.core()).scheme;
+          } catch (err) {
+            if (!(err instanceof NoStoreError)) throw err;
+            return scheme ??= new Scheme([
+              ...coreV1Kinds,
+              ...apiextensionsV1Kinds,
+              ...spec.kinds ?? [],
+            ]);
+          }
+        },
       };
       let code = 0;
       try {

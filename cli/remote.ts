@@ -12,6 +12,11 @@ import { connect } from "../src/connect.ts";
 import { defineObjectKind } from "../src/scheme/kind.ts";
 import { openAPISchema } from "../src/scheme/openapi.ts";
 import { coreV1Kinds } from "../src/resources/core_v1.ts";
+import {
+  apiextensionsV1Kinds,
+  CustomResourceDefinition,
+  isCRDConditionTrue,
+} from "../src/apiextensions/crd.ts";
 import type { Kind } from "../src/scheme/kind.ts";
 import { Scheme } from "../src/scheme/scheme.ts";
 import type { CliRuntime } from "./kit.ts";
@@ -29,6 +34,15 @@ async function addServerKinds(scheme: Scheme, client: HttpClient): Promise<void>
     found = await client.discover();
   } catch {
     return; // the command's own request reports an unreachable server
+  }
+  const unknown = found.filter((r) =>
+    r.preferred && r.kind && !scheme.forResource(r.group, r.resource)
+  );
+  // Kinds of CRDs are served as the server serves them: columns, selectable fields, schema.
+  if (
+    unknown.length > 0 && scheme.forResource("apiextensions.k8s.io", "customresourcedefinitions")
+  ) {
+    await addCRDKinds(scheme, client);
   }
   for (const r of found) {
     if (!r.preferred || !r.verbs.includes("get") || !r.kind) continue;
@@ -51,6 +65,31 @@ async function addServerKinds(scheme: Scheme, client: HttpClient): Promise<void>
   }
 }
 
+/** Registers the kinds of the server's established CRDs (when the user may list them). */
+async function addCRDKinds(scheme: Scheme, client: HttpClient): Promise<void> {
+  let crds;
+  try {
+    crds = await client.list(CustomResourceDefinition);
+  } catch {
+    return; // not allowed, or not served: discovery's kinds will do
+  }
+  const established = crds.items.filter((c) => isCRDConditionTrue(c, "Established"));
+  if (established.length === 0) return;
+  const { kindsFromCRD } = await import("../src/apiextensions/kinds.ts");
+  for (const crd of established) {
+    const done: Kind[] = [];
+    try {
+      for (const k of kindsFromCRD(crd)) {
+        scheme.register(k);
+        done.push(k);
+      }
+    } catch {
+      // A name the CLI's own kinds hold: the CLI's kind wins, and none of the CRD's versions.
+      for (const k of done) scheme.unregister(k);
+    }
+  }
+}
+
 /** A connection as the kit's commands see a runtime, with the context's namespace. */
 export async function connectCli(
   flags: Record<string, string | boolean | string[] | undefined>,
@@ -65,7 +104,7 @@ export async function connectCli(
     namespace: str("namespace"),
     userAgent: "k1s",
   });
-  const scheme = new Scheme([...coreV1Kinds, ...kinds]);
+  const scheme = new Scheme([...coreV1Kinds, ...apiextensionsV1Kinds, ...kinds]);
   await addServerKinds(scheme, remote.client);
   return {
     client: remote.client,

@@ -1,6 +1,6 @@
 /**
  * The API machinery without informers and controllers: kinds and schemas,
- * the built-in core/v1 kinds, the registry with kube-apiserver's semantics,
+ * the built-in core/v1 kinds and CustomResourceDefinitions, the registry with kube-apiserver's semantics,
  * the typed client, event recording, stores, and
  * {@linkcode createRuntimeCore}. Importing only
  * this keeps a short-lived process (a CLI command) fast to start; the main
@@ -11,6 +11,7 @@
 export * from "./apimachinery/mod.ts";
 export * from "./scheme/mod.ts";
 export * from "./resources/mod.ts";
+export * from "./apiextensions/mod.ts";
 export * from "./registry/mod.ts";
 export * from "./client/mod.ts";
 export * from "./events/mod.ts";

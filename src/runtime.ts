@@ -17,6 +17,8 @@ import {
 import { eventTTLController } from "./system/event_ttl.ts";
 import { garbageCollector } from "./system/garbage_collector.ts";
 import { namespaceController } from "./system/namespace.ts";
+import { crdController } from "./system/crd.ts";
+import { CustomResourceDefinition } from "./apiextensions/crd.ts";
 import type { Registry } from "./registry/registry.ts";
 import type { Scheme } from "./scheme/scheme.ts";
 import type { Store } from "./storage/types.ts";
@@ -65,9 +67,19 @@ export class Runtime extends RuntimeCore {
     const plain = new RegistryClient(registry);
     // The after-write hook needs the runtime, which exists only after super().
     const self: { rt?: Runtime } = {};
-    const client = options.settleAfterWrites
-      ? new RegistryClient(registry, { afterWrite: () => self.rt!.#settleAfterWrite() })
-      : plain;
+    const settle = options.settleAfterWrites;
+    // A CRD written through the client is established and served when the call returns.
+    const client = new RegistryClient(registry, {
+      afterWrite: (kind) => {
+        const crd = kind === CustomResourceDefinition;
+        if (!settle && !crd) return undefined;
+        return async () => {
+          if (settle) await self.rt!.#settleAfterWrite();
+          else await self.rt!.#establish();
+          if (crd) await self.rt!.crds.sync();
+        };
+      },
+    });
     super(store, scheme, registry, ownStore, client);
     self.rt = this;
     this.#plain = plain;
@@ -115,7 +127,11 @@ export class Runtime extends RuntimeCore {
    */
   settle(options: TriggeredOptions = {}): Promise<TriggeredReport> {
     const run = this.#settling.then(() => {
-      const controllers = [...this.systemControllers(), ...this.#controllers];
+      const controllers = [
+        ...this.systemControllers(),
+        crdController(this.scheme, { clock: this.#clock }),
+        ...this.#controllers,
+      ];
       const name = "k1s:" + controllers.map((c) => c.name).sort().join(",");
       const mgr = this.manager({ name, systemControllers: false });
       for (const c of controllers) mgr.add(c);
@@ -123,6 +139,33 @@ export class Runtime extends RuntimeCore {
     });
     this.#settling = run.catch(() => {});
     return run;
+  }
+
+  /**
+   * Serves what CRDs define while `signal` lasts, as the API server's
+   * apiextensions part does: CRDs written by any process are named,
+   * established (and, when deleted, cleaned up) by a CRD controller, and the
+   * scheme follows them. `serve()` runs it; a long-running program that
+   * expects other processes to write CRDs runs it too.
+   */
+  override async followCRDs(signal: AbortSignal): Promise<void> {
+    const mgr = this.manager({ name: "k1s:customresourcedefinitions", systemControllers: false });
+    mgr.add(crdController(this.scheme, { clock: this.#clock }));
+    await Promise.all([this.crds.start(signal), mgr.start(signal)]);
+  }
+
+  /** Runs the CRD controller until idle (naming, establishing, cleanup). */
+  async #establish(): Promise<void> {
+    const run = this.#settling.then(() => {
+      const mgr = this.manager({ name: "k1s:customresourcedefinitions", systemControllers: false });
+      mgr.add(crdController(this.scheme, { clock: this.#clock }));
+      return mgr.runTriggered();
+    });
+    this.#settling = run.catch(() => {});
+    const report = await run;
+    if (!report.idle) {
+      console.warn(`k1s: controllers did not settle: ${report.unfinished.join(", ")}`);
+    }
   }
 
   async #settleAfterWrite(): Promise<void> {

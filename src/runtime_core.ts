@@ -12,6 +12,8 @@ import { ApiError } from "./apimachinery/errors.ts";
 import { RegistryClient } from "./client/client.ts";
 import { Registry } from "./registry/registry.ts";
 import { coreV1Kinds, Namespace, PROTECTED_NAMESPACES } from "./resources/core_v1.ts";
+import { apiextensionsV1Kinds } from "./apiextensions/crd.ts";
+import { CRDRegistrar } from "./apiextensions/registrar.ts";
 import type { Kind } from "./scheme/kind.ts";
 import { Scheme } from "./scheme/scheme.ts";
 import type { Store } from "./storage/types.ts";
@@ -81,6 +83,12 @@ export class RuntimeCore implements AsyncDisposable {
   readonly registry: Registry;
   /** The in-process typed client. */
   readonly client: RegistryClient;
+  /**
+   * Serves the kinds of the store's CustomResourceDefinitions: read when the
+   * runtime opens and after CRD writes through {@linkcode RuntimeCore.client};
+   * `crds.start(signal)` follows CRDs other processes write.
+   */
+  readonly crds: CRDRegistrar;
   readonly #ownStore: boolean;
   #closed = false;
 
@@ -95,8 +103,27 @@ export class RuntimeCore implements AsyncDisposable {
     this.store = store;
     this.scheme = scheme;
     this.registry = registry;
-    this.client = client ?? new RegistryClient(registry);
+    this.crds = new CRDRegistrar(registry, scheme, {
+      onError: (crd, err) =>
+        console.warn(
+          `k1s: cannot serve the kinds of CustomResourceDefinition ${crd.metadata.name}: ${
+            err instanceof Error ? err.message : String(err)
+          }`,
+        ),
+    });
+    this.client = client ?? new RegistryClient(registry, {
+      afterWrite: (kind) => kind === apiextensionsV1Kinds[0] ? () => this.crds.sync() : undefined,
+    });
     this.#ownStore = ownStore;
+  }
+
+  /**
+   * Follows the store's CRDs while `signal` lasts: the scheme serves the
+   * kinds of every established CRD, whichever process wrote it. (A
+   * `Runtime` also names and establishes new CRDs.)
+   */
+  async followCRDs(signal: AbortSignal): Promise<void> {
+    await this.crds.start(signal);
   }
 
   /** Serves a new kind (or replaces one) while running. */
@@ -155,7 +182,7 @@ export async function openRuntimeParts<R extends RuntimeCore>(
     own = true;
   } else store = options.store;
   if (options.tenant) store = withTenant(store, options.tenant);
-  const scheme = new Scheme([...coreV1Kinds, ...(options.kinds ?? [])]);
+  const scheme = new Scheme([...coreV1Kinds, ...apiextensionsV1Kinds, ...(options.kinds ?? [])]);
   const registry = new Registry(store, scheme, {
     clock: options.clock,
     maxObjectBytes: options.maxObjectBytes,
@@ -163,6 +190,12 @@ export async function openRuntimeParts<R extends RuntimeCore>(
     freshnessTimeoutMs: options.freshnessTimeoutMs,
   });
   const rt = make(store, scheme, registry, own);
+  try {
+    await rt.crds.sync();
+  } catch (err) {
+    await rt.close();
+    throw err;
+  }
   if (options.readOnly) return rt;
   try {
     for (const name of PROTECTED_NAMESPACES) {

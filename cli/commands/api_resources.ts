@@ -19,18 +19,13 @@ export const apiResourcesCommand: Command = {
     output: { type: "string", short: "o" },
     "no-headers": { type: "boolean" },
   },
-  run(ctx) {
-    try {
-      list(ctx);
-      return Promise.resolve();
-    } catch (err) {
-      return Promise.reject(err);
-    }
+  async run(ctx) {
+    await list(ctx);
   },
 };
 
 /** Prints the kinds the CLI serves, as kubectl prints discovery. */
-function list(ctx: CommandContext): void {
+async function list(ctx: CommandContext): Promise<void> {
   if (ctx.args.length) {
     throw new CliError(`unexpected arguments: [${ctx.args.join(" ")}]`, {
       hint: `See '${ctx.cli.name} api-resources -h' for help and examples`,
@@ -40,7 +35,7 @@ function list(ctx: CommandContext): void {
   if (out !== undefined && out !== "" && out !== "wide" && out !== "name") {
     throw new CliError(`--output ${out} is not available`);
   }
-  let kinds = [...ctx.scheme().kinds()].sort((a: Kind, b: Kind) =>
+  let kinds = [...(await ctx.scheme()).kinds()].sort((a: Kind, b: Kind) =>
     a.group === b.group
       ? a.plural.localeCompare(b.plural)
       : a.group === ""

@@ -348,7 +348,7 @@ export const explainCommand: Command = {
     if (output !== undefined && output !== "plaintext") {
       throw new CliError(`unsupported output format: ${output}`);
     }
-    const scheme = ctx.scheme();
+    const scheme = await ctx.scheme();
     const [type, ...path] = ctx.args[0].split(".");
     let kind = resolveKind(scheme, type.toLowerCase());
     const apiVersion = ctx.flags["api-version"] as string | undefined;

@@ -69,7 +69,7 @@ export const getCommand: Command = {
       throw new CliError(`--show-labels option cannot be used with ${output} printer`);
     }
     // Types resolve before the store opens: an unknown type is reported as such, store or not.
-    const selection = parseResourceArgs(ctx.scheme(), ctx.args);
+    const selection = parseResourceArgs(await ctx.scheme(), ctx.args);
     const rt = await ctx.core();
     const all = ctx.flags["all-namespaces"] === true;
     if (ctx.flags.watch || ctx.flags["watch-only"]) {

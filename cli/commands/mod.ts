@@ -42,5 +42,6 @@ export function standardCommands(): Command[] {
     lazyCommand("completion", async () => (await import("./completion.ts")).completionCommand),
     lazyCommand("version", async () => (await import("./version.ts")).versionCommand),
     lazyCommand("serve", async () => (await import("./serve.ts")).serveCommand),
+    lazyCommand("crd", async () => (await import("./crd.ts")).crdCommand),
   ];
 }

@@ -24,7 +24,7 @@ function context(rt: Runtime, io: CapturedIO): CommandContext {
     namespaceGiven: false,
     runtime: () => Promise.resolve(embeddedCliRuntime(rt)),
     core: () => Promise.resolve(rt),
-    scheme: () => rt.scheme,
+    scheme: () => Promise.resolve(rt.scheme),
     storeUrl: () => "memory:",
   };
 }

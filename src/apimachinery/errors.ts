@@ -139,7 +139,7 @@ export function formatFieldError(e: FieldError): string {
   let s = `${e.field}: ${FIELD_ERROR_TEXT[e.type]}`;
   const showsValue = e.type === "FieldValueInvalid" ||
     e.type === "FieldValueTypeInvalid" || e.type === "FieldValueDuplicate" ||
-    e.type === "FieldValueNotSupported";
+    e.type === "FieldValueNotSupported" || e.type === "FieldValueTooMany";
   if (showsValue && e.badValue !== undefined) {
     s += `: ${formatBadValue(e.badValue)}`;
   }
@@ -157,6 +157,8 @@ export interface FieldErrorConstructors {
   forbidden(path: string, detail: string): FieldError;
   /** A value that is too long. */
   tooLong(path: string, detail: string): FieldError;
+  /** Too many items (`actual` is shown when known): kube's `field.TooMany`. */
+  tooMany(path: string, actual: number | undefined, max: number): FieldError;
   /** A duplicated value. */
   duplicate(path: string, value: unknown): FieldError;
   /** A value outside an enumeration. */
@@ -182,6 +184,15 @@ export const field: FieldErrorConstructors = {
   /** A value that is too long. */
   tooLong(path: string, detail: string): FieldError {
     return { type: "FieldValueTooLong", field: path, detail };
+  },
+  /** Too many items (`actual` is shown when known): kube's `field.TooMany`. */
+  tooMany(path: string, actual: number | undefined, max: number): FieldError {
+    return {
+      type: "FieldValueTooMany",
+      field: path,
+      badValue: actual,
+      detail: `must have at most ${max} ${max === 1 ? "item" : "items"}`,
+    };
   },
   /** A duplicated value. */
   duplicate(path: string, value: unknown): FieldError {

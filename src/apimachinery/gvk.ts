@@ -347,3 +347,31 @@ export const KUBE_API_GROUPS: ReadonlySet<string> = new Set([
   "storage.k8s.io",
   "storagemigration.k8s.io",
 ]);
+
+const KUBE_VERSION_RE = /^v(\d+)(?:(alpha|beta)(\d+))?$/;
+
+/**
+ * Orders versions as kube does (`CompareKubeAwareVersionStrings`): stable
+ * above beta above alpha, then by major and minor number; versions of other
+ * shapes below all of those, by name. Positive when `a` is newer.
+ *
+ * @example
+ * ```ts
+ * import { compareKubeVersions } from "./gvk.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(
+ *   ["v1alpha1", "v1", "v2beta1", "v1beta2"].sort((a, b) => compareKubeVersions(b, a)),
+ *   ["v1", "v2beta1", "v1beta2", "v1alpha1"],
+ * );
+ * ```
+ */
+export function compareKubeVersions(a: string, b: string): number {
+  if (a === b) return 0;
+  const pa = KUBE_VERSION_RE.exec(a);
+  const pb = KUBE_VERSION_RE.exec(b);
+  if (!pa || !pb) return pa ? 1 : pb ? -1 : (b < a ? -1 : b > a ? 1 : 0);
+  const rank = (m: RegExpExecArray) => (m[2] === undefined ? 2 : m[2] === "beta" ? 1 : 0);
+  return rank(pa) - rank(pb) || Number(pa[1]) - Number(pb[1]) ||
+    Number(pa[3] ?? 0) - Number(pb[3] ?? 0);
+}

@@ -168,31 +168,41 @@ export interface ResourceClient<T extends KubeObject, In> {
  */
 export class RegistryClient implements Client {
   readonly #registry: Registry;
-  readonly #afterWrite: (() => Promise<unknown>) | undefined;
+  readonly #afterWrite: ((kind: Kind) => (() => Promise<unknown>) | undefined) | undefined;
   /** The status writer. */
   readonly status: StatusWriter;
 
   /**
-   * A client over `registry`. `afterWrite`, if given, runs after every
-   * successful write that is not a dry run (the runtime uses it to let the
-   * system controllers finish a cascade before the call returns).
+   * A client over `registry`. `afterWrite`, if given, is asked before every
+   * write what to run after it, when it succeeds and is not a dry run (the
+   * runtime uses it to let the system controllers finish a cascade, or
+   * establish a CRD, before the call returns); it returns nothing for kinds
+   * that need nothing.
    */
-  constructor(registry: Registry, options: { afterWrite?: () => Promise<unknown> } = {}) {
+  constructor(
+    registry: Registry,
+    options: { afterWrite?: (kind: Kind) => (() => Promise<unknown>) | undefined } = {},
+  ) {
     this.#registry = registry;
     this.#afterWrite = options.afterWrite;
     this.status = {
       update: (kind, obj, options) =>
-        this.#written(registry.update(kind, obj, { ...options, subresource: "status" }), options),
+        this.#written(
+          kind,
+          registry.update(kind, obj, { ...options, subresource: "status" }),
+          options,
+        ),
       patch: (kind, name, patch, options) =>
         this.#written(
+          kind,
           registry.patch(kind, name, patch, { ...options, subresource: "status" }),
           options,
         ),
     };
   }
 
-  #written<R>(p: Promise<R>, options?: { dryRun?: boolean }): Promise<R> {
-    const after = this.#afterWrite;
+  #written<R>(kind: Kind, p: Promise<R>, options?: { dryRun?: boolean }): Promise<R> {
+    const after = this.#afterWrite?.(kind);
     // Without a hook the registry's promise is returned as it is: no extra await on the hot path.
     if (!after || options?.dryRun) return p;
     return p.then(async (out) => {
@@ -217,7 +227,7 @@ export class RegistryClient implements Client {
     obj: In,
     options?: CreateOptions,
   ): Promise<T> {
-    return this.#written(this.#registry.create(kind, obj, options), options);
+    return this.#written(kind, this.#registry.create(kind, obj, options), options);
   }
 
   /** Replaces an object. */
@@ -226,7 +236,7 @@ export class RegistryClient implements Client {
     obj: T | In,
     options?: Omit<UpdateOptions, "subresource">,
   ): Promise<T> {
-    return this.#written(this.#registry.update(kind, obj, options), options);
+    return this.#written(kind, this.#registry.update(kind, obj, options), options);
   }
 
   /** Patches an object. */
@@ -236,7 +246,7 @@ export class RegistryClient implements Client {
     patch: unknown,
     options?: Omit<PatchOptions, "subresource">,
   ): Promise<T> {
-    return this.#written(this.#registry.patch(kind, name, patch, options), options);
+    return this.#written(kind, this.#registry.patch(kind, name, patch, options), options);
   }
 
   /** Deletes an object. */
@@ -245,7 +255,7 @@ export class RegistryClient implements Client {
     name: string,
     options?: DeleteOptions,
   ): Promise<T> {
-    return this.#written(this.#registry.delete(kind, name, options), options);
+    return this.#written(kind, this.#registry.delete(kind, name, options), options);
   }
 
   /** Deletes matching objects. */
@@ -253,7 +263,7 @@ export class RegistryClient implements Client {
     kind: Kind<T, In>,
     options?: DeleteCollectionOptions,
   ): Promise<KubeList<T>> {
-    return this.#written(this.#registry.deleteCollection(kind, options), options);
+    return this.#written(kind, this.#registry.deleteCollection(kind, options), options);
   }
 
   /** Watches objects. */

@@ -6,6 +6,7 @@ import {
   ApiError,
   field,
   type FieldError,
+  formatFieldError,
   type ResourceRef,
   type StatusDetails,
 } from "../apimachinery/errors.ts";
@@ -16,10 +17,24 @@ import type { Scheme } from "../scheme/scheme.ts";
 import type { KeyValue, Store } from "../storage/types.ts";
 import { StoreError } from "../storage/types.ts";
 import type { Namespace as NamespaceObject } from "../resources/core_v1.ts";
-import { canonical, objectKey, orderMeta } from "./codec.ts";
+import { canonical, decode, encode, objectKey, orderMeta } from "./codec.ts";
 import { validateObjectMeta } from "./meta_validation.ts";
 import type { RegistryOptions } from "./options.ts";
 import { zodIssuesToFieldErrors } from "./_util.ts";
+
+/** What validates a kind's CEL rules. */
+interface KindRules {
+  validate(obj: unknown, old?: unknown): FieldError[];
+}
+
+/** Field errors after which kube runs no CEL rules (`hasBlockingErr`). */
+const BLOCKING_ERRORS = new Set([
+  "FieldValueNotSupported",
+  "FieldValueRequired",
+  "FieldValueTooLong",
+  "FieldValueTooMany",
+  "FieldValueTypeInvalid",
+]);
 
 /** Default object size limit: etcd's default request limit, 1.5 MiB. */
 export const DEFAULT_MAX_OBJECT_BYTES = 1572864;
@@ -134,6 +149,8 @@ export class RegistryCore {
   readonly namespaces = new Map<string, { revision: number; terminating: boolean }>();
   /** What admission rules read through (the registry itself). */
   readonly reader: AdmissionReader;
+  /** The compiled CEL rules of kinds that have `validations`. */
+  readonly #rules = new WeakMap<Kind, KindRules>();
   /** The tail of each key's queue of read-modify-write operations in this process. */
   readonly #locks = new Map<string, Promise<void>>();
 
@@ -187,6 +204,65 @@ export class RegistryCore {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /**
+   * Prepares a kind for a write: its own `load` hook, and its CEL rules
+   * (`validations`) compiled against its schema, once per kind. Rules that
+   * do not compile fail every write with the compiler's message.
+   */
+  prepare(k: Kind): Promise<void> | undefined {
+    // Most kinds need nothing: no promise, no await on the write path.
+    if (!k.load && (!k.validations?.length || this.#rules.has(k))) return undefined;
+    return this.#prepare(k);
+  }
+
+  async #prepare(k: Kind): Promise<void> {
+    if (k.load) await k.load();
+    if (!k.validations?.length || this.#rules.has(k)) return;
+    const [{ compileKindRules }, { kindOpenAPIV3Schema }] = await Promise.all([
+      import("../apiextensions/cel/mod.ts"),
+      import("../apiextensions/export.ts"),
+    ]);
+    const schema = await kindOpenAPIV3Schema(k);
+    const { errors, validator } = compileKindRules([...k.validations], schema);
+    if (errors.length) {
+      const qualified = k.group ? `${k.kind}.${k.group}` : k.kind;
+      throw ApiError.internal(
+        `the validation rules of kind ${qualified} do not compile: ${
+          errors.map(formatFieldError).join("; ")
+        }`,
+      );
+    }
+    this.#rules.set(k, validator ?? { validate: () => [] });
+  }
+
+  /**
+   * Parses a stored value as an object of `k`'s version: converted from the
+   * storage version when the kind has several, defaulted as the kind asks.
+   */
+  decode<T extends KubeObject = KubeObject>(k: Kind, value: string, revision: number): T {
+    const obj = decode<T>(value, revision);
+    if (k.conversion === undefined && k.defaultOnRead === undefined) return obj;
+    let out: KubeObject = obj;
+    if (k.conversion !== undefined && obj.apiVersion !== k.apiVersion) {
+      out = k.conversion.convert(obj, k.apiVersion);
+    }
+    k.defaultOnRead?.(out);
+    return out as T;
+  }
+
+  /** Whether objects of `k` are stored in another version than `k`'s. */
+  converts(k: Kind): boolean {
+    return k.conversion !== undefined && k.conversion.storageVersion !== k.version;
+  }
+
+  /** Serializes an object of `k` for the store, in the kind's storage version. */
+  encode(k: Kind, obj: KubeObject): string {
+    const c = k.conversion;
+    if (c === undefined || c.storageVersion === k.version) return encode(obj);
+    const apiVersion = k.group ? `${k.group}/${c.storageVersion}` : c.storageVersion;
+    return encode(c.convert(cloneJson(obj), apiVersion));
+  }
 
   served(kind: { apiVersion: string; kind: string; group?: string; plural?: string }): Kind {
     const k = this.scheme.served(kind);
@@ -293,6 +369,11 @@ export class RegistryCore {
     const obj = canonical(kind, orderMeta(meta), out);
     errs.unshift(...validateObjectMeta(kind, obj.metadata));
     if (parsed.success && kind.validate) errs.push(...kind.validate(obj, old));
+    const rules = parsed.success ? this.#rules.get(kind) : undefined;
+    // As for CRDs, the rules run unless an error says the object is not what they expect.
+    if (rules && !errs.some((e) => BLOCKING_ERRORS.has(e.type))) {
+      errs.push(...rules.validate(obj, old));
+    }
     return { obj, errs, fields };
   }
 

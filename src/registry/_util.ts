@@ -54,11 +54,7 @@ export function zodIssuesToFieldErrors(issues: readonly unknown[], input: unknow
           return field.tooLong(path, `may not be more than ${max} bytes`);
         }
         if (issue.origin === "array" || issue.origin === "set") {
-          return {
-            type: "FieldValueTooMany",
-            field: path,
-            detail: `must have at most ${max} items`,
-          };
+          return field.tooMany(path, Array.isArray(bad) ? bad.length : undefined, Number(max));
         }
         return field.invalid(
           path,

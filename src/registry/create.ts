@@ -4,7 +4,7 @@ import { ApiError } from "../apimachinery/errors.ts";
 import type { KubeObject } from "../apimachinery/meta.ts";
 import type { Kind } from "../scheme/kind.ts";
 import { StoreError } from "../storage/types.ts";
-import { encode, objectKey } from "./codec.ts";
+import { objectKey } from "./codec.ts";
 import type { CreateOptions } from "./options.ts";
 import type { RegistryCore } from "./_core.ts";
 import { randomSuffix } from "./_util.ts";
@@ -18,6 +18,9 @@ export async function create<T extends KubeObject>(
   options: CreateOptions = {},
 ): Promise<T> {
   const k = core.served(kind);
+  const preparing = core.prepare(k);
+  if (preparing) await preparing;
+  if (k.deprecationWarning) options.onWarning?.(k.deprecationWarning);
   const validation = checkWriteOptions(options, "CreateOptions");
   const decoded = await decodeBody(k, input, validation);
   const raw = decoded.body as Record<string, unknown>;
@@ -51,7 +54,7 @@ export async function create<T extends KubeObject>(
       ? await core.checkNamespace(k, meta.namespace, name, options.dryRun)
       : undefined;
     await core.admit(k, obj, undefined);
-    const value = encode(obj);
+    const value = core.encode(k, obj);
     core.checkSize(value);
     const key = objectKey(k, meta.namespace, name);
     if (options.dryRun) {

@@ -5,7 +5,7 @@ import type { KubeList, KubeObject } from "../apimachinery/meta.ts";
 import type { Kind } from "../scheme/kind.ts";
 import { StoreError } from "../storage/types.ts";
 import { type Namespace as NamespaceObject, PROTECTED_NAMESPACES } from "../resources/core_v1.ts";
-import { decode, encode, objectKey, orderMeta } from "./codec.ts";
+import { objectKey, orderMeta } from "./codec.ts";
 import type { DeleteCollectionOptions, DeleteOptions } from "./options.ts";
 import { checkObjectName, cloneJson, type RegistryCore } from "./_core.ts";
 import { list } from "./list.ts";
@@ -23,6 +23,7 @@ export async function del<T extends KubeObject>(
   options: DeleteOptions = {},
 ): Promise<T> {
   const k = core.served(kind);
+  if (k.deprecationWarning) options.onWarning?.(k.deprecationWarning);
   const namespace = core.namespaceFor(k, options.namespace);
   const pre = options.preconditions ?? {};
   const isNamespace = k.group === "" && k.kind === "Namespace";
@@ -34,7 +35,7 @@ export async function del<T extends KubeObject>(
     for (let attempt = 0;; attempt++) {
       if (attempt > 0) await backoff(attempt);
       const cur = await core.read(k, namespace, name);
-      const obj = decode(cur.value, cur.revision);
+      const obj = core.decode(k, cur.value, cur.revision);
       if (pre.uid && pre.uid !== obj.metadata.uid) {
         throw ApiError.conflict(
           core.ref(k, name),
@@ -49,7 +50,13 @@ export async function del<T extends KubeObject>(
           `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.revision}`,
         );
       }
-      const meta = obj.metadata;
+      // A kind's strategy may add finalizers and conditions on the first request to delete.
+      let target = obj;
+      if (!obj.metadata.deletionTimestamp && k.beforeDelete) {
+        target = cloneJson(obj);
+        k.beforeDelete(target, core.clock.now());
+      }
+      const meta = target.metadata;
       const fins = new Set(meta.finalizers ?? []);
       const policy = options.propagationPolicy;
       if (policy === "Orphan") {
@@ -75,7 +82,7 @@ export async function del<T extends KubeObject>(
         finList.some((f, j) => meta.finalizers?.[j] !== f);
       const spec = (obj as NamespaceObject).spec;
       if (isNamespace && (!meta.deletionTimestamp || spec?.finalizers?.length)) {
-        next = cloneJson(obj);
+        next = cloneJson(target);
         next.metadata.deletionTimestamp ??= rfc3339(core.clock.now());
         next.metadata.deletionGracePeriodSeconds ??= 0;
         next.metadata.finalizers = finList;
@@ -87,10 +94,10 @@ export async function del<T extends KubeObject>(
       } else if (meta.deletionTimestamp && finList.length) {
         // Already being deleted: only a change of propagation finalizers is written.
         if (!finChanged) return obj as T;
-        next = cloneJson(obj);
+        next = cloneJson(target);
         next.metadata.finalizers = finList;
       } else if (!meta.deletionTimestamp && finList.length) {
-        next = cloneJson(obj);
+        next = cloneJson(target);
         next.metadata.finalizers = finList;
         next.metadata.deletionTimestamp = rfc3339(core.clock.now());
         next.metadata.deletionGracePeriodSeconds = 0;
@@ -102,7 +109,7 @@ export async function del<T extends KubeObject>(
         next.metadata.resourceVersion = undefined;
         if (options.dryRun) return next as T;
         try {
-          const rev = await core.store.update(key, encode(next), cur.revision);
+          const rev = await core.store.update(key, core.encode(k, next), cur.revision);
           next.metadata.resourceVersion = String(rev);
           return next as T;
         } catch (err) {

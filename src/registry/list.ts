@@ -3,7 +3,7 @@ import { ApiError, field, type FieldError } from "../apimachinery/errors.ts";
 import type { KubeList, KubeObject } from "../apimachinery/meta.ts";
 import type { Kind } from "../scheme/kind.ts";
 import { StoreError } from "../storage/types.ts";
-import { decode, listPrefix, objectKey } from "./codec.ts";
+import { listPrefix, objectKey } from "./codec.ts";
 import type { GetOptions, ListOptions } from "./options.ts";
 import { compileSelectors } from "./selection.ts";
 import { checkObjectName, type RegistryCore, tooLargeResourceVersion } from "./_core.ts";
@@ -132,7 +132,7 @@ export async function get<T extends KubeObject>(
   }
   const kv = await core.store.get(objectKey(k, core.namespaceFor(k, options.namespace), name));
   if (!kv) throw ApiError.notFound(core.ref(k, name));
-  return decode<T>(kv.value, kv.revision);
+  return core.decode<T>(k, kv.value, kv.revision);
 }
 
 const CONTINUE_EXPIRED =
@@ -274,7 +274,7 @@ export async function list<T extends KubeObject>(
     let stoppedEarly = false;
     for (let i = 0; i < page.items.length; i++) {
       const kv = page.items[i];
-      const obj = decode<T>(kv.value, kv.revision);
+      const obj = core.decode<T>(k, kv.value, kv.revision);
       lastKey = kv.key;
       if (!pred || pred(obj)) {
         items.push(obj);

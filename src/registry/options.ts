@@ -104,7 +104,7 @@ export interface CreateOptions extends BodyWriteOptions {
 }
 
 /** Which part of an object an update or patch writes. */
-export type Subresource = "status" | "finalize";
+export type Subresource = "status" | "finalize" | "scale";
 
 /** Options of update. */
 export interface UpdateOptions extends BodyWriteOptions {

@@ -2,8 +2,9 @@
 import { ApiError, field } from "../apimachinery/errors.ts";
 import type { KubeObject, ObjectMeta } from "../apimachinery/meta.ts";
 import type { Kind } from "../scheme/kind.ts";
-import { decode, objectKey } from "./codec.ts";
-import type { PatchOptions } from "./options.ts";
+import { objectKey } from "./codec.ts";
+import type { PatchOptions, PatchType } from "./options.ts";
+import type { PatchMeta } from "../apimachinery/strategic_merge_patch.ts";
 import { checkObjectName, type RegistryCore } from "./_core.ts";
 import { backoff, checkSubresource, RETRY, updateFrom } from "./update.ts";
 import { jsonValueProblem } from "../apimachinery/json_value.ts";
@@ -41,6 +42,47 @@ async function patchers() {
   };
 }
 
+const SCALE_PATCH_META: PatchMeta = {};
+
+type Appliers = Awaited<ReturnType<typeof patchers>>;
+
+/** Applies a patch of `type` to `old` (a new value), with kube's errors when it does not apply. */
+function applyPatch(
+  appliers: Appliers,
+  type: PatchType,
+  old: KubeObject,
+  patch: unknown,
+  patchMeta: PatchMeta | undefined,
+): Record<string, unknown> {
+  const { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } = appliers;
+  try {
+    if (type === "json") return applyJsonPatch(old, patch as never) as Record<string, unknown>;
+    if (type === "merge") return applyMergePatch(old, patch) as Record<string, unknown>;
+    return applyStrategicMergePatch(
+      old,
+      patch as Record<string, unknown>,
+      patchMeta ?? {},
+    ) as Record<string, unknown>;
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof PatchError && err.code === 400) throw ApiError.badRequest(message);
+    if (err instanceof PatchError && err.code === 413) {
+      throw ApiError.of(413, "RequestEntityTooLarge", `Request entity too large: ${message}`);
+    }
+    // kube-apiserver answers a patch that does not apply (a failed `test`, a missing path)
+    // with a generic 422 whose message does not say why; the reason is kept as the cause.
+    const e = ApiError.of(
+      422,
+      "Invalid",
+      "the server rejected our request due to an error in our request",
+      {},
+    );
+    e.cause = err;
+    throw e;
+  }
+}
+
 /**
  * Patches an object: `json` (RFC 6902), `merge` (RFC 7386) or `strategic`
  * (kinds with patch metadata only). A resourceVersion the patch sets is a
@@ -54,6 +96,9 @@ export async function patch<T extends KubeObject>(
   options: PatchOptions = {},
 ): Promise<T> {
   const k = core.served(kind);
+  const preparing = core.prepare(k);
+  if (preparing) await preparing;
+  if (k.deprecationWarning) options.onWarning?.(k.deprecationWarning);
   const type = options.type ?? "merge";
   const validation = checkWriteOptions(options, "PatchOptions");
   checkObjectName(name);
@@ -66,7 +111,7 @@ export async function patch<T extends KubeObject>(
       `unsupported patch type ${JSON.stringify(type)}: use "json", "merge" or "strategic"`,
     );
   }
-  if (type === "strategic" && !k.patchMeta) {
+  if (type === "strategic" && !k.patchMeta && options.subresource !== "scale") {
     throw ApiError.of(
       415,
       "UnsupportedMediaType",
@@ -99,43 +144,24 @@ export async function patch<T extends KubeObject>(
         } into Go value of type map[string]interface {}`,
     );
   }
-  const { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } =
-    await patchers();
+  const appliers = await patchers();
+  if (options.subresource === "scale") {
+    // The patch applies to the Scale (a built-in type: strategic merge patches work).
+    const { writeScale } = await import("./scale.ts");
+    return await writeScale(
+      core,
+      k,
+      namespace,
+      name,
+      (current) => applyPatch(appliers, type, current, patch, SCALE_PATCH_META),
+      options,
+    ) as unknown as T;
+  }
   return await core.withKey(objectKey(k, namespace, name), async () => {
     for (let attempt = 0;; attempt++) {
       const cur = await core.read(k, namespace, name);
-      const old = decode(cur.value, cur.revision);
-      let patched: Record<string, unknown>;
-      try {
-        if (type === "json") {
-          patched = applyJsonPatch(old, patch as never) as Record<string, unknown>;
-        } else if (type === "merge") {
-          patched = applyMergePatch(old, patch) as Record<string, unknown>;
-        } else {
-          patched = applyStrategicMergePatch(
-            old,
-            patch as Record<string, unknown>,
-            k.patchMeta!,
-          ) as Record<string, unknown>;
-        }
-      } catch (err) {
-        if (err instanceof ApiError) throw err;
-        const message = err instanceof Error ? err.message : String(err);
-        if (err instanceof PatchError && err.code === 400) throw ApiError.badRequest(message);
-        if (err instanceof PatchError && err.code === 413) {
-          throw ApiError.of(413, "RequestEntityTooLarge", `Request entity too large: ${message}`);
-        }
-        // kube-apiserver answers a patch that does not apply (a failed `test`, a missing path)
-        // with a generic 422 whose message does not say why; the reason is kept as the cause.
-        const e = ApiError.of(
-          422,
-          "Invalid",
-          "the server rejected our request due to an error in our request",
-          {},
-        );
-        e.cause = err;
-        throw e;
-      }
+      const old = core.decode(k, cur.value, cur.revision);
+      const patched = applyPatch(appliers, type, old, patch, k.patchMeta);
       if (patched === null || typeof patched !== "object" || Array.isArray(patched)) {
         throw ApiError.badRequest("the patch must produce an object");
       }

@@ -32,9 +32,11 @@ import { update } from "./update.ts";
 import { patch as patchObject } from "./patch.ts";
 import { del, deleteCollection } from "./delete.ts";
 import { changes, checkWatch, watch } from "./watch.ts";
+import { getScale, type Scale, updateScale } from "./scale.ts";
 
 export type * from "./options.ts";
 export { DEFAULT_MAX_OBJECT_BYTES } from "./_core.ts";
+export type { Scale } from "./scale.ts";
 
 /**
  * Serves the API semantics of every kind in a {@linkcode Scheme} over one
@@ -103,6 +105,37 @@ export class Registry {
     options: UpdateOptions = {},
   ): Promise<T> {
     return update(this.#core, kind, input, options);
+  }
+
+  /** Reads the autoscaling/v1 Scale of an object whose kind has a scale subresource. */
+  getScale(kind: Kind, name: string, options: GetOptions = {}): Promise<Scale> {
+    return getScale(this.#core, kind, name, options);
+  }
+
+  /**
+   * Writes the Scale of an object: its desired replicas change, as an update
+   * of the object. A resourceVersion in the Scale is a precondition.
+   */
+  updateScale(
+    kind: Kind,
+    name: string,
+    scale: unknown,
+    options: Omit<UpdateOptions, "subresource" | "name"> = {},
+  ): Promise<Scale> {
+    return updateScale(this.#core, kind, name, scale, options);
+  }
+
+  /** Patches the Scale of an object (json, merge or strategic merge patch). */
+  patchScale(
+    kind: Kind,
+    name: string,
+    patch: unknown,
+    options: Omit<PatchOptions, "subresource"> = {},
+  ): Promise<Scale> {
+    return patchObject(this.#core, kind, name, patch, {
+      ...options,
+      subresource: "scale",
+    }) as unknown as Promise<Scale>;
   }
 
   /**

@@ -6,7 +6,7 @@ import type { Kind } from "../scheme/kind.ts";
 import type { KeyValue } from "../storage/types.ts";
 import { StoreError } from "../storage/types.ts";
 import type { Namespace as NamespaceObject } from "../resources/core_v1.ts";
-import { decode, encode, objectKey, orderMeta } from "./codec.ts";
+import { encode, objectKey, orderMeta } from "./codec.ts";
 import { validateObjectMetaUpdate } from "./meta_validation.ts";
 import type { Subresource, UpdateOptions } from "./options.ts";
 import { checkObjectName, cloneJson, CONFLICT_MESSAGE, type RegistryCore } from "./_core.ts";
@@ -38,7 +38,16 @@ export async function update<T extends KubeObject>(
   input: unknown,
   options: UpdateOptions = {},
 ): Promise<T> {
+  if (options.subresource === "scale") {
+    const { updateScale } = await import("./scale.ts");
+    const named = (input as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+    const name = options.name ?? (typeof named === "string" ? named : "");
+    return await updateScale(core, kind, name, input, options) as unknown as T;
+  }
   const k = core.served(kind);
+  const preparing = core.prepare(k);
+  if (preparing) await preparing;
+  if (k.deprecationWarning) options.onWarning?.(k.deprecationWarning);
   const validation = checkWriteOptions(options, "UpdateOptions");
   const decoded = await decodeBody(k, input, validation);
   const raw = decoded.body as Record<string, unknown>;
@@ -115,7 +124,10 @@ export function checkSubresource(kind: Kind, sub: Subresource | undefined): void
       kind: kind.plural,
     });
   }
-  if (sub === "finalize" && !(kind.group === "" && kind.kind === "Namespace")) {
+  if (
+    (sub === "finalize" && !(kind.group === "" && kind.kind === "Namespace")) ||
+    (sub === "scale" && !kind.scale)
+  ) {
     throw ApiError.of(404, "NotFound", "the server could not find the requested resource", {
       group: kind.group,
       kind: kind.plural,
@@ -146,7 +158,7 @@ export async function updateFrom(
   checks: UpdateChecks = {},
 ): Promise<KubeObject | typeof RETRY> {
   const uid = checks.uid;
-  const old = decode(cur.value, cur.revision);
+  const old = core.decode(k, cur.value, cur.revision);
   const name = old.metadata.name!;
   if (uid && uid !== old.metadata.uid) {
     throw ApiError.conflict(
@@ -206,13 +218,15 @@ export async function updateFrom(
   }
   if (errs.length) throw ApiError.invalid(k, name, errs);
   if (options.subresource === undefined) await core.admit(k, obj, old);
-  let value = encode(obj);
+  let value = core.encode(k, obj);
   // Compare stored forms: they have no undefined members and ignore key order.
   const fresh = JSON.parse(value) as KubeObject;
-  if (k.generation && !jsonEqual(specPortion(fresh), specPortion(old))) {
+  // The stored form may be another version; generation compares the version written.
+  const written = core.converts(k) ? JSON.parse(encode(obj)) as KubeObject : fresh;
+  if (k.generation && !jsonEqual(specPortion(written), specPortion(old))) {
     obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
     obj.metadata = orderMeta(obj.metadata);
-    value = encode(obj);
+    value = core.encode(k, obj);
   } else if (value === cur.value || jsonEqual(fresh, JSON.parse(cur.value))) {
     return old; // no-op: same resourceVersion, no event
   }

@@ -5,7 +5,7 @@ import { INITIAL_EVENTS_END_ANNOTATION } from "../apimachinery/meta.ts";
 import type { Kind } from "../scheme/kind.ts";
 import type { StoreEvent } from "../storage/types.ts";
 import { StoreError } from "../storage/types.ts";
-import { decode, listPrefix } from "./codec.ts";
+import { listPrefix } from "./codec.ts";
 import type { ChangeEvent, ChangesOptions, WatchOptions } from "./options.ts";
 import { compileSelectors, type ObjectPredicate } from "./selection.ts";
 import type { RegistryCore } from "./_core.ts";
@@ -44,15 +44,15 @@ export async function changes<T extends KubeObject>(
   for (const ev of events) {
     if (ev.type === "delete") {
       if (ev.prevValue !== undefined) {
-        out.push({ type: "DELETED", object: decode<T>(ev.prevValue, ev.revision) });
+        out.push({ type: "DELETED", object: core.decode<T>(k, ev.prevValue, ev.revision) });
       }
     } else if (ev.prevValue === undefined) {
-      out.push({ type: "ADDED", object: decode<T>(ev.value!, ev.revision) });
+      out.push({ type: "ADDED", object: core.decode<T>(k, ev.value!, ev.revision) });
     } else {
       out.push({
         type: "MODIFIED",
-        object: decode<T>(ev.value!, ev.revision),
-        oldObject: decode<T>(ev.prevValue, ev.prevRevision),
+        object: core.decode<T>(k, ev.value!, ev.revision),
+        oldObject: core.decode<T>(k, ev.prevValue, ev.prevRevision),
       });
     }
   }
@@ -178,7 +178,7 @@ export async function* watch<T extends KubeObject>(
     // One list is one snapshot: the watch then resumes exactly after it.
     const snapshot = await core.store.list(prefix);
     for (const kv of snapshot.items) {
-      const obj = decode<T>(kv.value, kv.revision);
+      const obj = core.decode<T>(k, kv.value, kv.revision);
       if (!pred || pred(obj)) yield { type: "ADDED", object: obj };
     }
     from = snapshot.revision;
@@ -211,7 +211,7 @@ export async function* watch<T extends KubeObject>(
         continue;
       }
       last = ev.revision;
-      const out = translate<T>(ev, pred);
+      const out = translate<T>(core, k, ev, pred);
       if (out) yield out;
     }
   } catch (err) {
@@ -242,22 +242,24 @@ function parseWatchResourceVersion(text: string): number {
 }
 
 function translate<T extends KubeObject>(
+  core: RegistryCore,
+  k: Kind,
   ev: StoreEvent,
   pred: ObjectPredicate | undefined,
 ): WatchEvent<T> | undefined {
   if (ev.type === "delete") {
     if (ev.prevValue === undefined) return undefined;
-    const obj = decode<T>(ev.prevValue, ev.revision);
+    const obj = core.decode<T>(k, ev.prevValue, ev.revision);
     return !pred || pred(obj) ? { type: "DELETED", object: obj } : undefined;
   }
-  const obj = decode<T>(ev.value!, ev.revision);
+  const obj = core.decode<T>(k, ev.value!, ev.revision);
   if (!pred) return { type: ev.prevValue === undefined ? "ADDED" : "MODIFIED", object: obj };
   const now = pred(obj);
-  const before = ev.prevValue !== undefined && pred(decode(ev.prevValue, ev.prevRevision));
+  const before = ev.prevValue !== undefined && pred(core.decode(k, ev.prevValue, ev.prevRevision));
   if (now && before) return { type: "MODIFIED", object: obj };
   if (now) return { type: "ADDED", object: obj };
   // As the watch cache: the last state that matched, at the event's resourceVersion.
-  if (before) return { type: "DELETED", object: decode<T>(ev.prevValue!, ev.revision) };
+  if (before) return { type: "DELETED", object: core.decode<T>(k, ev.prevValue!, ev.revision) };
   return undefined;
 }
 

@@ -13,17 +13,16 @@
  * `spec.conversion.conversionReviewVersions`. The field paths of the errors
  * follow that internal form, exactly as kube reports them.
  *
- * Not yet part of the package or the default scheme: a CRD stored here does
- * not yet serve its kind (that, the structural schema and CEL are the rest of
- * the CRD work).
+ * The kind itself, with the schema and CEL checks, is in
+ * `src/apiextensions/crd.ts`.
  *
  * @module
  */
 import type { KubeObject } from "../apimachinery/meta.ts";
 import type { FieldPatchMeta, PatchMeta } from "../apimachinery/strategic_merge_patch.ts";
-import { defineObjectKind, type Kind, type ObjectInput } from "../scheme/kind.ts";
-import { type OpenAPISchema, openAPISchema } from "../scheme/openapi.ts";
-import { isObject, validateCRD } from "./apiextensions_v1_validation.ts";
+import type { ObjectInput } from "../scheme/kind.ts";
+import type { OpenAPISchema } from "../scheme/openapi.ts";
+import { isObject } from "./apiextensions_v1_validation.ts";
 
 // ---------------------------------------------------------------- types
 
@@ -344,7 +343,8 @@ const conversionSchema: OpenAPISchema = {
   },
 };
 
-const crdSchema: OpenAPISchema = {
+/** The schema of a CustomResourceDefinition's `spec` and `status`. */
+export const crdFieldsSchema: OpenAPISchema = {
   type: "object",
   title: "CustomResourceDefinition",
   description: "CustomResourceDefinition represents a resource that should be exposed on the " +
@@ -407,7 +407,11 @@ const crdSchema: OpenAPISchema = {
   },
 };
 
-function prepareCRD(crd: CustomResourceDefinition): void {
+/**
+ * v1 defaulting (`SetDefaults_CustomResourceDefinitionSpec`, `SetDefaults_ServiceReference`)
+ * and the strategy's bookkeeping: the storage version joins `status.storedVersions`.
+ */
+export function prepareCRD(crd: CustomResourceDefinition): void {
   const spec = crd.spec;
   if (!isObject(spec)) return;
   const names = spec.names;
@@ -437,49 +441,5 @@ const metadataPatchMeta: FieldPatchMeta = {
 };
 
 // The v1 Go types carry no patchStrategy tags: every list is replaced whole.
-const patchMeta: PatchMeta = { metadata: metadataPatchMeta };
-
-// ---------------------------------------------------------------- kind
-
-/**
- * CustomResourceDefinition (apiextensions.k8s.io/v1, cluster-scoped, short
- * names `crd` and `crds`, category `api-extensions`, status subresource).
- *
- * @example
- * ```ts
- * import { CustomResourceDefinition } from "./apiextensions_v1.ts";
- * import assert from "node:assert/strict";
- * assert.equal(CustomResourceDefinition.plural, "customresourcedefinitions");
- * assert.deepEqual(CustomResourceDefinition.shortNames, ["crd", "crds"]);
- * ```
- */
-export const CustomResourceDefinition: Kind<
-  CustomResourceDefinition,
-  CustomResourceDefinitionInput
-> = defineObjectKind({
-  group: "apiextensions.k8s.io",
-  version: "v1",
-  kind: "CustomResourceDefinition",
-  shortNames: ["crd", "crds"],
-  categories: ["api-extensions"],
-  scope: "Cluster",
-  statusSubresource: true,
-  generation: true,
-  allowUnconditionalUpdate: false,
-  schema: openAPISchema<CustomResourceDefinitionFields>(crdSchema),
-  patchMeta,
-  prepare(obj) {
-    prepareCRD(obj as CustomResourceDefinition);
-  },
-  validate(obj, old) {
-    return validateCRD(
-      obj as CustomResourceDefinition,
-      old as CustomResourceDefinition | undefined,
-    );
-  },
-}) as unknown as Kind<CustomResourceDefinition, CustomResourceDefinitionInput>;
-
-/** Every built-in apiextensions.k8s.io/v1 kind. */
-export const apiextensionsV1Kinds: readonly Kind[] = [
-  CustomResourceDefinition,
-] as unknown as Kind[];
+/** Strategic merge patch metadata of a CustomResourceDefinition. */
+export const crdPatchMeta: PatchMeta = { metadata: metadataPatchMeta };

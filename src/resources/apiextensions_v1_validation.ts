@@ -446,9 +446,22 @@ function isEstablished(crd: CustomResourceDefinition): boolean {
   );
 }
 
+/**
+ * Validates one version's `openAPIV3Schema` (the structural-schema rules and
+ * CEL, which live with the apiextensions code); `path` is where kube reports
+ * it: `spec.validation.openAPIV3Schema` when every version has the same
+ * schema, else `spec.versions[i].schema.openAPIV3Schema`.
+ */
+export type CRDSchemaCheck = (
+  schema: Record<string, unknown>,
+  path: string,
+  version: string,
+) => FieldError[];
+
 interface SpecOptions {
   requireOpenAPISchema: boolean;
   requireRecognizedReviewVersion: boolean;
+  checkSchema?: CRDSchemaCheck;
 }
 
 /** `validateCustomResourceDefinitionSpec`, on the internal form of a v1 spec. */
@@ -492,6 +505,10 @@ function validateSpec(spec: CustomResourceDefinitionSpec, opts: SpecOptions): Fi
     for (const msg of deprecationWarningErrors(!!v.deprecated, v.deprecationWarning)) {
       errs.push(field.invalid(`${path}.deprecationWarning`, v.deprecationWarning ?? null, msg));
     }
+    const schema = v.schema?.openAPIV3Schema;
+    if (internal.perVersion.validation && opts.checkSchema && isObject(schema)) {
+      errs.push(...opts.checkSchema(schema, `${path}.schema.openAPIV3Schema`, v.name));
+    }
     if (internal.perVersion.subresources) {
       errs.push(...validateSubresources(v.subresources, `${path}.subresources`));
     }
@@ -529,6 +546,10 @@ function validateSpec(spec: CustomResourceDefinitionSpec, opts: SpecOptions): Fi
   if (!names.listKind) errs.push(field.required("spec.names.listKind", ""));
   errs.push(...validateNames(names, "spec.names"));
 
+  const shared = internal.validation?.openAPIV3Schema;
+  if (opts.checkSchema && isObject(shared)) {
+    errs.push(...opts.checkSchema(shared, "spec.validation.openAPIV3Schema", internal.version));
+  }
   errs.push(...validateSubresources(internal.subresources, "spec.subresources"));
   (internal.columns ?? []).forEach((c, i) => {
     errs.push(...validateColumn(c, `spec.additionalPrinterColumns[${i}]`));
@@ -627,11 +648,16 @@ function validateAPIApproval(
   return [];
 }
 
-/** The rules of `ValidateCustomResourceDefinition` and `ValidateCustomResourceDefinitionUpdate`. */
-/** The Invalid field errors of a CRD on create (no `old`) or update. */
+/**
+ * The rules of `ValidateCustomResourceDefinition` and
+ * `ValidateCustomResourceDefinitionUpdate`: the Invalid field errors of a CRD
+ * on create (no `old`) or update. Each version's schema goes to
+ * `checkSchema` when given.
+ */
 export function validateCRD(
   crd: CustomResourceDefinition,
   old: CustomResourceDefinition | undefined,
+  checkSchema?: CRDSchemaCheck,
 ): FieldError[] {
   const errs: FieldError[] = [];
   const spec = crd.spec ?? ({} as CustomResourceDefinitionSpec);
@@ -650,6 +676,7 @@ export function validateCRD(
   errs.push(...validateSpec(spec, {
     requireOpenAPISchema: !old || allVersionsHaveSchema(old.spec),
     requireRecognizedReviewVersion: !old || hasRecognizedReviewVersionOrEmpty(old.spec.conversion),
+    checkSchema,
   }));
   if (old) {
     // validateCustomResourceDefinitionSpecUpdate

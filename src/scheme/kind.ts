@@ -109,6 +109,31 @@ export interface ValidationRule {
   optionalOldSelf?: boolean;
 }
 
+/**
+ * How the versions of one kind share storage: every version of the kind
+ * declares the same storage version and a conversion between versions, as a
+ * CustomResourceDefinition's versions do.
+ */
+export interface KindConversion {
+  /** The version objects are stored in, e.g. `v1`. */
+  readonly storageVersion: string;
+  /**
+   * Converts an object of any version of the kind to `apiVersion` (the
+   * kind's group and one of its versions). It may return `obj` changed.
+   */
+  convert(obj: KubeObject, apiVersion: string): KubeObject;
+}
+
+/** Where an object keeps its replica counts: a CRD's `subresources.scale`. */
+export interface ScaleSubresource {
+  /** Path of the desired replicas, e.g. `.spec.replicas`. */
+  readonly specReplicasPath: string;
+  /** Path of the observed replicas, e.g. `.status.replicas`. */
+  readonly statusReplicasPath: string;
+  /** Path of the serialized label selector, e.g. `.status.selector`. */
+  readonly labelSelectorPath?: string;
+}
+
 /** How object names of a kind are validated. */
 export type NameValidation = "subdomain" | "label";
 
@@ -168,6 +193,32 @@ export interface Kind<T extends KubeObject = KubeObject, In = unknown> {
   readonly patchMeta?: PatchMeta;
   /** CEL rules over the whole object (they go into the kind's exported CRD). */
   readonly validations?: readonly ValidationRule[];
+  /** The scale subresource, when the kind has one. */
+  readonly scale?: ScaleSubresource;
+  /**
+   * Set when this version is deprecated: the warning every request to it
+   * gets (a `Warning` header over HTTP, `onWarning` of writes in-process).
+   */
+  readonly deprecationWarning?: string;
+  /**
+   * Storage and conversion shared by the versions of this kind; without it a
+   * kind has one version.
+   */
+  readonly conversion?: KindConversion;
+  /** Runs on every object read from the store (after conversion), e.g. to apply schema defaults. */
+  defaultOnRead?(obj: T): void;
+  /**
+   * Prepares what the kind's other hooks need (code loaded on demand, say);
+   * awaited before every write of the kind. Should be cheap once done.
+   */
+  load?(): Promise<void>;
+  /**
+   * Runs on a copy of an object on the first request to delete it (no
+   * deletionTimestamp yet; `now` is the registry clock's time in ms): it may
+   * add finalizers and set conditions, as the
+   * CustomResourceDefinition strategy adds its cleanup finalizer.
+   */
+  beforeDelete?(obj: T, now: number): void;
   /** Kind-specific validation (method syntax keeps kinds assignable to `Kind`). */
   validate?(obj: T, old: T | undefined): FieldError[];
   /** Kind-specific normalisation before defaulting and validation. */
@@ -206,6 +257,18 @@ export interface KindOptionsBase<T> {
   immutableFields?: string[];
   /** CEL rules over the whole object (`self`), as a CRD's `x-kubernetes-validations`. */
   validations?: ValidationRule[];
+  /** The scale subresource (see {@linkcode ScaleSubresource}). */
+  scale?: ScaleSubresource;
+  /** Marks this version deprecated, with the warning its requests get. */
+  deprecationWarning?: string;
+  /** Storage and conversion shared with the kind's other versions (see {@linkcode KindConversion}). */
+  conversion?: KindConversion;
+  /** Normalisation of objects read from the store. */
+  defaultOnRead?: (obj: T) => void;
+  /** Changes on the first request to delete (see {@linkcode Kind.beforeDelete}). */
+  beforeDelete?: (obj: T, now: number) => void;
+  /** Loads what the hooks need before a write (see {@linkcode Kind.load}). */
+  load?: () => Promise<void>;
   /** Validation rules beyond the schema. */
   validate?: ValidateFn<T>;
   /** Normalisation before defaulting/validation. */
@@ -321,6 +384,12 @@ function build<T extends KubeObject, In>(
     allowUnconditionalUpdate: o.allowUnconditionalUpdate ?? allowUnconditionalUpdate,
     patchMeta: o.patchMeta,
     validations: o.validations ? Object.freeze(o.validations.map((r) => ({ ...r }))) : undefined,
+    scale: o.scale ? Object.freeze({ ...o.scale }) : undefined,
+    deprecationWarning: o.deprecationWarning,
+    conversion: o.conversion,
+    defaultOnRead: o.defaultOnRead,
+    beforeDelete: o.beforeDelete,
+    load: o.load,
     validate: o.validate,
     prepare: o.prepare,
     admit: o.admit,

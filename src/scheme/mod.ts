@@ -6,3 +6,4 @@
 export * from "./kind.ts";
 export * from "./scheme.ts";
 export * from "./openapi.ts";
+export type { JsonSchema } from "./json_schema.ts";

@@ -47,7 +47,10 @@ export class Scheme {
   /**
    * Adds a kind. Registering the same group/version/kind again replaces it
    * (as updating a CRD does). Fails if its plural is taken by another kind
-   * of the same group.
+   * of the same group, or if another version of the kind is served and the
+   * two do not share a storage version and a conversion
+   * ({@linkcode Kind.conversion}): objects of one kind are stored once, in
+   * one version, whatever version they are written in.
    */
   register(kind: Kind): void {
     const key = gvkKey(kind.apiVersion, kind.kind);
@@ -58,14 +61,33 @@ export class Scheme {
         `resource "${kind.plural}" of group "${kind.group}" is already served by kind ${holder.kind}`,
       );
     }
+    for (const other of this.#byGvk.values()) {
+      if (
+        other.group !== kind.group || other.kind !== kind.kind ||
+        other.version === kind.version
+      ) continue;
+      const a = other.conversion?.storageVersion;
+      const b = kind.conversion?.storageVersion;
+      if (a === undefined || b === undefined || a !== b || other.plural !== kind.plural) {
+        throw new TypeError(
+          `kind ${kind.kind} of group "${kind.group}" is already served in version ` +
+            `${other.version}: versions of one kind need the same plural, storage version ` +
+            `and a conversion (conversion: { storageVersion, convert })`,
+        );
+      }
+    }
     const had = this.#byGvk.get(key);
     if (had) {
-      this.#byResource.delete(`${had.plural}.${had.group}`);
       this.#registered.delete(had);
+      const oldKey = `${had.plural}.${had.group}`;
+      if (oldKey !== resKey && this.#byResource.get(oldKey) === had) {
+        this.#byResource.delete(oldKey);
+      }
     }
     this.#registered.add(kind);
     this.#byGvk.set(key, kind);
-    this.#byResource.set(resKey, kind);
+    // The resource is served by its first registered version (the preferred one).
+    if (!holder || holder.apiVersion === kind.apiVersion) this.#byResource.set(resKey, kind);
     for (const l of this.#listeners) l({ type: "added", kind });
   }
 
@@ -76,9 +98,21 @@ export class Scheme {
     if (!had) return false;
     this.#byGvk.delete(key);
     this.#registered.delete(had);
-    this.#byResource.delete(`${had.plural}.${had.group}`);
+    const resKey = `${had.plural}.${had.group}`;
+    if (this.#byResource.get(resKey) === had) {
+      const next = [...this.#byGvk.values()].find((k) =>
+        k.group === had.group && k.kind === had.kind
+      );
+      if (next) this.#byResource.set(resKey, next);
+      else this.#byResource.delete(resKey);
+    }
     for (const l of this.#listeners) l({ type: "removed", kind: had });
     return true;
+  }
+
+  /** The served versions of a kind, the preferred (first registered) first. */
+  versions(group: string, kind: string): Kind[] {
+    return this.kinds().filter((k) => k.group === group && k.kind === kind);
   }
 
   /** Calls `listener` on every change; returns a function that stops it. */
@@ -111,9 +145,15 @@ export class Scheme {
     return this.lookup(obj.apiVersion, obj.kind);
   }
 
-  /** The kind serving a group and plural resource. */
-  forResource(group: string, plural: string): Kind | undefined {
-    return this.#byResource.get(`${plural}.${group}`);
+  /**
+   * The kind serving a group and plural resource: in `version` when given,
+   * else its preferred (first registered) version.
+   */
+  forResource(group: string, plural: string, version?: string): Kind | undefined {
+    const kind = this.#byResource.get(`${plural}.${group}`);
+    if (!kind || version === undefined || kind.version === version) return kind;
+    const apiVersion = group ? `${group}/${version}` : version;
+    return this.#byGvk.get(gvkKey(apiVersion, kind.kind));
   }
 
   /**

@@ -31,6 +31,7 @@
  *
  * @module
  */
+import { compareKubeVersions } from "../apimachinery/gvk.ts";
 import { acceptsJson, parseAccept } from "./http.ts";
 import type { GroupVersion, GroupVersionKind } from "../apimachinery/gvk.ts";
 import type { Kind, Scope } from "../scheme/kind.ts";
@@ -155,6 +156,13 @@ export function servedResources(scheme: Scheme, options: DiscoveryOptions = {}):
     if (kind.statusSubresource) {
       subresources.push({ name: "status", responseKind: gvk, verbs: STATUS_VERBS });
     }
+    if (kind.scale) {
+      subresources.push({
+        name: "scale",
+        responseKind: { group: "autoscaling", version: "v1", kind: "Scale" },
+        verbs: STATUS_VERBS,
+      });
+    }
     taken.add(`${kind.group}/${kind.version}/${kind.plural}`);
     out.push({
       group: kind.group,
@@ -227,34 +235,6 @@ const GROUP_PRIORITY: Record<string, number> = {
   "flowcontrol.apiserver.k8s.io": 16100,
 };
 const CRD_GROUP_PRIORITY = 1000;
-
-const KUBE_VERSION_RE = /^v(\d+)(?:(alpha|beta)(\d+))?$/;
-
-/**
- * Orders versions as kube does (`CompareKubeAwareVersionStrings`): stable
- * above beta above alpha, then by major and minor number; versions of other
- * shapes below all of those, by name. Positive when `a` is newer.
- *
- * @example
- * ```ts
- * import { compareKubeVersions } from "./discovery.ts";
- * import assert from "node:assert/strict";
- *
- * assert.deepEqual(
- *   ["v1alpha1", "v1", "v2beta1", "v1beta2"].sort((a, b) => compareKubeVersions(b, a)),
- *   ["v1", "v2beta1", "v1beta2", "v1alpha1"],
- * );
- * ```
- */
-export function compareKubeVersions(a: string, b: string): number {
-  if (a === b) return 0;
-  const pa = KUBE_VERSION_RE.exec(a);
-  const pb = KUBE_VERSION_RE.exec(b);
-  if (!pa || !pb) return pa ? 1 : pb ? -1 : compare(b, a);
-  const rank = (m: RegExpExecArray) => (m[2] === undefined ? 2 : m[2] === "beta" ? 1 : 0);
-  return rank(pa) - rank(pb) || Number(pa[1]) - Number(pb[1]) ||
-    Number(pa[3] ?? 0) - Number(pb[3] ?? 0);
-}
 
 /** A served group and its versions. */
 export interface ServedGroup {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { coreV1Kinds } from "../resources/core_v1.ts";
+import type { KubeObject } from "../apimachinery/meta.ts";
 import { defineKind, defineObjectKind } from "../scheme/kind.ts";
 import { Scheme } from "../scheme/scheme.ts";
 import {
@@ -17,6 +18,11 @@ import {
 import { SELF_SUBJECT_REVIEW_RESOURCES } from "./review_resources.ts";
 
 const spec = z.object({ size: z.number().optional() });
+// Two versions of one kind: stored in v1, the same fields in both.
+const conversion = {
+  storageVersion: "v1",
+  convert: (obj: KubeObject, apiVersion: string) => ({ ...obj, apiVersion }),
+};
 const Widget = defineKind({
   group: "widgets.example.com",
   version: "v1",
@@ -25,12 +31,14 @@ const Widget = defineKind({
   categories: ["all"],
   spec,
   status: z.object({ ready: z.boolean().optional() }),
+  conversion,
 });
 const WidgetBeta = defineKind({
   group: "widgets.example.com",
   version: "v1beta1",
   kind: "Widget",
   spec,
+  conversion,
 });
 const Dial = defineKind({
   group: "aa.example.com",

@@ -172,8 +172,8 @@ export async function handleResource(
 }
 
 function lookup(scheme: Scheme, path: ResourcePath): Kind {
-  const kind = scheme.forResource(path.group, path.resource);
-  if (!kind || kind.version !== path.version) throw notFoundPath();
+  const kind = scheme.forResource(path.group, path.resource, path.version);
+  if (!kind) throw notFoundPath();
   return kind;
 }
 
@@ -185,6 +185,8 @@ async function serveVerb(
   warnings: Warnings,
 ): Promise<Response> {
   const kind = lookup(ctx.scheme, path);
+  // Every request to a deprecated version says so (writes add it again; warnings are deduplicated).
+  if (kind.deprecationWarning) warnings.add(kind.deprecationWarning);
   const query = new Query(url.searchParams);
   const namespaced = kind.scope === "Namespaced";
   if (!namespaced && path.namespace !== undefined) throw notFoundPath();
@@ -192,6 +194,7 @@ async function serveVerb(
   const sub = path.subresource;
   if (sub !== undefined) {
     const served = (sub === "status" && kind.statusSubresource) ||
+      (sub === "scale" && kind.scale !== undefined) ||
       (sub === "finalize" && kind.kind === "Namespace" && kind.group === "");
     if (!served) throw notFoundPath();
   }
@@ -221,7 +224,11 @@ async function serveVerb(
           resourceVersion: query.string("resourceVersion"),
           resourceVersionMatch: match(query),
         });
-        return jsonResponse(table ? tableForList(kind, list, table) : list);
+        return jsonResponse(
+          table ? tableForList(kind, list, table) : list,
+          200,
+          warnings.headers(),
+        );
       }
       case "POST": {
         const input = await decodeInput(req, kind, ctx.maxRequestBytes);
@@ -250,11 +257,21 @@ async function serveVerb(
   switch (method) {
     case "GET": {
       if (sub === "finalize") throw ApiError.methodNotAllowed();
+      if (sub === "scale") {
+        return jsonResponse(
+          await reg.getScale(kind, name, {
+            namespace,
+            resourceVersion: query.string("resourceVersion"),
+          }),
+          200,
+          warnings.headers(),
+        );
+      }
       const obj = await reg.get(kind, name, {
         namespace,
         resourceVersion: query.string("resourceVersion"),
       });
-      return jsonResponse(table ? tableForObject(kind, obj, table) : obj);
+      return jsonResponse(table ? tableForObject(kind, obj, table) : obj, 200, warnings.headers());
     }
     case "PUT": {
       const input = await decodeInput(req, kind, ctx.maxRequestBytes);

@@ -80,6 +80,11 @@ export interface ServedRuntime {
   readonly registry: Registry;
   /** The kinds. */
   readonly scheme: Scheme;
+  /**
+   * Serves the store's CustomResourceDefinitions while the signal lasts (a
+   * runtime's `followCRDs`); the server runs it while it runs.
+   */
+  followCRDs?(signal: AbortSignal): Promise<void>;
 }
 
 /** Options of {@linkcode apiHandler}. */
@@ -218,6 +223,11 @@ export function serve(rt: ServedRuntime, options: ServeOptions = {}): Promise<Ap
     return stopping;
   };
   options.signal?.addEventListener("abort", () => void shutdown(), { once: true });
+  const following = rt.followCRDs?.(stop.signal).catch((err) => {
+    if (!stop.signal.aborted) {
+      console.error(`k1s serve: stopped following CustomResourceDefinitions: ${err}`);
+    }
+  });
   return listening.then((addr) => {
     const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
     address = `${host}:${addr.port}`;
@@ -226,7 +236,7 @@ export function serve(rt: ServedRuntime, options: ServeOptions = {}): Promise<Ap
       url,
       hostname: addr.hostname,
       port: addr.port,
-      finished: server.finished,
+      finished: Promise.all([server.finished, following]).then(() => {}),
       shutdown,
       [Symbol.asyncDispose]: shutdown,
     };

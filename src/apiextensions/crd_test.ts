@@ -4,17 +4,22 @@ import assert from "node:assert/strict";
 import { ApiError } from "../apimachinery/errors.ts";
 import { isDNS1035Label } from "../apimachinery/validation.ts";
 import { createRuntime, type Runtime } from "../runtime.ts";
-import {
-  apiextensionsV1Kinds,
-  CustomResourceDefinition,
-  type CustomResourceDefinitionInput,
-  type CustomResourceDefinitionVersion,
-} from "./apiextensions_v1.ts";
+import { createRuntimeCore, type RuntimeCore } from "../runtime_core.ts";
+import type {
+  CustomResourceDefinitionInput,
+  CustomResourceDefinitionVersion,
+} from "../resources/apiextensions_v1.ts";
+import { apiextensionsV1Kinds, CustomResourceDefinition } from "./crd.ts";
 
 const DNS1035 = isDNS1035Label("1x")[0];
 
 async function rt(): Promise<Runtime> {
-  return await createRuntime({ store: "memory:", kinds: [...apiextensionsV1Kinds] });
+  return await createRuntime({ store: "memory:" });
+}
+
+/** A runtime without controllers: CRDs written stay as written (never established). */
+async function core(): Promise<RuntimeCore> {
+  return await createRuntimeCore({ store: "memory:" });
 }
 
 const objectSchema = {
@@ -604,7 +609,7 @@ Deno.test("CRD: protected groups need the API approval annotation", async () => 
 });
 
 Deno.test("CRD update: group and plural are immutable; scope and kind once Established", async () => {
-  await using r = await rt();
+  await using r = await core();
   const created = await r.client.create(CustomResourceDefinition, widget());
   const name = created.metadata.name!;
   const changed = structuredClone(created);
@@ -639,7 +644,7 @@ Deno.test("CRD update: group and plural are immutable; scope and kind once Estab
 });
 
 Deno.test("CRD update: storedVersions grow with the storage version and must stay in spec", async () => {
-  await using r = await rt();
+  await using r = await core();
   const created = await r.client.create(CustomResourceDefinition, widget());
   const next = structuredClone(created);
   next.spec.versions[0].storage = false;
@@ -660,7 +665,7 @@ Deno.test("CRD update: storedVersions grow with the storage version and must sta
 });
 
 Deno.test("CRD status: acceptedNames are validated as names", async () => {
-  await using r = await rt();
+  await using r = await core();
   const created = await r.client.create(CustomResourceDefinition, widget());
   await invalid(
     r.client.status.update(CustomResourceDefinition, {

@@ -1,0 +1,241 @@
+/**
+ * The kinds a CustomResourceDefinition serves: one {@linkcode Kind} per
+ * served version, under the CRD's accepted names, with the version's
+ * structural schema (pruning and defaulting on write and defaults on read),
+ * its validation (schema, list types, embedded resources, CEL rules),
+ * printer columns, selectable fields and status subresource, and, when the
+ * CRD has several versions, storage in the storage version with conversion
+ * strategy `None` (only `apiVersion` changes).
+ *
+ * @module
+ */
+import { ApiError, type FieldError } from "../apimachinery/errors.ts";
+import type { KubeObject } from "../apimachinery/meta.ts";
+import type {
+  CustomResourceDefinition,
+  CustomResourceDefinitionNames,
+  CustomResourceDefinitionVersion,
+} from "../resources/apiextensions_v1.ts";
+import type {
+  Kind,
+  KindConversion,
+  PrinterColumn,
+  Schema,
+  SchemaParseResult,
+} from "../scheme/kind.ts";
+import { defineObjectKind } from "../scheme/kind.ts";
+import { compareKubeVersions } from "../apimachinery/gvk.ts";
+import { compileSchemaRules } from "./cel/mod.ts";
+import { markCRDKind } from "./crd.ts";
+import {
+  applyDefaults,
+  type CompiledSchema,
+  compileSchema,
+  prune,
+  validateObject,
+} from "./schema/mod.ts";
+
+/** Errors after which kube does not run CEL rules (`hasBlockingErr`). */
+const BLOCKING = new Set([
+  "FieldValueNotSupported",
+  "FieldValueRequired",
+  "FieldValueTooLong",
+  "FieldValueTooMany",
+  "FieldValueTypeInvalid",
+]);
+
+const COLUMN_TYPES = new Set(["string", "integer", "number", "boolean", "date"]);
+
+/** The CRD's names as served: the accepted ones, else (not yet accepted) the requested ones. */
+function servedNames(crd: CustomResourceDefinition): CustomResourceDefinitionNames {
+  const accepted = crd.status?.acceptedNames;
+  return accepted?.plural && accepted.kind ? accepted : crd.spec.names;
+}
+
+/**
+ * The structural schema of one version as the registry's {@linkcode Schema}:
+ * parsing prunes unknown fields and fills defaults (it never fails; the
+ * schema's rules are checked by the kind's `validate`).
+ */
+class CustomResourceSchema implements Schema {
+  declare readonly _zod: { readonly output: unknown; readonly input: unknown };
+  readonly #compiled: CompiledSchema;
+  readonly #apiVersion: string;
+  readonly #kind: string;
+  readonly #raw: Record<string, unknown>;
+
+  constructor(
+    compiled: CompiledSchema,
+    raw: Record<string, unknown>,
+    apiVersion: string,
+    kind: string,
+  ) {
+    this.#compiled = compiled;
+    this.#raw = raw;
+    this.#apiVersion = apiVersion;
+    this.#kind = kind;
+  }
+
+  safeParse(data: unknown): SchemaParseResult<unknown> {
+    const fields = JSON.parse(JSON.stringify(data ?? {})) as Record<string, unknown>;
+    const root: Record<string, unknown> = {
+      apiVersion: this.#apiVersion,
+      kind: this.#kind,
+      metadata: {},
+      ...fields,
+    };
+    prune(root, this.#compiled);
+    applyDefaults(root, this.#compiled);
+    delete root.apiVersion;
+    delete root.kind;
+    delete root.metadata;
+    return { success: true, data: root };
+  }
+
+  toJSONSchema(): Record<string, unknown> {
+    const copy = structuredClone(this.#raw);
+    const props = copy.properties as Record<string, unknown> | undefined;
+    if (props) {
+      delete props.apiVersion;
+      delete props.kind;
+      delete props.metadata;
+    }
+    return copy;
+  }
+}
+
+function columns(v: CustomResourceDefinitionVersion): PrinterColumn[] {
+  return (v.additionalPrinterColumns ?? []).map((c) => ({
+    name: c.name,
+    type: (COLUMN_TYPES.has(c.type) ? c.type : "string") as PrinterColumn["type"],
+    jsonPath: c.jsonPath,
+    priority: c.priority,
+    description: c.description,
+    format: c.format,
+  }));
+}
+
+/**
+ * The kinds `crd` serves, by kube's version priority (v2 before v1 before
+ * v1beta1): the first is the preferred version.
+ *
+ * @example
+ * ```ts
+ * import { kindsFromCRD } from "./kinds.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const [kind] = kindsFromCRD({
+ *   apiVersion: "apiextensions.k8s.io/v1",
+ *   kind: "CustomResourceDefinition",
+ *   metadata: { name: "widgets.example.com" },
+ *   spec: {
+ *     group: "example.com",
+ *     scope: "Namespaced",
+ *     names: { plural: "widgets", singular: "widget", kind: "Widget", listKind: "WidgetList" },
+ *     versions: [{
+ *       name: "v1",
+ *       served: true,
+ *       storage: true,
+ *       schema: {
+ *         openAPIV3Schema: {
+ *           type: "object",
+ *           properties: { spec: { type: "object", properties: { size: { type: "integer", default: 1 } } } },
+ *         },
+ *       },
+ *     }],
+ *   },
+ * });
+ * assert.equal(kind.apiVersion, "example.com/v1");
+ * assert.deepEqual(kind.schema.safeParse({ spec: { x: 1 } }), { success: true, data: { spec: { size: 1 } } });
+ * ```
+ */
+export function kindsFromCRD(crd: CustomResourceDefinition): Kind[] {
+  const spec = crd.spec;
+  const names = servedNames(crd);
+  const versions = [...spec.versions].filter((v) => v.served);
+  versions.sort((a, b) => compareKubeVersions(b.name, a.name));
+  const storage = spec.versions.find((v) => v.storage)?.name ?? versions[0]?.name;
+  // Even one version declares its storage: a later second version then shares it.
+  const conversion: KindConversion | undefined = storage
+    ? {
+      storageVersion: storage,
+      convert(obj: KubeObject, apiVersion: string): KubeObject {
+        if (obj.apiVersion === apiVersion) return obj;
+        return { ...obj, apiVersion };
+      },
+    }
+    : undefined;
+  const terminating = crd.metadata.deletionTimestamp !== undefined;
+  const kinds: Kind[] = [];
+  for (const v of versions) {
+    const raw = (v.schema?.openAPIV3Schema ?? { type: "object" }) as Record<string, unknown>;
+    const compiled = compileSchema(raw);
+    const path = `spec.versions[${spec.versions.indexOf(v)}].schema.openAPIV3Schema`;
+    const cel = compileSchemaRules(raw, path).validator;
+    const apiVersion = `${spec.group}/${v.name}`;
+    const kind = defineObjectKind({
+      group: spec.group,
+      version: v.name,
+      kind: names.kind,
+      plural: names.plural,
+      singular: names.singular || names.kind.toLowerCase(),
+      shortNames: names.shortNames ?? [],
+      categories: names.categories ?? [],
+      scope: spec.scope === "Cluster" ? "Cluster" : "Namespaced",
+      statusSubresource: v.subresources?.status !== undefined,
+      generation: true,
+      allowUnconditionalUpdate: false,
+      printerColumns: columns(v),
+      selectableFields: (v.selectableFields ?? []).map((f) => f.jsonPath.replace(/^\./, "")),
+      schema: new CustomResourceSchema(compiled, raw, apiVersion, names.kind),
+      deprecationWarning: v.deprecated
+        ? (v.deprecationWarning ?? defaultDeprecationWarning(crd, v.name))
+        : undefined,
+      scale: v.subresources?.scale
+        ? {
+          specReplicasPath: v.subresources.scale.specReplicasPath,
+          statusReplicasPath: v.subresources.scale.statusReplicasPath,
+          labelSelectorPath: v.subresources.scale.labelSelectorPath,
+        }
+        : undefined,
+      conversion,
+      prepare: terminating
+        ? (_obj, old) => {
+          // kube's CRD handler: nothing new while the CRD's objects are being deleted.
+          if (!old) {
+            throw ApiError.methodNotAllowed(
+              "create not allowed while custom resource definition is terminating",
+            );
+          }
+        }
+        : undefined,
+      // As kube's storage codec: what the schema does not know is dropped, defaults filled.
+      defaultOnRead(obj) {
+        prune(obj, compiled);
+        applyDefaults(obj, compiled);
+      },
+      validate(obj, old): FieldError[] {
+        const errs = validateObject(obj, compiled, old);
+        // CEL rules run unless an error says the object is not what they expect.
+        if (cel && !errs.some((e) => BLOCKING.has(e.type))) errs.push(...cel.validate(obj, old));
+        return errs;
+      },
+    });
+    kinds.push(markCRDKind(kind as unknown as Kind));
+  }
+  return kinds;
+}
+
+/**
+ * kube's warning for a deprecated version without its own text: the newest
+ * served version that is not deprecated (and newer) is suggested.
+ */
+function defaultDeprecationWarning(crd: CustomResourceDefinition, version: string): string {
+  const { group, names } = crd.spec;
+  const msg = `${group}/${version} ${names.kind} is deprecated`;
+  const newer = crd.spec.versions
+    .filter((v) => v.served && !v.deprecated && compareKubeVersions(version, v.name) < 0)
+    .map((v) => v.name)
+    .sort((a, b) => compareKubeVersions(b, a));
+  return newer.length ? `${msg}; use ${group}/${newer[0]} ${names.kind}` : msg;
+}
