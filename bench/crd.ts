@@ -17,8 +17,8 @@ import type { Reporters } from "./serve.ts";
 
 const str = { type: "string", maxLength: 128 };
 
-/** 20 fields of spec, the shapes operators' CRDs have. */
-const SPEC = {
+/** 20 fields of spec, the shapes operators' CRDs have (also read by profiling scripts). */
+export const SPEC = {
   type: "object",
   required: ["image", "replicas"],
   properties: {

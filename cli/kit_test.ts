@@ -71,7 +71,11 @@ Deno.test("bad input gets kubectl's errors and exit codes, and writes nothing", 
     'error: unknown command "frobnicate" for "k1s"\n\nRun \'k1s --help\' for usage.\n',
   );
   const list = await k(s.store, ["api-resources", "-o", "name"]);
-  assert.equal(list.out, "configmaps\nevents\nnamespaces\nsecrets\nserviceaccounts\n");
+  assert.equal(
+    list.out,
+    "configmaps\nevents\nnamespaces\nsecrets\nserviceaccounts\n" +
+      "customresourcedefinitions.apiextensions.k8s.io\n",
+  );
 });
 
 Deno.test("api-resources lists kinds like kubectl", async () => {
@@ -79,12 +83,13 @@ Deno.test("api-resources lists kinds like kubectl", async () => {
   const r = await k(s.store, ["api-resources"]);
   assert.equal(
     r.out,
-    "NAME              SHORTNAMES   APIVERSION   NAMESPACED   KIND\n" +
-      "configmaps        cm           v1           true         ConfigMap\n" +
-      "events            ev           v1           true         Event\n" +
-      "namespaces        ns           v1           false        Namespace\n" +
-      "secrets                        v1           true         Secret\n" +
-      "serviceaccounts   sa           v1           true         ServiceAccount\n",
+    "NAME                        SHORTNAMES   APIVERSION                NAMESPACED   KIND\n" +
+      "configmaps                  cm           v1                        true         ConfigMap\n" +
+      "events                      ev           v1                        true         Event\n" +
+      "namespaces                  ns           v1                        false        Namespace\n" +
+      "secrets                                  v1                        true         Secret\n" +
+      "serviceaccounts             sa           v1                        true         ServiceAccount\n" +
+      "customresourcedefinitions   crd,crds     apiextensions.k8s.io/v1   false        CustomResourceDefinition\n",
   );
 });
 
