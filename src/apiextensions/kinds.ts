@@ -52,6 +52,22 @@ function servedNames(crd: CustomResourceDefinition): CustomResourceDefinitionNam
   return accepted?.plural && accepted.kind ? accepted : crd.spec.names;
 }
 
+/** A deep copy of JSON data (several times faster than a JSON round trip). */
+function copyJson(v: unknown): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copyJson(v[i]);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k in v as Record<string, unknown>) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x !== undefined) out[k] = copyJson(x);
+  }
+  return out;
+}
+
 /**
  * The structural schema of one version as the registry's {@linkcode Schema}:
  * parsing prunes unknown fields and fills defaults (it never fails; the
@@ -77,7 +93,8 @@ class CustomResourceSchema implements Schema {
   }
 
   safeParse(data: unknown): SchemaParseResult<unknown> {
-    const fields = JSON.parse(JSON.stringify(data ?? {})) as Record<string, unknown>;
+    // The caller's values stay as given: what pruning drops is found by comparing.
+    const fields = copyJson(data ?? {}) as Record<string, unknown>;
     const root: Record<string, unknown> = {
       apiVersion: this.#apiVersion,
       kind: this.#kind,

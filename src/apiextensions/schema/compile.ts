@@ -98,6 +98,12 @@ export interface CompiledSchema {
   listMapKeys?: string[];
   /** `x-kubernetes-map-type`. */
   mapType?: string;
+  /** Some node at or below this one has a default (defaulting skips subtrees without). */
+  hasDefaults?: boolean;
+  /** Some node at or below this one is an embedded resource. */
+  hasEmbedded?: boolean;
+  /** Some node at or below this one is a `set` or `map` list. */
+  hasListTypes?: boolean;
 }
 
 function num(v: unknown): number | undefined {
@@ -324,5 +330,26 @@ export function compileSchema(openAPIV3Schema: JSONSchemaProps): CompiledSchema 
   const defaults: { node: CompiledSchema; raw: unknown }[] = [];
   const root = compileNode(openAPIV3Schema ?? {}, "", defaults);
   for (const d of defaults) d.node.default = pruneDefaultValue(d.raw, d.node);
+  markSubtrees(root);
   return root;
+}
+
+/** Sets the subtree flags (`hasDefaults`, ...) of a node and everything below it. */
+function markSubtrees(s: CompiledSchema): void {
+  const children: CompiledSchema[] = [];
+  if (s.properties) children.push(...s.properties.values());
+  if (typeof s.additionalProperties === "object") children.push(s.additionalProperties);
+  if (s.items) children.push(s.items);
+  let defaults = s.default !== undefined;
+  let embedded = s.embeddedResource;
+  let lists = s.listType === "set" || s.listType === "map";
+  for (const c of children) {
+    markSubtrees(c);
+    defaults ||= c.hasDefaults === true;
+    embedded ||= c.hasEmbedded === true;
+    lists ||= c.hasListTypes === true;
+  }
+  s.hasDefaults = defaults;
+  s.hasEmbedded = embedded;
+  s.hasListTypes = lists;
 }

@@ -9,6 +9,11 @@ import type { CompiledSchema } from "./compile.ts";
 
 type Obj = Record<string, unknown>;
 
+/** A default as a new value (scalars need no copy). */
+function copyDefault(v: unknown): unknown {
+  return typeof v === "object" && v !== null ? structuredClone(v) : v;
+}
+
 function nonNullableNull(x: unknown, s: CompiledSchema | undefined): boolean {
   return x === null && s !== undefined && !s.nullable;
 }
@@ -35,11 +40,13 @@ function nonNullableNull(x: unknown, s: CompiledSchema | undefined): boolean {
  */
 export function applyDefaults(obj: unknown, schema: CompiledSchema | undefined): void {
   if (!schema || typeof obj !== "object" || obj === null) return;
+  // Nothing below has a default (compileSchema marks it; hand-made nodes are walked).
+  if (schema.hasDefaults === false) return;
   if (Array.isArray(obj)) {
     const items = schema.items;
     for (let i = 0; i < obj.length; i++) {
       if (nonNullableNull(obj[i], items) && items!.default !== undefined) {
-        obj[i] = structuredClone(items!.default);
+        obj[i] = copyDefault(items!.default);
       }
       applyDefaults(obj[i], items);
     }
@@ -49,7 +56,7 @@ export function applyDefaults(obj: unknown, schema: CompiledSchema | undefined):
   if (schema.properties) {
     for (const [k, prop] of schema.properties) {
       if (prop.default === undefined) continue;
-      if (!(k in x) || nonNullableNull(x[k], prop)) x[k] = structuredClone(prop.default);
+      if (!(k in x) || nonNullableNull(x[k], prop)) x[k] = copyDefault(prop.default);
     }
   }
   const ap = typeof schema.additionalProperties === "object"
@@ -60,7 +67,7 @@ export function applyDefaults(obj: unknown, schema: CompiledSchema | undefined):
     if (prop) applyDefaults(x[k], prop);
     else if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) {
       if (ap && nonNullableNull(x[k], ap) && ap.default !== undefined) {
-        x[k] = structuredClone(ap.default);
+        x[k] = copyDefault(ap.default);
       }
       applyDefaults(x[k], ap);
     }

@@ -150,7 +150,7 @@ function validateEmbedded(path: string, x: Obj, out: FieldError[]): void {
 }
 
 function walk(path: string, x: unknown, s: CompiledSchema | undefined, out: FieldError[]): void {
-  if (!s) return;
+  if (!s || s.hasEmbedded === false) return;
   if (Array.isArray(x)) {
     for (let i = 0; i < x.length; i++) walk(`${path}[${i}]`, x[i], s.items, out);
     return;

@@ -51,6 +51,7 @@ function nonUnique(items: unknown[]): number[] {
 }
 
 function validateValue(path: string, s: CompiledSchema, x: unknown, out: FieldError[]): void {
+  if (s.hasListTypes === false) return;
   if (Array.isArray(x)) validateArray(path, s, x, out);
   else if (isObj(x)) validateMap(path, s, x, out);
 }
@@ -129,6 +130,6 @@ function validateListMap(path: string, s: CompiledSchema, obj: unknown[], out: F
  */
 export function validateListSetsAndMaps(obj: unknown, schema: CompiledSchema): FieldError[] {
   const out: FieldError[] = [];
-  if (isObj(obj)) validateMap("", schema, obj, out);
+  if (isObj(obj) && schema.hasListTypes !== false) validateMap("", schema, obj, out);
   return out;
 }

@@ -68,6 +68,12 @@ function merge(r: Result, o: Result | undefined): void {
   r.matchCount += o.matchCount;
 }
 
+/** A passing result with one match, shared (frozen: merged, never changed). */
+const OK1: Result = Object.freeze({
+  errors: Object.freeze([]) as unknown as VErr[],
+  matchCount: 1,
+}) as Result;
+
 function errResult(e: VErr): Result {
   return { errors: [e], matchCount: 0 };
 }
@@ -240,7 +246,7 @@ function typeValidate(s: CompiledSchema, data: unknown, path: string): Result {
     if (s.type.length > 0 && !s.nullable) {
       return errResult(invalidType(path, s.type.join(","), "null"));
     }
-    return { errors: [], matchCount: 1 };
+    return OK1;
   }
   const kind = kindOf(data);
   let schType: string, format = "";
@@ -276,10 +282,10 @@ function typeValidate(s: CompiledSchema, data: unknown, path: string): Result {
   if (
     !(has("number") || has("integer")) && s.format !== "" && (kind === "string" || kind === "slice")
   ) {
-    return { errors: [], matchCount: 1 };
+    return OK1;
   }
   if (!(has(schType) || isIntFloat)) return errResult(invalidType(path, s.type.join(","), schType));
-  return { errors: [], matchCount: 1 };
+  return OK1;
 }
 
 function schemaPropsValidate(
@@ -288,6 +294,7 @@ function schemaPropsValidate(
   path: string,
   ctx: Ctx,
 ): Result {
+  if (!s.anyOf && !s.oneOf && !s.allOf && !s.not) return OK1;
   const main = newResult();
   if (s.anyOf) {
     let best: Result | undefined, first: Result | undefined;
@@ -431,10 +438,12 @@ function isFloatAJSONInteger(f: number): boolean {
 }
 
 function numberValidate(s: CompiledSchema, data: number, path: string): Result {
-  const res = newResult();
   const isInt = Number.isInteger(data);
   const rangeType = s.singleType === "integer" || s.singleType === "number" ? s.singleType : "";
-  if (outOfRange(data, rangeType, s.numberFormat)) addError(res, rangeMsg("Checked", s, path));
+  const checked = outOfRange(data, rangeType, s.numberFormat);
+  if (!checked && !s.multipleOf && !s.minimum && !s.maximum) return OK1;
+  const res = newResult();
+  if (checked) addError(res, rangeMsg("Checked", s, path));
   const resMultiple = newResult(), resMin = newResult(), resMax = newResult();
   if (s.multipleOf) {
     const f = s.multipleOf.value;
@@ -774,6 +783,114 @@ function toFieldErrors(r: Result): FieldError[] {
   return out;
 }
 
+// ---- the fast path: most objects are valid ----
+
+/** Whether the schema's type admits a value of `kind` (kube-openapi's type check, no format). */
+function typeAdmits(s: CompiledSchema, kind: Kind): boolean {
+  if (s.type.length === 0) return true;
+  switch (kind) {
+    case "string":
+      return s.type.includes("string");
+    case "int":
+      return s.type.includes("integer") || s.type.includes("number");
+    case "float":
+      return s.type.includes("number");
+    case "bool":
+      return s.type.includes("boolean");
+    case "slice":
+      return s.type.includes("array");
+    default:
+      return s.type.includes("object");
+  }
+}
+
+/**
+ * True only when the full validator would find nothing wrong with `data`:
+ * checked without paths, messages or allocations. Anything it does not model
+ * (`allOf`/`anyOf`/`oneOf`/`not`, `multipleOf`, `uniqueItems`, formats on
+ * other than strings and numbers, bounds that fail their own range check)
+ * answers false, and the full validator decides.
+ */
+function surelyValid(s: CompiledSchema, data: unknown): boolean {
+  if (s.anyOf || s.oneOf || s.allOf || s.not) return false;
+  if (data === null || data === undefined) {
+    return (s.type.length === 0 || s.nullable) && !s.enum;
+  }
+  const kind = kindOf(data);
+  if (s.format !== "") {
+    if (kind === "string") {
+      if (s.type.includes("number") || s.type.includes("integer")) return false;
+      if (s.formatCheck && !s.formatCheck(data as string)) return false;
+    } else if (kind !== "int" && kind !== "float") return false;
+  }
+  if (!typeAdmits(s, kind) && !(kind === "string" && s.format !== "")) return false;
+  if (s.enum) {
+    let found = false;
+    for (const e of s.enum) {
+      if (enumMatches(data, e)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  switch (kind) {
+    case "string": {
+      const str = data as string;
+      if (s.maxLength !== undefined || s.minLength !== undefined) {
+        let n = 0;
+        for (const _ of str) n++;
+        if (s.maxLength !== undefined && n > s.maxLength) return false;
+        if (s.minLength !== undefined && n < s.minLength) return false;
+      }
+      if (s.pattern !== undefined && !(s.patternRe && s.patternRe.test(str))) return false;
+      return true;
+    }
+    case "int":
+    case "float": {
+      const n = data as number;
+      const rangeType = s.singleType === "integer" || s.singleType === "number" ? s.singleType : "";
+      if (s.multipleOf || outOfRange(n, rangeType, s.numberFormat)) return false;
+      const min = s.minimum, max = s.maximum;
+      if (min && (min.outOfRange || (s.exclusiveMinimum ? n <= min.value : n < min.value))) {
+        return false;
+      }
+      if (max && (max.outOfRange || (s.exclusiveMaximum ? n >= max.value : n > max.value))) {
+        return false;
+      }
+      return true;
+    }
+    case "bool":
+      return true;
+    case "slice": {
+      const a = data as unknown[];
+      if (s.uniqueItems) return false;
+      if (s.minItems !== undefined && a.length < s.minItems) return false;
+      if (s.maxItems !== undefined && a.length > s.maxItems) return false;
+      if (s.items) { for (const x of a) if (!surelyValid(s.items, x)) return false; }
+      return true;
+    }
+    default: {
+      const o = data as Obj;
+      const props = s.properties;
+      const ap = s.additionalProperties;
+      let count = 0;
+      for (const k in o) {
+        count++;
+        const ps = props?.get(k);
+        if (ps) {
+          if (!surelyValid(ps, o[k])) return false;
+        } else if (ap === false) return false;
+        else if (typeof ap === "object" && !surelyValid(ap, o[k])) return false;
+      }
+      if (s.minProperties !== undefined && count < s.minProperties) return false;
+      if (s.maxProperties !== undefined && count > s.maxProperties) return false;
+      for (const k of s.required) if (!(k in o)) return false;
+      return true;
+    }
+  }
+}
+
 /**
  * Validates a custom object against the schema as kube-openapi's
  * `SchemaValidator` configured by apiextensions-apiserver
@@ -805,6 +922,8 @@ export function validateSchema(
   old?: unknown,
   path = "",
 ): FieldError[] {
+  // Ratcheting only takes errors away: a value that is surely valid is valid either way.
+  if (surelyValid(schema, obj)) return [];
   let r: Result;
   if (old === undefined) r = validateNode(schema, obj, path, PLAIN_CTX);
   else r = ratchet(schema, obj, "", { corr: new Corr(obj, old, schema), root: true });

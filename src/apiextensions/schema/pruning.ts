@@ -23,44 +23,76 @@ function key(parent: string, k: string): string {
   return parent ? `${parent}.${k}` : k;
 }
 
-function additional(s: CompiledSchema): { present: boolean; schema?: CompiledSchema } {
+/**
+ * Where a value is: its parent chain, made into a path (`spec.items[0].x`) only
+ * when something there is pruned.
+ */
+type At = { parent: At; key: string | number } | undefined;
+
+function pathOf(at: At): string {
+  let out = "";
+  for (let a = at; a; a = a.parent) {
+    out = typeof a.key === "number"
+      ? `[${a.key}]${out}`
+      : a.parent
+      ? `.${a.key}${out}`
+      : `${a.key}${out}`;
+  }
+  return out;
+}
+
+/** additionalProperties as pruning sees it: absent/false, true (no schema), or a schema. */
+function additionalSchema(s: CompiledSchema): CompiledSchema | true | undefined {
   const ap = s.additionalProperties;
-  if (ap === undefined || ap === false) return { present: false };
-  return { present: true, schema: ap === true ? undefined : ap };
+  if (ap === undefined || ap === false) return undefined;
+  return ap;
 }
 
 function pruneRec(
   x: unknown,
   s: CompiledSchema | undefined,
-  path: string,
+  at: At,
   out: string[] | undefined,
   embeddedRoot: boolean,
 ): void {
   if (s && s.preserveUnknownFields) {
-    skipPrune(x, s, path, out, embeddedRoot);
+    skipPrune(x, s, at, out, embeddedRoot);
     return;
   }
   if (Array.isArray(x)) {
-    for (let i = 0; i < x.length; i++) pruneRec(x[i], s?.items, `${path}[${i}]`, out, false);
+    const items = s?.items;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      if (typeof v === "object" && v !== null) {
+        pruneRec(v, items, { parent: at, key: i }, out, false);
+      }
+    }
     return;
   }
   if (!isObj(x)) return;
   if (!s) {
     for (const k of Object.keys(x)) {
-      out?.push(key(path, k));
+      out?.push(pathOf({ parent: at, key: k }));
       delete x[k];
     }
     return;
   }
   const embedded = s.embeddedResource || embeddedRoot;
-  const ap = additional(s);
-  for (const k of Object.keys(x)) {
+  const ap = additionalSchema(s);
+  for (const k in x) {
     if (embedded && META_FIELDS.has(k)) continue;
     const prop = s.properties?.get(k);
-    if (prop) pruneRec(x[k], prop, key(path, k), out, false);
-    else if (ap.present) pruneRec(x[k], ap.schema, key(path, k), out, false);
-    else {
-      if (!META_FIELDS.has(k) || path !== "") out?.push(key(path, k));
+    const v = x[k];
+    if (prop) {
+      if (typeof v === "object" && v !== null) {
+        pruneRec(v, prop, { parent: at, key: k }, out, false);
+      }
+    } else if (ap !== undefined) {
+      if (typeof v === "object" && v !== null) {
+        pruneRec(v, ap === true ? undefined : ap, { parent: at, key: k }, out, false);
+      }
+    } else {
+      if (!META_FIELDS.has(k) || at !== undefined) out?.push(pathOf({ parent: at, key: k }));
       delete x[k];
     }
   }
@@ -69,23 +101,25 @@ function pruneRec(
 function skipPrune(
   x: unknown,
   s: CompiledSchema,
-  path: string,
+  at: At,
   out: string[] | undefined,
   embeddedRoot: boolean,
 ): void {
   if (Array.isArray(x)) {
     if (!s.items) return;
-    for (let i = 0; i < x.length; i++) skipPrune(x[i], s.items, `${path}[${i}]`, out, false);
+    for (let i = 0; i < x.length; i++) skipPrune(x[i], s.items, { parent: at, key: i }, out, false);
     return;
   }
   if (!isObj(x)) return;
   const embedded = s.embeddedResource || embeddedRoot;
-  const ap = additional(s);
+  const ap = additionalSchema(s);
   for (const k of Object.keys(x)) {
     if (embedded && META_FIELDS.has(k)) continue;
     const prop = s.properties?.get(k);
-    if (prop) pruneRec(x[k], prop, key(path, k), out, false);
-    else if (ap.present) pruneRec(x[k], ap.schema, key(path, k), out, false);
+    if (prop) pruneRec(x[k], prop, { parent: at, key: k }, out, false);
+    else if (ap !== undefined) {
+      pruneRec(x[k], ap === true ? undefined : ap, { parent: at, key: k }, out, false);
+    }
   }
 }
 
@@ -105,7 +139,7 @@ function skipPrune(
  */
 export function pruneDefaultValue(value: unknown, s: CompiledSchema): unknown {
   const copy = structuredClone(value);
-  pruneRec(copy, s, "", undefined, false);
+  pruneRec(copy, s, undefined, undefined, false);
   coerceRec(copy, s, "", undefined);
   return copy;
 }
@@ -147,7 +181,7 @@ export function pruneNulls(x: unknown, s: CompiledSchema | undefined): void {
 // objectmeta.Coerce for embedded resources below the root (isResourceRoot=false):
 // metadata is round-tripped through metav1.ObjectMeta, dropping unknown fields.
 function coerceRec(x: unknown, s: CompiledSchema | undefined, path: string, out?: string[]) {
-  if (!s) return;
+  if (!s || s.hasEmbedded === false) return;
   if (Array.isArray(x)) {
     for (let i = 0; i < x.length; i++) coerceRec(x[i], s.items, `${path}[${i}]`, out);
     return;
@@ -203,7 +237,7 @@ function coerceRec(x: unknown, s: CompiledSchema | undefined, path: string, out?
  */
 export function prune(obj: unknown, schema: CompiledSchema): string[] {
   const pruned: string[] = [];
-  pruneRec(obj, schema, "", pruned, true);
+  pruneRec(obj, schema, undefined, pruned, true);
   pruned.sort();
   pruneNulls(obj, schema);
   const coerced: string[] = [];
