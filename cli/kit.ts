@@ -12,6 +12,7 @@ import type { Kind } from "../src/scheme/kind.ts";
 import type { Controller } from "../src/controller/controller.ts";
 import type { Runtime } from "../src/runtime.ts";
 import { coreV1Kinds } from "../src/resources/core_v1.ts";
+import { admissionregistrationV1Kinds } from "../src/resources/admissionregistration_v1.ts";
 import { apiextensionsV1Kinds } from "../src/apiextensions/crd.ts";
 import { Scheme } from "../src/scheme/scheme.ts";
 import { createRuntimeCore } from "../src/runtime_core.ts";
@@ -350,6 +351,7 @@ export function defineCli(spec: CliSpec): Cli {
             return scheme ??= new Scheme([
               ...coreV1Kinds,
               ...apiextensionsV1Kinds,
+              ...admissionregistrationV1Kinds,
               ...spec.kinds ?? [],
             ]);
           }

@@ -74,6 +74,8 @@ Deno.test("bad input gets kubectl's errors and exit codes, and writes nothing", 
   assert.equal(
     list.out,
     "configmaps\nevents\nnamespaces\nsecrets\nserviceaccounts\n" +
+      "validatingadmissionpolicies.admissionregistration.k8s.io\n" +
+      "validatingadmissionpolicybindings.admissionregistration.k8s.io\n" +
       "customresourcedefinitions.apiextensions.k8s.io\n",
   );
 });
@@ -83,13 +85,15 @@ Deno.test("api-resources lists kinds like kubectl", async () => {
   const r = await k(s.store, ["api-resources"]);
   assert.equal(
     r.out,
-    "NAME                        SHORTNAMES   APIVERSION                NAMESPACED   KIND\n" +
-      "configmaps                  cm           v1                        true         ConfigMap\n" +
-      "events                      ev           v1                        true         Event\n" +
-      "namespaces                  ns           v1                        false        Namespace\n" +
-      "secrets                                  v1                        true         Secret\n" +
-      "serviceaccounts             sa           v1                        true         ServiceAccount\n" +
-      "customresourcedefinitions   crd,crds     apiextensions.k8s.io/v1   false        CustomResourceDefinition\n",
+    "NAME                                SHORTNAMES   APIVERSION                        NAMESPACED   KIND\n" +
+      "configmaps                          cm           v1                                true         ConfigMap\n" +
+      "events                              ev           v1                                true         Event\n" +
+      "namespaces                          ns           v1                                false        Namespace\n" +
+      "secrets                                          v1                                true         Secret\n" +
+      "serviceaccounts                     sa           v1                                true         ServiceAccount\n" +
+      "validatingadmissionpolicies                      admissionregistration.k8s.io/v1   false        ValidatingAdmissionPolicy\n" +
+      "validatingadmissionpolicybindings                admissionregistration.k8s.io/v1   false        ValidatingAdmissionPolicyBinding\n" +
+      "customresourcedefinitions           crd,crds     apiextensions.k8s.io/v1           false        CustomResourceDefinition\n",
   );
 });
 

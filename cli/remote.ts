@@ -12,6 +12,7 @@ import { connect } from "../src/connect.ts";
 import { defineObjectKind } from "../src/scheme/kind.ts";
 import { openAPISchema } from "../src/scheme/openapi.ts";
 import { coreV1Kinds } from "../src/resources/core_v1.ts";
+import { admissionregistrationV1Kinds } from "../src/resources/admissionregistration_v1.ts";
 import {
   apiextensionsV1Kinds,
   CustomResourceDefinition,
@@ -104,7 +105,12 @@ export async function connectCli(
     namespace: str("namespace"),
     userAgent: "k1s",
   });
-  const scheme = new Scheme([...coreV1Kinds, ...apiextensionsV1Kinds, ...kinds]);
+  const scheme = new Scheme([
+    ...coreV1Kinds,
+    ...apiextensionsV1Kinds,
+    ...admissionregistrationV1Kinds,
+    ...kinds,
+  ]);
   await addServerKinds(scheme, remote.client);
   return {
     client: remote.client,

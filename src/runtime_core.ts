@@ -13,6 +13,7 @@ import { RegistryClient } from "./client/client.ts";
 import { Registry } from "./registry/registry.ts";
 import { coreV1Kinds, Namespace, PROTECTED_NAMESPACES } from "./resources/core_v1.ts";
 import { apiextensionsV1Kinds } from "./apiextensions/crd.ts";
+import { admissionregistrationV1Kinds } from "./resources/admissionregistration_v1.ts";
 import { CRDRegistrar } from "./apiextensions/registrar.ts";
 import type { Kind } from "./scheme/kind.ts";
 import { Scheme } from "./scheme/scheme.ts";
@@ -182,7 +183,12 @@ export async function openRuntimeParts<R extends RuntimeCore>(
     own = true;
   } else store = options.store;
   if (options.tenant) store = withTenant(store, options.tenant);
-  const scheme = new Scheme([...coreV1Kinds, ...apiextensionsV1Kinds, ...(options.kinds ?? [])]);
+  const scheme = new Scheme([
+    ...coreV1Kinds,
+    ...apiextensionsV1Kinds,
+    ...admissionregistrationV1Kinds,
+    ...(options.kinds ?? []),
+  ]);
   const registry = new Registry(store, scheme, {
     clock: options.clock,
     maxObjectBytes: options.maxObjectBytes,

@@ -21,6 +21,7 @@ import { canonical, decode, encode, objectKey, orderMeta } from "./codec.ts";
 import { validateObjectMeta } from "./meta_validation.ts";
 import type { RegistryOptions } from "./options.ts";
 import { zodIssuesToFieldErrors } from "./_util.ts";
+import { PolicyAdmission } from "./_policy.ts";
 
 /** What validates a kind's CEL rules. */
 interface KindRules {
@@ -149,6 +150,8 @@ export class RegistryCore {
   readonly namespaces = new Map<string, { revision: number; terminating: boolean }>();
   /** What admission rules read through (the registry itself). */
   readonly reader: AdmissionReader;
+  /** ValidatingAdmissionPolicies, run on every write after validation. */
+  readonly policies: PolicyAdmission;
   /** The compiled CEL rules of kinds that have `validations`. */
   readonly #rules = new WeakMap<Kind, KindRules>();
   /** The tail of each key's queue of read-modify-write operations in this process. */
@@ -158,6 +161,7 @@ export class RegistryCore {
     this.store = store;
     this.scheme = scheme;
     this.reader = reader;
+    this.policies = new PolicyAdmission(this, reader);
     this.clock = options.clock ?? realClock;
     this.maxBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
     this.uid = options.uid ?? (() => crypto.randomUUID());

@@ -54,6 +54,15 @@ export async function create<T extends KubeObject>(
       ? await core.checkNamespace(k, meta.namespace, name, options.dryRun)
       : undefined;
     await core.admit(k, obj, undefined);
+    if (core.policies.pending(k)) {
+      await core.policies.admit(k, {
+        operation: "CREATE",
+        object: obj,
+        dryRun: options.dryRun,
+        options,
+        onWarning: options.onWarning,
+      });
+    }
     const value = core.encode(k, obj);
     core.checkSize(value);
     const key = objectKey(k, meta.namespace, name);

@@ -104,6 +104,15 @@ export async function del<T extends KubeObject>(
         if (k.generation && next.metadata.generation) next.metadata.generation++;
       }
       const key = objectKey(k, namespace, name);
+      if (core.policies.pending(k)) {
+        await core.policies.admit(k, {
+          operation: "DELETE",
+          oldObject: obj,
+          dryRun: options.dryRun,
+          options,
+          onWarning: options.onWarning,
+        });
+      }
       if (next) {
         next.metadata = orderMeta(next.metadata);
         next.metadata.resourceVersion = undefined;

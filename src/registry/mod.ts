@@ -22,3 +22,13 @@ export {
   toTable,
   type ToTableOptions,
 } from "./table.ts";
+export {
+  type AdmissionRequestInfo,
+  type GVK,
+  type GVR,
+  type ParamSelection,
+  PolicyEvaluator,
+  type PolicyResult,
+  type PolicyState,
+  type ValidationFailure,
+} from "./admission_policy.ts";

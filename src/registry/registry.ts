@@ -26,6 +26,7 @@ import type {
   WatchOptions,
 } from "./options.ts";
 import { RegistryCore } from "./_core.ts";
+import { PolicyAdmission } from "./_policy.ts";
 import { create } from "./create.ts";
 import { get, list } from "./list.ts";
 import { update } from "./update.ts";
@@ -72,13 +73,21 @@ export class Registry {
     this.#core = new RegistryCore(store, scheme, this, options);
   }
 
+  /** Writes of admission configuration (policies, bindings) refresh what admission reads. */
+  #configured<R>(kind: Kind, p: Promise<R>): Promise<R> {
+    if (!PolicyAdmission.configures(kind)) return p;
+    const core = this.#core;
+    core.policies.invalidate();
+    return p.finally(() => core.policies.invalidate());
+  }
+
   /** Creates an object; returns it as stored. */
   create<T extends KubeObject>(
     kind: Kind<T, unknown>,
     input: unknown,
     options: CreateOptions = {},
   ): Promise<T> {
-    return create(this.#core, kind, input, options);
+    return this.#configured(kind, create(this.#core, kind, input, options));
   }
 
   /** Reads one object. */
@@ -104,7 +113,7 @@ export class Registry {
     input: unknown,
     options: UpdateOptions = {},
   ): Promise<T> {
-    return update(this.#core, kind, input, options);
+    return this.#configured(kind, update(this.#core, kind, input, options));
   }
 
   /** Reads the autoscaling/v1 Scale of an object whose kind has a scale subresource. */
@@ -149,7 +158,7 @@ export class Registry {
     patch: unknown,
     options: PatchOptions = {},
   ): Promise<T> {
-    return patchObject(this.#core, kind, name, patch, options);
+    return this.#configured(kind, patchObject(this.#core, kind, name, patch, options));
   }
 
   /**
@@ -162,7 +171,7 @@ export class Registry {
     name: string,
     options: DeleteOptions = {},
   ): Promise<T> {
-    return del(this.#core, kind, name, options);
+    return this.#configured(kind, del(this.#core, kind, name, options));
   }
 
   /** Deletes every object matching the selectors; returns what was deleted or marked. */
@@ -170,7 +179,7 @@ export class Registry {
     kind: Kind<T, unknown>,
     options: DeleteCollectionOptions = {},
   ): Promise<KubeList<T>> {
-    return deleteCollection(this.#core, kind, options);
+    return this.#configured(kind, deleteCollection(this.#core, kind, options));
   }
 
   /**

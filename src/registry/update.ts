@@ -218,6 +218,17 @@ export async function updateFrom(
   }
   if (errs.length) throw ApiError.invalid(k, name, errs);
   if (options.subresource === undefined) await core.admit(k, obj, old);
+  if (core.policies.pending(k)) {
+    await core.policies.admit(k, {
+      operation: "UPDATE",
+      object: obj,
+      oldObject: old,
+      subresource: options.subresource,
+      dryRun: options.dryRun,
+      options,
+      onWarning: options.onWarning,
+    });
+  }
   let value = core.encode(k, obj);
   // Compare stored forms: they have no undefined members and ignore key order.
   const fresh = JSON.parse(value) as KubeObject;

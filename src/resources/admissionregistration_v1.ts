@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { LabelSelectorObject } from "../apimachinery/labels.ts";
 import type { KubeObject } from "../apimachinery/meta.ts";
 import { defineObjectKind, type Kind, type ObjectInput } from "../scheme/kind.ts";
 import { type OpenAPISchema, openAPISchema } from "../scheme/openapi.ts";
@@ -18,23 +19,8 @@ import {
 
 // ---------------------------------------------------------------- types
 
-/** A label selector requirement (`metav1.LabelSelectorRequirement`). */
-export interface LabelSelectorRequirement {
-  /** The label key. */
-  key: string;
-  /** `In`, `NotIn`, `Exists` or `DoesNotExist`. */
-  operator: string;
-  /** Values for `In`/`NotIn`. */
-  values?: string[];
-}
-
 /** A label selector (`metav1.LabelSelector`); `{}` selects everything. */
-export interface LabelSelector {
-  /** Exact-match labels. */
-  matchLabels?: Record<string, string>;
-  /** Set-based requirements. */
-  matchExpressions?: LabelSelectorRequirement[];
-}
+export type LabelSelector = LabelSelectorObject;
 
 /** The kind of a policy's parameter objects. */
 export interface ParamKind {
@@ -232,7 +218,9 @@ const namedRule: OpenAPISchema = {
   title: "NamedRuleWithOperations",
   description: "NamedRuleWithOperations is a tuple of Operations and Resources with ResourceNames.",
   properties: {
-    resourceNames: strings("ResourceNames is an optional white list of names that the rule applies to."),
+    resourceNames: strings(
+      "ResourceNames is an optional white list of names that the rule applies to.",
+    ),
     operations: strings("Operations is the operations the admission hook cares about."),
     apiGroups: strings("APIGroups is the API groups the resources belong to."),
     apiVersions: strings("APIVersions is the API versions the resources belong to."),
@@ -266,8 +254,10 @@ const matchResources = (description: string): OpenAPISchema => ({
         "resources/subresources the ValidatingAdmissionPolicy should not care about.",
       items: namedRule,
     },
-    matchPolicy: str('matchPolicy defines how the "MatchResources" list is used to match ' +
-      'incoming requests. Allowed values are "Exact" or "Equivalent".'),
+    matchPolicy: str(
+      'matchPolicy defines how the "MatchResources" list is used to match ' +
+        'incoming requests. Allowed values are "Exact" or "Equivalent".',
+    ),
   },
 });
 
@@ -277,7 +267,9 @@ const exprItem = (title: string, description: string, props: Record<string, Open
   items: {
     type: "object" as const,
     title,
-    required: Object.keys(props).filter((k) => k === "expression" || k === "name" || k === "key" || k === "valueExpression"),
+    required: Object.keys(props).filter((k) =>
+      k === "expression" || k === "name" || k === "key" || k === "valueExpression"
+    ),
     properties: props,
   },
 });
@@ -296,7 +288,8 @@ const policySchema: OpenAPISchema = {
         paramKind: {
           type: "object",
           title: "ParamKind",
-          description: "ParamKind specifies the kind of resources used to parameterize this policy.",
+          description:
+            "ParamKind specifies the kind of resources used to parameterize this policy.",
           properties: {
             apiVersion: str("APIVersion is the API group version the resources belong to."),
             kind: str("Kind is the API kind the resources belong to."),
@@ -305,33 +298,59 @@ const policySchema: OpenAPISchema = {
         matchConstraints: matchResources(
           "MatchConstraints specifies what resources this policy is designed to validate.",
         ),
-        validations: exprItem("Validation", "Validations contain CEL expressions which is used " +
-          "to apply the validation.", {
-          expression: str("Expression represents the expression which will be evaluated by CEL."),
-          message: str("Message represents the message displayed when validation fails."),
-          reason: str("Reason represents a machine-readable description of why this validation failed."),
-          messageExpression: str("messageExpression declares a CEL expression that evaluates to " +
-            "the validation failure message that is returned when this rule fails."),
-        }),
-        failurePolicy: str("failurePolicy defines how to handle failures for the admission " +
-          "policy. Allowed values are Ignore or Fail. Defaults to Fail."),
-        auditAnnotations: exprItem("AuditAnnotation", "auditAnnotations contains CEL " +
-          "expressions which are used to produce audit annotations for the audit event.", {
-          key: str("key specifies the audit annotation key."),
-          valueExpression: str("valueExpression represents the expression which is evaluated " +
-            "by CEL to produce an audit annotation value."),
-        }),
-        matchConditions: exprItem("MatchCondition", "MatchConditions is a list of conditions " +
-          "that must be met for a request to be validated.", {
-          name: str("Name is an identifier for this match condition."),
-          expression: str("Expression represents the expression which will be evaluated by CEL."),
-        }),
-        variables: exprItem("Variable", "Variables contain definitions of variables that can " +
-          "be used in composition of other expressions.", {
-          name: str("Name is the name of the variable."),
-          expression: str("Expression is the expression that will be evaluated as the value " +
-            "of the variable."),
-        }),
+        validations: exprItem(
+          "Validation",
+          "Validations contain CEL expressions which is used " +
+            "to apply the validation.",
+          {
+            expression: str("Expression represents the expression which will be evaluated by CEL."),
+            message: str("Message represents the message displayed when validation fails."),
+            reason: str(
+              "Reason represents a machine-readable description of why this validation failed.",
+            ),
+            messageExpression: str(
+              "messageExpression declares a CEL expression that evaluates to " +
+                "the validation failure message that is returned when this rule fails.",
+            ),
+          },
+        ),
+        failurePolicy: str(
+          "failurePolicy defines how to handle failures for the admission " +
+            "policy. Allowed values are Ignore or Fail. Defaults to Fail.",
+        ),
+        auditAnnotations: exprItem(
+          "AuditAnnotation",
+          "auditAnnotations contains CEL " +
+            "expressions which are used to produce audit annotations for the audit event.",
+          {
+            key: str("key specifies the audit annotation key."),
+            valueExpression: str(
+              "valueExpression represents the expression which is evaluated " +
+                "by CEL to produce an audit annotation value.",
+            ),
+          },
+        ),
+        matchConditions: exprItem(
+          "MatchCondition",
+          "MatchConditions is a list of conditions " +
+            "that must be met for a request to be validated.",
+          {
+            name: str("Name is an identifier for this match condition."),
+            expression: str("Expression represents the expression which will be evaluated by CEL."),
+          },
+        ),
+        variables: exprItem(
+          "Variable",
+          "Variables contain definitions of variables that can " +
+            "be used in composition of other expressions.",
+          {
+            name: str("Name is the name of the variable."),
+            expression: str(
+              "Expression is the expression that will be evaluated as the value " +
+                "of the variable.",
+            ),
+          },
+        ),
       },
     },
     status: {
@@ -339,7 +358,11 @@ const policySchema: OpenAPISchema = {
       title: "ValidatingAdmissionPolicyStatus",
       description: "The status of the ValidatingAdmissionPolicy.",
       properties: {
-        observedGeneration: { type: "integer", format: "int64", description: "The generation observed by the controller." },
+        observedGeneration: {
+          type: "integer",
+          format: "int64",
+          description: "The generation observed by the controller.",
+        },
         typeChecking: {
           type: "object",
           title: "TypeChecking",
@@ -362,7 +385,8 @@ const policySchema: OpenAPISchema = {
         },
         conditions: {
           type: "array",
-          description: "The conditions represent the latest available observations of a policy's current state.",
+          description:
+            "The conditions represent the latest available observations of a policy's current state.",
           items: {
             type: "object",
             title: "Condition",
@@ -370,7 +394,11 @@ const policySchema: OpenAPISchema = {
             properties: {
               type: str("type of condition."),
               status: str("status of the condition, one of True, False, Unknown."),
-              observedGeneration: { type: "integer", format: "int64", description: "observedGeneration." },
+              observedGeneration: {
+                type: "integer",
+                format: "int64",
+                description: "observedGeneration.",
+              },
               lastTransitionTime: str("lastTransitionTime."),
               reason: str("reason."),
               message: str("message."),
@@ -393,8 +421,10 @@ const bindingSchema: OpenAPISchema = {
       title: "ValidatingAdmissionPolicyBindingSpec",
       description: "Specification of the desired behavior of the ValidatingAdmissionPolicyBinding.",
       properties: {
-        policyName: str("PolicyName references a ValidatingAdmissionPolicy name which the " +
-          "ValidatingAdmissionPolicyBinding binds to."),
+        policyName: str(
+          "PolicyName references a ValidatingAdmissionPolicy name which the " +
+            "ValidatingAdmissionPolicyBinding binds to.",
+        ),
         paramRef: {
           type: "object",
           title: "ParamRef",
@@ -403,16 +433,24 @@ const bindingSchema: OpenAPISchema = {
           properties: {
             name: str("name is the name of the resource being referenced."),
             namespace: str("namespace is the namespace of the referenced resource."),
-            selector: labelSelector("selector can be used to match multiple param objects " +
-              "based on their labels."),
-            parameterNotFoundAction: str("parameterNotFoundAction controls the behavior of " +
-              "the binding when the resource exists, and name or selector is valid, but there " +
-              "are no parameters matched by the binding."),
+            selector: labelSelector(
+              "selector can be used to match multiple param objects " +
+                "based on their labels.",
+            ),
+            parameterNotFoundAction: str(
+              "parameterNotFoundAction controls the behavior of " +
+                "the binding when the resource exists, and name or selector is valid, but there " +
+                "are no parameters matched by the binding.",
+            ),
           },
         },
-        matchResources: matchResources("MatchResources declares what resources match this binding."),
-        validationActions: strings("validationActions declares how Validations of the " +
-          "referenced ValidatingAdmissionPolicy are enforced."),
+        matchResources: matchResources(
+          "MatchResources declares what resources match this binding.",
+        ),
+        validationActions: strings(
+          "validationActions declares how Validations of the " +
+            "referenced ValidatingAdmissionPolicy are enforced.",
+        ),
       },
     },
   },
@@ -437,17 +475,19 @@ function defaultMatchResources(m: MatchResources | undefined): void {
  *
  * @example
  * ```ts
- * import { defaultValidatingAdmissionPolicy } from "./admissionregistration_v1.ts";
+ * import { defaultValidatingAdmissionPolicy, type ValidatingAdmissionPolicySpec } from "./admissionregistration_v1.ts";
  * import assert from "node:assert/strict";
- * const p = { metadata: { name: "p" }, spec: { matchConstraints: { resourceRules: [{}] } } };
+ * const p: { metadata: { name: string }; spec: ValidatingAdmissionPolicySpec } = { metadata: { name: "p" }, spec: { matchConstraints: { resourceRules: [{}] } } };
  * defaultValidatingAdmissionPolicy(p);
  * assert.equal(p.spec.failurePolicy, "Fail");
- * assert.deepEqual(p.spec.matchConstraints, {
+ * assert.deepEqual(p.spec.matchConstraints as unknown, {
  *   resourceRules: [{ scope: "*" }], matchPolicy: "Equivalent", namespaceSelector: {}, objectSelector: {},
  * });
  * ```
  */
-export function defaultValidatingAdmissionPolicy(p: { spec?: ValidatingAdmissionPolicySpec }): void {
+export function defaultValidatingAdmissionPolicy(
+  p: { spec?: ValidatingAdmissionPolicySpec },
+): void {
   p.spec ??= {};
   p.spec.failurePolicy ??= "Fail";
   defaultMatchResources(p.spec.matchConstraints);
@@ -460,9 +500,9 @@ export function defaultValidatingAdmissionPolicy(p: { spec?: ValidatingAdmission
  *
  * @example
  * ```ts
- * import { defaultValidatingAdmissionPolicyBinding } from "./admissionregistration_v1.ts";
+ * import { defaultValidatingAdmissionPolicyBinding, type ParamRef } from "./admissionregistration_v1.ts";
  * import assert from "node:assert/strict";
- * const b = { metadata: { name: "b" }, spec: { policyName: "p", paramRef: { name: "x" } } };
+ * const b: { metadata: { name: string }; spec: { policyName: string; paramRef: ParamRef } } = { metadata: { name: "b" }, spec: { policyName: "p", paramRef: { name: "x" } } };
  * defaultValidatingAdmissionPolicyBinding(b);
  * assert.equal(b.spec.paramRef.parameterNotFoundAction, "Deny");
  * ```
@@ -556,3 +596,9 @@ export const ValidatingAdmissionPolicyBinding: Kind<
     return validateValidatingAdmissionPolicyBinding(obj as ValidatingAdmissionPolicyBinding);
   },
 }) as unknown as Kind<ValidatingAdmissionPolicyBinding, ValidatingAdmissionPolicyBindingInput>;
+
+/** Every built-in admissionregistration.k8s.io/v1 kind. */
+export const admissionregistrationV1Kinds: readonly Kind[] = [
+  ValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding,
+] as unknown as Kind[];

@@ -59,6 +59,7 @@ export interface CompiledExpression {
 const envCache = new Map<string, Environment>();
 
 class VariablesBase {}
+const varsCtors = new WeakMap<Environment, new () => object>();
 
 const REQUEST_SCHEMA = {
   kind: { group: "string", version: "string", kind: "string" },
@@ -135,7 +136,7 @@ export function policyEnvironment(opts: PolicyCelOptions): Environment {
     const Vars = class extends VariablesBase {};
     env.registerType("kubernetes.variables", { ctor: Vars, fields } as any);
     env.registerVariable("variables", "kubernetes.variables");
-    (env as any).__variablesCtor = Vars;
+    varsCtors.set(env, Vars);
   }
   if (envCache.size > 256) envCache.clear();
   envCache.set(key, env);
@@ -155,7 +156,7 @@ export function policyEnvironment(opts: PolicyCelOptions): Environment {
  * ```
  */
 export function variablesClass(env: Environment): (new () => object) | undefined {
-  return (env as any).__variablesCtor;
+  return varsCtors.get(env);
 }
 
 /** cel-go's spelling of a type: `list(int)`, `map(string, dyn)`. */
@@ -300,7 +301,9 @@ export function validateLabelSelector(sel: LabelSelector, path: string): FieldEr
       default:
         errs.push(field.invalid(`${p}.operator`, r.operator, "not a valid selector operator"));
     }
-    for (const msg of isQualifiedName(r.key ?? "")) errs.push(field.invalid(`${p}.key`, r.key, msg));
+    for (const msg of isQualifiedName(r.key ?? "")) {
+      errs.push(field.invalid(`${p}.key`, r.key, msg));
+    }
     values.forEach((v, j) => {
       for (const msg of isValidLabelValue(v)) errs.push(field.invalid(`${p}.values[${j}]`, v, msg));
     });
@@ -329,10 +332,14 @@ function validateResources(resources: string[], path: string): FieldError[] {
     }
     const res = rs.slice(0, k), sub = rs.slice(k + 1);
     if (resWithWildSub.has(res)) {
-      errs.push(field.invalid(`${path}[${i}]`, rs, `if '${res}/*' is present, must not specify ${rs}`));
+      errs.push(
+        field.invalid(`${path}[${i}]`, rs, `if '${res}/*' is present, must not specify ${rs}`),
+      );
     }
     if (subWithWildRes.has(sub)) {
-      errs.push(field.invalid(`${path}[${i}]`, rs, `if '*/${sub}' is present, must not specify ${rs}`));
+      errs.push(
+        field.invalid(`${path}[${i}]`, rs, `if '*/${sub}' is present, must not specify ${rs}`),
+      );
     }
     if (sub === "*") resWithWildSub.add(res);
     if (res === "*") subWithWildRes.add(sub);
@@ -585,8 +592,9 @@ export function validateValidatingAdmissionPolicy(
     validations.forEach((v, i) => {
       const vp = `${path}.validations[${i}]`;
       const expr = v.expression ?? "";
-      if (!expr.trim()) errs.push(field.required(`${vp}.expression`, "expression is not specified"));
-      else {
+      if (!expr.trim()) {
+        errs.push(field.required(`${vp}.expression`, "expression is not specified"));
+      } else {
         const c = compilePolicyExpression(env, expr, ["bool"]);
         if (c.error) errs.push(celError(`${vp}.expression`, expr, c.error));
       }
@@ -737,7 +745,9 @@ export function validateValidatingAdmissionPolicyBinding(
     ));
   }
   if (seen.size === 0) {
-    errs.push(field.required("spec.validationActions", "at least one validation action is required"));
+    errs.push(
+      field.required("spec.validationActions", "at least one validation action is required"),
+    );
   }
   return errs;
 }

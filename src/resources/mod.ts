@@ -1,6 +1,7 @@
 /**
- * Built-in kinds.
+ * Built-in kinds: core/v1 and admissionregistration.k8s.io/v1.
  *
  * @module
  */
 export * from "./core_v1.ts";
+export * from "./admissionregistration_v1.ts";

@@ -11,24 +11,30 @@ Deno.test("api-resources lists the kinds as kubectl does, filtered by scope and 
   await using s = await sandbox();
   assertOk(
     await s.k1s(["api-resources"]),
-    "NAME                        SHORTNAMES   APIVERSION                NAMESPACED   KIND\n" +
-      "configmaps                  cm           v1                        true         ConfigMap\n" +
-      "events                      ev           v1                        true         Event\n" +
-      "namespaces                  ns           v1                        false        Namespace\n" +
-      "secrets                                  v1                        true         Secret\n" +
-      "serviceaccounts             sa           v1                        true         ServiceAccount\n" +
-      "customresourcedefinitions   crd,crds     apiextensions.k8s.io/v1   false        CustomResourceDefinition\n",
+    "NAME                                SHORTNAMES   APIVERSION                        NAMESPACED   KIND\n" +
+      "configmaps                          cm           v1                                true         ConfigMap\n" +
+      "events                              ev           v1                                true         Event\n" +
+      "namespaces                          ns           v1                                false        Namespace\n" +
+      "secrets                                          v1                                true         Secret\n" +
+      "serviceaccounts                     sa           v1                                true         ServiceAccount\n" +
+      "validatingadmissionpolicies                      admissionregistration.k8s.io/v1   false        ValidatingAdmissionPolicy\n" +
+      "validatingadmissionpolicybindings                admissionregistration.k8s.io/v1   false        ValidatingAdmissionPolicyBinding\n" +
+      "customresourcedefinitions           crd,crds     apiextensions.k8s.io/v1           false        CustomResourceDefinition\n",
   );
   assertOk(
     await s.k1s(["api-resources", "-o", "name"]),
     "configmaps\nevents\nnamespaces\nsecrets\nserviceaccounts\n" +
+      "validatingadmissionpolicies.admissionregistration.k8s.io\n" +
+      "validatingadmissionpolicybindings.admissionregistration.k8s.io\n" +
       "customresourcedefinitions.apiextensions.k8s.io\n",
   );
   assertOk(
     await s.k1s(["api-resources", "--namespaced=false"]),
-    "NAME                        SHORTNAMES   APIVERSION                NAMESPACED   KIND\n" +
-      "namespaces                  ns           v1                        false        Namespace\n" +
-      "customresourcedefinitions   crd,crds     apiextensions.k8s.io/v1   false        CustomResourceDefinition\n",
+    "NAME                                SHORTNAMES   APIVERSION                        NAMESPACED   KIND\n" +
+      "namespaces                          ns           v1                                false        Namespace\n" +
+      "validatingadmissionpolicies                      admissionregistration.k8s.io/v1   false        ValidatingAdmissionPolicy\n" +
+      "validatingadmissionpolicybindings                admissionregistration.k8s.io/v1   false        ValidatingAdmissionPolicyBinding\n" +
+      "customresourcedefinitions           crd,crds     apiextensions.k8s.io/v1           false        CustomResourceDefinition\n",
   );
   // --api-group= is the core group; --namespaced alone means true.
   assertOk(
