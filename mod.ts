@@ -33,3 +33,4 @@ export * from "./src/runtime.ts";
 export * from "./src/connect.ts";
 export * from "./src/apiextensions/export.ts";
 export * from "./src/apiextensions/generate.ts";
+export { PolicyEvaluator } from "./src/registry/admission_policy.ts";

@@ -5,7 +5,7 @@
 import type { FieldError } from "../apimachinery/errors.ts";
 import type { CustomResourceDefinition } from "../resources/apiextensions_v1.ts";
 import type { CRDSchemaCheck } from "../resources/apiextensions_v1_validation.ts";
-import { compileSchemaRules } from "./cel/mod.ts";
+import { compileSchemaRules } from "../cel/mod.ts";
 import {
   CREATE_SCHEMA_OPTIONS,
   ratchetedSchemaOptions,

@@ -25,7 +25,7 @@ import type {
 } from "../scheme/kind.ts";
 import { defineObjectKind } from "../scheme/kind.ts";
 import { compareKubeVersions } from "../apimachinery/gvk.ts";
-import { compileSchemaRules } from "./cel/mod.ts";
+import { compileSchemaRules } from "../cel/mod.ts";
 import { markCRDKind } from "./crd.ts";
 import {
   applyDefaults,

@@ -224,7 +224,7 @@ export class RegistryCore {
     if (k.load) await k.load();
     if (!k.validations?.length || this.#rules.has(k)) return;
     const [{ compileKindRules }, { kindOpenAPIV3Schema }] = await Promise.all([
-      import("../apiextensions/cel/mod.ts"),
+      import("../cel/mod.ts"),
       import("../apiextensions/export.ts"),
     ]);
     const schema = await kindOpenAPIV3Schema(k);

@@ -18,8 +18,8 @@ import type { Environment } from "@marcbachmann/cel-js";
 import { ApiError, qualifiedResource } from "../apimachinery/errors.ts";
 import type { KubeObject } from "../apimachinery/meta.ts";
 import { labelSelectorAsSelector, type Selector } from "../apimachinery/labels.ts";
-import { toCel } from "../apiextensions/cel/schema_types.ts";
-import { runtimeMessage } from "../apiextensions/cel/issues.ts";
+import { toCel } from "../cel/schema_types.ts";
+import { runtimeMessage } from "../cel/issues.ts";
 import type {
   LabelSelector,
   MatchResources,

@@ -22,13 +22,12 @@ export {
   toTable,
   type ToTableOptions,
 } from "./table.ts";
-export {
-  type AdmissionRequestInfo,
-  type GVK,
-  type GVR,
-  type ParamSelection,
-  PolicyEvaluator,
-  type PolicyResult,
-  type PolicyState,
-  type ValidationFailure,
+export type {
+  AdmissionRequestInfo,
+  GVK,
+  GVR,
+  ParamSelection,
+  PolicyResult,
+  PolicyState,
+  ValidationFailure,
 } from "./admission_policy.ts";

@@ -12,10 +12,29 @@ import type { LabelSelectorObject } from "../apimachinery/labels.ts";
 import type { KubeObject } from "../apimachinery/meta.ts";
 import { defineObjectKind, type Kind, type ObjectInput } from "../scheme/kind.ts";
 import { type OpenAPISchema, openAPISchema } from "../scheme/openapi.ts";
-import {
-  validateValidatingAdmissionPolicy,
-  validateValidatingAdmissionPolicyBinding,
-} from "./admissionregistration_v1_validation.ts";
+
+type ValidationModule = typeof import("./admissionregistration_v1_validation.ts");
+let validation: ValidationModule | undefined;
+let loading: Promise<void> | undefined;
+
+/**
+ * Loads the validation of policies and bindings (it compiles CEL, whose
+ * library a process that never writes a policy need not load). The registry
+ * awaits it before writing either kind.
+ */
+function loadValidation(): Promise<void> {
+  if (validation) return Promise.resolve();
+  return loading ??= import("./admissionregistration_v1_validation.ts").then((m) => {
+    validation = m;
+  });
+}
+
+function loaded(): ValidationModule {
+  if (!validation) {
+    throw new Error("admissionregistration.k8s.io validation used before it was loaded");
+  }
+  return validation;
+}
 
 // ---------------------------------------------------------------- types
 
@@ -554,11 +573,12 @@ export const ValidatingAdmissionPolicy: Kind<
   statusSubresource: true,
   generation: true,
   schema: openAPISchema<Omit<ValidatingAdmissionPolicy, keyof KubeObject>>(policySchema),
+  load: loadValidation,
   prepare(obj) {
     defaultValidatingAdmissionPolicy(obj as ValidatingAdmissionPolicy);
   },
   validate(obj, old) {
-    return validateValidatingAdmissionPolicy(
+    return loaded().validateValidatingAdmissionPolicy(
       obj as ValidatingAdmissionPolicy,
       old as ValidatingAdmissionPolicy | undefined,
     );
@@ -589,11 +609,14 @@ export const ValidatingAdmissionPolicyBinding: Kind<
   scope: "Cluster",
   generation: true,
   schema: openAPISchema<Omit<ValidatingAdmissionPolicyBinding, keyof KubeObject>>(bindingSchema),
+  load: loadValidation,
   prepare(obj) {
     defaultValidatingAdmissionPolicyBinding(obj as ValidatingAdmissionPolicyBinding);
   },
   validate(obj) {
-    return validateValidatingAdmissionPolicyBinding(obj as ValidatingAdmissionPolicyBinding);
+    return loaded().validateValidatingAdmissionPolicyBinding(
+      obj as ValidatingAdmissionPolicyBinding,
+    );
   },
 }) as unknown as Kind<ValidatingAdmissionPolicyBinding, ValidatingAdmissionPolicyBindingInput>;
 

@@ -20,8 +20,8 @@ import {
   nameIsDNSSubdomain,
   validateLabels,
 } from "../apimachinery/validation.ts";
-import { kubeBaseEnvironment } from "../apiextensions/cel/libraries.ts";
-import { formatIssue } from "../apiextensions/cel/issues.ts";
+import { kubeBaseEnvironment } from "../cel/libraries.ts";
+import { formatIssue } from "../cel/issues.ts";
 import type {
   LabelSelector,
   MatchResources,

@@ -6,8 +6,8 @@
  * @module
  */
 import { type Environment, Optional } from "@marcbachmann/cel-js";
-import { field, type FieldError } from "../../apimachinery/errors.ts";
-import type { ValidationRule } from "../../scheme/kind.ts";
+import { field, type FieldError } from "../apimachinery/errors.ts";
+import type { ValidationRule } from "../scheme/kind.ts";
 import { kubeBaseEnvironment } from "./libraries.ts";
 import { type DeclType, declType, toCel } from "./schema_types.ts";
 import { formatIssue, runtimeMessage } from "./issues.ts";

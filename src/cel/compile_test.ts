@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatFieldError } from "../../apimachinery/errors.ts";
+import { formatFieldError } from "../apimachinery/errors.ts";
 import { compileKindRules, compileSchemaRules } from "./compile.ts";
 
 const P = "spec.validation.openAPIV3Schema";
