@@ -3,6 +3,9 @@
 // kubeconfig and kubectl cache directory. Where kubectl is not installed, tests say so in one line
 // and skip; with CI=true they fail instead.
 
+import { createRuntime, type Runtime } from "../mod.ts";
+import { type ApiServer, serve } from "../src/server/server.ts";
+
 /** The directory holding the versioned kubectl binaries, or undefined. */
 function kubectlDir(): string | undefined {
   try {
@@ -115,4 +118,36 @@ current-context: k1s
 `,
   );
   return path;
+}
+
+/** A memory-store runtime served on a free port, with a kubectl of its own; disposed together. */
+export interface KubectlFixture extends AsyncDisposable {
+  /** The runtime served. */
+  rt: Runtime;
+  /** The server. */
+  server: ApiServer;
+  /** A temporary directory (files for `-f` may go here). */
+  dir: string;
+  /** kubectl bound to the server. */
+  kubectl: Kubectl;
+}
+
+/** Serves a fresh memory-store runtime and binds `kubectl.1.<minor>` (default 1.32) to it. */
+export async function kubectlFixture(minor = 32): Promise<KubectlFixture> {
+  const dir = await Deno.makeTempDir({ prefix: "k1s-kubectl-" });
+  const rt = await createRuntime({ store: "memory:" });
+  const server = await serve(rt, { port: 0 });
+  const kubeconfig = await httpKubeconfig(dir, server.url);
+  await Deno.mkdir(`${dir}/cache`);
+  return {
+    rt,
+    server,
+    dir,
+    kubectl: new Kubectl(minor, kubeconfig, `${dir}/cache`),
+    async [Symbol.asyncDispose]() {
+      await server.shutdown();
+      await rt.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
 }

@@ -12,8 +12,7 @@ import {
   ValidatingAdmissionPolicy,
   ValidatingAdmissionPolicyBinding,
 } from "@k1s/k1s";
-import { serve } from "../src/server/server.ts";
-import { haveKubectl, httpKubeconfig, Kubectl } from "./_kubectl.ts";
+import { haveKubectl, kubectlFixture } from "./_kubectl.ts";
 
 const policy = {
   metadata: { name: "small-configmaps" },
@@ -137,56 +136,48 @@ Deno.test({
   name: "kubectl 1.32: a policy applied from YAML denies kubectl's create",
   ignore: !haveKubectl(32),
   async fn() {
-    const dir = await Deno.makeTempDir({ prefix: "k1s-vap-" });
-    await using rt = await createRuntime();
-    await using server = await serve(rt, { port: 0 });
-    try {
-      const kubeconfig = await httpKubeconfig(dir, server.url);
-      await Deno.mkdir(`${dir}/cache`);
-      const k = new Kubectl(32, kubeconfig, `${dir}/cache`);
-      // Two documents (a `kind: List` makes kubectl validate with OpenAPI v2, not served).
-      await Deno.writeTextFile(
-        `${dir}/policy.json`,
-        [
-          {
-            apiVersion: "admissionregistration.k8s.io/v1",
-            kind: "ValidatingAdmissionPolicy",
-            ...policy,
-          },
-          {
-            apiVersion: "admissionregistration.k8s.io/v1",
-            kind: "ValidatingAdmissionPolicyBinding",
-            metadata: binding(["Deny"]).metadata,
-            spec: { policyName: "small-configmaps", validationActions: ["Deny"] },
-          },
-        ].map((d) => JSON.stringify(d)).join("\n"),
-      );
-      const applied = await k.run(["apply", "-f", `${dir}/policy.json`]);
-      assert.equal(applied.code, 0, applied.err);
-      assert.equal(
-        applied.out,
-        "validatingadmissionpolicy.admissionregistration.k8s.io/small-configmaps created\n" +
-          "validatingadmissionpolicybinding.admissionregistration.k8s.io/small-configmaps-binding created\n",
-      );
-      const denied = await k.run([
-        "create",
-        "configmap",
-        "big",
-        "--from-literal=a=1",
-        "--from-literal=b=2",
-        "--from-literal=c=3",
-      ]);
-      assert.equal(denied.code, 1);
-      assert.equal(
-        denied.err,
-        'error: failed to create configmap: configmaps "big" is forbidden: ' +
-          "ValidatingAdmissionPolicy 'small-configmaps' with binding 'small-configmaps-binding' " +
-          "denied request: at most 2 keys, got 3\n",
-      );
-      const fine = await k.run(["create", "configmap", "fine", "--from-literal=a=1"]);
-      assert.equal(fine.code, 0, fine.err);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    await using f = await kubectlFixture(32);
+    const { dir, kubectl: k } = f;
+    // Two documents (a `kind: List` makes kubectl validate with OpenAPI v2, not served).
+    await Deno.writeTextFile(
+      `${dir}/policy.json`,
+      [
+        {
+          apiVersion: "admissionregistration.k8s.io/v1",
+          kind: "ValidatingAdmissionPolicy",
+          ...policy,
+        },
+        {
+          apiVersion: "admissionregistration.k8s.io/v1",
+          kind: "ValidatingAdmissionPolicyBinding",
+          metadata: binding(["Deny"]).metadata,
+          spec: { policyName: "small-configmaps", validationActions: ["Deny"] },
+        },
+      ].map((d) => JSON.stringify(d)).join("\n"),
+    );
+    const applied = await k.run(["apply", "-f", `${dir}/policy.json`]);
+    assert.equal(applied.code, 0, applied.err);
+    assert.equal(
+      applied.out,
+      "validatingadmissionpolicy.admissionregistration.k8s.io/small-configmaps created\n" +
+        "validatingadmissionpolicybinding.admissionregistration.k8s.io/small-configmaps-binding created\n",
+    );
+    const denied = await k.run([
+      "create",
+      "configmap",
+      "big",
+      "--from-literal=a=1",
+      "--from-literal=b=2",
+      "--from-literal=c=3",
+    ]);
+    assert.equal(denied.code, 1);
+    assert.equal(
+      denied.err,
+      'error: failed to create configmap: configmaps "big" is forbidden: ' +
+        "ValidatingAdmissionPolicy 'small-configmaps' with binding 'small-configmaps-binding' " +
+        "denied request: at most 2 keys, got 3\n",
+    );
+    const fine = await k.run(["create", "configmap", "fine", "--from-literal=a=1"]);
+    assert.equal(fine.code, 0, fine.err);
   },
 });

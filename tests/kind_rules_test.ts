@@ -2,7 +2,7 @@
 // as a CRD's x-kubernetes-validations are, with transition rules, and exported into its CRD.
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { type ApiError, createRuntime, crdFromKind, defineKind, isInvalid } from "@k1s/k1s";
+import { type ApiError, crdFromKind, createRuntime, defineKind, isInvalid } from "@k1s/k1s";
 
 const Bucket = defineKind({
   group: "storage.example.com",

@@ -2,35 +2,11 @@
 // listed with the CRD's printer columns, validated, scaled, selected by a selectable field,
 // explained, read in a deprecated version, and deleted with its objects.
 import assert from "node:assert/strict";
-import { createRuntime, type Runtime } from "../mod.ts";
-import { type ApiServer, serve } from "../src/server/server.ts";
-import { haveKubectl, httpKubeconfig, Kubectl } from "./_kubectl.ts";
+import { haveKubectl, kubectlFixture } from "./_kubectl.ts";
 
 const EXAMPLE = new URL("../examples/crontabs/", import.meta.url).pathname;
 
-interface Fixture extends AsyncDisposable {
-  rt: Runtime;
-  server: ApiServer;
-  kubectl: Kubectl;
-}
-
-async function fixture(minor: number): Promise<Fixture> {
-  const dir = await Deno.makeTempDir({ prefix: "k1s-kubectl-crd-" });
-  const rt = await createRuntime({ store: "memory:" });
-  const server = await serve(rt, { port: 0 });
-  const kubeconfig = await httpKubeconfig(dir, server.url);
-  await Deno.mkdir(`${dir}/cache`);
-  return {
-    rt,
-    server,
-    kubectl: new Kubectl(minor, kubeconfig, `${dir}/cache`),
-    async [Symbol.asyncDispose]() {
-      await server.shutdown();
-      await rt.close();
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
-}
+const fixture = kubectlFixture;
 
 function ok(r: { code: number; out: string; err: string }, what: string): string {
   assert.equal(r.code, 0, `${what}: exit ${r.code}\n${r.out}${r.err}`);

@@ -1,35 +1,10 @@
 // The real kubectl against `serve`: the commands users run, with default (strict) validation,
 // checked by what kubectl prints and what the store then holds.
 import assert from "node:assert/strict";
-import { ConfigMap, createRuntime, type Runtime } from "../mod.ts";
-import { type ApiServer, serve } from "../src/server/server.ts";
-import { haveKubectl, httpKubeconfig, Kubectl } from "./_kubectl.ts";
+import { ConfigMap } from "../mod.ts";
+import { haveKubectl, kubectlFixture } from "./_kubectl.ts";
 
-interface Fixture extends AsyncDisposable {
-  rt: Runtime;
-  server: ApiServer;
-  dir: string;
-  kubectl: Kubectl;
-}
-
-async function fixture(minor = 32): Promise<Fixture> {
-  const dir = await Deno.makeTempDir({ prefix: "k1s-kubectl-" });
-  const rt = await createRuntime({ store: "memory:" });
-  const server = await serve(rt, { port: 0 });
-  const kubeconfig = await httpKubeconfig(dir, server.url);
-  await Deno.mkdir(`${dir}/cache`);
-  return {
-    rt,
-    server,
-    dir,
-    kubectl: new Kubectl(minor, kubeconfig, `${dir}/cache`),
-    async [Symbol.asyncDispose]() {
-      await server.shutdown();
-      await rt.close();
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
-}
+const fixture = kubectlFixture;
 
 function ok(r: { code: number; out: string; err: string }, what: string): string {
   assert.equal(r.code, 0, `${what}: exit ${r.code}\n${r.out}${r.err}`);

@@ -15,6 +15,10 @@ import type {
 import type { Kind } from "../scheme/kind.ts";
 import { type JsonSchema, kindJSONSchema } from "../scheme/json_schema.ts";
 import { compareKubeVersions } from "../apimachinery/gvk.ts";
+import { isSupportedStringFormat } from "./schema/compile.ts";
+import { CREATE_SCHEMA_OPTIONS, validateOpenAPISchema } from "./crd_schema/mod.ts";
+import { compileSchemaRules } from "../cel/mod.ts";
+import { formatFieldError } from "../apimachinery/errors.ts";
 
 /** Options of {@linkcode crdFromKinds}. */
 export interface CRDExportOptions {
@@ -37,38 +41,6 @@ const KIND_DESCRIPTION = "Kind is a string value representing the REST resource 
   "be updated. In CamelCase. More info: " +
   "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds";
 
-/** Formats kube-openapi knows (others are dropped: kube would only warn about them). */
-const KNOWN_FORMATS = new Set([
-  "bsonobjectid",
-  "uri",
-  "email",
-  "hostname",
-  "ipv4",
-  "ipv6",
-  "cidr",
-  "mac",
-  "uuid",
-  "uuid3",
-  "uuid4",
-  "uuid5",
-  "isbn",
-  "isbn10",
-  "isbn13",
-  "creditcard",
-  "ssn",
-  "hexcolor",
-  "rgbcolor",
-  "byte",
-  "password",
-  "date",
-  "duration",
-  "datetime",
-  "date-time",
-  "int32",
-  "int64",
-  "float",
-  "double",
-]);
 const FORMAT_ALIASES: Record<string, string> = {
   "cidrv4": "cidr",
   "cidrv6": "cidr",
@@ -397,7 +369,8 @@ function convertString(node: JsonSchema, out: JsonSchema, w: Walk, path: string)
     ? FORMAT_ALIASES[node.format] ?? node.format
     : undefined;
   if (node.contentEncoding === "base64") format = "byte";
-  if (format && !KNOWN_FORMATS.has(format)) format = undefined;
+  // Formats kube-openapi does not know are dropped (kube would only warn about them).
+  if (format && !isSupportedStringFormat(format)) format = undefined;
   if (format) out.format = format;
   if (typeof node.pattern === "string") {
     // zod writes its own pattern next to a format; kube checks the format itself.
@@ -720,97 +693,11 @@ export async function crdsFromKinds(
   return out;
 }
 
-const SCHEMA_KEYS = new Set([
-  "type",
-  "format",
-  "title",
-  "description",
-  "default",
-  "enum",
-  "maximum",
-  "exclusiveMaximum",
-  "minimum",
-  "exclusiveMinimum",
-  "maxLength",
-  "minLength",
-  "pattern",
-  "maxItems",
-  "minItems",
-  "multipleOf",
-  "maxProperties",
-  "minProperties",
-  "required",
-  "items",
-  "allOf",
-  "oneOf",
-  "anyOf",
-  "not",
-  "properties",
-  "additionalProperties",
-  "externalDocs",
-  "example",
-  "nullable",
-  "x-kubernetes-preserve-unknown-fields",
-  "x-kubernetes-embedded-resource",
-  "x-kubernetes-int-or-string",
-  "x-kubernetes-list-map-keys",
-  "x-kubernetes-list-type",
-  "x-kubernetes-map-type",
-  "x-kubernetes-validations",
-]);
-const ROOT_KEYS = new Set([
-  "description",
-  "type",
-  "format",
-  "title",
-  "maximum",
-  "exclusiveMaximum",
-  "minimum",
-  "exclusiveMinimum",
-  "maxLength",
-  "minLength",
-  "pattern",
-  "maxItems",
-  "minItems",
-  "multipleOf",
-  "required",
-  "items",
-  "properties",
-  "externalDocs",
-  "example",
-  "x-kubernetes-preserve-unknown-fields",
-  "x-kubernetes-validations",
-]);
-const VALUE_ONLY = new Set([
-  "enum",
-  "maximum",
-  "exclusiveMaximum",
-  "minimum",
-  "exclusiveMinimum",
-  "maxLength",
-  "minLength",
-  "pattern",
-  "maxItems",
-  "minItems",
-  "multipleOf",
-  "maxProperties",
-  "minProperties",
-  "required",
-  "format",
-  "allOf",
-  "oneOf",
-  "anyOf",
-  "not",
-  "items",
-  "properties",
-  "additionalProperties",
-]);
-
 /**
  * Why kube-apiserver would refuse `schema` as a CRD version's
- * `openAPIV3Schema` (structural-schema and static rules: a type everywhere,
- * no `$ref` or unknown keywords, nothing forbidden at the root or in
- * `metadata`, list-map keys, no `uniqueItems`); empty when it is fine.
+ * `openAPIV3Schema`: kube's structural-schema and static rules, and its CEL
+ * rules' compilation and cost, as the CRD's validation reports them
+ * (formatted field errors at `openAPIV3Schema`); empty when it is fine.
  *
  * @example
  * ```ts
@@ -819,165 +706,15 @@ const VALUE_ONLY = new Set([
  *
  * assert.deepEqual(structuralProblems({ type: "object", properties: { a: { type: "string" } } }), []);
  * assert.deepEqual(structuralProblems({ type: "object", properties: { a: {} } }), [
- *   ".properties.a.type: Required value: must not be empty for specified object fields",
+ *   "openAPIV3Schema.properties[a].type: Required value: must not be empty for specified object fields",
  * ]);
  * ```
  */
 export function structuralProblems(schema: JsonSchema): string[] {
-  const out: string[] = [];
-  checkNode(schema, "", "root", out);
-  return out;
-}
-
-function checkNode(s: JsonSchema, path: string, level: "root" | "field" | "item", out: string[]) {
-  const at = (k: string) => `${path}.${k}`;
-  for (const key of Object.keys(s)) {
-    if (!SCHEMA_KEYS.has(key)) out.push(`${at(key)}: Forbidden: ${key} is not supported`);
-    else if (level === "root" && !ROOT_KEYS.has(key)) {
-      out.push(`${at(key)}: Forbidden: must not be used at the root`);
-    }
-  }
-  const intOrString = s["x-kubernetes-int-or-string"] === true;
-  const preserve = s["x-kubernetes-preserve-unknown-fields"] === true;
-  if (Array.isArray(s.type)) out.push(`${at("type")}: Invalid value: must be a string`);
-  else if (s.type === "null") out.push(`${at("type")}: Forbidden: type cannot be set to null`);
-  else if (
-    s.type !== undefined &&
-    !["object", "array", "string", "integer", "number", "boolean"].includes(s.type as string)
-  ) out.push(`${at("type")}: Unsupported value: ${s.type}`);
-  if (s.type === undefined && !intOrString && !preserve) {
-    out.push(
-      `${at("type")}: Required value: must not be empty ${
-        level === "root"
-          ? "at the root"
-          : level === "item"
-          ? "for specified array items"
-          : "for specified object fields"
-      }`,
-    );
-  }
-  if (level === "root" && s.type !== "object") {
-    out.push(`${at("type")}: Invalid value: must be object at the root`);
-  }
-  if (intOrString && s.type !== undefined) out.push(`${at("type")}: Forbidden: int-or-string`);
-  if (s.type === "array" && !isObject(s.items)) {
-    out.push(`${at("items")}: Required value: must be specified`);
-  }
-  if (s.uniqueItems === true) out.push(`${at("uniqueItems")}: Forbidden: uniqueItems`);
-  if (s.properties !== undefined && s.additionalProperties !== undefined) {
-    out.push(`${at("additionalProperties")}: Forbidden: mutually exclusive with properties`);
-  }
-  if (s.additionalProperties !== undefined && !isObject(s.additionalProperties)) {
-    out.push(`${at("additionalProperties")}: Invalid value: must be a schema`);
-  }
-  if (typeof s.pattern === "string" && re2Incompatible(s.pattern)) {
-    out.push(`${at("pattern")}: Invalid value: must be a valid RE2 regular expression`);
-  }
-  if (Array.isArray(s.required) && isObject(s.properties)) {
-    for (const r of s.required) {
-      if (!(r in s.properties) && !preserve) {
-        // kube accepts it, but an object could never be valid.
-        out.push(`${at("required")}: Invalid value: ${r} is not a property`);
-      }
-    }
-  }
-  // Value validations (anyOf/allOf/oneOf/not) may not carry structure.
-  for (const key of ["anyOf", "allOf", "oneOf"]) {
-    const list = s[key];
-    if (list === undefined) continue;
-    if (!Array.isArray(list)) {
-      out.push(`${at(key)}: Invalid value: must be a list`);
-      continue;
-    }
-    const intOrStringPattern = key === "anyOf" && list.length === 2 &&
-      JSON.stringify(list) === JSON.stringify([{ type: "integer" }, { type: "string" }]);
-    if (intOrStringPattern) continue;
-    list.forEach((m, i) => checkValueOnly(m, `${at(key)}[${i}]`, out));
-  }
-  if (s.not !== undefined) checkValueOnly(s.not, at("not"), out);
-  if (isObject(s.properties)) {
-    for (const [name, sub] of Object.entries(s.properties)) {
-      const p = `${path}.properties.${name}`;
-      if (!isObject(sub)) {
-        out.push(`${p}: Invalid value: must be a schema`);
-        continue;
-      }
-      if (level === "root" && name === "metadata") {
-        const extra = Object.keys(sub).filter((k) => k !== "type" && k !== "properties");
-        const props = Object.keys((sub.properties as JsonSchema | undefined) ?? {}).filter((k) =>
-          k !== "name" && k !== "generateName"
-        );
-        if (sub.type !== "object" || extra.length > 0 || props.length > 0) {
-          out.push(`${p}: Forbidden: must not specify anything other than name and generateName`);
-        }
-        continue;
-      }
-      if (level === "root" && (name === "apiVersion" || name === "kind") && sub.type !== "string") {
-        out.push(`${p}.type: Invalid value: must be string`);
-      }
-      if (level !== "root" && name === "metadata" && s["x-kubernetes-embedded-resource"] !== true) {
-        // kube forbids specifying metadata below the root only when it has a schema of its own.
-      }
-      checkNode(sub, p, "field", out);
-    }
-  }
-  if (isObject(s.items)) checkNode(s.items, `${path}.items`, "item", out);
-  if (isObject(s.additionalProperties)) {
-    checkNode(s.additionalProperties, `${path}.additionalProperties`, "field", out);
-  }
-  const listType = s["x-kubernetes-list-type"];
-  if (listType !== undefined) {
-    if (s.type !== "array") out.push(`${at("x-kubernetes-list-type")}: Invalid value: arrays only`);
-    if (!["atomic", "set", "map"].includes(listType as string)) {
-      out.push(`${at("x-kubernetes-list-type")}: Unsupported value: ${listType}`);
-    }
-    const items = isObject(s.items) ? s.items : {};
-    if ((listType === "map" || listType === "set") && items.nullable === true) {
-      out.push(
-        `${path}.items.nullable: Forbidden: cannot be nullable when list-type is ${listType}`,
-      );
-    }
-    if (listType === "set" && (items.type === "object" || items.type === "array")) {
-      // kube allows atomic objects only; keep it simple.
-      if (items["x-kubernetes-map-type"] !== "atomic") {
-        out.push(`${path}.items.type: Invalid value: set items must be scalars or atomic`);
-      }
-    }
-    if (listType === "map") {
-      const keys = s["x-kubernetes-list-map-keys"];
-      if (!Array.isArray(keys) || keys.length === 0) {
-        out.push(`${at("x-kubernetes-list-map-keys")}: Required value: must not be empty`);
-      } else {
-        const props = (items.properties as JsonSchema | undefined) ?? {};
-        const required = (items.required as string[] | undefined) ?? [];
-        for (const k of keys) {
-          const p = props[k] as JsonSchema | undefined;
-          if (!p) {
-            out.push(`${at("x-kubernetes-list-map-keys")}: Invalid value: ${k} is not a property`);
-          } else {
-            if (p.type === "object" || p.type === "array") {
-              out.push(`${path}.items.properties.${k}.type: Invalid value: must be a scalar`);
-            }
-            if (!required.includes(k) && p.default === undefined) {
-              out.push(
-                `${path}.items.properties.${k}: Required value: list-map keys must be required or defaulted`,
-              );
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-function checkValueOnly(m: unknown, path: string, out: string[]) {
-  if (!isObject(m)) {
-    out.push(`${path}: Invalid value: must be a schema`);
-    return;
-  }
-  for (const key of Object.keys(m)) {
-    if (!VALUE_ONLY.has(key)) {
-      out.push(`${path}.${key}: Forbidden: must be empty to be structural`);
-    }
-  }
+  const errs = validateOpenAPISchema(schema, "openAPIV3Schema", {
+    ...CREATE_SCHEMA_OPTIONS,
+    statusSubresourceEnabled: false,
+  });
+  if (errs.length === 0) errs.push(...compileSchemaRules(schema, "openAPIV3Schema").errors);
+  return errs.map(formatFieldError);
 }

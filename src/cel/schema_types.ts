@@ -8,7 +8,8 @@ import type { Environment } from "@marcbachmann/cel-js";
 
 type Schema = Record<string, unknown>;
 
-const RESERVED = new Set([
+/** CEL's reserved words (escaped as `__word__` in property names, refused as names). */
+export const CEL_RESERVED_WORDS: ReadonlySet<string> = new Set([
   "true",
   "false",
   "null",
@@ -45,7 +46,7 @@ const RESERVED = new Set([
  * ```
  */
 export function escapeName(name: string): string | undefined {
-  if (RESERVED.has(name)) return `__${name}__`;
+  if (CEL_RESERVED_WORDS.has(name)) return `__${name}__`;
   if (!/^[_a-zA-Z][-._a-zA-Z0-9/]*$/.test(name)) return undefined;
   let out = "";
   for (let i = 0; i < name.length; i++) {

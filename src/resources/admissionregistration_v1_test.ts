@@ -5,6 +5,9 @@ import {
   ValidatingAdmissionPolicyBinding,
 } from "./admissionregistration_v1.ts";
 
+// The kinds' validation compiles CEL and loads on demand, as the registry loads it before a write.
+await ValidatingAdmissionPolicy.load!();
+
 const vap = (spec: Record<string, unknown>) => ({
   apiVersion: "admissionregistration.k8s.io/v1",
   kind: "ValidatingAdmissionPolicy",

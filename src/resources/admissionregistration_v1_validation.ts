@@ -21,6 +21,7 @@ import {
   validateLabels,
 } from "../apimachinery/validation.ts";
 import { kubeBaseEnvironment } from "../cel/libraries.ts";
+import { CEL_RESERVED_WORDS } from "../cel/schema_types.ts";
 import { formatIssue } from "../cel/issues.ts";
 import type {
   LabelSelector,
@@ -238,32 +239,9 @@ const SUPPORTED_OPERATIONS = ["*", "CONNECT", "CREATE", "DELETE", "UPDATE"];
 const SUPPORTED_SCOPES = ["*", "Cluster", "Namespaced"];
 const SUPPORTED_REASONS = ["Forbidden", "Invalid", "RequestEntityTooLarge"];
 const VALIDATION_ACTIONS = ["Audit", "Deny", "Warn"];
-const CEL_RESERVED = new Set([
-  "true",
-  "false",
-  "null",
-  "in",
-  "as",
-  "break",
-  "const",
-  "continue",
-  "else",
-  "for",
-  "function",
-  "if",
-  "import",
-  "let",
-  "loop",
-  "package",
-  "namespace",
-  "return",
-  "var",
-  "void",
-  "while",
-]);
 
 function isCELIdentifier(name: string): boolean {
-  return /^[_a-zA-Z][_a-zA-Z0-9]*$/.test(name) && !CEL_RESERVED.has(name);
+  return /^[_a-zA-Z][_a-zA-Z0-9]*$/.test(name) && !CEL_RESERVED_WORDS.has(name);
 }
 
 function pathSegmentNameErrors(name: string): string[] {

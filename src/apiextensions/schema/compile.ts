@@ -164,6 +164,22 @@ const SUPPORTED_STRING_FORMATS = new Set([
   "k8slongname",
 ]);
 
+/**
+ * Whether kube keeps `format` on a string (kube-openapi's format registry,
+ * compared without dashes: `date-time` is `datetime`).
+ *
+ * @example
+ * ```ts
+ * import { isSupportedStringFormat } from "./compile.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(isSupportedStringFormat("date-time"), true);
+ * assert.equal(isSupportedStringFormat("not-a-format"), false);
+ * ```
+ */
+export function isSupportedStringFormat(format: string): boolean {
+  return SUPPORTED_STRING_FORMATS.has(format.replaceAll("-", ""));
+}
+
 // StripUnsupportedFormatsPostProcessorForVersion.
 function stripFormat(format: string, type: string[]): string {
   if (!format) return "";
@@ -171,7 +187,7 @@ function stripFormat(format: string, type: string[]): string {
   switch (t) {
     case "":
     case "string":
-      return SUPPORTED_STRING_FORMATS.has(format.replaceAll("-", "")) ? format : "";
+      return isSupportedStringFormat(format) ? format : "";
     case "integer":
       return format === "int32" || format === "int64" ? format : "";
     case "number":
