@@ -76,37 +76,20 @@ function copyJson(v: unknown): unknown {
 class CustomResourceSchema implements Schema {
   declare readonly _zod: { readonly output: unknown; readonly input: unknown };
   readonly #compiled: CompiledSchema;
-  readonly #apiVersion: string;
-  readonly #kind: string;
   readonly #raw: Record<string, unknown>;
 
-  constructor(
-    compiled: CompiledSchema,
-    raw: Record<string, unknown>,
-    apiVersion: string,
-    kind: string,
-  ) {
+  constructor(compiled: CompiledSchema, raw: Record<string, unknown>) {
     this.#compiled = compiled;
     this.#raw = raw;
-    this.#apiVersion = apiVersion;
-    this.#kind = kind;
   }
 
   safeParse(data: unknown): SchemaParseResult<unknown> {
-    // The caller's values stay as given: what pruning drops is found by comparing.
+    // A copy: the caller's values stay as given. The fields are the object without apiVersion,
+    // kind and metadata, which pruning keeps at the root and defaults never touch.
     const fields = copyJson(data ?? {}) as Record<string, unknown>;
-    const root: Record<string, unknown> = {
-      apiVersion: this.#apiVersion,
-      kind: this.#kind,
-      metadata: {},
-      ...fields,
-    };
-    prune(root, this.#compiled);
-    applyDefaults(root, this.#compiled);
-    delete root.apiVersion;
-    delete root.kind;
-    delete root.metadata;
-    return { success: true, data: root };
+    const dropped = prune(fields, this.#compiled);
+    applyDefaults(fields, this.#compiled);
+    return { success: true, data: fields, dropped };
   }
 
   toJSONSchema(): Record<string, unknown> {
@@ -204,7 +187,7 @@ export function kindsFromCRD(crd: CustomResourceDefinition): Kind[] {
       allowUnconditionalUpdate: false,
       printerColumns: columns(v),
       selectableFields: (v.selectableFields ?? []).map((f) => f.jsonPath.replace(/^\./, "")),
-      schema: new CustomResourceSchema(compiled, raw, apiVersion, names.kind),
+      schema: new CustomResourceSchema(compiled, raw),
       deprecationWarning: v.deprecated
         ? (v.deprecationWarning ?? defaultDeprecationWarning(crd, v.name))
         : undefined,

@@ -342,6 +342,8 @@ export class RegistryCore {
     errs: FieldError[];
     /** The members the schema read (after `prepare`), for finding the ones it dropped. */
     fields: Record<string, unknown>;
+    /** Where the schema says it dropped members, when it says. */
+    dropped?: readonly string[];
   } {
     let body = input;
     if (kind.prepare) {
@@ -378,7 +380,7 @@ export class RegistryCore {
     if (rules && !errs.some((e) => BLOCKING_ERRORS.has(e.type))) {
       errs.push(...rules.validate(obj, old));
     }
-    return { obj, errs, fields };
+    return { obj, errs, fields, dropped: parsed.success ? parsed.dropped : undefined };
   }
 
   checkSize(value: string): void {

@@ -198,12 +198,17 @@ function unknownFields(
   metadata: unknown,
   fields: Record<string, unknown>,
   built: KubeObject,
+  dropped: readonly string[] | undefined,
 ): string[] {
   const found: string[] = [];
   const add = (p: string) => {
     if (found.length < 100) found.push(`unknown field ${goQuote(p)}`);
   };
   if (isPlain(metadata)) unknownMeta(metadata, add);
+  if (dropped) {
+    for (const p of dropped) add(p);
+    return found;
+  }
   for (const key in fields) {
     const v = fields[key];
     if (v === null || v === undefined) continue;
@@ -257,6 +262,8 @@ export interface BuiltBody {
   fields: Record<string, unknown>;
   /** The object built from them. */
   built: KubeObject;
+  /** Where the schema says it dropped members (then `fields` and `built` are not compared). */
+  dropped?: readonly string[];
 }
 
 /**
@@ -273,7 +280,10 @@ export function enforceStrict(
   fail: (message: string) => ApiError,
 ): void {
   if (validation === "Ignore") return;
-  const problems = [...strict, ...unknownFields(body.metadata, body.fields, body.built)];
+  const problems = [
+    ...strict,
+    ...unknownFields(body.metadata, body.fields, body.built, body.dropped),
+  ];
   if (problems.length === 0) return;
   if (validation === "Strict") throw fail(`strict decoding error: ${problems.join(", ")}`);
   for (const p of problems) options.onWarning?.(p);

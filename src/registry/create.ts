@@ -43,9 +43,9 @@ export async function create<T extends KubeObject>(
       body = { ...raw };
       delete body.status;
     }
-    const { obj, errs, fields } = core.build(k, meta, body);
+    const { obj, errs, fields, dropped } = core.build(k, meta, body);
     if (attempt === 0) {
-      const built = { metadata: raw.metadata, fields, built: obj };
+      const built = { metadata: raw.metadata, fields, built: obj, dropped };
       enforceStrict(decoded.strict, built, validation, options, (why) => cannotBeHandled(k, why));
     }
     if (errs.length) throw ApiError.invalid(k, meta.name ?? "", errs);

@@ -183,14 +183,14 @@ export async function patch<T extends KubeObject>(
       const precondition = rv && rv !== String(cur.revision) ? rv : undefined;
       if (!rv) delete pm.resourceVersion;
       const out = await updateFrom(core, k, cur, patched, precondition, namespace, options, {
-        strict: attempt > 0 ? undefined : (fields, built) => {
+        strict: attempt > 0 ? undefined : (fields, built, dropped) => {
           // kube names the duplicate members of a JSON patch as such.
           const strict = type === "json"
             ? decoded.strict.map((p) => `json patch ${p}`)
             : decoded.strict;
           enforceStrict(
             strict,
-            { metadata: pm, fields, built },
+            { metadata: pm, fields, built, dropped },
             validation,
             options,
             (why) =>

@@ -69,10 +69,10 @@ export async function update<T extends KubeObject>(
       const out = await updateFrom(core, k, cur, raw, precondition, namespace, options, {
         uid: meta.uid,
         // Strict decoding looks at the body once: retries on fresh state neither fail nor warn anew.
-        strict: attempt > 0 ? undefined : (fields, built) =>
+        strict: attempt > 0 ? undefined : (fields, built, dropped) =>
           enforceStrict(
             decoded.strict,
-            { metadata: raw.metadata, fields, built },
+            { metadata: raw.metadata, fields, built, dropped },
             validation,
             options,
             (why) => cannotBeHandled(k, why),
@@ -140,7 +140,11 @@ export interface UpdateChecks {
   /** The uid the stored object must have. */
   uid?: string;
   /** Called with what the schema read and built, before validation errors are reported. */
-  strict?: (fields: Record<string, unknown>, obj: KubeObject) => void;
+  strict?: (
+    fields: Record<string, unknown>,
+    obj: KubeObject,
+    dropped: readonly string[] | undefined,
+  ) => void;
 }
 
 /**
@@ -207,8 +211,8 @@ export async function updateFrom(
   meta.generation = old.metadata.generation;
   if (meta.managedFields === undefined) meta.managedFields = old.metadata.managedFields;
   meta.resourceVersion = undefined;
-  const { obj, errs, fields } = core.build(k, meta, body, old);
-  checks.strict?.(fields, obj);
+  const { obj, errs, fields, dropped } = core.build(k, meta, body, old);
+  checks.strict?.(fields, obj, dropped);
   errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
   for (const path of k.immutableFields) {
     const now = valueAtPath(obj, path);

@@ -12,7 +12,17 @@ import type { PatchMeta } from "../apimachinery/strategic_merge_patch.ts";
 
 /** The result of {@linkcode Schema.safeParse}. */
 export type SchemaParseResult<O> =
-  | { success: true; data: O; error?: undefined }
+  | {
+    success: true;
+    data: O;
+    error?: undefined;
+    /**
+     * Where members of the input were dropped (`spec.foo`, `spec.items[0].x`),
+     * when the schema knows: the registry then reports unknown fields from
+     * these instead of comparing input and output.
+     */
+    dropped?: readonly string[];
+  }
   | { success: false; data?: undefined; error: { issues: readonly unknown[] } };
 
 /**

@@ -53,22 +53,22 @@ export function applyDefaults(obj: unknown, schema: CompiledSchema | undefined):
     return;
   }
   const x = obj as Obj;
-  if (schema.properties) {
-    for (const [k, prop] of schema.properties) {
-      if (prop.default === undefined) continue;
-      if (!(k in x) || nonNullableNull(x[k], prop)) x[k] = copyDefault(prop.default);
+  const props = schema.properties;
+  if (props) {
+    // Only properties with a default at or below them have work to do.
+    for (const [k, prop] of props) {
+      if (prop.hasDefaults === false) continue;
+      if (prop.default !== undefined && (!(k in x) || nonNullableNull(x[k], prop))) {
+        x[k] = copyDefault(prop.default);
+      }
+      if (k in x) applyDefaults(x[k], prop);
     }
   }
-  const ap = typeof schema.additionalProperties === "object"
-    ? schema.additionalProperties
-    : undefined;
-  for (const k of Object.keys(x)) {
-    const prop = schema.properties?.get(k);
-    if (prop) applyDefaults(x[k], prop);
-    else if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) {
-      if (ap && nonNullableNull(x[k], ap) && ap.default !== undefined) {
-        x[k] = copyDefault(ap.default);
-      }
+  const ap = schema.additionalProperties;
+  if (typeof ap === "object" && ap.hasDefaults !== false) {
+    for (const k of Object.keys(x)) {
+      if (props?.has(k)) continue;
+      if (ap.default !== undefined && nonNullableNull(x[k], ap)) x[k] = copyDefault(ap.default);
       applyDefaults(x[k], ap);
     }
   }

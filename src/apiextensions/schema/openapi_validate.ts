@@ -788,6 +788,23 @@ function toFieldErrors(r: Result): FieldError[] {
 /** Whether the schema's type admits a value of `kind` (kube-openapi's type check, no format). */
 function typeAdmits(s: CompiledSchema, kind: Kind): boolean {
   if (s.type.length === 0) return true;
+  const single = s.singleType;
+  if (single !== "") {
+    switch (kind) {
+      case "string":
+        return single === "string";
+      case "int":
+        return single === "integer" || single === "number";
+      case "float":
+        return single === "number";
+      case "bool":
+        return single === "boolean";
+      case "slice":
+        return single === "array";
+      default:
+        return single === "object";
+    }
+  }
   switch (kind) {
     case "string":
       return s.type.includes("string");
@@ -837,11 +854,15 @@ function surelyValid(s: CompiledSchema, data: unknown): boolean {
   switch (kind) {
     case "string": {
       const str = data as string;
-      if (s.maxLength !== undefined || s.minLength !== undefined) {
+      // Characters are counted as code points: never more than UTF-16 units, nor fewer than half.
+      const max = s.maxLength, min = s.minLength;
+      if (
+        (max !== undefined && str.length > max) || (min !== undefined && str.length < min * 2)
+      ) {
         let n = 0;
         for (const _ of str) n++;
-        if (s.maxLength !== undefined && n > s.maxLength) return false;
-        if (s.minLength !== undefined && n < s.minLength) return false;
+        if (max !== undefined && n > max) return false;
+        if (min !== undefined && n < min) return false;
       }
       if (s.pattern !== undefined && !(s.patternRe && s.patternRe.test(str))) return false;
       return true;
