@@ -325,3 +325,42 @@ Deno.test("the scale subresource of a custom resource", async () => {
     (err) => /replicas must not exceed maxReplicas/.test(messageOf(err)),
   );
 });
+
+Deno.test("CEL rules ratchet: an update that leaves a failing value as it was passes", async () => {
+  await using rt = await createRuntime();
+  const crd = await cronTabCRD();
+  await rt.client.create(CustomResourceDefinition, crd);
+  const CronTab = served(rt, "crontabs");
+  const made = await rt.client.create(CronTab, {
+    metadata: { name: "old" },
+    spec: { cronSpec: "* * * * *", image: "legacy:1" },
+  });
+  // A stricter rule arrives after the object was stored.
+  const now = await rt.client.get(CustomResourceDefinition, "crontabs.stable.example.com");
+  const spec = now.spec.versions[0].schema!.openAPIV3Schema!.properties as Record<
+    string,
+    Record<string, unknown>
+  >;
+  (spec.spec["x-kubernetes-validations"] as unknown[]).push({
+    rule: "self.image.startsWith('registry.example.com/')",
+    message: "images come from registry.example.com",
+  });
+  await rt.client.update(CustomResourceDefinition, now);
+  const Strict = served(rt, "crontabs");
+  // Labels change, spec does not: the failing rule on spec does not refuse it.
+  const relabelled = await rt.client.update(Strict, {
+    ...made,
+    metadata: { ...made.metadata, labels: { team: "x" } },
+  });
+  assert.deepEqual(relabelled.metadata.labels, { team: "x" });
+  // A change of spec meets the rule.
+  await assert.rejects(
+    rt.client.update(Strict, {
+      ...relabelled,
+      spec: { ...(relabelled.spec as object), replicas: 2 },
+    }),
+    (err) =>
+      messageOf(err) ===
+        'CronTab.stable.example.com "old" is invalid: spec: Invalid value: images come from registry.example.com',
+  );
+});

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { jsonEqual } from "../apimachinery/json_equal.ts";
 import { type Environment, Optional } from "@marcbachmann/cel-js";
 import { field, type FieldError } from "../apimachinery/errors.ts";
 import type { ValidationRule } from "../scheme/kind.ts";
@@ -443,6 +444,9 @@ class Validator implements CelValidator {
         continue;
       }
       if (result === true) continue;
+      // Ratcheting (CRDValidationRatcheting): a rule that does not look at oldSelf does not fail
+      // an update that leaves its value as it was (kube turns the error into a warning).
+      if (!c.usesOldSelf && old !== undefined && jsonEqual(obj, old)) continue;
       const at = c.fieldPath ? child(path, c.fieldPath) : path;
       let detail: string | undefined;
       if (c.message) {
