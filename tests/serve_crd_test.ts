@@ -85,6 +85,24 @@ for (const minor of [32, 28]) {
           "get --subresource=scale",
         );
         assert.equal(JSON.parse(scale).spec.replicas, 4);
+        assert.equal(
+          ok(
+            await k.run([
+              "patch",
+              "ct",
+              "cache-warmer",
+              "--subresource=scale",
+              "--type=merge",
+              "-p",
+              '{"spec":{"replicas":2}}',
+            ]),
+            "patch --subresource=scale",
+          ),
+          // The answer is the Scale, which kubectl names.
+          "scale.autoscaling/cache-warmer patched\n",
+        );
+        const now = await f.rt.client.get(f.rt.scheme.resolve("ct")!, "cache-warmer");
+        assert.equal((now.spec as { replicas: number }).replicas, 2);
       }
       // kubectl before 1.29 explains from OpenAPI v2, which k1s does not serve.
       if (minor >= 29) {
