@@ -1,6 +1,6 @@
 /**
  * `patch`: kubectl's `patch TYPE NAME -p PATCH` and `patch -f FILE -p PATCH`
- * with `--type strategic|merge|json`, `--dry-run` and `--subresource=status`.
+ * with `--type strategic|merge|json`, `--dry-run` and `--subresource=status|scale`.
  *
  * @module
  */
@@ -130,7 +130,7 @@ export const patchCommand: Command = {
   name: "patch",
   summary: "Update fields of a resource",
   usage: "  patch (-f FILENAME | TYPE NAME) [-p PATCH|--patch-file FILE] " +
-    "[--type strategic|merge|json] [--dry-run=none|client|server] [--subresource=status]",
+    "[--type strategic|merge|json] [--dry-run=none|client|server] [--subresource=status|scale]",
   options: {
     patch: { type: "string", short: "p" },
     "patch-file": { type: "string" },
@@ -185,6 +185,8 @@ export const patchCommand: Command = {
         const options = { namespace: t.namespace, type, dryRun: dry !== "none" };
         if (subresource === "status") {
           after = await rt.client.status.patch(t.kind, t.name, body, options);
+        } else if (subresource === "scale" && rt.client.scale) {
+          after = await rt.client.scale.patch(t.kind, t.name, body, options);
         } else if (subresource === "") {
           after = await rt.client.patch(t.kind, t.name, body, options);
         } else {
@@ -204,9 +206,10 @@ export const patchCommand: Command = {
         );
       } else {
         ctx.io.stdout(
-          `${kindLabel(t.kind)}/${t.name} patched${changed ? "" : " (no change)"}${
-            dryRunSuffix(dry)
-          }\n`,
+          // kubectl names what the server answered: a Scale for the scale subresource.
+          `${subresource === "scale" ? "scale.autoscaling" : kindLabel(t.kind)}/${t.name} patched${
+            changed ? "" : " (no change)"
+          }${dryRunSuffix(dry)}\n`,
         );
       }
     }

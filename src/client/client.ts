@@ -17,6 +17,7 @@ import type {
   PatchOptions,
   PatchType,
   Registry,
+  Scale,
   UpdateOptions,
   WatchOptions,
 } from "../registry/registry.ts";
@@ -115,10 +116,32 @@ export interface Watcher {
   ): AsyncIterable<WatchEvent<T>>;
 }
 
+/** The scale subresource of objects whose kind has one: an autoscaling/v1 Scale. */
+export interface ScaleClient {
+  /** Reads the Scale of an object. */
+  get(kind: Kind, name: string, options?: GetOptions): Promise<Scale>;
+  /** Replaces the Scale (its desired replicas); a resourceVersion in it is a precondition. */
+  update(
+    kind: Kind,
+    name: string,
+    scale: unknown,
+    options?: Omit<UpdateOptions, "subresource" | "name">,
+  ): Promise<Scale>;
+  /** Patches the Scale (merge patch unless `type` says otherwise). */
+  patch(
+    kind: Kind,
+    name: string,
+    patch: unknown,
+    options?: Omit<PatchOptions, "subresource">,
+  ): Promise<Scale>;
+}
+
 /** A full client: reads, writes, status writes and watches. */
 export interface Client extends Reader, Writer, Watcher {
   /** The status writer. */
   readonly status: StatusWriter;
+  /** The scale subresource (clients that have it). */
+  readonly scale?: ScaleClient;
 }
 
 /** A client bound to one kind (and optionally one namespace). */
@@ -171,6 +194,8 @@ export class RegistryClient implements Client {
   readonly #afterWrite: ((kind: Kind) => (() => Promise<unknown>) | undefined) | undefined;
   /** The status writer. */
   readonly status: StatusWriter;
+  /** The scale subresource. */
+  readonly scale: ScaleClient;
 
   /**
    * A client over `registry`. `afterWrite`, if given, is asked before every
@@ -198,6 +223,13 @@ export class RegistryClient implements Client {
           registry.patch(kind, name, patch, { ...options, subresource: "status" }),
           options,
         ),
+    };
+    this.scale = {
+      get: (kind, name, options) => registry.getScale(kind, name, options),
+      update: (kind, name, scale, options) =>
+        this.#written(kind, registry.updateScale(kind, name, scale, options), options),
+      patch: (kind, name, patch, options) =>
+        this.#written(kind, registry.patchScale(kind, name, patch, options), options),
     };
   }
 

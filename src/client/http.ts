@@ -41,10 +41,12 @@ import {
   type PatchOptions,
   type PatchType,
   type ResourceClient,
+  type ScaleClient,
   type StatusWriter,
   type UpdateOptions,
   type WatchOptions,
 } from "./client.ts";
+import type { Scale } from "../registry/scale.ts";
 
 /** One resource the server serves, as discovery describes it. */
 export interface DiscoveredResource {
@@ -399,6 +401,8 @@ export class HttpClient implements Client {
   readonly #headers: [string, string][];
   /** The status writer. */
   readonly status: StatusWriter;
+  /** The scale subresource. */
+  readonly scale: ScaleClient;
 
   /** A client of the server at `options.server`. */
   constructor(options: HttpClientOptions) {
@@ -418,6 +422,29 @@ export class HttpClient implements Client {
     this.status = {
       update: (kind, obj, o) => this.#update(kind, obj, o, "status"),
       patch: (kind, name, patch, o) => this.#patch(kind, name, patch, o, "status"),
+    };
+    this.scale = {
+      get: (kind, name, o) =>
+        this.#json<Scale>({
+          method: "GET",
+          kind,
+          where: { namespace: this.#namespaceOf(kind, o?.namespace), name, subresource: "scale" },
+          query: o?.resourceVersion
+            ? new URLSearchParams({ resourceVersion: o.resourceVersion })
+            : undefined,
+        }),
+      update: (kind, name, scale, o) =>
+        this.#json<Scale>({
+          method: "PUT",
+          kind,
+          where: { namespace: this.#namespaceOf(kind, o?.namespace), name, subresource: "scale" },
+          query: this.#writeQuery(o),
+          body: JSON.stringify({ apiVersion: "autoscaling/v1", kind: "Scale", ...(scale as object) }),
+          contentType: "application/json",
+          onWarning: o?.onWarning,
+        }),
+      patch: (kind, name, patch, o) =>
+        this.#patch(kind, name, patch, o, "scale") as unknown as Promise<Scale>,
     };
   }
 

@@ -244,6 +244,7 @@ export class Manager {
         update: (kind, obj, o) => note(kind as never, inner.status.update(kind, obj, o)),
         patch: (kind, name, p, o) => note(kind as never, inner.status.patch(kind, name, p, o)),
       },
+      scale: inner.scale,
     };
   }
 

@@ -49,6 +49,20 @@ Deno.test("a CRD and its objects from YAML: apply, wait, get, validate, delete",
     await s.k1s(["get", "ct", "--field-selector", "spec.image=warmer:2.0", "-o", "name"]),
     "crontab.stable.example.com/cache-warmer\n",
   );
+  // The scale subresource: what kubectl scale writes.
+  assertOk(
+    await s.k1s([
+      "patch",
+      "ct",
+      "cache-warmer",
+      "--subresource=scale",
+      "--type=merge",
+      "-p",
+      '{"spec":{"replicas":5}}',
+    ]),
+    "scale.autoscaling/cache-warmer patched\n",
+  );
+  assertOk(await s.k1s(["get", "ct", "cache-warmer", "-o", "jsonpath={.spec.replicas}"]), "5");
   assertFails(
     await s.k1s(["apply", "-f", `${EXAMPLE}bad/replicas-over-max.yaml`]),
     `The CronTab "too-many" is invalid: spec.replicas: Invalid value: replicas must not exceed maxReplicas\n`,
