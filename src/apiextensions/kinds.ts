@@ -172,7 +172,6 @@ export function kindsFromCRD(crd: CustomResourceDefinition): Kind[] {
     const compiled = compileSchema(raw);
     const path = `spec.versions[${spec.versions.indexOf(v)}].schema.openAPIV3Schema`;
     const cel = compileSchemaRules(raw, path).validator;
-    const apiVersion = `${spec.group}/${v.name}`;
     const kind = defineObjectKind({
       group: spec.group,
       version: v.name,
