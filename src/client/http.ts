@@ -439,7 +439,11 @@ export class HttpClient implements Client {
           kind,
           where: { namespace: this.#namespaceOf(kind, o?.namespace), name, subresource: "scale" },
           query: this.#writeQuery(o),
-          body: JSON.stringify({ apiVersion: "autoscaling/v1", kind: "Scale", ...(scale as object) }),
+          body: JSON.stringify({
+            apiVersion: "autoscaling/v1",
+            kind: "Scale",
+            ...(scale as object),
+          }),
           contentType: "application/json",
           onWarning: o?.onWarning,
         }),
