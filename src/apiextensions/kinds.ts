@@ -146,7 +146,11 @@ function columns(v: CustomResourceDefinitionVersion): PrinterColumn[] {
  *   },
  * });
  * assert.equal(kind.apiVersion, "example.com/v1");
- * assert.deepEqual(kind.schema.safeParse({ spec: { x: 1 } }), { success: true, data: { spec: { size: 1 } } });
+ * assert.deepEqual(kind.schema.safeParse({ spec: { x: 1 } }), {
+ *   success: true,
+ *   data: { spec: { size: 1 } },
+ *   dropped: ["spec.x"],
+ * });
  * ```
  */
 export function kindsFromCRD(crd: CustomResourceDefinition): Kind[] {

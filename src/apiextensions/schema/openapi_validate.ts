@@ -12,8 +12,8 @@ import { field } from "../../apimachinery/errors.ts";
 import type { CompiledSchema } from "./compile.ts";
 import { outOfRange } from "./compile.ts";
 import { goFloat, goQuote } from "./go_format.ts";
-
-type Obj = Record<string, unknown>;
+import { deepEqual, enumMatches, isObj, kindOf, type Obj } from "./_values.ts";
+import { surelyValid } from "./_quick_check.ts";
 
 const enum Code {
   Composite = 422,
@@ -83,21 +83,6 @@ function invalidType(path: string, typeName: string, value: unknown): VErr {
     ? `${path} in body must be of type ${typeName}: ${goQuote(value)}`
     : `${path} in body must be of type ${typeName}`;
   return { code: Code.InvalidType, name: path, value, message };
-}
-
-type Kind = "string" | "int" | "float" | "bool" | "slice" | "map";
-
-function kindOf(v: unknown): Kind {
-  switch (typeof v) {
-    case "string":
-      return "string";
-    case "number":
-      return Number.isInteger(v) ? "int" : "float";
-    case "boolean":
-      return "bool";
-    default:
-      return Array.isArray(v) ? "slice" : "map";
-  }
 }
 
 // ---- ratcheting correlation (k8s.io/apiserver/pkg/cel/common/equality.go) ----
@@ -209,34 +194,6 @@ class Corr {
     }
     return o === n;
   }
-}
-
-function isObj(x: unknown): x is Obj {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
-}
-
-/**
- * Go `reflect.DeepEqual` on unstructured values. `floatMode` models enum
- * values, whose numbers are float64 while the object's integral numbers are
- * int64: then nested numbers are equal only when both are non-integral.
- */
-function deepEqual(a: unknown, b: unknown, floatMode = false): boolean {
-  if (a === b) {
-    return !(floatMode && typeof a === "number" && Number.isInteger(a));
-  }
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i], floatMode)) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ak = Object.keys(a), bk = Object.keys(b);
-  if (ak.length !== bk.length) return false;
-  for (const k of ak) {
-    if (!(k in (b as Obj)) || !deepEqual((a as Obj)[k], (b as Obj)[k], floatMode)) return false;
-  }
-  return true;
 }
 
 // ---- the validators, in kube-openapi's order ----
@@ -557,25 +514,6 @@ function sliceValidate(s: CompiledSchema, data: unknown[], path: string, ctx: Ct
   return res;
 }
 
-function enumMatches(data: unknown, e: unknown): boolean {
-  if (e === null || e === undefined || data === null || data === undefined) return false;
-  if (typeof e === "number") return typeof data === "number" && data === e;
-  if (typeof e === "string") {
-    if (typeof data === "string") return data === e;
-    // Go converts an int64 to a string as a rune.
-    if (typeof data === "number" && Number.isInteger(data)) {
-      const r = data >= 0 && data <= 0x10ffff && !(data >= 0xd800 && data <= 0xdfff)
-        ? String.fromCodePoint(data)
-        : "\uFFFD";
-      return r === e;
-    }
-    return false;
-  }
-  if (typeof e === "boolean") return data === e;
-  if (Array.isArray(e)) return Array.isArray(data) && deepEqual(data, e, true);
-  return isObj(data) && deepEqual(data, e, true);
-}
-
 function enumValidate(s: CompiledSchema, data: unknown, path: string): Result | undefined {
   if (!s.enum) return undefined;
   for (const e of s.enum) if (enumMatches(data, e)) return undefined;
@@ -781,135 +719,6 @@ function toFieldErrors(r: Result): FieldError[] {
     }
   }
   return out;
-}
-
-// ---- the fast path: most objects are valid ----
-
-/** Whether the schema's type admits a value of `kind` (kube-openapi's type check, no format). */
-function typeAdmits(s: CompiledSchema, kind: Kind): boolean {
-  if (s.type.length === 0) return true;
-  const single = s.singleType;
-  if (single !== "") {
-    switch (kind) {
-      case "string":
-        return single === "string";
-      case "int":
-        return single === "integer" || single === "number";
-      case "float":
-        return single === "number";
-      case "bool":
-        return single === "boolean";
-      case "slice":
-        return single === "array";
-      default:
-        return single === "object";
-    }
-  }
-  switch (kind) {
-    case "string":
-      return s.type.includes("string");
-    case "int":
-      return s.type.includes("integer") || s.type.includes("number");
-    case "float":
-      return s.type.includes("number");
-    case "bool":
-      return s.type.includes("boolean");
-    case "slice":
-      return s.type.includes("array");
-    default:
-      return s.type.includes("object");
-  }
-}
-
-/**
- * True only when the full validator would find nothing wrong with `data`:
- * checked without paths, messages or allocations. Anything it does not model
- * (`allOf`/`anyOf`/`oneOf`/`not`, `multipleOf`, `uniqueItems`, formats on
- * other than strings and numbers, bounds that fail their own range check)
- * answers false, and the full validator decides.
- */
-function surelyValid(s: CompiledSchema, data: unknown): boolean {
-  if (s.anyOf || s.oneOf || s.allOf || s.not) return false;
-  if (data === null || data === undefined) {
-    return (s.type.length === 0 || s.nullable) && !s.enum;
-  }
-  const kind = kindOf(data);
-  if (s.format !== "") {
-    if (kind === "string") {
-      if (s.type.includes("number") || s.type.includes("integer")) return false;
-      if (s.formatCheck && !s.formatCheck(data as string)) return false;
-    } else if (kind !== "int" && kind !== "float") return false;
-  }
-  if (!typeAdmits(s, kind) && !(kind === "string" && s.format !== "")) return false;
-  if (s.enum) {
-    let found = false;
-    for (const e of s.enum) {
-      if (enumMatches(data, e)) {
-        found = true;
-        break;
-      }
-    }
-    if (!found) return false;
-  }
-  switch (kind) {
-    case "string": {
-      const str = data as string;
-      // Characters are counted as code points: never more than UTF-16 units, nor fewer than half.
-      const max = s.maxLength, min = s.minLength;
-      if (
-        (max !== undefined && str.length > max) || (min !== undefined && str.length < min * 2)
-      ) {
-        let n = 0;
-        for (const _ of str) n++;
-        if (max !== undefined && n > max) return false;
-        if (min !== undefined && n < min) return false;
-      }
-      if (s.pattern !== undefined && !(s.patternRe && s.patternRe.test(str))) return false;
-      return true;
-    }
-    case "int":
-    case "float": {
-      const n = data as number;
-      const rangeType = s.singleType === "integer" || s.singleType === "number" ? s.singleType : "";
-      if (s.multipleOf || outOfRange(n, rangeType, s.numberFormat)) return false;
-      const min = s.minimum, max = s.maximum;
-      if (min && (min.outOfRange || (s.exclusiveMinimum ? n <= min.value : n < min.value))) {
-        return false;
-      }
-      if (max && (max.outOfRange || (s.exclusiveMaximum ? n >= max.value : n > max.value))) {
-        return false;
-      }
-      return true;
-    }
-    case "bool":
-      return true;
-    case "slice": {
-      const a = data as unknown[];
-      if (s.uniqueItems) return false;
-      if (s.minItems !== undefined && a.length < s.minItems) return false;
-      if (s.maxItems !== undefined && a.length > s.maxItems) return false;
-      if (s.items) { for (const x of a) if (!surelyValid(s.items, x)) return false; }
-      return true;
-    }
-    default: {
-      const o = data as Obj;
-      const props = s.properties;
-      const ap = s.additionalProperties;
-      let count = 0;
-      for (const k in o) {
-        count++;
-        const ps = props?.get(k);
-        if (ps) {
-          if (!surelyValid(ps, o[k])) return false;
-        } else if (ap === false) return false;
-        else if (typeof ap === "object" && !surelyValid(ap, o[k])) return false;
-      }
-      if (s.minProperties !== undefined && count < s.minProperties) return false;
-      if (s.maxProperties !== undefined && count > s.maxProperties) return false;
-      for (const k of s.required) if (!(k in o)) return false;
-      return true;
-    }
-  }
 }
 
 /**
