@@ -44,6 +44,15 @@ const BLOCKING = new Set([
   "FieldValueTypeInvalid",
 ]);
 
+/** What kube adds when blocking errors keep the CEL rules from running (`hasBlockingErr`). */
+const RULES_NOT_CHECKED: FieldError = {
+  type: "FieldValueInvalid",
+  field: "<nil>",
+  badValue: null,
+  detail: "some validation rules were not checked because the object was invalid; " +
+    "correct the existing errors to complete validation",
+};
+
 const COLUMN_TYPES = new Set(["string", "integer", "number", "boolean", "date"]);
 
 /** The CRD's names as served: the accepted ones, else (not yet accepted) the requested ones. */
@@ -219,8 +228,11 @@ export function kindsFromCRD(crd: CustomResourceDefinition): Kind[] {
       },
       validate(obj, old): FieldError[] {
         const errs = validateObject(obj, compiled, old);
-        // CEL rules run unless an error says the object is not what they expect.
-        if (cel && !errs.some((e) => BLOCKING.has(e.type))) errs.push(...cel.validate(obj, old));
+        // CEL rules run unless an error says the object is not what they expect (then kube says so).
+        if (cel) {
+          if (errs.some((e) => BLOCKING.has(e.type))) errs.push(RULES_NOT_CHECKED);
+          else errs.push(...cel.validate(obj, old));
+        }
         return errs;
       },
     });

@@ -243,13 +243,6 @@ function walk(
       s["x-kubernetes-map-type"] === "granular" || s["x-kubernetes-map-type"] === "atomic",
   };
   let has = false;
-  const rules = s["x-kubernetes-validations"] as ValidationRule[] | undefined;
-  if (Array.isArray(rules) && rules.length > 0) {
-    const r = compileNodeRules(s, rules, path, cardinality, isRoot, ctx);
-    node.type = r.type;
-    node.rules = r.compiled;
-    has = true;
-  }
   const props = (s.properties ?? {}) as Record<string, Schema>;
   for (const k of Object.keys(props).sort()) {
     const c = walk(props[k], `${path}.properties[${k}]`, cardinality, false, ctx);
@@ -290,6 +283,14 @@ function walk(
       }
       has = true;
     }
+  }
+  // kube compiles a node's own rules after its properties' (their errors come first).
+  const rules = s["x-kubernetes-validations"] as ValidationRule[] | undefined;
+  if (Array.isArray(rules) && rules.length > 0) {
+    const r = compileNodeRules(s, rules, path, cardinality, isRoot, ctx);
+    node.type = r.type;
+    node.rules = r.compiled;
+    has = true;
   }
   return has ? node : undefined;
 }

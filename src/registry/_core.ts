@@ -377,8 +377,16 @@ export class RegistryCore {
     if (parsed.success && kind.validate) errs.push(...kind.validate(obj, old));
     const rules = parsed.success ? this.#rules.get(kind) : undefined;
     // As for CRDs, the rules run unless an error says the object is not what they expect.
-    if (rules && !errs.some((e) => BLOCKING_ERRORS.has(e.type))) {
-      errs.push(...rules.validate(obj, old));
+    if (rules) {
+      if (errs.some((e) => BLOCKING_ERRORS.has(e.type))) {
+        errs.push({
+          type: "FieldValueInvalid",
+          field: "<nil>",
+          badValue: null,
+          detail: "some validation rules were not checked because the object was invalid; " +
+            "correct the existing errors to complete validation",
+        });
+      } else errs.push(...rules.validate(obj, old));
     }
     return { obj, errs, fields, dropped: parsed.success ? parsed.dropped : undefined };
   }
