@@ -32,7 +32,9 @@ import {
   type CompiledSchema,
   compileSchema,
   prune,
+  validateListSetsAndMaps,
   validateObject,
+  validateSchema,
 } from "./schema/mod.ts";
 
 /** Errors after which kube does not run CEL rules (`hasBlockingErr`). */
@@ -226,6 +228,9 @@ export function kindsFromCRD(crd: CustomResourceDefinition): Kind[] {
         prune(obj, compiled);
         applyDefaults(obj, compiled);
       },
+      validateStatus: v.subresources?.status !== undefined
+        ? statusValidator(raw, compiled, v.subresources.scale, cel)
+        : undefined,
       validate(obj, old): FieldError[] {
         const errs = validateObject(obj, compiled, old);
         // CEL rules run unless an error says the object is not what they expect (then kube says so).
@@ -253,4 +258,115 @@ function defaultDeprecationWarning(crd: CustomResourceDefinition, version: strin
     .map((v) => v.name)
     .sort((a, b) => compareKubeVersions(b, a));
   return newer.length ? `${msg}; use ${group}/${newer[0]} ${names.kind}` : msg;
+}
+
+/** A JSON value as Go's `%v` and `%T` show it in kube's accessor errors. */
+function goValueAndType(v: unknown): [string, string] {
+  if (typeof v === "string") return [v, "string"];
+  if (typeof v === "number") return [String(v), Number.isInteger(v) ? "int64" : "float64"];
+  if (typeof v === "boolean") return [String(v), "bool"];
+  if (Array.isArray(v)) return [JSON.stringify(v), "[]interface {}"];
+  return [JSON.stringify(v), "map[string]interface {}"];
+}
+
+function valueAtPath(obj: unknown, path: string): unknown {
+  let v = obj;
+  for (const s of path.replace(/^\./, "").split(".")) {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+    v = (v as Record<string, unknown>)[s];
+  }
+  return v;
+}
+
+/** kube's `ValidateScaleStatus`: the status replica count and the selector are what scale reads. */
+function scaleStatusErrors(
+  obj: KubeObject,
+  scale: { statusReplicasPath: string; labelSelectorPath?: string },
+): FieldError[] {
+  const errs: FieldError[] = [];
+  const path = scale.statusReplicasPath;
+  const replicas = valueAtPath(obj, path);
+  if (replicas !== undefined && replicas !== null) {
+    if (!Number.isInteger(replicas)) {
+      const [value, type] = goValueAndType(replicas);
+      errs.push({
+        type: "FieldValueInvalid",
+        field: path,
+        badValue: 0,
+        detail: `${path} accessor error: ${value} is of the type ${type}, expected int64`,
+      });
+    } else if ((replicas as number) < 0) {
+      errs.push({
+        type: "FieldValueInvalid",
+        field: path,
+        badValue: replicas,
+        detail: "should be a non-negative integer",
+      });
+    } else if ((replicas as number) > 2147483647) {
+      errs.push({
+        type: "FieldValueInvalid",
+        field: path,
+        badValue: replicas,
+        detail: "should be less than or equal to 2147483647",
+      });
+    }
+  }
+  const selPath = scale.labelSelectorPath;
+  const selector = selPath ? valueAtPath(obj, selPath) : undefined;
+  if (selPath && selector !== undefined && selector !== null && typeof selector !== "string") {
+    const [value, type] = goValueAndType(selector);
+    errs.push({
+      type: "FieldValueInvalid",
+      field: selPath,
+      badValue: "",
+      detail: `${selPath} accessor error: ${value} is of the type ${type}, expected string`,
+    });
+  }
+  return errs;
+}
+
+/**
+ * kube's status strategy: the status checked against the status schema alone
+ * (messages name fields from the status down, paths from the object), the
+ * scale fields, list types (unless the old object already broke them), then
+ * the CEL rules of the whole object.
+ */
+function statusValidator(
+  raw: Record<string, unknown>,
+  compiled: CompiledSchema,
+  scale: { statusReplicasPath: string; labelSelectorPath?: string } | undefined,
+  cel: { validate(obj: unknown, old?: unknown): FieldError[] } | undefined,
+): (obj: KubeObject, old: KubeObject) => FieldError[] {
+  const statusSchema = (raw.properties as Record<string, unknown> | undefined)?.status;
+  const status = typeof statusSchema === "object" && statusSchema !== null
+    ? compileSchema(statusSchema as Record<string, unknown>)
+    : undefined;
+  return (obj, old) => {
+    const errs: FieldError[] = [];
+    if (status && obj.status !== undefined) {
+      for (const e of validateSchema(obj.status, status, old.status)) {
+        const f = e.field;
+        errs.push({
+          ...e,
+          field: f === ""
+            ? "status"
+            : f === "<nil>"
+            ? f
+            : f.startsWith("[")
+            ? `status${f}`
+            : `status.${f}`,
+        });
+      }
+    }
+    if (scale) errs.push(...scaleStatusErrors(obj, scale));
+    const lists = validateListSetsAndMaps(obj, compiled);
+    if (lists.length > 0 && validateListSetsAndMaps(old, compiled).length === 0) {
+      errs.push(...lists);
+    }
+    if (cel) {
+      if (errs.some((e) => BLOCKING.has(e.type))) errs.push(RULES_NOT_CHECKED);
+      else errs.push(...cel.validate(obj, old));
+    }
+    return errs;
+  };
 }

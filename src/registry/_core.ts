@@ -337,7 +337,13 @@ export class RegistryCore {
   }
 
   /** Validates and defaults the body, returning the canonical object. */
-  build(kind: Kind, meta: ObjectMeta, input: Record<string, unknown>, old?: KubeObject): {
+  build(
+    kind: Kind,
+    meta: ObjectMeta,
+    input: Record<string, unknown>,
+    old?: KubeObject,
+    subresource?: string,
+  ): {
     obj: KubeObject;
     errs: FieldError[];
     /** The members the schema read (after `prepare`), for finding the ones it dropped. */
@@ -374,7 +380,11 @@ export class RegistryCore {
     }
     const obj = canonical(kind, orderMeta(meta), out);
     errs.unshift(...validateObjectMeta(kind, obj.metadata));
-    if (parsed.success && kind.validate) errs.push(...kind.validate(obj, old));
+    if (parsed.success) {
+      if (subresource === "status" && old && kind.validateStatus) {
+        errs.push(...kind.validateStatus(obj, old));
+      } else if (kind.validate) errs.push(...kind.validate(obj, old));
+    }
     const rules = parsed.success ? this.#rules.get(kind) : undefined;
     // As for CRDs, the rules run unless an error says the object is not what they expect.
     if (rules) {

@@ -211,7 +211,7 @@ export async function updateFrom(
   meta.generation = old.metadata.generation;
   if (meta.managedFields === undefined) meta.managedFields = old.metadata.managedFields;
   meta.resourceVersion = undefined;
-  const { obj, errs, fields, dropped } = core.build(k, meta, body, old);
+  const { obj, errs, fields, dropped } = core.build(k, meta, body, old, options.subresource);
   checks.strict?.(fields, obj, dropped);
   errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
   for (const path of k.immutableFields) {

@@ -231,6 +231,11 @@ export interface Kind<T extends KubeObject = KubeObject, In = unknown> {
   beforeDelete?(obj: T, now: number): void;
   /** Kind-specific validation (method syntax keeps kinds assignable to `Kind`). */
   validate?(obj: T, old: T | undefined): FieldError[];
+  /**
+   * Validation of a status write, when it differs from {@linkcode Kind.validate}
+   * (a CRD's status strategy checks the status against its own schema).
+   */
+  validateStatus?(obj: T, old: T): FieldError[];
   /** Kind-specific normalisation before defaulting and validation. */
   prepare?(obj: T, old: T | undefined): void;
   /** Admission rule that may read other objects; a returned reason refuses with 403 Forbidden. */
@@ -281,6 +286,8 @@ export interface KindOptionsBase<T> {
   load?: () => Promise<void>;
   /** Validation rules beyond the schema. */
   validate?: ValidateFn<T>;
+  /** Validation of status writes, when it differs (see {@linkcode Kind.validateStatus}). */
+  validateStatus?: (obj: T, old: T) => FieldError[];
   /** Normalisation before defaulting/validation. */
   prepare?: PrepareFn<T>;
   /** Admission rule reading other objects (e.g. "the referenced category must exist"). */
@@ -401,6 +408,7 @@ function build<T extends KubeObject, In>(
     beforeDelete: o.beforeDelete,
     load: o.load,
     validate: o.validate,
+    validateStatus: o.validateStatus,
     prepare: o.prepare,
     admit: o.admit,
   };
