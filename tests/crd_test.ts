@@ -367,3 +367,22 @@ Deno.test("CEL rules ratchet: an update that leaves a failing value as it was pa
         'CronTab.stable.example.com "old" is invalid: spec: Invalid value: images come from registry.example.com',
   );
 });
+
+Deno.test("without a status subresource, status is written with the object and moves generation", async () => {
+  await using rt = await createRuntime();
+  const crd = await cronTabCRD();
+  crd.spec.versions = [{ ...crd.spec.versions[0], subresources: undefined }];
+  crd.spec.versions[0].additionalPrinterColumns = undefined;
+  await rt.client.create(CustomResourceDefinition, crd);
+  const CronTab = served(rt, "crontabs");
+  assert.equal(CronTab.statusSubresource, false);
+  const made = await rt.client.create(CronTab, {
+    metadata: { name: "n" },
+    spec: { cronSpec: "* * * * *", image: "x" },
+    status: { replicas: 1 },
+  });
+  assert.deepEqual(made.status, { replicas: 1 });
+  // kube's strategy: any change outside metadata bumps generation when status is not apart.
+  const next = await rt.client.update(CronTab, { ...made, status: { replicas: 2 } });
+  assert.equal(next.metadata.generation, 2);
+});

@@ -17,10 +17,16 @@ import { cannotBeHandled, checkWriteOptions, decodeBody, enforceStrict } from ".
 export const RETRY: unique symbol = Symbol("retry");
 
 /** Everything generation tracks: the object without metadata and status. */
-function specPortion(obj: KubeObject): Record<string, unknown> {
+/**
+ * What `metadata.generation` follows: everything but metadata, and but the
+ * status when it is a subresource (without one, kube counts status changes too).
+ */
+function specPortion(obj: KubeObject, statusApart: boolean): Record<string, unknown> {
   const rest: Record<string, unknown> = {};
   for (const k in obj) {
-    if (k !== "metadata" && k !== "status" && k !== "apiVersion" && k !== "kind") rest[k] = obj[k];
+    if (k === "metadata" || k === "apiVersion" || k === "kind") continue;
+    if (k === "status" && statusApart) continue;
+    rest[k] = obj[k];
   }
   return rest;
 }
@@ -238,7 +244,10 @@ export async function updateFrom(
   const fresh = JSON.parse(value) as KubeObject;
   // The stored form may be another version; generation compares the version written.
   const written = core.converts(k) ? JSON.parse(encode(obj)) as KubeObject : fresh;
-  if (k.generation && !jsonEqual(specPortion(written), specPortion(old))) {
+  if (
+    k.generation &&
+    !jsonEqual(specPortion(written, k.statusSubresource), specPortion(old, k.statusSubresource))
+  ) {
     obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
     obj.metadata = orderMeta(obj.metadata);
     value = core.encode(k, obj);
