@@ -25,7 +25,9 @@ import type {
 } from "../scheme/kind.ts";
 import { defineObjectKind } from "../scheme/kind.ts";
 import { compareKubeVersions } from "../apimachinery/gvk.ts";
+import { valueAtPath } from "../apimachinery/json_value.ts";
 import { compileSchemaRules } from "../cel/mod.ts";
+import { runRulesAfter } from "../cel/after_schema.ts";
 import { markCRDKind } from "./crd.ts";
 import {
   applyDefaults,
@@ -36,24 +38,6 @@ import {
   validateObject,
   validateSchema,
 } from "./schema/mod.ts";
-
-/** Errors after which kube does not run CEL rules (`hasBlockingErr`). */
-const BLOCKING = new Set([
-  "FieldValueNotSupported",
-  "FieldValueRequired",
-  "FieldValueTooLong",
-  "FieldValueTooMany",
-  "FieldValueTypeInvalid",
-]);
-
-/** What kube adds when blocking errors keep the CEL rules from running (`hasBlockingErr`). */
-const RULES_NOT_CHECKED: FieldError = {
-  type: "FieldValueInvalid",
-  field: "<nil>",
-  badValue: null,
-  detail: "some validation rules were not checked because the object was invalid; " +
-    "correct the existing errors to complete validation",
-};
 
 const COLUMN_TYPES = new Set(["string", "integer", "number", "boolean", "date"]);
 
@@ -234,10 +218,7 @@ export function kindsFromCRD(crd: CustomResourceDefinition): Kind[] {
       validate(obj, old): FieldError[] {
         const errs = validateObject(obj, compiled, old);
         // CEL rules run unless an error says the object is not what they expect (then kube says so).
-        if (cel) {
-          if (errs.some((e) => BLOCKING.has(e.type))) errs.push(RULES_NOT_CHECKED);
-          else errs.push(...cel.validate(obj, old));
-        }
+        if (cel) runRulesAfter(errs, () => cel.validate(obj, old));
         return errs;
       },
     });
@@ -267,15 +248,6 @@ function goValueAndType(v: unknown): [string, string] {
   if (typeof v === "boolean") return [String(v), "bool"];
   if (Array.isArray(v)) return [JSON.stringify(v), "[]interface {}"];
   return [JSON.stringify(v), "map[string]interface {}"];
-}
-
-function valueAtPath(obj: unknown, path: string): unknown {
-  let v = obj;
-  for (const s of path.replace(/^\./, "").split(".")) {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
-    v = (v as Record<string, unknown>)[s];
-  }
-  return v;
 }
 
 /** kube's `ValidateScaleStatus`: the status replica count and the selector are what scale reads. */
@@ -363,10 +335,7 @@ function statusValidator(
     if (lists.length > 0 && validateListSetsAndMaps(old, compiled).length === 0) {
       errs.push(...lists);
     }
-    if (cel) {
-      if (errs.some((e) => BLOCKING.has(e.type))) errs.push(RULES_NOT_CHECKED);
-      else errs.push(...cel.validate(obj, old));
-    }
+    if (cel) runRulesAfter(errs, () => cel.validate(obj, old));
     return errs;
   };
 }

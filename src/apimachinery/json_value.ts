@@ -258,3 +258,25 @@ export function duplicateFields(text: string, max = 100): string[] {
 export function goQuote(s: string): string {
   return JSON.stringify(s);
 }
+
+/**
+ * The value at a field path, `spec.replicas` (or `.spec.replicas`, as CRDs
+ * write it), through objects only, as kube's `unstructured.NestedFieldNoCopy`
+ * reads it; undefined when absent.
+ *
+ * @example
+ * ```ts
+ * import { valueAtPath } from "./json_value.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(valueAtPath({ spec: { replicas: 3 } }, ".spec.replicas"), 3);
+ * assert.equal(valueAtPath({ spec: [] }, "spec.0"), undefined);
+ * ```
+ */
+export function valueAtPath(obj: unknown, path: string): unknown {
+  let v = obj;
+  for (const part of path.replace(/^\./, "").split(".")) {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}

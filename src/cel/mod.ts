@@ -83,3 +83,4 @@ export {
   toCel,
 } from "./schema_types.ts";
 export { formatIssue, runtimeMessage } from "./issues.ts";
+export * from "./after_schema.ts";

@@ -22,20 +22,12 @@ import { validateObjectMeta } from "./meta_validation.ts";
 import type { RegistryOptions } from "./options.ts";
 import { zodIssuesToFieldErrors } from "./_util.ts";
 import { PolicyAdmission } from "./_policy.ts";
+import { runRulesAfter } from "../cel/after_schema.ts";
 
 /** What validates a kind's CEL rules. */
 interface KindRules {
   validate(obj: unknown, old?: unknown): FieldError[];
 }
-
-/** Field errors after which kube runs no CEL rules (`hasBlockingErr`). */
-const BLOCKING_ERRORS = new Set([
-  "FieldValueNotSupported",
-  "FieldValueRequired",
-  "FieldValueTooLong",
-  "FieldValueTooMany",
-  "FieldValueTypeInvalid",
-]);
 
 /** Default object size limit: etcd's default request limit, 1.5 MiB. */
 export const DEFAULT_MAX_OBJECT_BYTES = 1572864;
@@ -387,17 +379,7 @@ export class RegistryCore {
     }
     const rules = parsed.success ? this.#rules.get(kind) : undefined;
     // As for CRDs, the rules run unless an error says the object is not what they expect.
-    if (rules) {
-      if (errs.some((e) => BLOCKING_ERRORS.has(e.type))) {
-        errs.push({
-          type: "FieldValueInvalid",
-          field: "<nil>",
-          badValue: null,
-          detail: "some validation rules were not checked because the object was invalid; " +
-            "correct the existing errors to complete validation",
-        });
-      } else errs.push(...rules.validate(obj, old));
-    }
+    if (rules) runRulesAfter(errs, () => rules.validate(obj, old));
     return { obj, errs, fields, dropped: parsed.success ? parsed.dropped : undefined };
   }
 

@@ -105,13 +105,3 @@ export function randomSuffix(): string {
   for (const b of bytes) s += NAME_CHARS[b % NAME_CHARS.length];
   return s;
 }
-
-/** The value at a dotted path such as `spec.category`, or undefined. */
-export function valueAtPath(obj: unknown, path: string): unknown {
-  let v = obj;
-  for (const part of path.split(".")) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<string, unknown>)[part];
-  }
-  return v;
-}

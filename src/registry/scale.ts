@@ -5,6 +5,7 @@ import { ApiError, field, type FieldError } from "../apimachinery/errors.ts";
 import type { KubeObject, ObjectMeta } from "../apimachinery/meta.ts";
 import type { Kind, ScaleSubresource } from "../scheme/kind.ts";
 import { objectKey } from "./codec.ts";
+import { valueAtPath } from "../apimachinery/json_value.ts";
 import type { GetOptions, UpdateOptions } from "./options.ts";
 import { checkObjectName, cloneJson, type RegistryCore } from "./_core.ts";
 import { checkWriteOptions, decodeBody } from "./_input.ts";
@@ -35,18 +36,9 @@ function segments(path: string): string[] {
   return path.replace(/^\./, "").split(".");
 }
 
-function valueAt(obj: unknown, path: string): unknown {
-  let v: unknown = obj;
-  for (const s of segments(path)) {
-    if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
-    v = (v as Record<string, unknown>)[s];
-  }
-  return v;
-}
-
 /** kube's NestedInt64: absent is 0, another type is an error. */
 function replicasAt(obj: KubeObject, path: string): number {
-  const v = valueAt(obj, path);
+  const v = valueAtPath(obj, path);
   if (v === undefined || v === null) return 0;
   if (!Number.isInteger(v)) {
     throw ApiError.internal(
@@ -69,7 +61,7 @@ export function toScale(k: Kind, obj: KubeObject): Scale {
   metadata.resourceVersion = m.resourceVersion;
   metadata.creationTimestamp = m.creationTimestamp;
   const replicas = replicasAt(obj, s.specReplicasPath);
-  const selector = s.labelSelectorPath ? valueAt(obj, s.labelSelectorPath) : undefined;
+  const selector = s.labelSelectorPath ? valueAtPath(obj, s.labelSelectorPath) : undefined;
   return {
     apiVersion: "autoscaling/v1",
     kind: "Scale",

@@ -10,7 +10,7 @@ import { encode, objectKey, orderMeta } from "./codec.ts";
 import { validateObjectMetaUpdate } from "./meta_validation.ts";
 import type { Subresource, UpdateOptions } from "./options.ts";
 import { checkObjectName, cloneJson, CONFLICT_MESSAGE, type RegistryCore } from "./_core.ts";
-import { valueAtPath } from "./_util.ts";
+import { valueAtPath } from "../apimachinery/json_value.ts";
 import { cannotBeHandled, checkWriteOptions, decodeBody, enforceStrict } from "./_input.ts";
 
 /** What one update attempt returns when the stored object moved under it. */
