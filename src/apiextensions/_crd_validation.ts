@@ -10,7 +10,9 @@ import {
   CREATE_SCHEMA_OPTIONS,
   ratchetedSchemaOptions,
   type SchemaValidationOptions,
+  structuralConversionError,
   validateOpenAPISchema,
+  validateStructural,
 } from "./crd_schema/mod.ts";
 import {
   compileSchema,
@@ -48,6 +50,40 @@ function statusEnabled(crd: CustomResourceDefinition, path: string, version: str
   return versions.some((v) => v.name === version && v.subresources?.status);
 }
 
+/**
+ * The errors of the CEL rules kube compiles: none on a schema that is not
+ * structural; otherwise the rules of every node with no schema error at or
+ * below it (`if len(allErrs.SchemaErrors) == 0 && celContext != nil` in
+ * kube's ValidateCustomResourceDefinitionOpenAPISchema), after the schema's
+ * errors. The CRD-wide cost total stands when one of those rules contributed
+ * to it (kube sums only the rules it compiled; k1s sums them all).
+ */
+function celErrors(
+  schema: Record<string, unknown>,
+  path: string,
+  schemaErrors: FieldError[],
+): FieldError[] {
+  if (structuralConversionError(schema) !== undefined) return [];
+  if (validateStructural(schema, path).length > 0) return [];
+  const compiled = compileSchemaRules(schema, path).errors;
+  if (schemaErrors.length === 0) return compiled;
+  const broken = (node: string) =>
+    schemaErrors.some((e) =>
+      e.field === node || e.field.startsWith(`${node}.`) || e.field.startsWith(`${node}[`)
+    );
+  const kept = compiled.filter((e) => {
+    const at = e.field.indexOf(".x-kubernetes-validations");
+    return at >= 0 && !broken(e.field.slice(0, at));
+  });
+  // The CRD-wide total (at the root) stands when a rule kube compiled contributed to it.
+  const contributed = kept.some((e) => e.detail?.includes("contributed to estimated rule cost"));
+  return contributed ? [...kept, ...compiled.filter((e) => !kept.includes(e) && !isRule(e))] : kept;
+}
+
+function isRule(e: FieldError): boolean {
+  return e.field.includes(".x-kubernetes-validations");
+}
+
 /** What crd.ts calls: the schema check of one CRD write (`old` for an update). */
 export const crdSchemaSupport = {
   check(crd: CustomResourceDefinition, old: CustomResourceDefinition | undefined): CRDSchemaCheck {
@@ -63,8 +99,7 @@ export const crdSchemaSupport = {
         statusSubresourceEnabled: statusEnabled(crd, path, version),
         validateDefault,
       });
-      // CEL rules compile only on a schema without other errors, as kube compiles them.
-      if (errs.length === 0) errs.push(...compileSchemaRules(schema, path).errors);
+      errs.push(...celErrors(schema, path, errs));
       return errs;
     };
   },
