@@ -81,7 +81,7 @@ export interface RemoteRuntime extends AsyncDisposable {
    * runtime.
    */
   manager(options?: ManagerOptions): Manager;
-  /** Closes the connection pool. */
+  /** Stops the managers made with {@linkcode RemoteRuntime.manager}, then closes the connection pool. */
   close(): Promise<void>;
 }
 
@@ -443,18 +443,30 @@ export async function connect(options: ConnectOptions = {}): Promise<RemoteRunti
     namespace: cfg.namespace,
     headers,
   });
-  const close = () => {
-    for (const p of [...retired, pool]) p?.close();
-    retired.length = 0;
-    pool = undefined;
-    return Promise.resolve();
+  // Managers made here stop when the connection closes, and close waits for them.
+  const closing = new AbortController();
+  const running = new Set<Promise<unknown>>();
+  const hold = <T>(work: Promise<T>): Promise<T> => {
+    const settled = work.then(() => {}, () => {});
+    running.add(settled);
+    settled.then(() => running.delete(settled));
+    return work;
   };
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    closed ??= (async () => {
+      closing.abort(new Error("the connection is closing"));
+      while (running.size > 0) await Promise.all([...running]);
+      for (const p of [...retired, pool]) p?.close();
+      retired.length = 0;
+      pool = undefined;
+    })();
   return {
     client,
     server: client.server,
     namespace: cfg.namespace,
     context: cfg.contextName,
-    manager: (o?: ManagerOptions) => new Manager({ client }, o),
+    manager: (o?: ManagerOptions) => new Manager({ client, closing: closing.signal, hold }, o),
     close,
     [Symbol.asyncDispose]: close,
   };

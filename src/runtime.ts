@@ -110,7 +110,13 @@ export class Runtime extends RuntimeCore {
    */
   manager(options: RuntimeManagerOptions = {}): Manager {
     const { systemControllers = true, ...rest } = options;
-    const mgr = new Manager({ client: this.#plain, registry: this.registry, store: this.store }, {
+    const mgr = new Manager({
+      client: this.#plain,
+      registry: this.registry,
+      store: this.store,
+      closing: this.closing,
+      hold: (work) => this.hold(work),
+    }, {
       clock: this.#clock,
       ...rest,
     });
@@ -151,7 +157,7 @@ export class Runtime extends RuntimeCore {
   override async followCRDs(signal: AbortSignal): Promise<void> {
     const mgr = this.manager({ name: "k1s:customresourcedefinitions", systemControllers: false });
     mgr.add(crdController(this.scheme, { clock: this.#clock }));
-    await Promise.all([this.crds.start(signal), mgr.start(signal)]);
+    await Promise.all([super.followCRDs(signal), mgr.start(signal)]);
   }
 
   /** Runs the CRD controller until idle (naming, establishing, cleanup). */

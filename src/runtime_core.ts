@@ -91,7 +91,9 @@ export class RuntimeCore implements AsyncDisposable {
    */
   readonly crds: CRDRegistrar;
   readonly #ownStore: boolean;
-  #closed = false;
+  readonly #closing = new AbortController();
+  readonly #tasks = new Set<Promise<unknown>>();
+  #closed: Promise<void> | undefined;
 
   /** Use {@linkcode createRuntimeCore} (or `createRuntime`). */
   constructor(
@@ -124,7 +126,28 @@ export class RuntimeCore implements AsyncDisposable {
    * `Runtime` also names and establishes new CRDs.)
    */
   async followCRDs(signal: AbortSignal): Promise<void> {
-    await this.crds.start(signal);
+    await this.hold(this.crds.start(AbortSignal.any([signal, this.closing])));
+  }
+
+  /**
+   * Aborted when {@linkcode RuntimeCore.close} begins. Managers, informers
+   * and leader elections over this runtime stop on it, and `close` waits
+   * for them (see {@linkcode RuntimeCore.hold}) before it closes the store.
+   */
+  get closing(): AbortSignal {
+    return this.#closing.signal;
+  }
+
+  /**
+   * Makes {@linkcode RuntimeCore.close} wait for `work` (something running
+   * until {@linkcode RuntimeCore.closing} aborts, such as a manager's
+   * `start`) before it closes the store; returns `work`.
+   */
+  hold<T>(work: Promise<T>): Promise<T> {
+    const settled = work.then(() => {}, () => {});
+    this.#tasks.add(settled);
+    settled.then(() => this.#tasks.delete(settled));
+    return work;
   }
 
   /** Serves a new kind (or replaces one) while running. */
@@ -149,11 +172,18 @@ export class RuntimeCore implements AsyncDisposable {
     return Math.max(target, compacted);
   }
 
-  /** Closes the store if the runtime owns it. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (this.#ownStore) await this.store.close();
+  /**
+   * Stops what runs over this runtime (managers, informers, elections: they
+   * see {@linkcode RuntimeCore.closing} abort and shut down as on their own
+   * signal), waits for them, then closes the store if the runtime owns it.
+   */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.#closing.abort(new Error("the runtime is closing"));
+      while (this.#tasks.size > 0) await Promise.all([...this.#tasks]);
+      if (this.#ownStore) await this.store.close();
+    })();
+    return this.#closed;
   }
 
   /** Same as {@linkcode RuntimeCore.close}. */

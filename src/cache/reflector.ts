@@ -12,6 +12,7 @@ import type { KubeList, KubeObject, WatchEvent } from "../apimachinery/meta.ts";
 import type { Reader, Watcher } from "../client/client.ts";
 import type { FieldSelectorInput, LabelSelectorInput } from "../registry/selection.ts";
 import type { Kind } from "../scheme/kind.ts";
+import { isStoreClosed } from "../storage/types.ts";
 
 /** Options of {@linkcode ListerWatcher.list}. */
 export interface ListerListOptions {
@@ -163,10 +164,12 @@ export interface ReflectorOptions {
  * the last resourceVersion seen, after a backoff (initial 100 ms, doubling, at
  * most 30 s; reset once a watch stays up for `resetAfterMs`). When that
  * resourceVersion has expired (410 Expired/Gone), the reflector lists again
- * and calls `sink.replace`. It never stops before `signal` aborts.
+ * and calls `sink.replace`. It stops when `signal` aborts, or when the
+ * store behind an in-process client is closed (reported to `onError` once;
+ * a closed store never opens again).
  *
- * Errors: every failure (list, watch, ERROR events, a throwing sink) goes to
- * `onError` and is retried; none is swallowed. A throwing sink triggers a relist,
+ * Errors: every other failure (list, watch, ERROR events, a throwing sink)
+ * goes to `onError` and is retried; none is swallowed. A throwing sink triggers a relist,
  * since the sink may have missed a change.
  *
  * @example
@@ -280,6 +283,11 @@ export class Reflector<T extends KubeObject> {
         await this.#watch(signal);
       } catch (err) {
         if (signal.aborted) return;
+        if (isStoreClosed(err)) {
+          // A closed store never opens again: retrying would only spin.
+          this.#report(err);
+          return;
+        }
         failed = true;
         if (err instanceof SinkError) {
           needList = true;

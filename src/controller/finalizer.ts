@@ -16,11 +16,19 @@
  * `cleanup` are idempotent (they may run more than once).
  *
  * Errors: errors thrown by `apply` or `cleanup` propagate (and are retried
- * by the controller); a conflicting concurrent change while adding or
- * removing the finalizer fails with a Conflict (also retried).
+ * by the controller). The finalizer is added and removed with JSON patches
+ * that test only the finalizer list (adding) or the finalizer's own entry
+ * (removing), as kube-rs does, so changes by other writers to anything else
+ * (labels, spec, status, other finalizers elsewhere in the list) never fail
+ * them. When that list did change concurrently the call throws a 409
+ * Conflict (`isConflict(err)` is true; the controller retries it, and so
+ * does `retryOnConflict`); `cleanup` may then run again, as it may after
+ * any failure.
  *
  * @module
  */
+import { ApiError, isInvalid } from "../apimachinery/errors.ts";
+import type { JsonPatchOperation } from "../apimachinery/json_patch.ts";
 import type { KubeObject } from "../apimachinery/meta.ts";
 import type { Client } from "../client/client.ts";
 import type { Kind } from "../scheme/kind.ts";
@@ -64,27 +72,60 @@ export async function finalizer<T extends KubeObject>(
   handlers: FinalizerHandlers<T>,
 ): Promise<Result> {
   const meta = object.metadata;
-  const ns = { namespace: meta.namespace };
   const fins = meta.finalizers ?? [];
   const at = fins.indexOf(name);
   if (!meta.deletionTimestamp) {
     if (at < 0) {
-      await client.patch(kind, meta.name!, [
-        { op: "test", path: "/metadata/resourceVersion", value: meta.resourceVersion },
+      await guardedPatch(
+        client,
+        kind,
+        object,
+        `add finalizer "${name}"`,
         fins.length
-          ? { op: "add", path: "/metadata/finalizers/-", value: name }
-          : { op: "add", path: "/metadata/finalizers", value: [name] },
-      ], { ...ns, type: "json" });
+          ? [
+            { op: "test", path: "/metadata/finalizers", value: fins },
+            { op: "add", path: "/metadata/finalizers/-", value: name },
+          ]
+          : [
+            // An absent list reads as null to a JSON-patch test.
+            { op: "test", path: "/metadata/finalizers", value: null },
+            { op: "add", path: "/metadata/finalizers", value: [name] },
+          ],
+      );
       return {};
     }
     return (await handlers.apply(object)) ?? {};
   }
   if (at < 0) return {};
   const result = (await handlers.cleanup(object)) ?? {};
-  await client.patch(kind, meta.name!, [
-    { op: "test", path: "/metadata/resourceVersion", value: meta.resourceVersion },
+  await guardedPatch(client, kind, object, `remove finalizer "${name}"`, [
     { op: "test", path: `/metadata/finalizers/${at}`, value: name },
     { op: "remove", path: `/metadata/finalizers/${at}` },
-  ], { ...ns, type: "json" });
+  ]);
   return result;
 }
+
+/** A JSON patch whose failed `test` becomes a Conflict naming the finalizer. */
+async function guardedPatch<T extends KubeObject>(
+  client: Client,
+  kind: Kind<T, unknown>,
+  object: T,
+  what: string,
+  patch: JsonPatchOperation[],
+): Promise<void> {
+  const { namespace, name } = object.metadata;
+  try {
+    await client.patch(kind, name!, patch, { namespace, type: "json" });
+  } catch (err) {
+    // kube-apiserver (and the registry) answer a patch that does not apply with a generic
+    // 422; for these patches that means the finalizer list was not as read.
+    if (!(err instanceof ApiError) || !isInvalid(err) || err.message !== NOT_APPLIED) throw err;
+    throw ApiError.conflict(
+      { group: kind.group, resource: kind.plural, name: name! },
+      `Cannot ${what}: metadata.finalizers changed since the object was read; ` +
+        `retry with the current object`,
+    );
+  }
+}
+
+const NOT_APPLIED = "the server rejected our request due to an error in our request";

@@ -26,7 +26,7 @@ import { OWNER_INDEX } from "../cache/indexer.ts";
 import { EventRecorder } from "../events/recorder.ts";
 import type { ChangeEvent, Registry } from "../registry/registry.ts";
 import type { Kind } from "../scheme/kind.ts";
-import type { Store } from "../storage/types.ts";
+import { isStoreClosed, type Store } from "../storage/types.ts";
 import type { Controller, WatchSpec } from "./controller.ts";
 import type { ObjectEvent } from "./predicates.ts";
 
@@ -81,6 +81,13 @@ export interface ManagerBackend {
   registry?: Registry;
   /** The store (for current revision and progress records in triggered mode). */
   store?: Store;
+  /**
+   * Aborted when the runtime closes: a running manager then stops as if its
+   * own signal had aborted. A runtime gives it (`rt.closing`).
+   */
+  closing?: AbortSignal;
+  /** Makes the runtime's `close` wait for a running manager (`rt.hold`). */
+  hold?<T>(work: Promise<T>): Promise<T>;
 }
 
 /** Options of {@linkcode Manager}. */
@@ -180,6 +187,9 @@ export class Manager {
   readonly #shutdownMs: number;
   readonly #progress: ProgressStore | undefined;
   #running = false;
+  /** Stops the current run: disposal, or a closed store seen by an informer. */
+  #stopper = new AbortController();
+  #run: Promise<unknown> | undefined;
 
   /** A manager over a runtime (or anything with its client, registry and store). */
   constructor(backend: ManagerBackend, options: ManagerOptions = {}) {
@@ -189,9 +199,21 @@ export class Manager {
     this.#shutdownMs = options.shutdownTimeoutMs ?? 30_000;
     this.#progress = options.progress ?? (backend.store && storeProgress(backend.store));
     this.client = this.#trackingClient(backend.client);
+    const onError = options.onError;
     this.informers = new InformerFactory(backend.client, {
       clock: this.#clock,
-      onError: options.onError,
+      onError: (err, kind) => {
+        // A closed store ends the run: nothing will ever be read again.
+        if (isStoreClosed(err)) this.#stopper.abort(err);
+        if (onError) onError(err);
+        else if (!isStoreClosed(err)) {
+          console.error(
+            `k1s informer (${kind.group ? `${kind.plural}.${kind.group}` : kind.plural}): ${
+              err instanceof Error ? err.message : String(err)
+            }`,
+          );
+        }
+      },
     });
     this.cache = this.#cacheReader();
     this.recorder = new EventRecorder(this.client, {
@@ -281,9 +303,29 @@ export class Manager {
    * stops, in-flight reconciles get up to the shutdown timeout, and the
    * report lists those that did not finish.
    */
-  async start(signal: AbortSignal): Promise<ShutdownReport> {
-    if (this.#running) throw new Error("the manager is already running");
+  start(signal: AbortSignal): Promise<ShutdownReport> {
+    if (this.#running) return Promise.reject(new Error("the manager is already running"));
     this.#running = true;
+    if (this.#stopper.signal.aborted) this.#stopper = new AbortController();
+    const stop = AbortSignal.any(
+      [signal, this.#stopper.signal, this.#backend.closing].filter((s) => s !== undefined),
+    );
+    const run = this.#start(stop);
+    this.#run = run;
+    return this.#backend.hold ? this.#backend.hold(run) : run;
+  }
+
+  /**
+   * Stops a running {@linkcode Manager.start} (as if its signal aborted) and
+   * waits for it, so `await using mgr = rt.manager()` shuts down on scope
+   * exit.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.#stopper.abort(new Error("the manager was disposed"));
+    await this.#run?.catch(() => {});
+  }
+
+  async #start(signal: AbortSignal): Promise<ShutdownReport> {
     const inner = new AbortController();
     for (const c of this.#controllers) c.reset();
     const registrations: { remove(): void }[] = [];
@@ -334,7 +376,12 @@ export class Manager {
    * triggered run, until nothing is queued or failing (or the time limit).
    * Reads go straight to the client, so no cache has to be filled.
    */
-  async runTriggered(options: TriggeredOptions = {}): Promise<TriggeredReport> {
+  runTriggered(options: TriggeredOptions = {}): Promise<TriggeredReport> {
+    const run = this.#runTriggered(options);
+    return this.#backend.hold ? this.#backend.hold(run) : run;
+  }
+
+  async #runTriggered(options: TriggeredOptions): Promise<TriggeredReport> {
     const { registry, store } = this.#backend;
     const progress = this.#progress;
     if (!registry || !store || !progress) {
@@ -433,7 +480,7 @@ export class Manager {
     for (;;) {
       if (this.#controllers.every((c) => c.settled())) return true;
       const now = Date.now();
-      if (now >= deadline) return false;
+      if (now >= deadline || this.#backend.closing?.aborted) return false;
       const busy = this.#controllers.filter((c) => !c.queue.isIdle());
       let wait = Math.min(deadline - now, 50);
       if (busy.length === 0) {

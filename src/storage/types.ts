@@ -127,6 +127,24 @@ export class StoreError extends Error {
   }
 }
 
+/**
+ * True for the error of a closed store: final, never worth retrying.
+ *
+ * @example
+ * ```ts
+ * import { openMemoryStore } from "./memory.ts";
+ * import { isStoreClosed } from "./types.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const store = openMemoryStore();
+ * await store.close();
+ * await assert.rejects(store.get("/a"), isStoreClosed);
+ * ```
+ */
+export function isStoreClosed(err: unknown): boolean {
+  return err instanceof StoreError && err.code === "closed";
+}
+
 /** Options for {@linkcode Store.create}. */
 export interface StoreCreateOptions {
   /** Another key that must be at this revision for the create to happen. */
