@@ -18,6 +18,8 @@ import { DatabaseSync } from "node:sqlite";
 import { benchRemote } from "./remote.ts";
 import { benchServe } from "./serve.ts";
 import { benchCrd } from "./crd.ts";
+import { benchLeader } from "./leader.ts";
+import { benchBacklog } from "./backlog.ts";
 
 // ---------------------------------------------------------------- helpers
 
@@ -743,6 +745,8 @@ try {
     ["serve", () => benchServe(reporters)],
     ["remote", () => benchRemote(reporters)],
     ["crd", () => benchCrd(reporters)],
+    ["leader", () => benchLeader(reporters)],
+    ["backlog", () => benchBacklog(reporters)],
   ];
   for (const [name, run] of sections) if (!only || only.includes(name)) await run();
 } finally {

@@ -13,6 +13,7 @@ import type { Controller } from "../src/controller/controller.ts";
 import type { Runtime } from "../src/runtime.ts";
 import { coreV1Kinds } from "../src/resources/core_v1.ts";
 import { admissionregistrationV1Kinds } from "../src/resources/admissionregistration_v1.ts";
+import { coordinationV1Kinds } from "../src/resources/coordination_v1.ts";
 import { apiextensionsV1Kinds } from "../src/apiextensions/crd.ts";
 import { Scheme } from "../src/scheme/scheme.ts";
 import { createRuntimeCore } from "../src/runtime_core.ts";
@@ -167,7 +168,15 @@ const GLOBAL_OPTIONS: FlagsConfig = {
   token: { type: "string" },
   namespace: { type: "string", short: "n" },
   help: { type: "boolean", short: "h" },
+  "no-controllers": { type: "boolean" },
 };
+
+/**
+ * How long a mutating command lets the controllers work through changes
+ * other processes left behind, in ms. Progress is saved as they go, so the
+ * next command carries on where this one stopped.
+ */
+export const CONTROLLER_BUDGET_MS = 5_000;
 
 function topHelp(spec: CliSpec): string {
   const width = Math.max(...spec.commands.map((c) => c.name.length)) + 3;
@@ -182,7 +191,9 @@ function topHelp(spec: CliSpec): string {
     `  -s, --server URL   talk to this Kubernetes API server (k1s serve, or a cluster)\n` +
     `  --kubeconfig FILE  a kubeconfig naming the server and credentials\n` +
     `  --context NAME     the kubeconfig context to use\n` +
-    `  --token TOKEN      a bearer token for the server\n\n` +
+    `  --token TOKEN      a bearer token for the server\n` +
+    `  --no-controllers   do not run the controllers after a write (a running \`${spec.name} serve\`\n` +
+    `                     or manager holding the controllers' lease runs them instead)\n\n` +
     `Use "${spec.name} <command> --help" for more information about a given command.\n`;
 }
 
@@ -352,6 +363,7 @@ export function defineCli(spec: CliSpec): Cli {
               ...coreV1Kinds,
               ...apiextensionsV1Kinds,
               ...admissionregistrationV1Kinds,
+              ...coordinationV1Kinds,
               ...spec.kinds ?? [],
             ]);
           }
@@ -365,11 +377,16 @@ export function defineCli(spec: CliSpec): Cli {
         code = err instanceof CliError ? err.exitCode : 1;
       }
       try {
-        if (rt && command.mutates) {
-          const report = await rt.settle();
-          if (!report.idle) {
+        if (rt && command.mutates && flags["no-controllers"] !== true) {
+          const report = await rt.settle({ timeoutMs: CONTROLLER_BUDGET_MS });
+          if (!report.idle && report.unfinished.length > 0) {
             io.stderr(
               `warning: controllers did not finish: ${report.unfinished.join(", ")}\n`,
+            );
+          } else if (!report.idle) {
+            io.stderr(
+              `warning: controllers did not finish in ${CONTROLLER_BUDGET_MS / 1000}s: ` +
+                `${report.backlog} revisions of changes are left for the next command\n`,
             );
           }
         }

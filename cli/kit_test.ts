@@ -76,7 +76,8 @@ Deno.test("bad input gets kubectl's errors and exit codes, and writes nothing", 
     "configmaps\nevents\nnamespaces\nsecrets\nserviceaccounts\n" +
       "validatingadmissionpolicies.admissionregistration.k8s.io\n" +
       "validatingadmissionpolicybindings.admissionregistration.k8s.io\n" +
-      "customresourcedefinitions.apiextensions.k8s.io\n",
+      "customresourcedefinitions.apiextensions.k8s.io\n" +
+      "leases.coordination.k8s.io\n",
   );
 });
 
@@ -93,7 +94,8 @@ Deno.test("api-resources lists kinds like kubectl", async () => {
       "serviceaccounts                     sa           v1                                true         ServiceAccount\n" +
       "validatingadmissionpolicies                      admissionregistration.k8s.io/v1   false        ValidatingAdmissionPolicy\n" +
       "validatingadmissionpolicybindings                admissionregistration.k8s.io/v1   false        ValidatingAdmissionPolicyBinding\n" +
-      "customresourcedefinitions           crd,crds     apiextensions.k8s.io/v1           false        CustomResourceDefinition\n",
+      "customresourcedefinitions           crd,crds     apiextensions.k8s.io/v1           false        CustomResourceDefinition\n" +
+      "leases                                           coordination.k8s.io/v1            true         Lease\n",
   );
 });
 

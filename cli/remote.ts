@@ -13,6 +13,7 @@ import { defineObjectKind } from "../src/scheme/kind.ts";
 import { openAPISchema } from "../src/scheme/openapi.ts";
 import { coreV1Kinds } from "../src/resources/core_v1.ts";
 import { admissionregistrationV1Kinds } from "../src/resources/admissionregistration_v1.ts";
+import { coordinationV1Kinds } from "../src/resources/coordination_v1.ts";
 import {
   apiextensionsV1Kinds,
   CustomResourceDefinition,
@@ -109,6 +110,7 @@ export async function connectCli(
     ...coreV1Kinds,
     ...apiextensionsV1Kinds,
     ...admissionregistrationV1Kinds,
+    ...coordinationV1Kinds,
     ...kinds,
   ]);
   await addServerKinds(scheme, remote.client);
@@ -126,6 +128,7 @@ export async function connectCli(
         fullResync: false,
         unfinished: [],
         deferred: [],
+        backlog: 0,
       }),
     close: () => remote.close(),
   };

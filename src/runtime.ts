@@ -9,6 +9,7 @@ import { type Clock, realClock } from "./apimachinery/clock.ts";
 import { RegistryClient } from "./client/client.ts";
 import type { Controller } from "./controller/controller.ts";
 import {
+  CONTROLLERS_LEASE,
   Manager,
   type ManagerOptions,
   type TriggeredOptions,
@@ -20,6 +21,8 @@ import { namespaceController } from "./system/namespace.ts";
 import { crdController } from "./system/crd.ts";
 import { CustomResourceDefinition } from "./apiextensions/crd.ts";
 import type { Registry } from "./registry/registry.ts";
+import { ignoreNotFound } from "./apimachinery/errors.ts";
+import { Lease } from "./resources/coordination_v1.ts";
 import type { Scheme } from "./scheme/scheme.ts";
 import type { Store } from "./storage/types.ts";
 import { openRuntimeParts, RuntimeCore, type RuntimeCoreOptions } from "./runtime_core.ts";
@@ -105,8 +108,12 @@ export class Runtime extends RuntimeCore {
   }
 
   /**
-   * A manager over this runtime with the system controllers (unless
-   * `systemControllers: false`); add your controllers and `start` it.
+   * The manager of this runtime: the built-in controllers (garbage
+   * collector, namespace lifecycle, event expiry; unless
+   * `systemControllers: false`) plus those you add. Add yours, then
+   * `start(signal, { leaderElection: {} })` it in a long-running process.
+   * It stops when the runtime closes. (`new Manager(rt)` is a bare manager
+   * without the built-in controllers.)
    */
   manager(options: RuntimeManagerOptions = {}): Manager {
     const { systemControllers = true, ...rest } = options;
@@ -129,10 +136,28 @@ export class Runtime extends RuntimeCore {
   /**
    * Runs the system controllers and those added with
    * {@linkcode Runtime.addController} in triggered mode: what changed since
-   * their last run is reconciled until nothing is left to do.
+   * their last run is reconciled until nothing is left to do (or
+   * `timeoutMs`; progress is saved as it goes). Skipped, with the holder in
+   * `skippedFor`, while a live manager holds the controllers' lease
+   * ({@linkcode CONTROLLERS_LEASE}): that manager does the work.
    */
   settle(options: TriggeredOptions = {}): Promise<TriggeredReport> {
-    const run = this.#settling.then(() => {
+    const run = this.#settling.then(async () => {
+      const holder = await this.controllersLeaseHolder();
+      if (holder !== undefined) {
+        const rev = await this.store.currentRevision();
+        return {
+          idle: true,
+          reconciles: 0,
+          fromRevision: undefined,
+          toRevision: rev,
+          fullResync: false,
+          unfinished: [],
+          deferred: [],
+          backlog: 0,
+          skippedFor: holder,
+        };
+      }
       const controllers = [
         ...this.systemControllers(),
         crdController(this.scheme, { clock: this.#clock }),
@@ -158,6 +183,23 @@ export class Runtime extends RuntimeCore {
     const mgr = this.manager({ name: "k1s:customresourcedefinitions", systemControllers: false });
     mgr.add(crdController(this.scheme, { clock: this.#clock }));
     await Promise.all([super.followCRDs(signal), mgr.start(signal)]);
+  }
+
+  /**
+   * The identity holding the controllers' lease ({@linkcode CONTROLLERS_LEASE})
+   * now, or undefined when nobody does: no lease, an empty holder (released),
+   * or a renewal older than its duration by this process's clock.
+   */
+  async controllersLeaseHolder(): Promise<string | undefined> {
+    const lease = await this.registry.get(Lease, CONTROLLERS_LEASE.name, {
+      namespace: CONTROLLERS_LEASE.namespace,
+    }).catch(ignoreNotFound);
+    const spec = lease?.spec;
+    if (!spec?.holderIdentity) return undefined;
+    const renewed = Date.parse(spec.renewTime ?? spec.acquireTime ?? "");
+    const durationMs = (spec.leaseDurationSeconds ?? 0) * 1000;
+    if (!Number.isFinite(renewed) || renewed + durationMs <= this.#clock.now()) return undefined;
+    return spec.holderIdentity;
   }
 
   /** Runs the CRD controller until idle (naming, establishing, cleanup). */

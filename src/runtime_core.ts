@@ -14,6 +14,7 @@ import { Registry } from "./registry/registry.ts";
 import { coreV1Kinds, Namespace, PROTECTED_NAMESPACES } from "./resources/core_v1.ts";
 import { apiextensionsV1Kinds } from "./apiextensions/crd.ts";
 import { admissionregistrationV1Kinds } from "./resources/admissionregistration_v1.ts";
+import { coordinationV1Kinds } from "./resources/coordination_v1.ts";
 import { CRDRegistrar } from "./apiextensions/registrar.ts";
 import type { Kind } from "./scheme/kind.ts";
 import { Scheme } from "./scheme/scheme.ts";
@@ -217,6 +218,7 @@ export async function openRuntimeParts<R extends RuntimeCore>(
     ...coreV1Kinds,
     ...apiextensionsV1Kinds,
     ...admissionregistrationV1Kinds,
+    ...coordinationV1Kinds,
     ...(options.kinds ?? []),
   ]);
   const registry = new Registry(store, scheme, {

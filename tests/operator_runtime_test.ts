@@ -14,6 +14,16 @@ import {
 import { openMemoryStore } from "@k1s/k1s/storage/memory";
 import { serve } from "@k1s/k1s/server";
 
+function until(cond: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  return (async () => {
+    while (!(await cond())) {
+      if (Date.now() > end) throw new Error("condition not met in time");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+}
+
 /** Resolves with `p`, or rejects when it takes longer than `ms` (the defect was a hang). */
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -182,4 +192,135 @@ Deno.test("finalizer: removing it conflicts when its entry moved, and cleanup is
   await finalizer(rt.client, ConfigMap, fin, fresh, handlers);
   assert.equal(cleanups, 2);
   await assert.rejects(rt.client.get(ConfigMap, "c", { namespace: "default" }));
+});
+
+Deno.test("leader election: of two managers on one store exactly one reconciles; a release hands over", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = `sqlite:${dir}/k1s.db`;
+    await using a = await createRuntime({ store });
+    await using b = await createRuntime({ store });
+    const seen: Record<string, string[]> = { a: [], b: [] };
+    const make = (rt: typeof a, who: "a" | "b") => {
+      const mgr = rt.manager({ systemControllers: false });
+      mgr.add(controllerFor(ConfigMap).complete((req) => void seen[who].push(req.name)));
+      return mgr;
+    };
+    const ma = make(a, "a");
+    const mb = make(b, "b");
+    const election = { leaseDurationMs: 1500, renewDeadlineMs: 1000, retryPeriodMs: 100 };
+    const stopA = new AbortController();
+    const stopB = new AbortController();
+    const runA = ma.start(stopA.signal, { leaderElection: { ...election, identity: "a" } });
+    await until(() => ma.isLeader());
+    const runB = mb.start(stopB.signal, { leaderElection: { ...election, identity: "b" } });
+    await until(() => mb.leader() === "a");
+    await a.client.create(ConfigMap, { metadata: { name: "one", namespace: "default" } });
+    await until(() => seen.a.includes("one"));
+    assert.equal(mb.isLeader(), false);
+    assert.deepEqual(seen.b, []);
+    // The CLI's triggered runs leave the work to the live leader.
+    const skipped = await b.settle();
+    assert.equal(skipped.skippedFor, "a");
+    assert.equal(skipped.reconciles, 0);
+    // A leader that stops releases the lease: the standby takes over without waiting it out.
+    const t0 = Date.now();
+    stopA.abort();
+    await runA;
+    await until(() => mb.isLeader(), 1000);
+    assert.ok(Date.now() - t0 < 1000, `takeover took ${Date.now() - t0} ms`);
+    // The new leader reconciles every object once it leads.
+    await until(() => seen.b.includes("one"));
+    await b.client.create(ConfigMap, { metadata: { name: "two", namespace: "default" } });
+    await until(() => seen.b.includes("two"));
+    assert.ok(!seen.a.includes("two"));
+    stopB.abort();
+    await runB;
+    assert.equal((await b.settle()).skippedFor, undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a manager serves /metrics, /healthz and /readyz with controller-runtime's names", async () => {
+  await using rt = await createRuntime();
+  const mgr = rt.manager({ systemControllers: false });
+  mgr.add(
+    controllerFor(ConfigMap).named("cms").withOptions({ onError: () => {} }).complete((req) => {
+      if (req.name === "bad") throw new Error("no");
+    }),
+  );
+  const stop = new AbortController();
+  const run = mgr.start(stop.signal, { metricsServer: { port: 0 }, leaderElection: {} });
+  try {
+    await until(() => mgr.isLeader());
+    const { hostname, port } = mgr.metricsAddress()!;
+    const base = `http://${hostname}:${port}`;
+    await rt.client.create(ConfigMap, { metadata: { name: "good", namespace: "default" } });
+    await rt.client.create(ConfigMap, { metadata: { name: "bad", namespace: "default" } });
+    const metric = async (line: RegExp) => {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      const m = text.split("\n").find((l) => line.test(l));
+      return m === undefined ? undefined : Number(m.split(" ").pop());
+    };
+    await until(async () =>
+      ((await metric(/^controller_runtime_reconcile_total\{controller="cms",result="success"\}/)) ??
+        0) >= 1
+    );
+    await until(async () =>
+      ((await metric(/^controller_runtime_reconcile_errors_total\{controller="cms"\}/)) ?? 0) >= 1
+    );
+    assert.ok((await metric(/^workqueue_adds_total\{name="cms",controller="cms"\}/))! >= 2);
+    assert.ok(
+      (await metric(/^controller_runtime_reconcile_time_seconds_count\{controller="cms"\}/))! >= 2,
+    );
+    assert.notEqual(await metric(/^k1s_informer_lag_revisions\{kind="configmaps"\}/), undefined);
+    const res = await fetch(`${base}/metrics`);
+    assert.equal(res.headers.get("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+    await res.body?.cancel();
+    const ready = await fetch(`${base}/readyz?verbose`);
+    assert.equal(ready.status, 200);
+    const body = await ready.text();
+    assert.match(body, /\[\+\]informers ok/);
+    assert.match(body, /\[\+\]leader ok/);
+    const health = await fetch(`${base}/healthz`);
+    assert.equal(health.status, 200);
+    assert.equal(await health.text(), "ok");
+  } finally {
+    stop.abort();
+    await run;
+  }
+  assert.equal(mgr.metricsAddress(), undefined);
+});
+
+Deno.test("a triggered run cut short by its time limit saves progress, and the next carries on", async () => {
+  await using rt = await createRuntime();
+  const seen: string[] = [];
+  const mgr = new Manager(rt, { name: "chunks" });
+  mgr.add(
+    controllerFor(ConfigMap).complete(async (req) => {
+      seen.push(req.name);
+      await new Promise((r) => setTimeout(r, 2));
+    }),
+  );
+  assert.ok((await mgr.runTriggered()).idle);
+  for (let i = 0; i < 60; i++) {
+    await rt.client.create(ConfigMap, { metadata: { name: `c${i}`, namespace: "default" } });
+  }
+  seen.length = 0;
+  const first = await mgr.runTriggered({ chunkRevisions: 10, timeoutMs: 60 });
+  assert.equal(first.idle, false);
+  assert.ok(first.backlog > 0 && first.backlog < 60, `backlog ${first.backlog}`);
+  assert.ok(first.toRevision > first.fromRevision!);
+  const done = seen.length;
+  seen.length = 0;
+  const second = await mgr.runTriggered({ chunkRevisions: 10 });
+  assert.ok(second.idle);
+  assert.equal(second.fromRevision, first.toRevision);
+  assert.equal(second.backlog, 0);
+  // Each object was reconciled; at most the unsaved step of the first run ran twice.
+  const all = new Set([...Array(60).keys()].map((i) => `c${i}`));
+  assert.ok(seen.length + done <= 60 + 10, `${done} + ${seen.length}`);
+  for (const name of seen) all.delete(name);
+  assert.ok(all.size <= done);
 });

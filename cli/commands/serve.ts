@@ -121,7 +121,9 @@ export const serveCommand: Command = {
       if (manager) { for (const c of ctx.cli.controllers?.(rt) ?? []) manager.add(c); }
       // Controllers that fail stop the server, with the reason, rather than dying unseen.
       let failure: unknown;
-      const managed = manager?.start(stop.signal).catch((err) => {
+      // The controllers run in one server of those sharing the store (and CLI writes elsewhere
+      // leave their work to it): they elect a leader on the controllers' lease.
+      const managed = manager?.start(stop.signal, { leaderElection: {} }).catch((err) => {
         failure = err;
         stop.abort();
       });

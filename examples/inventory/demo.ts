@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { CliIO } from "../../cli/io.ts";
+import type { CliIO } from "@k1s/k1s/cli";
 import { inventory } from "./cli.ts";
 
 const dataHome = await Deno.makeTempDir({ prefix: "inventory-demo-" });

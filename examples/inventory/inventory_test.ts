@@ -1,6 +1,6 @@
 // The inventory example through its CLI: admission, nesting, counts and events.
 import assert from "node:assert/strict";
-import { captureIO } from "../../cli/io.ts";
+import { captureIO } from "@k1s/k1s/cli";
 import { inventory } from "./cli.ts";
 
 const sample = new URL("./sample/", import.meta.url).pathname;

@@ -394,6 +394,26 @@ function reasonOf(err: unknown): StatusReason | undefined {
 export function isNotFound(err: unknown): boolean {
   return reasonOf(err) === "NotFound";
 }
+/**
+ * Returns undefined for a NotFound error and throws anything else, as
+ * controller-runtime's `client.IgnoreNotFound`: for reads where absence is
+ * an answer, `await client.get(Kind, name).catch(ignoreNotFound)`.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime, ConfigMap, ignoreNotFound } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using rt = await createRuntime();
+ * const cm = await rt.client.get(ConfigMap, "absent").catch(ignoreNotFound);
+ * assert.equal(cm, undefined);
+ * ```
+ */
+export function ignoreNotFound(err: unknown): undefined {
+  if (isNotFound(err)) return undefined;
+  throw err;
+}
+
 /** True if `err` is an ApiError with reason AlreadyExists. */
 export function isAlreadyExists(err: unknown): boolean {
   return reasonOf(err) === "AlreadyExists";

@@ -17,3 +17,4 @@ export * from "./meta.ts";
 export * from "./strategic_merge_patch.ts";
 export * from "./validation.ts";
 export * from "./json_syntax.ts";
+export * from "./conditions.ts";

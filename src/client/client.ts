@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { ignoreNotFound } from "../apimachinery/errors.ts";
 import type { KubeList, KubeObject, WatchEvent } from "../apimachinery/meta.ts";
 import type { Kind } from "../scheme/kind.ts";
 import type {
@@ -152,6 +153,8 @@ export interface ResourceClient<T extends KubeObject, In> {
   readonly namespace: string | undefined;
   /** Reads one object. */
   get(name: string): Promise<T>;
+  /** Reads one object; undefined when there is none (kube-rs's `get_opt`). */
+  getOrUndefined(name: string): Promise<T | undefined>;
   /** Lists objects. */
   list(options?: Omit<ListOptions, "namespace">): Promise<KubeList<T>>;
   /** Creates an object. */
@@ -323,6 +326,7 @@ export function bindResource<T extends KubeObject, In>(
     kind,
     namespace,
     get: (name) => client.get(kind, name, ns),
+    getOrUndefined: (name) => client.get(kind, name, ns).catch(ignoreNotFound),
     list: (o) => client.list(kind, { ...o, ...ns }),
     create: (obj, o) => client.create(kind, obj, { ...o, ...ns }),
     update: (obj, o) => client.update(kind, obj, { ...o, ...ns }),
@@ -332,4 +336,28 @@ export function bindResource<T extends KubeObject, In>(
     deleteCollection: (o) => client.deleteCollection(kind, { ...o, ...ns }),
     watch: (o) => client.watch(kind, { ...o, ...ns }),
   };
+}
+
+/**
+ * Reads one object, or undefined when there is none; other errors are
+ * thrown. The arguments are those of `Reader.get`.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime, ConfigMap, getOrUndefined } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using rt = await createRuntime();
+ * assert.equal(await getOrUndefined(rt.client, ConfigMap, "absent"), undefined);
+ * await rt.client.create(ConfigMap, { metadata: { name: "present" } });
+ * assert.equal((await getOrUndefined(rt.client, ConfigMap, "present"))?.metadata.name, "present");
+ * ```
+ */
+export function getOrUndefined<T extends KubeObject, In>(
+  reader: Reader,
+  kind: Kind<T, In>,
+  name: string,
+  options?: GetOptions,
+): Promise<T | undefined> {
+  return reader.get(kind, name, options).catch(ignoreNotFound);
 }

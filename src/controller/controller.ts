@@ -4,12 +4,18 @@
  * requests. An item is never reconciled by two workers at once; errors are
  * retried with per-item backoff; {@linkcode TerminalError}s are not.
  *
+ * Each reconcile gets a logger in `context.log` with controller-runtime's fields, and failed
+ * reconciles are logged as `Reconciler error`. Metrics are reported to an optional
+ * {@linkcode ControllerMetricsSink} (none by default, so an uninstrumented controller pays
+ * nothing); `Metrics` in `metrics.ts` provides one with controller-runtime's metric names.
+ *
  * @module
  */
 import { type Clock, realClock } from "../apimachinery/clock.ts";
 import type { KubeObject } from "../apimachinery/meta.ts";
 import type { Kind } from "../scheme/kind.ts";
 import { type ObjectEvent, passes, type Predicate } from "./predicates.ts";
+import { defaultLogger, type Logger } from "./logger.ts";
 import { defaultControllerRateLimiter, type RateLimiter } from "./rate_limiter.ts";
 import {
   type ReconcileContext,
@@ -19,7 +25,7 @@ import {
   requestKey,
   TerminalError,
 } from "./reconcile.ts";
-import { WorkQueue } from "./workqueue.ts";
+import { WorkQueue, type WorkQueueMetricsSink } from "./workqueue.ts";
 
 /** Where a controller's requests come from: events on one kind. */
 export interface WatchSpec<T extends KubeObject = KubeObject> {
@@ -44,8 +50,59 @@ export interface ControllerOptions {
   rateLimiter?: RateLimiter<string>;
   /** Time source. */
   clock?: Clock;
-  /** Told about every failed reconcile. Default: console.error. */
+  /**
+   * Told about every failed reconcile instead of the default, which logs `Reconciler error`
+   * through the logger (with `terminal: true` for a {@linkcode TerminalError}).
+   */
   onError?: (err: unknown, request: Request, controller: string) => void;
+  /** Base logger of the reconciles. Default: JSON lines on standard error at level info. */
+  logger?: Logger;
+  /** Where metrics go. Default none. */
+  metrics?: ControllerMetricsSink;
+}
+
+/**
+ * How a reconcile ended, as controller-runtime's `result` label, with terminal errors apart
+ * (they count as `error` in `controller_runtime_reconcile_total`).
+ */
+export type ReconcileOutcome = "success" | "requeue" | "requeue_after" | "error" | "terminal_error";
+
+/**
+ * What a controller reports for controller-runtime's controller metrics. The controller calls
+ * it synchronously; `queue` is handed to each work queue the controller makes, so it must keep
+ * working across the controller's runs.
+ *
+ * @example
+ * ```ts
+ * import { Controller, type ControllerMetricsSink, type ReconcileOutcome } from "./controller.ts";
+ * import { nopLogger } from "./logger.ts";
+ * import assert from "node:assert/strict";
+ * const outcomes: ReconcileOutcome[] = [];
+ * const sink: ControllerMetricsSink = {
+ *   queue: { add() {}, get() {}, done() {}, retry() {}, drop() {} },
+ *   start() {},
+ *   active() {},
+ *   reconciled: (outcome) => outcomes.push(outcome),
+ * };
+ * const c = new Controller("demo", () => ({ requeueAfterMs: 10 }), [], { metrics: sink });
+ * c.enqueue({ name: "a" });
+ * const stop = new AbortController();
+ * const running = c.run({ client: {} as never, reader: {} as never }, stop.signal);
+ * await c.queue.onIdle();
+ * c.queue.shutDown();
+ * await running;
+ * assert.deepEqual(outcomes, ["requeue_after"]);
+ * ```
+ */
+export interface ControllerMetricsSink {
+  /** The sink of the controller's work queues. */
+  readonly queue: WorkQueueMetricsSink<string>;
+  /** A run starts with this many workers. */
+  start(workers: number): void;
+  /** A worker took (`1`) or finished (`-1`) a request. */
+  active(delta: 1 | -1): void;
+  /** A reconcile ended after `seconds` of the controller's clock. */
+  reconciled(outcome: ReconcileOutcome, seconds: number): void;
 }
 
 /** Counters of a controller. */
@@ -67,7 +124,9 @@ export class Controller {
   readonly stats: ControllerStats = { reconciles: 0, errors: 0 };
   readonly #reconciler: Reconciler;
   readonly #workers: number;
-  readonly #onError: (err: unknown, request: Request, controller: string) => void;
+  readonly #onError: ((err: unknown, request: Request, controller: string) => void) | undefined;
+  #log: Logger;
+  #metrics: ControllerMetricsSink | undefined;
   readonly #failing = new Set<string>();
   readonly #inFlight = new Set<string>();
   readonly #clock: Clock;
@@ -86,14 +145,19 @@ export class Controller {
     this.#workers = Math.max(1, options.maxConcurrentReconciles ?? 1);
     this.#clock = options.clock ?? realClock;
     this.#rateLimiter = options.rateLimiter;
+    this.#metrics = options.metrics;
     this.#queue = this.#newQueue();
-    this.#onError = options.onError ??
-      ((err, req, c) =>
-        console.error(
-          `controller ${c}: reconcile ${requestKey(req)} failed: ${
-            err instanceof Error ? err.message : String(err)
-          }`,
-        ));
+    this.#onError = options.onError;
+    this.#log = this.#baseLogger(options.logger ?? defaultLogger);
+  }
+
+  #baseLogger(logger: Logger): Logger {
+    const kind = this.watches[0]?.kind;
+    return logger.with({
+      controller: this.name,
+      controllerGroup: kind?.group ?? "",
+      controllerKind: kind?.kind ?? "",
+    });
   }
 
   #newQueue(): WorkQueue<string> {
@@ -101,7 +165,42 @@ export class Controller {
       clock: this.#clock,
       name: this.name,
       rateLimiter: this.#rateLimiter ?? defaultControllerRateLimiter(this.#clock),
+      metrics: this.#metrics?.queue,
     });
+  }
+
+  /**
+   * Installs (or with `undefined` removes) the metrics sink, on the current queue too.
+   *
+   * @example
+   * ```ts
+   * import { Controller } from "./controller.ts";
+   * import { Metrics } from "./metrics.ts";
+   * import assert from "node:assert/strict";
+   * const metrics = new Metrics();
+   * const c = new Controller("demo", () => {}, []);
+   * c.setMetrics(metrics.controllerSink(c.name));
+   * c.enqueue({ name: "a" });
+   * assert.match(await metrics.text(), /workqueue_adds_total\{name="demo",controller="demo"\} 1/);
+   * ```
+   */
+  setMetrics(sink: ControllerMetricsSink | undefined): void {
+    this.#metrics = sink;
+    this.#queue.setMetrics(sink?.queue);
+  }
+
+  /**
+   * Replaces the base logger of the reconciles (the controller adds its own fields to it).
+   *
+   * @example
+   * ```ts
+   * import { Controller } from "./controller.ts";
+   * import { nopLogger } from "./logger.ts";
+   * new Controller("quiet", () => {}, []).setLogger(nopLogger);
+   * ```
+   */
+  setLogger(logger: Logger): void {
+    this.#log = this.#baseLogger(logger);
   }
 
   /** The queue of request keys (a fresh one after each run's shutdown). */
@@ -144,10 +243,15 @@ export class Controller {
 
   /**
    * Runs the workers until the queue shuts down. `context` gives the
-   * reconcilers their client and reader; `signal` is passed on to them.
+   * reconcilers their client, reader and recorder; `signal` is passed on to
+   * them; the controller adds each request's logger.
    */
-  async run(context: Omit<ReconcileContext, "signal">, signal: AbortSignal): Promise<void> {
-    const ctx: ReconcileContext = { ...context, signal };
+  async run(
+    context: Omit<ReconcileContext, "signal" | "log">,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const ctx: ReconcileContext = { ...context, signal, log: this.#log };
+    this.#metrics?.start(this.#workers);
     const worker = async () => {
       for (;;) {
         const key = await this.queue.get();
@@ -160,23 +264,42 @@ export class Controller {
 
   async #process(key: string, ctx: ReconcileContext): Promise<void> {
     const req = requestFromKey(key);
+    const metrics = this.#metrics;
+    const log = this.#log.with({
+      [this.watches[0]?.kind.kind ?? "object"]: req.namespace
+        ? { name: req.name, namespace: req.namespace }
+        : { name: req.name },
+      namespace: req.namespace ?? "",
+      name: req.name,
+      reconcileID: crypto.randomUUID(),
+    });
     this.#inFlight.add(key);
     this.stats.reconciles++;
+    metrics?.active(1);
+    const start = this.#clock.now();
+    let outcome: ReconcileOutcome;
     try {
-      const result = await this.#reconciler(req, ctx);
+      log.debug("Reconciling");
+      const result = await this.#reconciler(req, { ...ctx, log });
       this.#failing.delete(key);
       if (result?.requeueAfterMs !== undefined && result.requeueAfterMs >= 0) {
+        outcome = "requeue_after";
         this.queue.forget(key);
         this.queue.addAfter(key, result.requeueAfterMs);
       } else if (result?.requeue) {
+        outcome = "requeue";
         this.queue.addRateLimited(key);
       } else {
+        outcome = "success";
         this.queue.forget(key);
       }
     } catch (err) {
       this.stats.errors++;
-      this.#onError(err, req, this.name);
-      if (err instanceof TerminalError) {
+      const terminal = err instanceof TerminalError;
+      outcome = terminal ? "terminal_error" : "error";
+      if (this.#onError) this.#onError(err, req, this.name);
+      else log.error(err, "Reconciler error", terminal ? { terminal: true } : undefined);
+      if (terminal) {
         this.#failing.delete(key);
         this.queue.forget(key);
       } else {
@@ -186,6 +309,8 @@ export class Controller {
     } finally {
       this.#inFlight.delete(key);
       this.queue.done(key);
+      metrics?.active(-1);
     }
+    metrics?.reconciled(outcome, (this.#clock.now() - start) / 1000);
   }
 }

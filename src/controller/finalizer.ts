@@ -1,29 +1,6 @@
 /**
- * The finalizer helper, after kube-rs's `finalizer()`.
- *
- * Expected flow: a reconciler calls {@linkcode finalizer} with the current
- * object and two callbacks. On the first reconcile of a live object the
- * finalizer is added (and the call returns: the write causes the next
- * reconcile). Later reconciles of the live object run `apply`. Once the
- * object is being deleted, `cleanup` runs; when it succeeds the finalizer is
- * removed, which lets the API server delete the object.
- *
- * Guarantees: `cleanup` runs before the object can disappear, as long as the
- * finalizer was added first; the finalizer is removed only after a
- * successful `cleanup`.
- *
- * Assumptions: the finalizer name is unique to this controller; `apply` and
- * `cleanup` are idempotent (they may run more than once).
- *
- * Errors: errors thrown by `apply` or `cleanup` propagate (and are retried
- * by the controller). The finalizer is added and removed with JSON patches
- * that test only the finalizer list (adding) or the finalizer's own entry
- * (removing), as kube-rs does, so changes by other writers to anything else
- * (labels, spec, status, other finalizers elsewhere in the list) never fail
- * them. When that list did change concurrently the call throws a 409
- * Conflict (`isConflict(err)` is true; the controller retries it, and so
- * does `retryOnConflict`); `cleanup` may then run again, as it may after
- * any failure.
+ * The finalizer helper, after kube-rs's `finalizer()`: its protocol is
+ * documented on {@linkcode finalizer}.
  *
  * @module
  */
@@ -48,7 +25,31 @@ export interface FinalizerHandlers<T extends KubeObject> {
 }
 
 /**
- * Runs the finalizer protocol for `object`; see the module documentation.
+ * Runs the finalizer protocol for `object`, after kube-rs's `finalizer()`.
+ *
+ * Expected flow: a reconciler calls {@linkcode finalizer} with the current
+ * object and two callbacks. On the first reconcile of a live object the
+ * finalizer is added (and the call returns: the write causes the next
+ * reconcile). Later reconciles of the live object run `apply`. Once the
+ * object is being deleted, `cleanup` runs; when it succeeds the finalizer is
+ * removed, which lets the API server delete the object.
+ *
+ * Guarantees: `cleanup` runs before the object can disappear, as long as the
+ * finalizer was added first; the finalizer is removed only after a
+ * successful `cleanup`.
+ *
+ * Assumptions: the finalizer name is unique to this controller; `apply` and
+ * `cleanup` are idempotent (they may run more than once).
+ *
+ * Errors: errors thrown by `apply` or `cleanup` propagate (and are retried
+ * by the controller). The finalizer is added and removed with JSON patches
+ * that test only the finalizer list (adding) or the finalizer's own entry
+ * (removing), as kube-rs does, so changes by other writers to anything else
+ * (labels, spec, status; when removing, finalizers after this one) never
+ * fail them. When that list did change concurrently the call throws a 409
+ * Conflict (`isConflict(err)` is true; the controller retries it, and so
+ * does `retryOnConflict`); `cleanup` may then run again, as it may after
+ * any failure.
  *
  * @example
  * ```ts

@@ -1,19 +1,7 @@
 /**
- * The Manager runs controllers with a shared client, informer cache and
- * event recorder, in either of two shapes:
- *
- * - long-running: {@linkcode Manager.start} runs informers and workers until
- *   its signal aborts, then stops intake, waits for in-flight reconciles up
- *   to a timeout and reports what did not finish;
- * - triggered (short-lived CLI processes): {@linkcode Manager.runTriggered}
- *   reconciles what changed since the store revision the controllers last
- *   finished (read from the change log, or everything when that revision
- *   was compacted or never recorded), runs until nothing is queued and
- *   nothing is due, and records the new revision.
- *
- * Reads through the manager's cache see the manager client's own writes
- * (read-your-writes): the store revision of each write is known, and a
- * cached read waits until the informer has applied it.
+ * The Manager: runs controllers long-running or triggered, with a shared
+ * client, informer cache and event recorder; documented on
+ * {@linkcode Manager}.
  *
  * @module
  */
@@ -29,6 +17,12 @@ import type { Kind } from "../scheme/kind.ts";
 import { isStoreClosed, type Store } from "../storage/types.ts";
 import type { Controller, WatchSpec } from "./controller.ts";
 import type { ObjectEvent } from "./predicates.ts";
+import type { Metrics } from "./metrics.ts";
+import {
+  type LeaderCallbacks,
+  type LeaderElectionOptions,
+  LeaderElector,
+} from "./leader_election.ts";
 
 /** Where triggered runs keep the revision they finished. */
 export interface ProgressStore {
@@ -104,6 +98,49 @@ export interface ManagerOptions {
   onError?: (err: unknown) => void;
   /** Component name events are recorded under. Default: the manager name. */
   component?: string;
+  /**
+   * Where the controllers' metrics go (controller-runtime's names). Default:
+   * a new {@linkcode Metrics} made when the manager starts. Pass one to
+   * register metrics of your own in its registry.
+   */
+  metrics?: Metrics;
+}
+
+/**
+ * The lease a manager elects on when its leader election names none:
+ * `default/k1s-controllers`. It is the lease of "the controllers of this
+ * store": while a live manager holds it, a runtime's triggered runs (the
+ * CLI's, after every write) are skipped, since that manager does the work.
+ */
+export const CONTROLLERS_LEASE: { readonly namespace: string; readonly name: string } = {
+  namespace: "default",
+  name: "k1s-controllers",
+};
+
+/** Leader election of {@linkcode Manager.start}: client-go's, on a Lease. */
+export type ManagerLeaderElection =
+  & Partial<LeaderElectionOptions>
+  & LeaderCallbacks;
+
+/** Options of {@linkcode Manager.start}. */
+export interface StartOptions {
+  /**
+   * Reconcile only while this process holds a Lease (default
+   * {@linkcode CONTROLLERS_LEASE}), as controller-runtime's leader election:
+   * informers run all along, controllers start on acquiring the lease and
+   * stop at once when it cannot be renewed (before it can expire); the
+   * manager then campaigns again. On shutdown the lease is released, so a
+   * standby takes over without waiting for it to expire.
+   */
+  leaderElection?: ManagerLeaderElection;
+  /**
+   * Serve `/metrics` (Prometheus text), `/healthz` and `/readyz` on this
+   * address while running, as controller-runtime's metrics and health
+   * probe servers. Ready means every informer has synced and, when
+   * electing, a leader is known. Port 0 picks a free port
+   * ({@linkcode Manager.metricsAddress} tells which).
+   */
+  metricsServer?: { port: number; hostname?: string };
 }
 
 /** What did not finish when a manager stopped. */
@@ -118,6 +155,12 @@ export interface TriggeredOptions {
   timeoutMs?: number;
   /** Ignore recorded progress and reconcile every object. */
   full?: boolean;
+  /**
+   * Revisions of recorded history fed to the controllers per step; progress
+   * is saved after each step settles, so a run cut short by `timeoutMs`
+   * resumes there next time. Default 1,000.
+   */
+  chunkRevisions?: number;
 }
 
 /** What a triggered run did. */
@@ -128,8 +171,18 @@ export interface TriggeredReport {
   reconciles: number;
   /** The revision progress started from (undefined for a full run). */
   fromRevision: number | undefined;
-  /** The revision recorded at the end (when idle). */
+  /**
+   * The revision progress was recorded at: the store's revision when idle;
+   * otherwise the last step that settled (`fromRevision` when none did).
+   */
   toRevision: number;
+  /** Revisions of history not yet reconciled (0 when idle). */
+  backlog: number;
+  /**
+   * Set when the run was skipped because a live manager holds the
+   * controllers' lease: that manager's identity.
+   */
+  skippedFor?: string;
   /** True when every object was listed (first run, `full`, or compacted history). */
   fullResync: boolean;
   /** `controller: key` of work not finished at the time limit (failing or in flight). */
@@ -151,7 +204,26 @@ function toObjectEvent(ev: ChangeEvent): ObjectEvent {
 }
 
 /**
- * Runs controllers.
+ * The Manager runs controllers with a shared client, informer cache and
+ * event recorder, in either of two shapes:
+ *
+ * - long-running: {@linkcode Manager.start} runs informers and workers until
+ *   its signal aborts, then stops intake, waits for in-flight reconciles up
+ *   to a timeout and reports what did not finish;
+ * - triggered (short-lived CLI processes): {@linkcode Manager.runTriggered}
+ *   reconciles what changed since the store revision the controllers last
+ *   finished (read from the change log, or everything when that revision
+ *   was compacted or never recorded), runs until nothing is queued and
+ *   nothing is due, and records the new revision.
+ *
+ * Reads through the manager's cache see the manager client's own writes
+ * (read-your-writes): the store revision of each write is known, and a
+ * cached read waits until the informer has applied it.
+ *
+ * Get one with the built-in controllers (garbage collector, namespace
+ * lifecycle, event expiry) from `rt.manager()`; `new Manager(rt)` is a bare
+ * manager that runs only the controllers added to it. Either stops when the
+ * runtime closes, and `await using` stops it on scope exit.
  *
  * @example
  * ```ts
@@ -190,14 +262,24 @@ export class Manager {
   /** Stops the current run: disposal, or a closed store seen by an informer. */
   #stopper = new AbortController();
   #run: Promise<unknown> | undefined;
+  #elector: LeaderElector | undefined;
+  #leading = false;
+  #metrics: Metrics | undefined;
+  #electing = false;
+  #metricsAddress: { hostname: string; port: number } | undefined;
 
-  /** A manager over a runtime (or anything with its client, registry and store). */
+  /**
+   * A bare manager over a runtime (or anything with its client, registry
+   * and store): it runs only the controllers added to it. `rt.manager()`
+   * gives one that also runs the built-in controllers.
+   */
   constructor(backend: ManagerBackend, options: ManagerOptions = {}) {
     this.#backend = backend;
     this.#name = options.name ?? "k1s";
     this.#clock = options.clock ?? realClock;
     this.#shutdownMs = options.shutdownTimeoutMs ?? 30_000;
     this.#progress = options.progress ?? (backend.store && storeProgress(backend.store));
+    this.#metrics = options.metrics;
     this.client = this.#trackingClient(backend.client);
     const onError = options.onError;
     this.informers = new InformerFactory(backend.client, {
@@ -226,6 +308,26 @@ export class Manager {
   add(controller: Controller): void {
     if (this.#running) throw new Error("controllers must be added before the manager runs");
     this.#controllers.push(controller);
+  }
+
+  /** The controllers' metrics: those given in the options, or made by the first start. */
+  get metrics(): Metrics | undefined {
+    return this.#metrics;
+  }
+
+  /** Where the metrics server listens while running (see `StartOptions.metricsServer`). */
+  metricsAddress(): { hostname: string; port: number } | undefined {
+    return this.#metricsAddress;
+  }
+
+  /** True while this manager's controllers run (always, without leader election). */
+  isLeader(): boolean {
+    return this.#running && (!this.#electing || this.#leading);
+  }
+
+  /** The identity of the leader last seen by this manager's election, if it elects. */
+  leader(): string | undefined {
+    return this.#elector?.leader();
   }
 
   /** The controllers added so far. */
@@ -299,18 +401,20 @@ export class Manager {
   }
 
   /**
-   * Runs informers and controllers until `signal` aborts. Then intake
-   * stops, in-flight reconciles get up to the shutdown timeout, and the
-   * report lists those that did not finish.
+   * Runs informers and controllers until `signal` aborts (or the runtime
+   * closes, or the manager is disposed). Then intake stops, in-flight
+   * reconciles get up to the shutdown timeout, and the report lists those
+   * that did not finish. With `leaderElection`, controllers run only while
+   * this manager leads; see {@linkcode StartOptions}.
    */
-  start(signal: AbortSignal): Promise<ShutdownReport> {
+  start(signal: AbortSignal, options: StartOptions = {}): Promise<ShutdownReport> {
     if (this.#running) return Promise.reject(new Error("the manager is already running"));
     this.#running = true;
     if (this.#stopper.signal.aborted) this.#stopper = new AbortController();
     const stop = AbortSignal.any(
       [signal, this.#stopper.signal, this.#backend.closing].filter((s) => s !== undefined),
     );
-    const run = this.#start(stop);
+    const run = this.#start(stop, options);
     this.#run = run;
     return this.#backend.hold ? this.#backend.hold(run) : run;
   }
@@ -325,10 +429,124 @@ export class Manager {
     await this.#run?.catch(() => {});
   }
 
-  async #start(signal: AbortSignal): Promise<ShutdownReport> {
+  async #start(signal: AbortSignal, options: StartOptions): Promise<ShutdownReport> {
     const inner = new AbortController();
+    let serving: Promise<void> | undefined;
+    let informersDone: Promise<void> | undefined;
+    const election = options.leaderElection;
+    this.#electing = election !== undefined;
+    try {
+      await this.#instrument();
+      informersDone = this.informers.start(inner.signal);
+      // Every watched kind's informer runs from the start, leader or not, so a new leader's
+      // cache is warm (as controller-runtime starts caches before it campaigns).
+      const kinds = new Map<string, Kind<KubeObject, unknown>>();
+      for (const c of this.#controllers) {
+        for (const spec of c.watches) {
+          this.informers.informerFor(spec.kind);
+          kinds.set(kindKey(spec.kind), spec.kind);
+        }
+      }
+      if (options.metricsServer) {
+        serving =
+          (await this.#serveMetrics(options.metricsServer, [...kinds.values()], inner.signal))
+            .finished;
+      }
+      if (!election) return await this.#lead(signal, signal);
+      let report: ShutdownReport = { unfinished: [] };
+      while (!signal.aborted) {
+        let leading: Promise<ShutdownReport> | undefined;
+        const elector = new LeaderElector(this.#backend.client, {
+          clock: this.#clock,
+          ...election,
+          name: election.name ?? CONTROLLERS_LEASE.name,
+          namespace: election.namespace ?? CONTROLLERS_LEASE.namespace,
+          onStartedLeading: (lost) => {
+            this.#leading = true;
+            leading = this.#lead(AbortSignal.any([signal, lost]), signal);
+            election.onStartedLeading?.(lost);
+          },
+          onStoppedLeading: () => {
+            this.#leading = false;
+            election.onStoppedLeading?.();
+          },
+          onNewLeader: (id) => election.onNewLeader?.(id),
+        });
+        this.#elector = elector;
+        await elector.run(signal);
+        if (leading) report = await leading;
+        // Leadership lost while still running: campaign again, as a standby.
+      }
+      return report;
+    } finally {
+      this.#elector = undefined;
+      this.#electing = false;
+      this.#leading = false;
+      inner.abort();
+      await informersDone;
+      await serving;
+      this.#metricsAddress = undefined;
+      this.#running = false;
+    }
+  }
+
+  /** Gives every controller (and its queue) a metrics sink. */
+  async #instrument(): Promise<void> {
+    if (!this.#metrics) {
+      // Loaded only by long-running managers: a CLI's triggered runs never read metrics.
+      const { Metrics } = await import("./metrics.ts");
+      this.#metrics = new Metrics({ clock: this.#clock });
+    }
+    for (const c of this.#controllers) this.#metrics.instrument(c);
+  }
+
+  /** Starts the metrics and health server; resolves to its end. */
+  async #serveMetrics(
+    address: { port: number; hostname?: string },
+    kinds: Kind<KubeObject, unknown>[],
+    signal: AbortSignal,
+  ): Promise<{ finished: Promise<void> }> {
+    const metrics = this.#metrics!;
+    const seen = new Map<string, number>();
+    metrics.registry.addCollector(async () => {
+      const head = this.#backend.store ? await this.#backend.store.currentRevision() : undefined;
+      for (const kind of kinds) {
+        const name = kind.group ? `${kind.plural}.${kind.group}` : kind.plural;
+        const rev = this.informers.informerFor(kind).lastSyncRevision();
+        if (seen.get(name) !== rev) {
+          seen.set(name, rev);
+          metrics.observeInformer(name, rev, { head });
+        } else if (head !== undefined) {
+          metrics.informerLag.set({ kind: name }, Math.max(0, head - rev));
+        }
+      }
+    });
+    const { serveMetrics } = await import("./metrics_server.ts");
+    const server = serveMetrics({
+      port: address.port,
+      hostname: address.hostname,
+      metrics,
+      signal,
+      healthz: { ping: () => true },
+      readyz: {
+        informers: () => kinds.every((k) => this.informers.informerFor(k).hasSynced()),
+        ...(this.#electing ? { leader: () => this.leader() !== undefined } : {}),
+      },
+    });
+    this.#metricsAddress = { hostname: server.hostname, port: server.port };
+    return { finished: server.finished };
+  }
+
+  /**
+   * Runs the controllers until `stop` aborts. When `signal` (the manager's
+   * own) aborted, in-flight reconciles get the shutdown timeout to finish;
+   * when only leadership was lost, their signal aborts at once and nothing
+   * new starts, since another process now reconciles.
+   */
+  async #lead(stop: AbortSignal, signal: AbortSignal): Promise<ShutdownReport> {
     for (const c of this.#controllers) c.reset();
     const registrations: { remove(): void }[] = [];
+    const reconciling = new AbortController();
     try {
       for (const c of this.#controllers) {
         for (const spec of c.watches) {
@@ -340,13 +558,19 @@ export class Manager {
           registrations.push(reg);
         }
       }
-      const informersDone = this.informers.start(inner.signal);
-      const ctx = { client: this.client, reader: this.cache };
-      const runs = this.#controllers.map((c) => c.run(ctx, inner.signal));
+      const ctx = { client: this.client, reader: this.cache, recorder: this.recorder };
+      const runs = this.#controllers.map((c) => c.run(ctx, reconciling.signal));
       await new Promise<void>((resolve) => {
-        if (signal.aborted) resolve();
-        else signal.addEventListener("abort", () => resolve(), { once: true });
+        if (stop.aborted) resolve();
+        else stop.addEventListener("abort", () => resolve(), { once: true });
       });
+      for (const r of registrations) r.remove();
+      if (!signal.aborted) {
+        reconciling.abort(new Error("leadership lost"));
+        for (const c of this.#controllers) c.queue.shutDown();
+        await Promise.all(runs);
+        return { unfinished: [] };
+      }
       const drained = Promise.all(this.#controllers.map((c) => c.queue.shutDownWithDrain()));
       let timer: (() => void) | undefined;
       const timedOut = await Promise.race([
@@ -360,14 +584,12 @@ export class Manager {
         ? this.#controllers.flatMap((c) => c.inFlight().map((k) => `${c.name}: ${k}`))
         : [];
       for (const c of this.#controllers) c.queue.shutDown();
-      inner.abort();
-      await informersDone;
+      reconciling.abort();
       if (!timedOut) await Promise.all(runs);
       return { unfinished };
     } finally {
       for (const r of registrations) r.remove();
-      inner.abort();
-      this.#running = false;
+      reconciling.abort();
     }
   }
 
@@ -434,18 +656,31 @@ export class Manager {
           }
         }
       };
-      await feed(from, head, true);
+      // A backlog is fed in steps of `chunk` revisions, and progress is saved after each settled
+      // step: a run cut short by its time limit leaves the next one less to do.
+      const chunk = Math.max(1, options.chunkRevisions ?? 1000);
+      let upto = from === undefined ? head : Math.min(head, from + chunk);
+      await feed(from, upto, true);
+      let saved = from;
       let idle = false;
       for (;;) {
         const settled = await this.#settle(deadline);
         if (!settled) break;
+        if (upto < head) {
+          await progress.save(this.#name, upto);
+          saved = upto;
+          const step = Math.min(head, upto + chunk);
+          await feed(upto, step, false);
+          upto = step;
+          continue;
+        }
         const next = await store.currentRevision();
-        if (next === head) {
+        if (next === upto) {
           idle = true;
           break;
         }
-        await feed(head, next, false);
-        head = next;
+        await feed(upto, next, false);
+        upto = head = next;
       }
       const unfinished = this.#controllers.flatMap((c) =>
         [...c.failing(), ...c.inFlight()].map((k) => `${c.name}: ${k}`)
@@ -457,13 +692,15 @@ export class Manager {
       inner.abort();
       if (idle) {
         await Promise.all(runs);
-        await progress.save(this.#name, head);
+        await progress.save(this.#name, upto);
+        saved = upto;
       }
       return {
         idle,
         reconciles: this.#controllers.reduce((n, c) => n + c.stats.reconciles, 0) - before,
         fromRevision: from,
-        toRevision: head,
+        toRevision: saved ?? from ?? 0,
+        backlog: idle ? 0 : head - (saved ?? 0),
         fullResync,
         unfinished,
         deferred,

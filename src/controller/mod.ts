@@ -1,7 +1,8 @@
 /**
  * The controller runtime: work queue, reconcile contract, controllers and
  * their builder, the manager (long-running and triggered), predicates, and
- * the finalizer, owner-reference and create-or-update helpers.
+ * the finalizer, owner-reference and create-or-update helpers, structured
+ * logging, and Prometheus metrics with their HTTP endpoint.
  *
  * @module
  */
@@ -15,3 +16,7 @@ export * from "./manager.ts";
 export * from "./finalizer.ts";
 export * from "./owner.ts";
 export * from "./create_or_update.ts";
+export * from "./logger.ts";
+export * from "./metrics.ts";
+export * from "./metrics_server.ts";
+export * from "./leader_election.ts";

@@ -8,6 +8,8 @@
  */
 import type { KubeObject } from "../apimachinery/meta.ts";
 import type { Client, Reader } from "../client/client.ts";
+import type { EventRecorder } from "../events/recorder.ts";
+import type { Logger } from "./logger.ts";
 
 /** What to reconcile: one object. */
 export interface Request {
@@ -42,6 +44,14 @@ export interface ReconcileContext {
   client: Client;
   /** Cached reads (the informer cache, or the client in triggered mode). */
   reader: Reader;
+  /**
+   * This reconcile's logger, with the fields controller-runtime adds: `controller`,
+   * `controllerGroup`, `controllerKind`, the object under the kind's name, `namespace`, `name`
+   * and `reconcileID`.
+   */
+  log: Logger;
+  /** Records events about objects, when the manager has a recorder. */
+  recorder?: EventRecorder;
 }
 
 /** A reconcile function. Throwing retries with backoff, except for {@linkcode TerminalError}. */

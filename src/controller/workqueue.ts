@@ -17,8 +17,51 @@ export interface WorkQueueOptions<T> {
    * {@linkcode defaultControllerRateLimiter} on the queue's clock.
    */
   rateLimiter?: RateLimiter<T>;
-  /** A name for diagnostics. */
+  /** A name for diagnostics and metrics. */
   name?: string;
+  /** Told about adds, gets, dones and retries; see {@linkcode WorkQueueMetricsSink}. Default none. */
+  metrics?: WorkQueueMetricsSink<T>;
+}
+
+/**
+ * What a queue reports for client-go's workqueue metrics (depth, adds, queue and work
+ * duration, unfinished work, retries). The queue calls it synchronously; a sink keeps its own
+ * state (e.g. when each item was added), so one sink may outlive the queue it was given to and
+ * be handed to the next one.
+ *
+ * @example
+ * ```ts
+ * import { WorkQueue, type WorkQueueMetricsSink } from "./workqueue.ts";
+ * import assert from "node:assert/strict";
+ * const calls: string[] = [];
+ * const sink: WorkQueueMetricsSink<string> = {
+ *   add: (item) => calls.push(`add ${item}`),
+ *   get: (item) => calls.push(`get ${item}`),
+ *   done: (item) => calls.push(`done ${item}`),
+ *   retry: (item) => calls.push(`retry ${item}`),
+ *   drop: (item) => calls.push(`drop ${item}`),
+ * };
+ * const queue = new WorkQueue({ metrics: sink });
+ * queue.add("a");
+ * queue.add("a");
+ * queue.done((await queue.get())!);
+ * assert.deepEqual(calls, ["add a", "get a", "done a"]);
+ * ```
+ */
+export interface WorkQueueMetricsSink<T> {
+  /** The item became pending: it was not queued and was not already waiting to be re-queued. */
+  add(item: T): void;
+  /** The item was handed to a worker. */
+  get(item: T): void;
+  /** A worker finished the item. */
+  done(item: T): void;
+  /**
+   * The item was scheduled with a non-zero, finite delay (a rate-limited or delayed add), even
+   * if an earlier pending add of it wins.
+   */
+  retry(item: T): void;
+  /** The pending item was dropped by a shutdown without drain. */
+  drop(item: T): void;
 }
 
 interface Delayed {
@@ -84,12 +127,33 @@ export class WorkQueue<T = string> {
   #drainWaiters: (() => void)[] = [];
   #shuttingDown = false;
   #drain = false;
+  #metrics: WorkQueueMetricsSink<T> | undefined;
 
   /** Creates an empty queue. */
   constructor(options: WorkQueueOptions<T> = {}) {
     this.name = options.name;
     this.#clock = options.clock ?? realClock;
     this.#rateLimiter = options.rateLimiter ?? defaultControllerRateLimiter<T>(this.#clock);
+    this.#metrics = options.metrics;
+  }
+
+  /**
+   * Installs (or with `undefined` removes) the metrics sink. Items already queued or in flight
+   * are not reported to a newly installed sink until their next add, get or done.
+   *
+   * @example
+   * ```ts
+   * import { WorkQueue } from "./workqueue.ts";
+   * import assert from "node:assert/strict";
+   * let adds = 0;
+   * const queue = new WorkQueue();
+   * queue.setMetrics({ add: () => adds++, get() {}, done() {}, retry() {}, drop() {} });
+   * queue.add("x");
+   * assert.equal(adds, 1);
+   * ```
+   */
+  setMetrics(sink: WorkQueueMetricsSink<T> | undefined): void {
+    this.#metrics = sink;
   }
 
   /**
@@ -109,6 +173,7 @@ export class WorkQueue<T = string> {
   add(item: T): void {
     if (this.#shuttingDown) return;
     if (this.#dirty.has(item)) return;
+    this.#metrics?.add(item);
     this.#dirty.add(item);
     if (this.#processing.has(item)) return;
     this.#enqueue(item);
@@ -138,6 +203,7 @@ export class WorkQueue<T = string> {
       this.add(item);
       return;
     }
+    this.#metrics?.retry(item);
     const at = this.#clock.now() + ms;
     const pending = this.#delayed.get(item);
     if (pending) {
@@ -248,6 +314,7 @@ export class WorkQueue<T = string> {
    */
   done(item: T): void {
     if (!this.#processing.delete(item)) return;
+    this.#metrics?.done(item);
     if (this.#dirty.has(item)) {
       this.#enqueue(item);
     } else {
@@ -384,6 +451,7 @@ export class WorkQueue<T = string> {
     this.#cancelDelayed();
     this.#queue = [];
     this.#head = 0;
+    if (this.#metrics) { for (const item of this.#dirty) this.#metrics.drop(item); }
     this.#dirty.clear();
     this.#wakeWaiters();
     const drainWaiters = this.#drainWaiters;
@@ -453,6 +521,7 @@ export class WorkQueue<T = string> {
       // Hand it straight to the longest-waiting get(): it is in flight from now on.
       this.#dirty.delete(item);
       this.#processing.add(item);
+      this.#metrics?.get(item);
       waiter(item);
       return;
     }
@@ -470,6 +539,7 @@ export class WorkQueue<T = string> {
     }
     this.#dirty.delete(item);
     this.#processing.add(item);
+    this.#metrics?.get(item);
     return item;
   }
 

@@ -19,14 +19,16 @@ Deno.test("api-resources lists the kinds as kubectl does, filtered by scope and 
       "serviceaccounts                     sa           v1                                true         ServiceAccount\n" +
       "validatingadmissionpolicies                      admissionregistration.k8s.io/v1   false        ValidatingAdmissionPolicy\n" +
       "validatingadmissionpolicybindings                admissionregistration.k8s.io/v1   false        ValidatingAdmissionPolicyBinding\n" +
-      "customresourcedefinitions           crd,crds     apiextensions.k8s.io/v1           false        CustomResourceDefinition\n",
+      "customresourcedefinitions           crd,crds     apiextensions.k8s.io/v1           false        CustomResourceDefinition\n" +
+      "leases                                           coordination.k8s.io/v1            true         Lease\n",
   );
   assertOk(
     await s.k1s(["api-resources", "-o", "name"]),
     "configmaps\nevents\nnamespaces\nsecrets\nserviceaccounts\n" +
       "validatingadmissionpolicies.admissionregistration.k8s.io\n" +
       "validatingadmissionpolicybindings.admissionregistration.k8s.io\n" +
-      "customresourcedefinitions.apiextensions.k8s.io\n",
+      "customresourcedefinitions.apiextensions.k8s.io\n" +
+      "leases.coordination.k8s.io\n",
   );
   assertOk(
     await s.k1s(["api-resources", "--namespaced=false"]),
