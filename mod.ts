@@ -5,6 +5,27 @@
  * create, read, list, watch, update, patch and delete Kubernetes-style
  * objects with the semantics kube-apiserver gives them.
  *
+ * Operators and controllers, for authors who know controller-runtime or
+ * kube-rs:
+ *
+ * - `rt.manager()` is the manager with the built-in controllers (garbage
+ *   collector, namespace lifecycle, event expiry); add yours with
+ *   `controllerFor(Kind).owns(Child).complete(reconcile)` and
+ *   `start(signal, { leaderElection: {}, metricsServer: { port } })`
+ *   ({@linkcode Manager}, {@linkcode StartOptions}). A reconciler gets a
+ *   client, a cached reader, an event recorder and a logger
+ *   ({@linkcode ReconcileContext}); closing the runtime stops the manager.
+ * - {@linkcode finalizer} runs the finalizer protocol (its guarantees are on
+ *   the function); {@linkcode setStatusCondition} and its siblings keep
+ *   `status.conditions` as apimachinery's `meta` package does;
+ *   {@linkcode ignoreNotFound} and {@linkcode getOrUndefined} read what may
+ *   be absent.
+ * - {@linkcode LeaderElector} is client-go's leader election on a
+ *   {@linkcode Lease}; {@linkcode Metrics} holds controller-runtime's
+ *   metrics; {@linkcode serveMetrics} serves them with health probes.
+ * - Tests run on the memory store: `createRuntime()`, then `start()` a
+ *   manager, or `runTriggered()` to reconcile until idle.
+ *
  * @example
  * ```ts
  * import { z } from "zod";

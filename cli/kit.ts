@@ -209,12 +209,30 @@ const VALUE_FLAGS = new Set([
   "--token",
 ]);
 
-/** An embedded runtime as commands see it. */
-export function embeddedCliRuntime(rt: Runtime): CliRuntime {
+/**
+ * An embedded runtime as commands see it. With `controllers: false`
+ * (`--no-controllers`), `settle` runs nothing.
+ */
+export function embeddedCliRuntime(
+  rt: Runtime,
+  options: { controllers?: boolean } = {},
+): CliRuntime {
   return {
     client: rt.client,
     scheme: rt.scheme,
-    settle: (o) => rt.settle(o),
+    settle: async (o) =>
+      options.controllers === false
+        ? {
+          idle: true,
+          reconciles: 0,
+          fromRevision: undefined,
+          toRevision: await rt.store.currentRevision(),
+          fullResync: false,
+          unfinished: [],
+          deferred: [],
+          backlog: 0,
+        }
+        : rt.settle(o),
     embedded: rt,
     close: () => rt.close(),
   };
@@ -331,7 +349,9 @@ export function defineCli(spec: CliSpec): Cli {
         const { createRuntime } = await import("../src/runtime.ts");
         const embedded = await createRuntime({ store: url, kinds: spec.kinds });
         for (const c of spec.controllers?.(embedded) ?? []) embedded.addController(c);
-        return rt = embeddedCliRuntime(embedded);
+        return rt = embeddedCliRuntime(embedded, {
+          controllers: flags["no-controllers"] !== true,
+        });
       };
       const namespace = (flags.namespace as string | undefined) ?? remote?.namespace ?? "default";
       const ctx: CommandContext = {
@@ -377,7 +397,7 @@ export function defineCli(spec: CliSpec): Cli {
         code = err instanceof CliError ? err.exitCode : 1;
       }
       try {
-        if (rt && command.mutates && flags["no-controllers"] !== true) {
+        if (rt && command.mutates) {
           const report = await rt.settle({ timeoutMs: CONTROLLER_BUDGET_MS });
           if (!report.idle && report.unfinished.length > 0) {
             io.stderr(

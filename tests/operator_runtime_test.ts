@@ -5,10 +5,15 @@ import {
   ConfigMap,
   connect,
   controllerFor,
+  CONTROLLERS_LEASE,
   createRuntime,
   finalizer,
+  ignoreNotFound,
   isConflict,
+  Lease,
   Manager,
+  microTime,
+  Namespace,
   retryOnConflict,
 } from "@k1s/k1s";
 import { openMemoryStore } from "@k1s/k1s/storage/memory";
@@ -323,4 +328,90 @@ Deno.test("a triggered run cut short by its time limit saves progress, and the n
   assert.ok(seen.length + done <= 60 + 10, `${done} + ${seen.length}`);
   for (const name of seen) all.delete(name);
   assert.ok(all.size <= done);
+});
+
+Deno.test("objects read or written carry name, uid and resourceVersion in their types", async () => {
+  await using rt = await createRuntime();
+  const created = await rt.client.create(ConfigMap, { metadata: { generateName: "x-" } });
+  // No `!`: the type says the server set these.
+  const name: string = created.metadata.name;
+  const uid: string = created.metadata.uid;
+  const rv: string = created.metadata.resourceVersion;
+  const read = await rt.client.resource(ConfigMap, "default").get(name);
+  assert.equal(read.metadata.uid, uid);
+  const listed = await rt.client.list(ConfigMap, { namespace: "default" });
+  assert.deepEqual(listed.items.map((i) => i.metadata.resourceVersion), [rv]);
+  assert.equal(await rt.client.resource(ConfigMap, "default").getOrUndefined("absent"), undefined);
+});
+
+const CONFIG = new URL("../deno.json", import.meta.url).pathname;
+const MAIN = new URL("../cli/main.ts", import.meta.url).pathname;
+
+async function k1s(
+  store: string,
+  ...args: string[]
+): Promise<{ code: number; out: string; err: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", CONFIG, MAIN, `--store=${store}`, ...args],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, out: dec.decode(out.stdout), err: dec.decode(out.stderr) };
+}
+
+Deno.test("CLI writes leave the controllers' work to a live holder of their lease, and --no-controllers skips it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = `sqlite:${dir}/k1s.db`;
+    const phase = async (ns: string) => {
+      await using rt = await createRuntime({ store });
+      return (await rt.client.get(Namespace, ns).catch(ignoreNotFound))?.status?.phase ?? "gone";
+    };
+    // Without a holder the namespace controller finishes the deletion in the deleting command.
+    assert.equal((await k1s(store, "create", "namespace", "a")).code, 0);
+    assert.equal((await k1s(store, "delete", "namespace", "a")).code, 0);
+    assert.equal(await phase("a"), "gone");
+    // --no-controllers leaves it Terminating; the next write's controllers finish it.
+    assert.equal((await k1s(store, "create", "namespace", "b")).code, 0);
+    assert.equal(
+      (await k1s(store, "delete", "namespace", "b", "--no-controllers", "--wait=false")).code,
+      0,
+    );
+    assert.equal(await phase("b"), "Terminating");
+    assert.equal((await k1s(store, "create", "configmap", "poke")).code, 0);
+    assert.equal(await phase("b"), "gone");
+    // A live holder of the controllers' lease does that work: CLI writes leave it alone.
+    {
+      await using rt = await createRuntime({ store });
+      const now = Date.now();
+      await rt.client.create(Lease, {
+        metadata: { name: CONTROLLERS_LEASE.name, namespace: CONTROLLERS_LEASE.namespace },
+        spec: {
+          holderIdentity: "elsewhere",
+          leaseDurationSeconds: 60,
+          acquireTime: microTime(now),
+          renewTime: microTime(now),
+        },
+      });
+      assert.equal(await rt.controllersLeaseHolder(), "elsewhere");
+    }
+    assert.equal((await k1s(store, "create", "namespace", "c")).code, 0);
+    const del = await k1s(store, "delete", "namespace", "c", "--wait=false");
+    assert.equal(del.code, 0);
+    assert.equal(del.err, "");
+    assert.equal(await phase("c"), "Terminating");
+    // Once the lease is released, the next CLI write's controllers pick the work up.
+    {
+      await using rt = await createRuntime({ store });
+      await rt.client.patch(Lease, CONTROLLERS_LEASE.name, { spec: { holderIdentity: null } }, {
+        namespace: CONTROLLERS_LEASE.namespace,
+      });
+    }
+    assert.equal((await k1s(store, "label", "configmap", "poke", "x=y")).code, 0);
+    assert.equal(await phase("c"), "gone");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

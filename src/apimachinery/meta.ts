@@ -109,6 +109,25 @@ export interface KubeObject extends TypeMeta {
   [field: string]: unknown;
 }
 
+/** Metadata the API server sets on every object it stores. */
+export interface StoredObjectMeta extends ObjectMeta {
+  /** Unique name within the namespace (or cluster). */
+  name: string;
+  /** Unique id set by the server. */
+  uid: string;
+  /** Opaque version used for optimistic concurrency (the store revision). */
+  resourceVersion: string;
+  /** RFC 3339 time of creation, set by the server. */
+  creationTimestamp: string;
+}
+
+/**
+ * An object as the API returns it (read, written or listed): `name`, `uid`,
+ * `resourceVersion` and `creationTimestamp` are always there, so code
+ * reading them needs no `!`.
+ */
+export type Stored<T extends KubeObject> = T & { metadata: StoredObjectMeta };
+
 /** Metadata of a list, as in `metav1.ListMeta`. */
 export interface ListMeta {
   /** Store revision the list was read at. */

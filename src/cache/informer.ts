@@ -8,7 +8,7 @@
  */
 import type { Clock } from "../apimachinery/clock.ts";
 import { ApiError } from "../apimachinery/errors.ts";
-import type { KubeList, KubeObject } from "../apimachinery/meta.ts";
+import type { KubeList, KubeObject, Stored } from "../apimachinery/meta.ts";
 import type { GetOptions, ListOptions, Reader, Watcher } from "../client/client.ts";
 import { compileSelectors } from "../registry/selection.ts";
 import type { Kind } from "../scheme/kind.ts";
@@ -580,7 +580,7 @@ export class CacheReader implements Reader {
     kind: Kind<T, In>,
     name: string,
     options: GetOptions = {},
-  ): Promise<T> {
+  ): Promise<Stored<T>> {
     if (!name) throw ApiError.badRequest("resource name may not be empty");
     const inf = await this.#factory.syncedInformerFor(kind);
     const ns = kind.scope === "Namespaced" ? options.namespace || "default" : undefined;
@@ -588,14 +588,14 @@ export class CacheReader implements Reader {
     if (obj === undefined) {
       throw ApiError.notFound({ group: kind.group, resource: kind.plural, name });
     }
-    return this.#copy ? clone(obj) : obj;
+    return (this.#copy ? clone(obj) : obj) as Stored<T>;
   }
 
   /** Lists objects from the cache, in namespace/name order, filtered by selectors. */
   async list<T extends KubeObject, In>(
     kind: Kind<T, In>,
     options: ListOptions = {},
-  ): Promise<KubeList<T>> {
+  ): Promise<KubeList<Stored<T>>> {
     const pred = compileSelectors(kind, options.labelSelector, options.fieldSelector);
     if (options.continue) {
       throw ApiError.badRequest("the continue list option is not supported by the cache");
@@ -619,7 +619,7 @@ export class CacheReader implements Reader {
       apiVersion: kind.apiVersion,
       kind: kind.listKind,
       metadata: { resourceVersion: String(inf.lastSyncRevision()) },
-      items: take.map((m) => (this.#copy ? clone(m.obj) : m.obj)),
+      items: take.map((m) => (this.#copy ? clone(m.obj) : m.obj) as Stored<T>),
     };
   }
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { ignoreNotFound } from "../apimachinery/errors.ts";
-import type { KubeList, KubeObject, WatchEvent } from "../apimachinery/meta.ts";
+import type { KubeList, KubeObject, Stored, WatchEvent } from "../apimachinery/meta.ts";
 import type { Kind } from "../scheme/kind.ts";
 import type {
   CreateOptions,
@@ -43,9 +43,16 @@ export type StatusPatchOptions = Omit<PatchOptions, "subresource">;
 /** Reads objects. The informer cache implements it too. */
 export interface Reader {
   /** Reads one object; NotFound if absent. */
-  get<T extends KubeObject, In>(kind: Kind<T, In>, name: string, options?: GetOptions): Promise<T>;
+  get<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    name: string,
+    options?: GetOptions,
+  ): Promise<Stored<T>>;
   /** Lists objects. */
-  list<T extends KubeObject, In>(kind: Kind<T, In>, options?: ListOptions): Promise<KubeList<T>>;
+  list<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    options?: ListOptions,
+  ): Promise<KubeList<Stored<T>>>;
 }
 
 /**
@@ -58,27 +65,34 @@ export interface OwnerIndexReader extends Reader {
     kind: Kind<T, In>,
     ownerUid: string,
     options?: { namespace?: string },
-  ): Promise<T[]>;
+  ): Promise<Stored<T>[]>;
 }
 
 /** Writes objects. */
 export interface Writer {
   /** Creates an object. */
-  create<T extends KubeObject, In>(kind: Kind<T, In>, obj: In, options?: CreateOptions): Promise<T>;
+  create<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    obj: In,
+    options?: CreateOptions,
+  ): Promise<Stored<T>>;
   /** Replaces an object; its resourceVersion, if set, is a precondition. */
   update<T extends KubeObject, In>(
     kind: Kind<T, In>,
     obj: T | In,
     options?: Omit<UpdateOptions, "subresource">,
-  ): Promise<T>;
+  ): Promise<Stored<T>>;
   /** Patches an object. */
   patch<T extends KubeObject, In>(
     kind: Kind<T, In>,
     name: string,
     patch: unknown,
     options?: Omit<PatchOptions, "subresource">,
-  ): Promise<T>;
-  /** Deletes (or marks for deletion) an object. */
+  ): Promise<Stored<T>>;
+  /**
+   * Deletes (or marks for deletion) an object; returns its last state, or
+   * (when the server answers with a Status) its name and uid only.
+   */
   delete<T extends KubeObject, In>(
     kind: Kind<T, In>,
     name: string,
@@ -88,7 +102,7 @@ export interface Writer {
   deleteCollection<T extends KubeObject, In>(
     kind: Kind<T, In>,
     options?: DeleteCollectionOptions,
-  ): Promise<KubeList<T>>;
+  ): Promise<KubeList<Stored<T>>>;
 }
 
 /** Writes the status subresource. */
@@ -98,14 +112,14 @@ export interface StatusWriter {
     kind: Kind<T, In>,
     obj: T,
     options?: StatusUpdateOptions,
-  ): Promise<T>;
+  ): Promise<Stored<T>>;
   /** Patches the status of an object; nothing else changes. */
   patch<T extends KubeObject, In>(
     kind: Kind<T, In>,
     name: string,
     patch: unknown,
     options?: StatusPatchOptions,
-  ): Promise<T>;
+  ): Promise<Stored<T>>;
 }
 
 /** Watches objects. */
@@ -145,6 +159,11 @@ export interface Client extends Reader, Writer, Watcher {
   readonly scale?: ScaleClient;
 }
 
+/** The registry's answers are stored objects: this says so to the type checker. */
+const stored = <T extends KubeObject>(p: Promise<T>) => p as Promise<Stored<T>>;
+const storedList = <T extends KubeObject>(p: Promise<KubeList<T>>) =>
+  p as Promise<KubeList<Stored<T>>>;
+
 /** A client bound to one kind (and optionally one namespace). */
 export interface ResourceClient<T extends KubeObject, In> {
   /** The kind. */
@@ -152,27 +171,32 @@ export interface ResourceClient<T extends KubeObject, In> {
   /** The namespace, if bound to one. */
   readonly namespace: string | undefined;
   /** Reads one object. */
-  get(name: string): Promise<T>;
+  get(name: string): Promise<Stored<T>>;
   /** Reads one object; undefined when there is none (kube-rs's `get_opt`). */
-  getOrUndefined(name: string): Promise<T | undefined>;
+  getOrUndefined(name: string): Promise<Stored<T> | undefined>;
   /** Lists objects. */
-  list(options?: Omit<ListOptions, "namespace">): Promise<KubeList<T>>;
+  list(options?: Omit<ListOptions, "namespace">): Promise<KubeList<Stored<T>>>;
   /** Creates an object. */
-  create(obj: In, options?: Omit<CreateOptions, "namespace">): Promise<T>;
+  create(obj: In, options?: Omit<CreateOptions, "namespace">): Promise<Stored<T>>;
   /** Replaces an object. */
-  update(obj: T | In, options?: Omit<UpdateOptions, "namespace" | "subresource">): Promise<T>;
+  update(
+    obj: T | In,
+    options?: Omit<UpdateOptions, "namespace" | "subresource">,
+  ): Promise<Stored<T>>;
   /** Patches an object. */
   patch(
     name: string,
     patch: unknown,
     options?: Omit<PatchOptions, "namespace" | "subresource">,
-  ): Promise<T>;
+  ): Promise<Stored<T>>;
   /** Replaces the status of an object. */
-  updateStatus(obj: T, options?: Omit<StatusUpdateOptions, "namespace">): Promise<T>;
+  updateStatus(obj: T, options?: Omit<StatusUpdateOptions, "namespace">): Promise<Stored<T>>;
   /** Deletes an object. */
   delete(name: string, options?: Omit<DeleteOptions, "namespace">): Promise<T>;
   /** Deletes matching objects. */
-  deleteCollection(options?: Omit<DeleteCollectionOptions, "namespace">): Promise<KubeList<T>>;
+  deleteCollection(
+    options?: Omit<DeleteCollectionOptions, "namespace">,
+  ): Promise<KubeList<Stored<T>>>;
   /** Watches objects. */
   watch(options?: Omit<WatchOptions, "namespace">): AsyncIterable<WatchEvent<T>>;
 }
@@ -217,13 +241,13 @@ export class RegistryClient implements Client {
       update: (kind, obj, options) =>
         this.#written(
           kind,
-          registry.update(kind, obj, { ...options, subresource: "status" }),
+          stored(registry.update(kind, obj, { ...options, subresource: "status" })),
           options,
         ),
       patch: (kind, name, patch, options) =>
         this.#written(
           kind,
-          registry.patch(kind, name, patch, { ...options, subresource: "status" }),
+          stored(registry.patch(kind, name, patch, { ...options, subresource: "status" })),
           options,
         ),
     };
@@ -247,13 +271,20 @@ export class RegistryClient implements Client {
   }
 
   /** Reads one object. */
-  get<T extends KubeObject, In>(kind: Kind<T, In>, name: string, options?: GetOptions): Promise<T> {
-    return this.#registry.get(kind, name, options);
+  get<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    name: string,
+    options?: GetOptions,
+  ): Promise<Stored<T>> {
+    return stored(this.#registry.get(kind, name, options));
   }
 
   /** Lists objects. */
-  list<T extends KubeObject, In>(kind: Kind<T, In>, options?: ListOptions): Promise<KubeList<T>> {
-    return this.#registry.list(kind, options);
+  list<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    options?: ListOptions,
+  ): Promise<KubeList<Stored<T>>> {
+    return storedList(this.#registry.list(kind, options));
   }
 
   /** Creates an object. */
@@ -261,8 +292,8 @@ export class RegistryClient implements Client {
     kind: Kind<T, In>,
     obj: In,
     options?: CreateOptions,
-  ): Promise<T> {
-    return this.#written(kind, this.#registry.create(kind, obj, options), options);
+  ): Promise<Stored<T>> {
+    return this.#written(kind, stored(this.#registry.create(kind, obj, options)), options);
   }
 
   /** Replaces an object. */
@@ -270,8 +301,8 @@ export class RegistryClient implements Client {
     kind: Kind<T, In>,
     obj: T | In,
     options?: Omit<UpdateOptions, "subresource">,
-  ): Promise<T> {
-    return this.#written(kind, this.#registry.update(kind, obj, options), options);
+  ): Promise<Stored<T>> {
+    return this.#written(kind, stored(this.#registry.update(kind, obj, options)), options);
   }
 
   /** Patches an object. */
@@ -280,8 +311,8 @@ export class RegistryClient implements Client {
     name: string,
     patch: unknown,
     options?: Omit<PatchOptions, "subresource">,
-  ): Promise<T> {
-    return this.#written(kind, this.#registry.patch(kind, name, patch, options), options);
+  ): Promise<Stored<T>> {
+    return this.#written(kind, stored(this.#registry.patch(kind, name, patch, options)), options);
   }
 
   /** Deletes an object. */
@@ -297,8 +328,8 @@ export class RegistryClient implements Client {
   deleteCollection<T extends KubeObject, In>(
     kind: Kind<T, In>,
     options?: DeleteCollectionOptions,
-  ): Promise<KubeList<T>> {
-    return this.#written(kind, this.#registry.deleteCollection(kind, options), options);
+  ): Promise<KubeList<Stored<T>>> {
+    return this.#written(kind, storedList(this.#registry.deleteCollection(kind, options)), options);
   }
 
   /** Watches objects. */
@@ -358,6 +389,6 @@ export function getOrUndefined<T extends KubeObject, In>(
   kind: Kind<T, In>,
   name: string,
   options?: GetOptions,
-): Promise<T | undefined> {
+): Promise<Stored<T> | undefined> {
   return reader.get(kind, name, options).catch(ignoreNotFound);
 }

@@ -23,7 +23,7 @@ import {
   type StatusReason,
 } from "../apimachinery/errors.ts";
 import { fieldSelectorFromSet } from "../apimachinery/fields.ts";
-import type { KubeList, KubeObject, WatchEvent } from "../apimachinery/meta.ts";
+import type { KubeList, KubeObject, Stored, WatchEvent } from "../apimachinery/meta.ts";
 import {
   compileLabelSelector,
   type FieldSelectorInput,
@@ -580,10 +580,10 @@ export class HttpClient implements Client {
     kind: Kind<T, In>,
     name: string,
     options?: GetOptions,
-  ): Promise<T> {
+  ): Promise<Stored<T>> {
     const q = new URLSearchParams();
     if (options?.resourceVersion) q.set("resourceVersion", options.resourceVersion);
-    return await this.#json<T>({
+    return await this.#json<Stored<T>>({
       method: "GET",
       kind,
       where: { namespace: this.#namespaceOf(kind, options?.namespace), name },
@@ -595,7 +595,7 @@ export class HttpClient implements Client {
   async list<T extends KubeObject, In>(
     kind: Kind<T, In>,
     options?: ListOptions,
-  ): Promise<KubeList<T>> {
+  ): Promise<KubeList<Stored<T>>> {
     const q = selectorQuery(options);
     if (options?.limit) q.set("limit", String(options.limit));
     if (options?.continue) q.set("continue", options.continue);
@@ -607,7 +607,7 @@ export class HttpClient implements Client {
       q.set("sendInitialEvents", String(options.sendInitialEvents));
     }
     const namespace = kind.scope === "Namespaced" ? options?.namespace : undefined;
-    return await this.#json<KubeList<T>>({
+    return await this.#json<KubeList<Stored<T>>>({
       method: "GET",
       kind,
       where: { namespace },
@@ -620,8 +620,8 @@ export class HttpClient implements Client {
     kind: Kind<T, In>,
     obj: In,
     options?: CreateOptions,
-  ): Promise<T> {
-    return await this.#json<T>({
+  ): Promise<Stored<T>> {
+    return await this.#json<Stored<T>>({
       method: "POST",
       kind,
       where: { namespace: this.#namespaceOf(kind, options?.namespace, obj) },
@@ -637,10 +637,10 @@ export class HttpClient implements Client {
     obj: T | In,
     options: Omit<UpdateOptions, "subresource"> | undefined,
     subresource?: string,
-  ): Promise<T> {
+  ): Promise<Stored<T>> {
     // No name is refused by resourcePath, as client-go refuses it.
     const name = options?.name ?? (obj as KubeObject)?.metadata?.name ?? "";
-    return await this.#json<T>({
+    return await this.#json<Stored<T>>({
       method: "PUT",
       kind,
       where: {
@@ -660,7 +660,7 @@ export class HttpClient implements Client {
     kind: Kind<T, In>,
     obj: T | In,
     options?: Omit<UpdateOptions, "subresource">,
-  ): Promise<T> {
+  ): Promise<Stored<T>> {
     return await this.#update(kind, obj, options);
   }
 
@@ -670,11 +670,11 @@ export class HttpClient implements Client {
     patch: unknown,
     options: Omit<PatchOptions, "subresource"> | undefined,
     subresource?: string,
-  ): Promise<T> {
+  ): Promise<Stored<T>> {
     const body = typeof patch === "string" || patch instanceof Uint8Array
       ? patch
       : JSON.stringify(patch);
-    return await this.#json<T>({
+    return await this.#json<Stored<T>>({
       method: "PATCH",
       kind,
       where: {
@@ -695,7 +695,7 @@ export class HttpClient implements Client {
     name: string,
     patch: unknown,
     options?: Omit<PatchOptions, "subresource">,
-  ): Promise<T> {
+  ): Promise<Stored<T>> {
     return await this.#patch(kind, name, patch, options);
   }
 
@@ -738,12 +738,12 @@ export class HttpClient implements Client {
   async deleteCollection<T extends KubeObject, In>(
     kind: Kind<T, In>,
     options?: DeleteCollectionOptions,
-  ): Promise<KubeList<T>> {
+  ): Promise<KubeList<Stored<T>>> {
     const q = selectorQuery(options);
     // Without a namespace this is the all-namespaces path, where kube-apiserver serves no
     // deletecollection (405).
     const namespace = kind.scope === "Namespaced" ? options?.namespace : undefined;
-    const out = await this.#json<KubeList<T> | Status>({
+    const out = await this.#json<KubeList<Stored<T>> | Status>({
       method: "DELETE",
       kind,
       where: { namespace },

@@ -87,7 +87,7 @@ export type ReconcileOutcome = "success" | "requeue" | "requeue_after" | "error"
  * const c = new Controller("demo", () => ({ requeueAfterMs: 10 }), [], { metrics: sink });
  * c.enqueue({ name: "a" });
  * const stop = new AbortController();
- * const running = c.run({ client: {} as never, reader: {} as never }, stop.signal);
+ * const running = c.run({ client: {} as never, reader: {} as never, recorder: {} as never }, stop.signal);
  * await c.queue.onIdle();
  * c.queue.shutDown();
  * await running;

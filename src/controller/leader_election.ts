@@ -1,66 +1,6 @@
 /**
- * Leader election on a Lease, as client-go's `tools/leaderelection` does it
- * with a `LeaseLock`: of the processes running a {@linkcode LeaderElector}
- * on one lease, at most one leads at a time (as long as clocks run at the
- * same rate; they need not agree on the time).
- *
- * Expected flow:
- * 1. `run(signal)` tries to acquire the lease every `retryPeriod` (jittered
- *    by up to 1.2 × `retryPeriod`, as `wait.JitterUntil`): it creates the
- *    lease, takes it when it is free (no holder) or expired, and otherwise
- *    waits.
- * 2. On acquiring it, it calls `onStartedLeading(leading)` and renews the
- *    lease every `retryPeriod`.
- * 3. When a renewal does not succeed within `renewDeadline` (retried every
- *    `retryPeriod`), or `signal` aborts, `leading` aborts; with
- *    `releaseOnCancel` (the default) the lease is released (holder cleared,
- *    duration 1 s) so a standby takes over at once; `onStoppedLeading()` is
- *    called and `run()` resolves. A caller that wants to campaign again calls
- *    `run()` again, as with client-go.
- *
- * Guarantees:
- * - Expiry is judged by the local time at which this process last saw the
- *   lease record change (client-go's `observedTime`), never by the
- *   `renewTime` stamp another process wrote, so clock skew between
- *   processes does not matter.
- * - A leader stops leading (its signal aborts) within `renewDeadline` +
- *   `retryPeriod` of its last successful renewal, before other candidates
- *   can consider the lease expired (`leaseDuration`, checked:
- *   `renewDeadline < leaseDuration`).
- * - `spec.leaseTransitions` counts changes of holder.
- * - Writes are optimistic: an update carries the resourceVersion read, so
- *   two candidates racing for a lease cannot both win.
- *
- * Assumptions: all candidates use the same lease name and namespace and
- * distinct identities.
- *
- * Caveats:
- * - `onStoppedLeading` is called whenever `run()` ends, even when this
- *   process never led (as in client-go).
- * - The lease stores whole seconds: `leaseDurationMs` must be at least 1000
- *   and is truncated to seconds in the lease, as client-go does.
- *
- * Errors: failures to read or write the lease are retried; a closed store is
- * final: `run()` rejects with the store's error (after `onStoppedLeading`),
- * unless `signal` had already aborted. The constructor throws on invalid
- * options.
- *
- * @example
- * ```ts
- * import { createRuntime } from "../../mod.ts";
- * import { LeaderElector } from "./leader_election.ts";
- * import assert from "node:assert/strict";
- *
- * await using rt = await createRuntime();
- * const stop = new AbortController();
- * const elector = new LeaderElector(rt.client, {
- *   name: "my-controller",
- *   identity: "replica-a",
- *   onStartedLeading: () => stop.abort(),
- * });
- * await elector.run(stop.signal);
- * assert.equal(elector.isLeader(), false); // released on cancel
- * ```
+ * Leader election on a Lease, as client-go's `tools/leaderelection` does
+ * it; the protocol is documented on {@linkcode LeaderElector}.
  *
  * @module
  */
@@ -237,8 +177,51 @@ function deadline(
 }
 
 /**
- * Campaigns for a Lease and leads while it holds it; see the module
- * documentation for the protocol.
+ * Leader election on a Lease, as client-go's `tools/leaderelection` does it
+ * with a `LeaseLock`: of the processes running a {@linkcode LeaderElector}
+ * on one lease, at most one leads at a time (as long as clocks run at the
+ * same rate; they need not agree on the time).
+ *
+ * Expected flow:
+ * 1. `run(signal)` tries to acquire the lease every `retryPeriod` (jittered
+ *    by up to 1.2 × `retryPeriod`, as `wait.JitterUntil`): it creates the
+ *    lease, takes it when it is free (no holder) or expired, and otherwise
+ *    waits.
+ * 2. On acquiring it, it calls `onStartedLeading(leading)` and renews the
+ *    lease every `retryPeriod`.
+ * 3. When a renewal does not succeed within `renewDeadline` (retried every
+ *    `retryPeriod`), or `signal` aborts, `leading` aborts; with
+ *    `releaseOnCancel` (the default) the lease is released (holder cleared,
+ *    duration 1 s) so a standby takes over at once; `onStoppedLeading()` is
+ *    called and `run()` resolves. A caller that wants to campaign again calls
+ *    `run()` again, as with client-go.
+ *
+ * Guarantees:
+ * - Expiry is judged by the local time at which this process last saw the
+ *   lease record change (client-go's `observedTime`), never by the
+ *   `renewTime` stamp another process wrote, so clock skew between
+ *   processes does not matter.
+ * - A leader stops leading (its signal aborts) within `renewDeadline` +
+ *   `retryPeriod` of its last successful renewal, before other candidates
+ *   can consider the lease expired (`leaseDuration`, checked:
+ *   `renewDeadline < leaseDuration`).
+ * - `spec.leaseTransitions` counts changes of holder.
+ * - Writes are optimistic: an update carries the resourceVersion read, so
+ *   two candidates racing for a lease cannot both win.
+ *
+ * Assumptions: all candidates use the same lease name and namespace and
+ * distinct identities.
+ *
+ * Caveats:
+ * - `onStoppedLeading` is called whenever `run()` ends, even when this
+ *   process never led (as in client-go).
+ * - The lease stores whole seconds: `leaseDurationMs` must be at least 1000
+ *   and is truncated to seconds in the lease, as client-go does.
+ *
+ * Errors: failures to read or write the lease are retried; a closed store is
+ * final: `run()` rejects with the store's error (after `onStoppedLeading`),
+ * unless `signal` had already aborted. The constructor throws on invalid
+ * options.
  *
  * @example
  * ```ts

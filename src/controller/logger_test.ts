@@ -20,7 +20,11 @@ const configMaps = {
 async function reconcileOnce(controller: Controller, request: Request): Promise<void> {
   controller.enqueue(request);
   const stop = new AbortController();
-  const running = controller.run({ client: {} as never, reader: {} as never }, stop.signal);
+  const running = controller.run({
+    client: {} as never,
+    reader: {} as never,
+    recorder: {} as never,
+  }, stop.signal);
   await controller.queue.onIdle();
   controller.queue.shutDown();
   await running;

@@ -586,6 +586,7 @@ export class Manager {
       for (const c of this.#controllers) c.queue.shutDown();
       reconciling.abort();
       if (!timedOut) await Promise.all(runs);
+      await this.recorder.flush();
       return { unfinished };
     } finally {
       for (const r of registrations) r.remove();
@@ -623,7 +624,11 @@ export class Manager {
       const from = options.full ? undefined : await progress.load(this.#name);
       let fullResync = from === undefined;
       let head = await store.currentRevision();
-      const ctx = { client: this.#backend.client, reader: this.#backend.client };
+      const ctx = {
+        client: this.#backend.client,
+        reader: this.#backend.client,
+        recorder: this.recorder,
+      };
       const runs = this.#controllers.map((c) => c.run(ctx, inner.signal));
       const feedAll = async (spec: WatchSpec, c: Controller) => {
         let token: string | undefined;
@@ -690,6 +695,7 @@ export class Manager {
       );
       for (const c of this.#controllers) c.queue.shutDown();
       inner.abort();
+      await this.recorder.flush();
       if (idle) {
         await Promise.all(runs);
         await progress.save(this.#name, upto);

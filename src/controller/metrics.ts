@@ -62,7 +62,7 @@
  * metrics.instrument(c);
  * c.enqueue({ namespace: "default", name: "a" });
  * const stop = new AbortController();
- * const running = c.run({ client: {} as never, reader: {} as never }, stop.signal);
+ * const running = c.run({ client: {} as never, reader: {} as never, recorder: {} as never }, stop.signal);
  * await c.queue.onIdle();
  * c.queue.shutDown();
  * await running;

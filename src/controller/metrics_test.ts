@@ -87,7 +87,11 @@ function value(
 /** Runs `controller` until its queue is idle, then shuts the queue down. */
 async function runUntilIdle(controller: Controller): Promise<void> {
   const stop = new AbortController();
-  const running = controller.run({ client: {} as never, reader: {} as never }, stop.signal);
+  const running = controller.run({
+    client: {} as never,
+    reader: {} as never,
+    recorder: {} as never,
+  }, stop.signal);
   await controller.queue.onIdle();
   controller.queue.shutDown();
   await running;

@@ -50,8 +50,8 @@ export interface ReconcileContext {
    * and `reconcileID`.
    */
   log: Logger;
-  /** Records events about objects, when the manager has a recorder. */
-  recorder?: EventRecorder;
+  /** Records core/v1 Events about objects (the manager's recorder, aggregating repeats). */
+  recorder: EventRecorder;
 }
 
 /** A reconcile function. Throwing retries with backoff, except for {@linkcode TerminalError}. */

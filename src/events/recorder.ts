@@ -213,6 +213,15 @@ export class EventRecorder {
     return run;
   }
 
+  /**
+   * Resolves once every event recorded so far has been written (or has
+   * failed and been reported). The manager calls it before a run ends, so
+   * events a reconciler did not await are not lost when the process exits.
+   */
+  async flush(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending.values()]);
+  }
+
   async #record(key: string, draft: Event): Promise<Event> {
     const now = this.#clock.now();
     const namespace = draft.metadata.namespace!;

@@ -10,6 +10,7 @@ import {
   type ResourceRef,
   type StatusDetails,
 } from "../apimachinery/errors.ts";
+import { KUBE_API_GROUPS } from "../apimachinery/gvk.ts";
 import type { KubeObject, ObjectMeta } from "../apimachinery/meta.ts";
 import { utf8ByteLength } from "../apimachinery/validation.ts";
 import type { AdmissionReader, Kind } from "../scheme/kind.ts";
@@ -360,7 +361,7 @@ export class RegistryCore {
     if (parsed.success) out = parsed.data as Record<string, unknown>;
     else {
       // A built-in kind decodes into Go types first: a wrong type is that decoder's 400.
-      const decode = kind.group === ""
+      const decode = KUBE_API_GROUPS.has(kind.group)
         ? (parsed.error.issues as { decodeError?: string }[]).find((i) => i.decodeError)
         : undefined;
       if (decode) {

@@ -361,6 +361,20 @@ const BUILTIN = new Map<string, readonly TableColumn[]>([
       { ...nameColumn, priority: 1 },
     ]),
   ],
+  [
+    "coordination.k8s.io/Lease",
+    frozen([
+      nameColumn,
+      column(
+        "Holder",
+        "holderIdentity contains the identity of the holder of a current lease. If Coordinated " +
+          "Leader Election is used, the holder identity must be equal to the elected " +
+          "LeaseCandidate.metadata.name field.",
+        (o) => text((o.spec as { holderIdentity?: unknown } | undefined)?.holderIdentity),
+      ),
+      ageColumn,
+    ]),
+  ],
 ]);
 
 const DEFAULT_BUILTIN = frozen([nameColumn, createdAtColumn]);

@@ -124,7 +124,7 @@ export function parseMicroTime(
     // The commonest mistake, a Time where a MicroTime belongs, gets Go's exact message.
     const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.exec(s);
     const rest = time ? s.slice(19) : s;
-    const want = time ? ".000000" : MICRO_LAYOUT;
+    const want = time ? ".000000" : "2006";
     return {
       ok: false,
       error: `parsing time ${JSON.stringify(s)} as ${JSON.stringify(MICRO_LAYOUT)}: cannot parse ${
@@ -338,7 +338,6 @@ const patchMeta: PatchMeta = {
  *
  * assert.equal(Lease.plural, "leases");
  * assert.equal(Lease.scope, "Namespaced");
- * assert.deepEqual(Lease.printerColumns.map((c) => c.name), ["Holder", "Age"]);
  * ```
  */
 export const Lease: Kind<Lease, LeaseInput> = defineObjectKind({
@@ -346,21 +345,6 @@ export const Lease: Kind<Lease, LeaseInput> = defineObjectKind({
   version: "v1",
   kind: "Lease",
   schema: new LeaseSchema(),
-  printerColumns: [
-    {
-      name: "Holder",
-      type: "string",
-      jsonPath: ".spec.holderIdentity",
-      description: "holderIdentity contains the identity of the holder of a current lease.",
-    },
-    {
-      name: "Age",
-      type: "date",
-      jsonPath: ".metadata.creationTimestamp",
-      description: "CreationTimestamp is a timestamp representing the server time when this " +
-        "object was created.",
-    },
-  ],
   patchMeta,
   validate(obj) {
     return validateLeaseSpec((obj as Lease).spec);
