@@ -164,7 +164,7 @@ export class Runtime extends RuntimeCore {
         ...this.#controllers,
       ];
       const name = "k1s:" + controllers.map((c) => c.name).sort().join(",");
-      const mgr = this.manager({ name, systemControllers: false });
+      const mgr = this.manager({ name, systemControllers: false, component: "k1s" });
       for (const c of controllers) mgr.add(c);
       return mgr.runTriggered(options);
     });
@@ -180,7 +180,11 @@ export class Runtime extends RuntimeCore {
    * expects other processes to write CRDs runs it too.
    */
   override async followCRDs(signal: AbortSignal): Promise<void> {
-    const mgr = this.manager({ name: "k1s:customresourcedefinitions", systemControllers: false });
+    const mgr = this.manager({
+      name: "k1s:customresourcedefinitions",
+      systemControllers: false,
+      component: "k1s",
+    });
     mgr.add(crdController(this.scheme, { clock: this.#clock }));
     await Promise.all([super.followCRDs(signal), mgr.start(signal)]);
   }
@@ -205,7 +209,11 @@ export class Runtime extends RuntimeCore {
   /** Runs the CRD controller until idle (naming, establishing, cleanup). */
   async #establish(): Promise<void> {
     const run = this.#settling.then(() => {
-      const mgr = this.manager({ name: "k1s:customresourcedefinitions", systemControllers: false });
+      const mgr = this.manager({
+        name: "k1s:customresourcedefinitions",
+        systemControllers: false,
+        component: "k1s",
+      });
       mgr.add(crdController(this.scheme, { clock: this.#clock }));
       return mgr.runTriggered();
     });

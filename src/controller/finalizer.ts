@@ -6,7 +6,7 @@
  */
 import { ApiError, isInvalid } from "../apimachinery/errors.ts";
 import type { JsonPatchOperation } from "../apimachinery/json_patch.ts";
-import type { KubeObject } from "../apimachinery/meta.ts";
+import type { KubeObject, Stored } from "../apimachinery/meta.ts";
 import type { Client } from "../client/client.ts";
 import type { Kind } from "../scheme/kind.ts";
 import type { Result } from "./reconcile.ts";
@@ -69,8 +69,8 @@ export async function finalizer<T extends KubeObject>(
   client: Client,
   kind: Kind<T, unknown>,
   name: string,
-  object: T,
-  handlers: FinalizerHandlers<T>,
+  object: Stored<T>,
+  handlers: FinalizerHandlers<Stored<T>>,
 ): Promise<Result> {
   const meta = object.metadata;
   const fins = meta.finalizers ?? [];

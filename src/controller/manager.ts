@@ -19,6 +19,7 @@ import type { Controller, WatchSpec } from "./controller.ts";
 import type { ObjectEvent } from "./predicates.ts";
 import type { Metrics } from "./metrics.ts";
 import {
+  defaultLeaderIdentity,
   type LeaderCallbacks,
   type LeaderElectionOptions,
   LeaderElector,
@@ -436,6 +437,16 @@ export class Manager {
     const election = options.leaderElection;
     this.#electing = election !== undefined;
     try {
+      // One identity for every campaign of this run; invalid settings fail before anything starts.
+      const identity = election?.identity ?? defaultLeaderIdentity();
+      const electorOptions = election && {
+        clock: this.#clock,
+        ...election,
+        identity,
+        name: election.name ?? CONTROLLERS_LEASE.name,
+        namespace: election.namespace ?? CONTROLLERS_LEASE.namespace,
+      };
+      if (electorOptions) new LeaderElector(this.#backend.client, electorOptions);
       await this.#instrument();
       informersDone = this.informers.start(inner.signal);
       // Every watched kind's informer runs from the start, leader or not, so a new leader's
@@ -457,10 +468,7 @@ export class Manager {
       while (!signal.aborted) {
         let leading: Promise<ShutdownReport> | undefined;
         const elector = new LeaderElector(this.#backend.client, {
-          clock: this.#clock,
-          ...election,
-          name: election.name ?? CONTROLLERS_LEASE.name,
-          namespace: election.namespace ?? CONTROLLERS_LEASE.namespace,
+          ...electorOptions!,
           onStartedLeading: (lost) => {
             this.#leading = true;
             leading = this.#lead(AbortSignal.any([signal, lost]), signal);
@@ -558,7 +566,12 @@ export class Manager {
           registrations.push(reg);
         }
       }
-      const ctx = { client: this.client, reader: this.cache, recorder: this.recorder };
+      const ctx = {
+        client: this.client,
+        reader: this.cache,
+        recorder: this.recorder,
+        clock: this.#clock,
+      };
       const runs = this.#controllers.map((c) => c.run(ctx, reconciling.signal));
       await new Promise<void>((resolve) => {
         if (stop.aborted) resolve();
@@ -628,6 +641,7 @@ export class Manager {
         client: this.#backend.client,
         reader: this.#backend.client,
         recorder: this.recorder,
+        clock: this.#clock,
       };
       const runs = this.#controllers.map((c) => c.run(ctx, inner.signal));
       const feedAll = async (spec: WatchSpec, c: Controller) => {

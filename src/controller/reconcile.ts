@@ -9,6 +9,7 @@
 import type { KubeObject } from "../apimachinery/meta.ts";
 import type { Client, Reader } from "../client/client.ts";
 import type { EventRecorder } from "../events/recorder.ts";
+import type { Clock } from "../apimachinery/clock.ts";
 import type { Logger } from "./logger.ts";
 
 /** What to reconcile: one object. */
@@ -52,6 +53,11 @@ export interface ReconcileContext {
   log: Logger;
   /** Records core/v1 Events about objects (the manager's recorder, aggregating repeats). */
   recorder: EventRecorder;
+  /**
+   * The manager's time source (a `FakeClock` in tests that give one): use
+   * it for expiry and requeue arithmetic instead of `Date.now()`.
+   */
+  clock?: Clock;
 }
 
 /** A reconcile function. Throwing retries with backoff, except for {@linkcode TerminalError}. */
