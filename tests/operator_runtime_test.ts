@@ -415,3 +415,55 @@ Deno.test("CLI writes leave the controllers' work to a live holder of their leas
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a leading manager that cannot renew its lease stops reconciling before the lease expires", async () => {
+  await using rt = await createRuntime();
+  let failLeaseWrites = false;
+  const client = new Proxy(rt.client, {
+    get(target, prop, receiver) {
+      if (prop === "update" || prop === "create") {
+        return (kind: { kind: string }, ...rest: unknown[]) => {
+          if (failLeaseWrites && kind.kind === "Lease") {
+            return Promise.reject(new Error("injected: the lease cannot be written"));
+          }
+          return (target[prop] as (...a: unknown[]) => unknown).call(target, kind, ...rest);
+        };
+      }
+      const value = Reflect.get(target, prop, receiver);
+      // Methods run on the client itself (its private fields do not exist on the proxy).
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  const seen: string[] = [];
+  const mgr = new Manager({ client, registry: rt.registry, store: rt.store });
+  mgr.add(controllerFor(ConfigMap).complete((req) => void seen.push(req.name)));
+  const stop = new AbortController();
+  let lostAt = 0;
+  const election = {
+    identity: "fragile",
+    leaseDurationMs: 2000,
+    renewDeadlineMs: 600,
+    retryPeriodMs: 100,
+    onStoppedLeading: () => void (lostAt ||= Date.now()),
+  };
+  const run = mgr.start(stop.signal, { leaderElection: election });
+  try {
+    await until(() => mgr.isLeader());
+    await rt.client.create(ConfigMap, { metadata: { name: "before", namespace: "default" } });
+    await until(() => seen.includes("before"));
+    const failedAt = Date.now();
+    failLeaseWrites = true;
+    await until(() => !mgr.isLeader(), 2000);
+    // Stopped within renewDeadline (plus a retry period), well before the 2 s lease can expire.
+    assert.ok(lostAt - failedAt < 2000, `stopped leading after ${lostAt - failedAt} ms`);
+    await rt.client.create(ConfigMap, { metadata: { name: "after", namespace: "default" } });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(!seen.includes("after"), "a manager that lost its lease reconciled");
+    // Once the lease can be written again it campaigns, leads and catches up.
+    failLeaseWrites = false;
+    await until(() => seen.includes("after"), 5000);
+  } finally {
+    stop.abort();
+    await run;
+  }
+});
