@@ -21,7 +21,7 @@ import {
   type CustomResourceDefinitionInput,
   prepareCRD,
 } from "../resources/apiextensions_v1.ts";
-import { type CRDSchemaCheck, validateCRD } from "../resources/apiextensions_v1_validation.ts";
+import type { CRDSchemaCheck, validateCRD } from "../resources/apiextensions_v1_validation.ts";
 import { defineObjectKind, type Kind } from "../scheme/kind.ts";
 import { openAPISchema } from "../scheme/openapi.ts";
 
@@ -94,13 +94,22 @@ interface SchemaSupport {
 }
 
 let support: SchemaSupport | undefined;
+let validateStatic: typeof validateCRD | undefined;
 let loading: Promise<void> | undefined;
 
-/** Loads the structural-schema and CEL validation of CRDs (once). */
+/**
+ * Loads the validation of CRDs (once): kube's static rules, and the
+ * structural-schema and CEL checks. A process that never writes a CRD
+ * never loads them.
+ */
 export function loadCRDValidation(): Promise<void> {
-  if (support) return Promise.resolve();
-  return loading ??= import("./_crd_validation.ts").then((m) => {
-    support = m.crdSchemaSupport;
+  if (support && validateStatic) return Promise.resolve();
+  return loading ??= Promise.all([
+    import("./_crd_validation.ts"),
+    import("../resources/apiextensions_v1_validation.ts"),
+  ]).then(([schema, rules]) => {
+    support = schema.crdSchemaSupport;
+    validateStatic = rules.validateCRD;
   });
 }
 
@@ -147,7 +156,8 @@ export const CustomResourceDefinition: Kind<CRD, CustomResourceDefinitionInput> 
   validate(obj, old) {
     const crd = obj as CRD;
     const before = old as CRD | undefined;
-    const errs = validateCRD(crd, before, support?.check(crd, before));
+    // The registry runs `load` before any write, so the rules are here.
+    const errs = validateStatic!(crd, before, support?.check(crd, before));
     // k1s's own refusal comes only after kube's checks pass.
     return errs.length ? errs : conversionErrors(crd);
   },

@@ -280,3 +280,8 @@ export function valueAtPath(obj: unknown, path: string): unknown {
   }
   return v;
 }
+
+/** True for a JSON object (not null, not an array). */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

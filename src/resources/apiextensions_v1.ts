@@ -22,7 +22,7 @@ import type { KubeObject } from "../apimachinery/meta.ts";
 import type { FieldPatchMeta, PatchMeta } from "../apimachinery/strategic_merge_patch.ts";
 import type { ObjectInput } from "../scheme/kind.ts";
 import type { OpenAPISchema } from "../scheme/openapi.ts";
-import { isObject } from "./apiextensions_v1_validation.ts";
+import { isObject } from "../apimachinery/json_value.ts";
 
 // ---------------------------------------------------------------- types
 

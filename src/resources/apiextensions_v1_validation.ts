@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { isObject } from "../apimachinery/json_value.ts";
 import { field, type FieldError } from "../apimachinery/errors.ts";
 import { isDNS1035Label, isDNS1123Subdomain } from "../apimachinery/validation.ts";
 import type {
@@ -20,11 +21,6 @@ import type {
   WebhookClientConfig,
 } from "./apiextensions_v1.ts";
 // ---------------------------------------------------------------- helpers
-
-/** True for a plain object. */
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Deep equality of JSON values (kube's `apiequality.Semantic.DeepEqual` on these types). */
 function jsonEqual(a: unknown, b: unknown): boolean {
