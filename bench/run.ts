@@ -20,6 +20,7 @@ import { benchServe } from "./serve.ts";
 import { benchCrd } from "./crd.ts";
 import { benchLeader } from "./leader.ts";
 import { benchBacklog } from "./backlog.ts";
+import { benchCache } from "./cache.ts";
 
 // ---------------------------------------------------------------- helpers
 
@@ -747,6 +748,7 @@ try {
     ["crd", () => benchCrd(reporters)],
     ["leader", () => benchLeader(reporters)],
     ["backlog", () => benchBacklog(reporters)],
+    ["cache", async () => void await benchCache({ ...reporters, results })],
   ];
   for (const [name, run] of sections) if (!only || only.includes(name)) await run();
 } finally {

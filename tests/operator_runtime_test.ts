@@ -15,6 +15,7 @@ import {
   microTime,
   Namespace,
   retryOnConflict,
+  stripForCache,
 } from "@k1s/k1s";
 import { openMemoryStore } from "@k1s/k1s/storage/memory";
 import { serve } from "@k1s/k1s/server";
@@ -462,6 +463,111 @@ Deno.test("a leading manager that cannot renew its lease stops reconciling befor
     // Once the lease can be written again it campaigns, leads and catches up.
     failLeaseWrites = false;
     await until(() => seen.includes("after"), 5000);
+  } finally {
+    stop.abort();
+    await run;
+  }
+});
+
+Deno.test("manager.indexField answers index queries in running and triggered managers alike", async () => {
+  await using rt = await createRuntime();
+  const found: Record<string, string[]> = {};
+  const make = () => {
+    const mgr = rt.manager({ systemControllers: false });
+    mgr.indexField(ConfigMap, "data.team", (cm) => cm.data?.team ? [cm.data.team] : []);
+    mgr.add(
+      controllerFor(ConfigMap).complete(async (req, ctx) => {
+        const team = (await ctx.reader.get(ConfigMap, req.name, req)).data?.team;
+        if (!team) return;
+        const byIndex = await ctx.reader.list(ConfigMap, {
+          namespace: req.namespace,
+          index: { name: "data.team", value: team },
+        });
+        // controller-runtime's MatchingFields: a field selector naming the index.
+        const bySelector = await ctx.reader.list(ConfigMap, { fieldSelector: `data.team=${team}` });
+        assert.deepEqual(
+          bySelector.items.map((o) => o.metadata.name),
+          byIndex.items.map((o) => o.metadata.name),
+        );
+        found[req.name] = byIndex.items.map((o) => o.metadata.name);
+      }),
+    );
+    return mgr;
+  };
+  await rt.client.create(ConfigMap, {
+    metadata: { name: "a", namespace: "default" },
+    data: { team: "x" },
+  });
+  await rt.client.create(ConfigMap, {
+    metadata: { name: "b", namespace: "default" },
+    data: { team: "y" },
+  });
+  await rt.client.create(ConfigMap, {
+    metadata: { name: "c", namespace: "default" },
+    data: { team: "x" },
+  });
+  assert.ok((await make().runTriggered()).idle);
+  assert.deepEqual(found, { a: ["a", "c"], b: ["b"], c: ["a", "c"] });
+  for (const k of Object.keys(found)) delete (found as Record<string, string[]>)[k];
+  const mgr = make();
+  const stop = new AbortController();
+  const run = mgr.start(stop.signal);
+  await until(() => Object.keys(found).length === 3);
+  assert.deepEqual(found, { a: ["a", "c"], b: ["b"], c: ["a", "c"] });
+  stop.abort();
+  await run;
+  // An unknown index is an error, as in controller-runtime.
+  const bare = make();
+  const stop2 = new AbortController();
+  const run2 = bare.start(stop2.signal);
+  await assert.rejects(
+    bare.cache.list(ConfigMap, { index: { name: "nope", value: "x" } }),
+    /index with name nope does not exist/,
+  );
+  stop2.abort();
+  await run2;
+});
+
+Deno.test("a manager's cache scope: other namespaces are not cached and writes there do not stall reads", async () => {
+  await using rt = await createRuntime();
+  await rt.client.create(Namespace, { metadata: { name: "team-a" } });
+  const seen: string[] = [];
+  const mgr = rt.manager({
+    systemControllers: false,
+    cacheScope: (kind) => kind.kind === "ConfigMap" ? { namespaces: ["team-a"] } : undefined,
+    cacheTransform: stripForCache(),
+  });
+  mgr.add(
+    controllerFor(ConfigMap).complete(async (req, ctx) => {
+      seen.push(`${req.namespace}/${req.name}`);
+      // A write outside the cache's namespaces, then a cached read: no wait for a bookmark.
+      await ctx.client.create(ConfigMap, {
+        metadata: { name: `mirror-${req.name}-${seen.length}`, namespace: "default" },
+      });
+      await ctx.reader.get(ConfigMap, req.name, req);
+    }),
+  );
+  const stop = new AbortController();
+  const run = mgr.start(stop.signal);
+  try {
+    await rt.client.create(ConfigMap, {
+      metadata: {
+        name: "x",
+        namespace: "team-a",
+        annotations: { "kubectl.kubernetes.io/last-applied-configuration": "{}" },
+      },
+    });
+    await until(() => seen.includes("team-a/x"), 3000);
+    assert.ok(!seen.some((s) => s.startsWith("default/")));
+    await assert.rejects(
+      mgr.cache.get(ConfigMap, "mirror-x-1", { namespace: "default" }),
+      /unknown namespace for the cache/,
+    );
+    const cached = await mgr.cache.get(ConfigMap, "x", { namespace: "team-a" });
+    assert.equal(cached.metadata.annotations, undefined);
+    // The store keeps what the cache strips.
+    const stored = await rt.client.get(ConfigMap, "x", { namespace: "team-a" });
+    assert.ok(stored.metadata.annotations?.["kubectl.kubernetes.io/last-applied-configuration"]);
   } finally {
     stop.abort();
     await run;

@@ -9,17 +9,17 @@
 import type { Clock } from "../apimachinery/clock.ts";
 import { ApiError } from "../apimachinery/errors.ts";
 import type { KubeList, KubeObject, Stored } from "../apimachinery/meta.ts";
-import type { GetOptions, ListOptions, Reader, Watcher } from "../client/client.ts";
+import type { GetOptions, IndexedListOptions, Reader, Watcher } from "../client/client.ts";
 import { compileSelectors } from "../registry/selection.ts";
 import type { Kind } from "../scheme/kind.ts";
 import { Indexer, type IndexFunc, NAMESPACE_INDEX, objectKeyOf } from "./indexer.ts";
 import {
   type BackoffOptions,
   type ListerWatcher,
-  listerWatcherFor,
   Reflector,
   type ReflectorSink,
 } from "./reflector.ts";
+import { type CacheScope, scopedListerWatcher } from "./scope.ts";
 
 /**
  * Callbacks of an informer. They run synchronously, in event order, after
@@ -56,6 +56,14 @@ export interface SharedInformerOptions<T extends KubeObject> {
   onError?: (err: unknown) => void;
   /** Used in default error reports, e.g. the kind's plural. */
   name?: string;
+  /**
+   * Runs on every object before it enters the store (the first list,
+   * relists and every event), as client-go's `SetTransform`: strip what
+   * handlers and readers never need (see {@linkcode stripForCache}) to cut
+   * memory. It must keep `metadata.name`, `namespace` and
+   * `resourceVersion`, and may change the object it is given.
+   */
+  transform?: (obj: T) => T;
 }
 
 interface RevisionWaiter {
@@ -139,6 +147,7 @@ export class SharedInformer<T extends KubeObject> {
   readonly #lw: ListerWatcher<T>;
   readonly #options: SharedInformerOptions<T>;
   readonly #onError: (err: unknown) => void;
+  readonly #transform: ((obj: T) => T) | undefined;
   #handlers: { handler: EventHandler<T> }[] = [];
   #synced = false;
   #started = false;
@@ -152,6 +161,7 @@ export class SharedInformer<T extends KubeObject> {
   constructor(lw: ListerWatcher<T>, options: SharedInformerOptions<T> = {}) {
     this.#lw = lw;
     this.#options = options;
+    this.#transform = options.transform;
     this.store = new Indexer<T>({ indexers: options.indexers });
     const name = options.name ?? "objects";
     this.#onError = options.onError ?? ((err) => {
@@ -316,6 +326,7 @@ export class SharedInformer<T extends KubeObject> {
   }
 
   #upsert(obj: T, rv: string): void {
+    if (this.#transform) obj = this.#transform(obj);
     const old = this.store.get(objectKeyOf(obj));
     this.store.add(obj);
     if (old === undefined) this.#notifyAdd(obj, false);
@@ -326,6 +337,8 @@ export class SharedInformer<T extends KubeObject> {
   #sink(): ReflectorSink<T> {
     return {
       replace: (items, rv) => {
+        const transform = this.#transform;
+        if (transform) items = items.map(transform);
         const initial = !this.#synced;
         const store = this.store;
         const olds: (T | undefined)[] = new Array(items.length);
@@ -360,6 +373,7 @@ export class SharedInformer<T extends KubeObject> {
       add: (obj, rv) => this.#upsert(obj, rv),
       update: (obj, rv) => this.#upsert(obj, rv),
       delete: (obj, rv) => {
+        if (this.#transform) obj = this.#transform(obj);
         this.store.delete(obj);
         this.#notifyDelete(obj);
         this.#advance(rv);
@@ -382,6 +396,16 @@ export interface InformerFactoryOptions {
   onError?: (err: unknown, kind: Kind) => void;
   /** Indexes to declare on every informer, per kind. */
   indexers?: (kind: Kind) => Record<string, IndexFunc<KubeObject>> | undefined;
+  /**
+   * What the cache of a kind holds: namespaces, selectors, transform
+   * (controller-runtime's `ByObject`). Undefined: every object of the kind.
+   */
+  scope?: (kind: Kind) => CacheScope | undefined;
+  /**
+   * A transform for every kind whose scope names none (controller-runtime's
+   * `DefaultTransform`), e.g. `stripForCache()`.
+   */
+  defaultTransform?: (obj: KubeObject) => KubeObject;
 }
 
 /** Options of {@linkcode InformerFactory.informerFor}. */
@@ -454,10 +478,15 @@ export class InformerFactory {
       const base = this.#options.indexers?.(kind as unknown as Kind) as
         | Record<string, IndexFunc<T>>
         | undefined;
-      inf = new SharedInformer<T>(listerWatcherFor(this.#client, kind), {
+      const scope = this.scopeOf(kind);
+      const transform = (scope?.transform ?? this.#options.defaultTransform) as
+        | ((obj: T) => T)
+        | undefined;
+      inf = new SharedInformer<T>(scopedListerWatcher(this.#client, kind, scope), {
         clock: this.#options.clock,
         backoff: this.#options.backoff,
         indexers: base,
+        transform,
         name: kind.group ? `${kind.plural}.${kind.group}` : kind.plural,
         onError: onError ? (err) => onError(err, kind as unknown as Kind) : undefined,
       });
@@ -466,6 +495,48 @@ export class InformerFactory {
     }
     if (options.indexers) inf.addIndexers(options.indexers);
     return inf;
+  }
+
+  /** What the cache of `kind` holds (the `scope` option), if limited. */
+  scopeOf<T extends KubeObject, In>(kind: Kind<T, In>): CacheScope<T> | undefined {
+    return this.#options.scope?.(kind as unknown as Kind) as CacheScope<T> | undefined;
+  }
+
+  /**
+   * Indexes objects of `kind` by the values `extract` returns, under
+   * `name`, as controller-runtime's `FieldIndexer.IndexField`: before the
+   * informer starts it is declared; after, built from the cache. Query it
+   * with `CacheReader.list(kind, { index: { name, value } })`, or with a
+   * field selector `name=value`.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime, ConfigMap } from "../../mod.ts";
+   * import { CacheReader, InformerFactory } from "./informer.ts";
+   * import assert from "node:assert/strict";
+   *
+   * await using rt = await createRuntime();
+   * await rt.client.create(ConfigMap, { metadata: { name: "a" }, data: { owner: "ann" } });
+   * await rt.client.create(ConfigMap, { metadata: { name: "b" }, data: { owner: "bob" } });
+   * const factory = new InformerFactory(rt.client);
+   * factory.indexField(ConfigMap, "data.owner", (cm) => cm.data?.owner ? [cm.data.owner] : []);
+   * const stop = new AbortController();
+   * const running = factory.start(stop.signal);
+   * const cache = new CacheReader(factory);
+   * const list = await cache.list(ConfigMap, { index: { name: "data.owner", value: "bob" } });
+   * assert.deepEqual(list.items.map((o) => o.metadata.name), ["b"]);
+   * stop.abort();
+   * await running;
+   * ```
+   */
+  indexField<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    name: string,
+    extract: (obj: T) => string[],
+  ): void {
+    // Kept as `field:<name>`, as controller-runtime does, so no name clashes with the
+    // built-in `namespace` and `owner` indexes.
+    this.informerFor(kind, { indexers: { [fieldIndexName(name)]: extract } });
   }
 
   /**
@@ -521,6 +592,14 @@ export class InformerFactory {
   }
 }
 
+/** The store index behind a name given to `indexField`. */
+function fieldIndexName(name: string): string {
+  return `field:${name}`;
+}
+
+/** Options of {@linkcode CacheReader.list}: the API's, plus an index to read. */
+export type CacheListOptions = IndexedListOptions;
+
 /** Options of {@linkcode CacheReader}. */
 export interface CacheReaderOptions {
   /**
@@ -575,15 +654,20 @@ export class CacheReader implements Reader {
     this.#copy = options.copy ?? true;
   }
 
-  /** Reads one object from the cache; NotFound (as the API says it) if absent. */
+  /**
+   * Reads one object from the cache; NotFound (as the API says it) if
+   * absent. A namespace the cache does not hold is an error, as in
+   * controller-runtime.
+   */
   async get<T extends KubeObject, In>(
     kind: Kind<T, In>,
     name: string,
     options: GetOptions = {},
   ): Promise<Stored<T>> {
     if (!name) throw ApiError.badRequest("resource name may not be empty");
-    const inf = await this.#factory.syncedInformerFor(kind);
     const ns = kind.scope === "Namespaced" ? options.namespace || "default" : undefined;
+    this.#checkNamespace(kind, ns, () => `unable to get: ${ns}/${name}`);
+    const inf = await this.#factory.syncedInformerFor(kind);
     const obj = inf.store.getByName(ns, name);
     if (obj === undefined) {
       throw ApiError.notFound({ group: kind.group, resource: kind.plural, name });
@@ -591,12 +675,17 @@ export class CacheReader implements Reader {
     return (this.#copy ? clone(obj) : obj) as Stored<T>;
   }
 
-  /** Lists objects from the cache, in namespace/name order, filtered by selectors. */
+  /**
+   * Lists objects from the cache, in namespace/name order, filtered by
+   * selectors. `index` reads an index (see
+   * {@linkcode InformerFactory.indexField}); so does a field selector
+   * `name=value` whose name is an index (controller-runtime's
+   * `MatchingFields`).
+   */
   async list<T extends KubeObject, In>(
     kind: Kind<T, In>,
-    options: ListOptions = {},
+    options: CacheListOptions = {},
   ): Promise<KubeList<Stored<T>>> {
-    const pred = compileSelectors(kind, options.labelSelector, options.fieldSelector);
     if (options.continue) {
       throw ApiError.badRequest("the continue list option is not supported by the cache");
     }
@@ -604,11 +693,34 @@ export class CacheReader implements Reader {
     if (limit < 0 || !Number.isInteger(limit)) {
       throw ApiError.badRequest(`limit must be a non-negative integer, got ${options.limit}`);
     }
+    const ns = kind.scope === "Namespaced" ? options.namespace || undefined : undefined;
+    this.#checkNamespace(kind, ns, () => `unable to list: ${ns}`);
     const inf = await this.#factory.syncedInformerFor(kind);
     const store = inf.store;
-    const source = kind.scope === "Namespaced" && options.namespace
-      ? store.byIndex(NAMESPACE_INDEX, options.namespace)
-      : store.list();
+    let index = options.index;
+    let fieldSelector = options.fieldSelector;
+    if (!index && typeof fieldSelector === "string" && /^[^,!=]+==?[^,!=]*$/.test(fieldSelector)) {
+      const [field, value] = fieldSelector.split(/==?/);
+      if (store.hasIndex(fieldIndexName(field.trim()))) {
+        index = { name: field.trim(), value: value.trim() };
+        fieldSelector = undefined;
+      }
+    }
+    const pred = compileSelectors(kind, options.labelSelector, fieldSelector);
+    let source: T[];
+    if (index) {
+      // A name registered with indexField, or a built-in index (`namespace`, `owner`).
+      const name = store.hasIndex(fieldIndexName(index.name))
+        ? fieldIndexName(index.name)
+        : index.name;
+      if (!store.hasIndex(name)) {
+        throw new Error(`index with name ${index.name} does not exist`);
+      }
+      source = store.byIndex(name, index.value);
+      if (ns) source = source.filter((o) => o.metadata.namespace === ns);
+    } else {
+      source = ns ? store.byIndex(NAMESPACE_INDEX, ns) : store.list();
+    }
     const matched: { key: string; obj: T }[] = [];
     for (const obj of source) {
       if (!pred || pred(obj)) matched.push({ key: objectKeyOf(obj), obj });
@@ -621,6 +733,12 @@ export class CacheReader implements Reader {
       metadata: { resourceVersion: String(inf.lastSyncRevision()) },
       items: take.map((m) => (this.#copy ? clone(m.obj) : m.obj) as Stored<T>),
     };
+  }
+
+  #checkNamespace(kind: Kind<KubeObject, unknown>, ns: string | undefined, what: () => string) {
+    const held = this.#factory.scopeOf(kind)?.namespaces;
+    if (ns === undefined || !held?.length || held.includes(ns)) return;
+    throw new Error(`${what()} because of unknown namespace for the cache`);
   }
 }
 

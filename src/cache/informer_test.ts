@@ -273,3 +273,71 @@ Deno.test("CacheReader: get and list with namespaces and selectors, NotFound, co
   stop.abort();
   await running;
 });
+
+Deno.test("InformerFactory.indexField: index queries return matching objects and follow updates and deletes", async () => {
+  await using rt = await createRuntime({ store: "memory:" });
+  const c = rt.client;
+  await c.create(Namespace, { metadata: { name: "other" } });
+  await c.create(ConfigMap, {
+    metadata: { name: "a", namespace: "default" },
+    data: { owner: "ann" },
+  });
+  await c.create(ConfigMap, {
+    metadata: { name: "b", namespace: "default" },
+    data: { owner: "bob" },
+  });
+  await c.create(ConfigMap, {
+    metadata: { name: "c", namespace: "other" },
+    data: { owner: "bob" },
+  });
+  const factory = new InformerFactory(c);
+  factory.indexField(ConfigMap, "data.owner", (cm) => (cm.data?.owner ? [cm.data.owner] : []));
+  const stop = new AbortController();
+  const running = factory.start(stop.signal);
+  const cache = new CacheReader(factory);
+  const names = async (value: string, namespace?: string) =>
+    (await cache.list(ConfigMap, { index: { name: "data.owner", value }, namespace })).items
+      .map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+  assert.deepEqual(await names("bob"), ["default/b", "other/c"]);
+  assert.deepEqual(await names("bob", "other"), ["other/c"]);
+  assert.deepEqual(await names("nobody"), []);
+  // Combined with a label selector and a limit, like any list.
+  assert.deepEqual(
+    (await cache.list(ConfigMap, { index: { name: "data.owner", value: "bob" }, limit: 1 })).items
+      .length,
+    1,
+  );
+  const inf = factory.informerFor(ConfigMap);
+  const a2 = await c.patch(ConfigMap, "a", { data: { owner: "bob" } }, { namespace: "default" });
+  await inf.waitForRevision(Number(a2.metadata.resourceVersion));
+  assert.deepEqual(await names("bob"), ["default/a", "default/b", "other/c"]);
+  assert.deepEqual(await names("ann"), []);
+  const del = await c.delete(ConfigMap, "c", { namespace: "other" });
+  await until(() => inf.lastSyncRevision() >= Number(del.metadata.resourceVersion));
+  assert.deepEqual(await names("bob"), ["default/a", "default/b"]);
+  // A field selector `name=value` on an index name reads it too (MatchingFields).
+  const viaSelector = await cache.list(ConfigMap, { fieldSelector: "data.owner=bob" });
+  assert.deepEqual(viaSelector.items.map((o) => o.metadata.name), ["a", "b"]);
+  stop.abort();
+  await running;
+});
+
+Deno.test("InformerFactory.indexField: after start it is built from the cache; unknown names fail clearly", async () => {
+  await using rt = await createRuntime({ store: "memory:" });
+  await rt.client.create(ConfigMap, { metadata: { name: "a" }, data: { tier: "gold" } });
+  const factory = new InformerFactory(rt.client);
+  const stop = new AbortController();
+  const running = factory.start(stop.signal);
+  const cache = new CacheReader(factory);
+  await assert.rejects(
+    cache.list(ConfigMap, { index: { name: "tier", value: "gold" } }),
+    /index with name tier does not exist/,
+  );
+  factory.indexField(ConfigMap, "tier", (cm) => (cm.data?.tier ? [cm.data.tier] : []));
+  const list = await cache.list(ConfigMap, { index: { name: "tier", value: "gold" } });
+  assert.deepEqual(list.items.map((o) => o.metadata.name), ["a"]);
+  // The same name with another function is a conflict, as client-go's AddIndexers.
+  assert.throws(() => factory.indexField(ConfigMap, "tier", () => []), /already exists/);
+  stop.abort();
+  await running;
+});

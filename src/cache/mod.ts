@@ -3,7 +3,9 @@
  * list+watch loop that fills it ({@linkcode Reflector}), shared informers
  * with event handlers and read-your-writes waits ({@linkcode SharedInformer},
  * {@linkcode InformerFactory}), a cache-backed Reader ({@linkcode CacheReader}),
- * and helpers to react to changes ({@linkcode onChanges}, {@linkcode watchObject}).
+ * helpers to react to changes ({@linkcode onChanges}, {@linkcode watchObject}),
+ * and a fetch-on-demand cache for large or rarely read objects
+ * ({@linkcode OnDemandCache}).
  *
  * @example
  * ```ts
@@ -30,3 +32,5 @@ export * from "./indexer.ts";
 export * from "./reflector.ts";
 export * from "./informer.ts";
 export * from "./debounce.ts";
+export * from "./scope.ts";
+export * from "./on_demand.ts";

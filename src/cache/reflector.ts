@@ -266,7 +266,9 @@ export class Reflector<T extends KubeObject> {
       const eventsBefore = this.#events;
       try {
         if (needList) {
-          const list = await this.#lw.list({ resourceVersion: this.#rv });
+          // Held in a variable that is cleared once replaced: the list must not stay alive
+          // (with every object as listed, before any transform) while the watch runs.
+          let list: KubeList<T> | undefined = await this.#lw.list({ resourceVersion: this.#rv });
           if (signal.aborted) return;
           const rv = list.metadata.resourceVersion ?? "";
           needList = false;
@@ -275,6 +277,8 @@ export class Reflector<T extends KubeObject> {
           } catch (err) {
             needList = true;
             throw err;
+          } finally {
+            list = undefined;
           }
           this.#rv = rv;
           this.#synced = true;

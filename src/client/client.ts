@@ -55,11 +55,29 @@ export interface Reader {
   ): Promise<KubeList<Stored<T>>>;
 }
 
+/** List options of readers that answer index queries (the manager's cache). */
+export interface IndexedListOptions extends ListOptions {
+  /**
+   * Only objects whose index `name` (registered with `indexField`) has
+   * `value`: controller-runtime's `MatchingFields`.
+   */
+  index?: { name: string; value: string };
+}
+
+/** A Reader whose lists can read an index (the manager's cache, in either mode). */
+export interface IndexedReader extends Reader {
+  /** Lists objects; `index` reads an index registered with `indexField`. */
+  list<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    options?: IndexedListOptions,
+  ): Promise<KubeList<Stored<T>>>;
+}
+
 /**
  * A Reader that can find objects by owner uid without a scan (the informer
  * cache's owner index). The garbage collector uses it when present.
  */
-export interface OwnerIndexReader extends Reader {
+export interface OwnerIndexReader extends IndexedReader {
   /** Objects of `kind` with an owner reference to `ownerUid`. */
   listOwnedBy<T extends KubeObject, In>(
     kind: Kind<T, In>,

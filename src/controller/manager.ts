@@ -9,8 +9,9 @@ import { type Clock, realClock } from "../apimachinery/clock.ts";
 import { isResourceExpired } from "../apimachinery/errors.ts";
 import type { KubeList, KubeObject } from "../apimachinery/meta.ts";
 import { CacheReader, InformerFactory } from "../cache/informer.ts";
-import type { Client, OwnerIndexReader } from "../client/client.ts";
-import { OWNER_INDEX } from "../cache/indexer.ts";
+import type { Client, IndexedReader, OwnerIndexReader } from "../client/client.ts";
+import { type CacheScope, inCacheScope } from "../cache/scope.ts";
+import { objectKeyOf, OWNER_INDEX } from "../cache/indexer.ts";
 import { EventRecorder } from "../events/recorder.ts";
 import type { ChangeEvent, Registry } from "../registry/registry.ts";
 import type { Kind } from "../scheme/kind.ts";
@@ -105,6 +106,13 @@ export interface ManagerOptions {
    * register metrics of your own in its registry.
    */
   metrics?: Metrics;
+  /**
+   * What the informer cache holds, per kind (controller-runtime's
+   * `cache.Options.ByObject`): namespaces, selectors, a transform.
+   */
+  cacheScope?: (kind: Kind) => CacheScope | undefined;
+  /** A transform for kinds whose scope has none, e.g. `stripForCache()`. */
+  cacheTransform?: (obj: KubeObject) => KubeObject;
 }
 
 /**
@@ -266,6 +274,7 @@ export class Manager {
   #elector: LeaderElector | undefined;
   #leading = false;
   #metrics: Metrics | undefined;
+  readonly #indexes = new Map<string, Map<string, (obj: KubeObject) => string[]>>();
   #electing = false;
   #metricsAddress: { hostname: string; port: number } | undefined;
 
@@ -285,6 +294,8 @@ export class Manager {
     const onError = options.onError;
     this.informers = new InformerFactory(backend.client, {
       clock: this.#clock,
+      scope: options.cacheScope,
+      defaultTransform: options.cacheTransform,
       onError: (err, kind) => {
         // A closed store ends the run: nothing will ever be read again.
         if (isStoreClosed(err)) this.#stopper.abort(err);
@@ -331,6 +342,25 @@ export class Manager {
     return this.#elector?.leader();
   }
 
+  /**
+   * Indexes objects of `kind` under `name` by the values `extract` returns
+   * (controller-runtime's `IndexField`); register before starting.
+   * Reconcilers then query it with
+   * `ctx.reader.list(kind, { index: { name, value } })` — from the informer
+   * cache when running, and by filtering a list in triggered runs.
+   */
+  indexField<T extends KubeObject, In>(
+    kind: Kind<T, In>,
+    name: string,
+    extract: (obj: T) => string[],
+  ): void {
+    if (this.#running) throw new Error("indexes must be registered before the manager runs");
+    this.informers.indexField(kind, name, extract);
+    const byName = this.#indexes.get(kindKey(kind as never)) ?? new Map();
+    byName.set(name, extract as (obj: KubeObject) => string[]);
+    this.#indexes.set(kindKey(kind as never), byName);
+  }
+
   /** The controllers added so far. */
   controllers(): readonly Controller[] {
     return this.#controllers;
@@ -339,6 +369,15 @@ export class Manager {
   #note(kind: Kind<KubeObject, unknown>, obj: KubeObject | KubeList): void {
     const rv = Number(obj.metadata.resourceVersion);
     if (!Number.isFinite(rv)) return;
+    // A write the cache never sees (outside its namespaces or selectors, before and after) is
+    // nothing to wait for: only a bookmark would move the informer past it.
+    if (!("items" in obj)) {
+      const scope = this.informers.scopeOf(kind);
+      if (
+        scope && !inCacheScope(kind, scope, obj) &&
+        this.informers.informerFor(kind).store.get(objectKeyOf(obj)) === undefined
+      ) return;
+    }
     const k = kindKey(kind);
     if (rv > (this.#written.get(k) ?? 0)) this.#written.set(k, rv);
   }
@@ -639,7 +678,7 @@ export class Manager {
       let head = await store.currentRevision();
       const ctx = {
         client: this.#backend.client,
-        reader: this.#backend.client,
+        reader: this.#indexedClient(this.#backend.client),
         recorder: this.recorder,
         clock: this.#clock,
       };
@@ -730,6 +769,37 @@ export class Manager {
       for (const c of this.#controllers) c.queue.shutDown();
       this.#running = false;
     }
+  }
+
+  /**
+   * The client as a reader whose lists answer the registered indexes (by
+   * listing and filtering), for triggered runs, which have no cache.
+   */
+  #indexedClient(client: Client): IndexedReader {
+    return {
+      get: (kind, name, o) => client.get(kind, name, o),
+      list: async (kind, o = {}) => {
+        const { index: asked, ...rest } = o;
+        let index = asked;
+        const indexes = this.#indexes.get(kindKey(kind as never));
+        const sel = rest.fieldSelector;
+        if (!index && indexes && typeof sel === "string" && /^[^,!=]+==?[^,!=]*$/.test(sel)) {
+          const [field, value] = sel.split(/==?/).map((x) => x.trim());
+          if (indexes.has(field)) {
+            index = { name: field, value };
+            delete rest.fieldSelector;
+          }
+        }
+        if (!index) return client.list(kind, rest);
+        const extract = indexes?.get(index.name);
+        if (!extract) throw new Error(`index with name ${index.name} does not exist`);
+        const { limit, ...all } = rest;
+        const list = await client.list(kind, all);
+        list.items = list.items.filter((o) => extract(o).includes(index.value));
+        if (limit) list.items = list.items.slice(0, limit);
+        return list;
+      },
+    };
   }
 
   /** Waits until every controller has settled; false at the deadline. */

@@ -7,7 +7,7 @@
  * @module
  */
 import type { KubeObject } from "../apimachinery/meta.ts";
-import type { Client, Reader } from "../client/client.ts";
+import type { Client, IndexedReader } from "../client/client.ts";
 import type { EventRecorder } from "../events/recorder.ts";
 import type { Clock } from "../apimachinery/clock.ts";
 import type { Logger } from "./logger.ts";
@@ -43,8 +43,11 @@ export interface ReconcileContext {
   signal: AbortSignal;
   /** Writes (and uncached reads). Reads through `reader` see these writes. */
   client: Client;
-  /** Cached reads (the informer cache, or the client in triggered mode). */
-  reader: Reader;
+  /**
+   * Cached reads (the informer cache, or the client in triggered mode);
+   * lists can read the indexes registered with `manager.indexField`.
+   */
+  reader: IndexedReader;
   /**
    * This reconcile's logger, with the fields controller-runtime adds: `controller`,
    * `controllerGroup`, `controllerKind`, the object under the kind's name, `namespace`, `name`
