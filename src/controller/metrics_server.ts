@@ -25,7 +25,7 @@
  * @module
  */
 import { defaultLogger, type Logger } from "./logger.ts";
-import { PROMETHEUS_CONTENT_TYPE } from "./metrics.ts";
+import { PROMETHEUS_CONTENT_TYPE } from "./metrics_registry.ts";
 
 /** A health check: passes when it returns (or resolves) `true`; fails on `false` or a throw. */
 export type HealthCheck = () => boolean | Promise<boolean>;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { jsonLogger, type LogFields } from "./logger.ts";
-import { Metrics, PROMETHEUS_CONTENT_TYPE } from "./metrics.ts";
+import { Metrics } from "./metrics.ts";
+import { PROMETHEUS_CONTENT_TYPE } from "./metrics_registry.ts";
 import { serveMetrics, type ServeMetricsOptions } from "./metrics_server.ts";
 
 async function withServer(

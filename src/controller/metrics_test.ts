@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { FakeClock } from "../apimachinery/clock.ts";
 import { Controller } from "./controller.ts";
 import { nopLogger } from "./logger.ts";
+import { Metrics } from "./metrics.ts";
 import {
   Counter,
   Histogram,
-  Metrics,
   MetricsRegistry,
   RECONCILE_TIME_BUCKETS,
   WORKQUEUE_DURATION_BUCKETS,
-} from "./metrics.ts";
+} from "./metrics_registry.ts";
 import { type Request, TerminalError } from "./reconcile.ts";
 import { WorkQueue } from "./workqueue.ts";
 
