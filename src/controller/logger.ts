@@ -43,6 +43,11 @@ export interface Logger {
   error(err: unknown, msg: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every line (later fields win over earlier ones). */
   with(fields: LogFields): Logger;
+  /**
+   * Whether lines of `level` are written; callers skip building what a
+   * dropped line would carry. Absent: assume they are.
+   */
+  enabled?(level: LogLevel): boolean;
 }
 
 /** Options of {@linkcode jsonLogger}. */
@@ -122,6 +127,7 @@ export function jsonLogger(options: JsonLoggerOptions = {}): Logger {
       info: (msg, fields) => emit("info", msg, fields),
       error: (err, msg, fields) => emit("error", msg, fields, err),
       with: (fields) => make({ ...base, ...fields }),
+      enabled: (level) => RANK[level] >= min,
     };
   };
   return make({});
@@ -142,6 +148,9 @@ export const nopLogger: Logger = {
   error() {},
   with() {
     return nopLogger;
+  },
+  enabled() {
+    return false;
   },
 };
 

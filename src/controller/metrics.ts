@@ -378,6 +378,13 @@ export class Metrics {
     const existing = this.#controllers.get(name);
     if (existing) return existing;
     const labels = { controller: name };
+    // One label object per result, so each observation finds its series without a key.
+    const byResult: Record<string, Labels> = {
+      success: { controller: name, result: "success" },
+      error: { controller: name, result: "error" },
+      requeue: { controller: name, result: "requeue" },
+      requeue_after: { controller: name, result: "requeue_after" },
+    };
     for (const result of ["error", "requeue_after", "requeue", "success"]) {
       this.reconcileTotal.inc({ controller: name, result }, 0);
     }
@@ -396,7 +403,7 @@ export class Metrics {
         const failed = outcome === "error" || outcome === "terminal_error";
         if (failed) this.reconcileErrors.inc(labels);
         if (outcome === "terminal_error") this.terminalReconcileErrors.inc(labels);
-        this.reconcileTotal.inc({ controller: name, result: failed ? "error" : outcome });
+        this.reconcileTotal.inc(byResult[failed ? "error" : outcome]);
         this.reconcileTime.observe(labels, seconds);
       },
     };

@@ -150,6 +150,12 @@ export abstract class Metric<S> {
   readonly labelNames: readonly string[];
   /** Series by their joined label values. */
   protected readonly series: Map<string, { values: readonly string[]; state: S }> = new Map();
+  /**
+   * Series by the label object last used for them: instrumentation passes
+   * the same (unchanged) label objects on every observation, so the hot
+   * path skips building the series key. Label objects must not be mutated.
+   */
+  #byObject = new WeakMap<Labels, S>();
 
   /** Checks the options; labels in `reserved` are not allowed. */
   constructor(options: MetricOptions, reserved: readonly string[] = []) {
@@ -180,6 +186,16 @@ export abstract class Metric<S> {
 
   /** The series of `labels`, created if new. */
   protected at(labels: Labels | undefined): S {
+    if (labels) {
+      const hit = this.#byObject.get(labels);
+      if (hit) return hit;
+    }
+    const state = this.#lookup(labels);
+    if (labels) this.#byObject.set(labels, state);
+    return state;
+  }
+
+  #lookup(labels: Labels | undefined): S {
     const values = this.labelNames.map((name) => {
       const v = labels?.[name];
       if (v === undefined) {
@@ -216,6 +232,7 @@ export abstract class Metric<S> {
   /** Removes every series. */
   reset(): void {
     this.series.clear();
+    this.#byObject = new WeakMap();
   }
 }
 
