@@ -128,3 +128,33 @@ export function rfc3339(ms: number): string {
   }
   return lastText;
 }
+
+/**
+ * Sleeps `ms` on `clock`, or less when `signal` aborts (resolving, never
+ * rejecting): the wait between retries of reflectors, caches and elections.
+ *
+ * @example
+ * ```ts
+ * import { realClock, sleepOn } from "./clock.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const stop = new AbortController();
+ * const started = Date.now();
+ * const sleeping = sleepOn(realClock, 60_000, stop.signal);
+ * stop.abort();
+ * await sleeping;
+ * assert.ok(Date.now() - started < 1000);
+ * ```
+ */
+export function sleepOn(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      cancel();
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const cancel = clock.setTimer(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

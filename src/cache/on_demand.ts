@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type Clock, realClock } from "../apimachinery/clock.ts";
+import { type Clock, realClock, sleepOn } from "../apimachinery/clock.ts";
 import { ApiError, type Status } from "../apimachinery/errors.ts";
 import type { KubeList, KubeObject, Stored } from "../apimachinery/meta.ts";
 import type { GetOptions, ListOptions, Reader, Watcher } from "../client/client.ts";
@@ -311,23 +311,10 @@ export class OnDemandCache implements Reader {
       resolveReady();
       if (signal.aborted) break;
       if (progressed) delay = this.#retryMs;
-      await this.#sleep(delay, signal);
+      await sleepOn(this.#clock, delay, signal);
       delay = Math.min(30_000, delay * 2);
     }
     w.live = false;
     resolveReady();
-  }
-
-  #sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const done = () => {
-        cancel();
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      const cancel = this.#clock.setTimer(done, ms);
-      signal.addEventListener("abort", done, { once: true });
-    });
   }
 }

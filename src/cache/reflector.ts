@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type Clock, realClock } from "../apimachinery/clock.ts";
+import { type Clock, realClock, sleepOn } from "../apimachinery/clock.ts";
 import { ApiError, isResourceExpired, type Status } from "../apimachinery/errors.ts";
 import type { KubeList, KubeObject, WatchEvent } from "../apimachinery/meta.ts";
 import type { Reader, Watcher } from "../client/client.ts";
@@ -314,7 +314,7 @@ export class Reflector<T extends KubeObject> {
         continue;
       }
       relistedAtOnce = false;
-      await this.#sleep(delay, signal);
+      await sleepOn(this.#clock, delay, signal);
       delay = Math.min(this.#maxMs, delay * this.#factor);
     }
   }
@@ -365,19 +365,6 @@ export class Reflector<T extends KubeObject> {
       signal.removeEventListener("abort", onAbort);
       ac.abort();
     }
-  }
-
-  #sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const done = () => {
-        cancel();
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      const cancel = this.#clock.setTimer(done, ms);
-      signal.addEventListener("abort", done, { once: true });
-    });
   }
 }
 

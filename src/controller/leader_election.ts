@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Clock, realClock } from "../apimachinery/clock.ts";
+import { type Clock, realClock, sleepOn } from "../apimachinery/clock.ts";
 import { isConflict, isNotFound } from "../apimachinery/errors.ts";
 import type { Client } from "../client/client.ts";
 import { Lease, type LeaseSpec, microTime } from "../resources/coordination_v1.ts";
@@ -139,20 +139,6 @@ function until<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof 
         reject(e);
       },
     );
-  });
-}
-
-/** Sleeps `ms` on `clock`, or less when `signal` aborts. */
-function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      cancel();
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const cancel = clock.setTimer(done, ms);
-    signal.addEventListener("abort", done, { once: true });
   });
 }
 
@@ -372,7 +358,7 @@ export class LeaderElector {
       if (ok === true) return true;
       if (ok === ABANDONED) return false;
       const wait = this.#retryPeriodMs * (1 + Math.random() * JITTER_FACTOR);
-      await sleep(this.#clock, wait, signal);
+      await sleepOn(this.#clock, wait, signal);
     }
     return false;
   }
@@ -393,14 +379,14 @@ export class LeaderElector {
             renewed = true;
             break;
           }
-          await sleep(this.#clock, this.#retryPeriodMs, attempt.signal);
+          await sleepOn(this.#clock, this.#retryPeriodMs, attempt.signal);
         }
       } finally {
         attempt.dispose();
       }
       this.#maybeReportTransition();
       if (!renewed) return;
-      await sleep(this.#clock, this.#retryPeriodMs, signal);
+      await sleepOn(this.#clock, this.#retryPeriodMs, signal);
     }
   }
 
