@@ -573,3 +573,33 @@ Deno.test("a manager's cache scope: other namespaces are not cached and writes t
     await run;
   }
 });
+
+Deno.test("a leader shutting down keeps its lease until its in-flight reconciles finish, then releases it", async () => {
+  await using rt = await createRuntime();
+  let inFlight = false;
+  const mgr = rt.manager({ systemControllers: false });
+  mgr.add(
+    controllerFor(ConfigMap).complete(async () => {
+      inFlight = true;
+      await new Promise((r) => setTimeout(r, 300));
+      inFlight = false;
+    }),
+  );
+  const stop = new AbortController();
+  const run = mgr.start(stop.signal, {
+    leaderElection: { identity: "draining", retryPeriodMs: 100, renewDeadlineMs: 1000 },
+  });
+  await until(() => mgr.isLeader());
+  await rt.client.create(ConfigMap, { metadata: { name: "slow", namespace: "default" } });
+  await until(() => inFlight);
+  stop.abort();
+  await new Promise((r) => setTimeout(r, 100));
+  const holder = async () =>
+    (await rt.client.get(Lease, CONTROLLERS_LEASE.name, { namespace: CONTROLLERS_LEASE.namespace }))
+      .spec?.holderIdentity;
+  assert.ok(inFlight);
+  assert.equal(await holder(), "draining");
+  await run;
+  assert.equal(inFlight, false);
+  assert.equal(await holder(), "");
+});

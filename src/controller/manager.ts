@@ -481,7 +481,20 @@ export class Manager {
           onNewLeader: (id) => election.onNewLeader?.(id),
         });
         this.#elector = elector;
-        await elector.run(signal);
+        // On shutdown the lease is released only once the controllers drained, as
+        // controller-runtime does: until then this process still reconciles and must lead.
+        const electing = new AbortController();
+        const onAbort = () => {
+          const drained = leading ?? Promise.resolve();
+          drained.then(() => electing.abort(), () => electing.abort());
+        };
+        if (signal.aborted) onAbort();
+        else signal.addEventListener("abort", onAbort, { once: true });
+        try {
+          await elector.run(electing.signal);
+        } finally {
+          signal.removeEventListener("abort", onAbort);
+        }
         if (leading) report = await leading;
         // Leadership lost while still running: campaign again, as a standby.
       }
