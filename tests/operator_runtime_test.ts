@@ -603,3 +603,19 @@ Deno.test("a leader shutting down keeps its lease until its in-flight reconciles
   assert.equal(inFlight, false);
   assert.equal(await holder(), "");
 });
+
+Deno.test("a triggered run cut short waits for its in-flight reconciles before it returns", async () => {
+  await using rt = await createRuntime();
+  let finished = false;
+  const mgr = new Manager(rt, { name: "short" });
+  mgr.add(
+    controllerFor(ConfigMap).complete(async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      finished = true;
+    }),
+  );
+  await rt.client.create(ConfigMap, { metadata: { name: "a", namespace: "default" } });
+  const report = await mgr.runTriggered({ timeoutMs: 50, full: true });
+  assert.equal(report.idle, false);
+  assert.ok(finished, "runTriggered returned while a reconcile was still running");
+});

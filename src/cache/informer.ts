@@ -497,6 +497,14 @@ export class InformerFactory {
     return inf;
   }
 
+  /**
+   * The cached object of `kind` under `key` (`namespace/name`), without
+   * creating an informer for a kind that has none.
+   */
+  cachedObject<T extends KubeObject, In>(kind: Kind<T, In>, key: string): T | undefined {
+    return this.#informers.get(kindKey(kind as unknown as Kind))?.store.get(key) as T | undefined;
+  }
+
   /** What the cache of `kind` holds (the `scope` option), if limited. */
   scopeOf<T extends KubeObject, In>(kind: Kind<T, In>): CacheScope<T> | undefined {
     return this.#options.scope?.(kind as unknown as Kind) as CacheScope<T> | undefined;

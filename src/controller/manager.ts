@@ -336,7 +336,7 @@ export class Manager {
       const scope = this.informers.scopeOf(kind);
       if (
         scope && !inCacheScope(kind, scope, obj) &&
-        this.informers.informerFor(kind).store.get(objectKeyOf(obj)) === undefined
+        this.informers.cachedObject(kind, objectKeyOf(obj)) === undefined
       ) return;
     }
     const k = kindKey(kind);
@@ -722,9 +722,19 @@ export class Manager {
       );
       for (const c of this.#controllers) c.queue.shutDown();
       inner.abort();
+      if (idle) await Promise.all(runs);
+      else {
+        // Cut short: reconciles still running get the shutdown timeout to finish (their
+        // signal has aborted), so the run does not end, and the store close, under them.
+        let cancel: (() => void) | undefined;
+        await Promise.race([
+          Promise.all(runs),
+          new Promise<void>((r) => (cancel = this.#clock.setTimer(r, this.#shutdownMs))),
+        ]);
+        cancel?.();
+      }
       await this.recorder.flush();
       if (idle) {
-        await Promise.all(runs);
         await progress.save(this.#name, upto);
         saved = upto;
       }
