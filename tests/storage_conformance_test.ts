@@ -104,9 +104,9 @@ for (
 }
 
 Deno.test("openStore parses URLs", async () => {
-  await assert.rejects(openStore("etcd://localhost:2379"), (e) => {
+  await assert.rejects(openStore("redis://localhost:6379"), (e) => {
     assert.ok(e instanceof TypeError);
-    assert.match(e.message, /memory:.*sqlite:.*kv:/);
+    assert.match(e.message, /memory:.*sqlite:.*kv:.*etcd:/);
     return true;
   });
   await assert.rejects(openStore("nonsense"), TypeError);

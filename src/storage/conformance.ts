@@ -87,12 +87,25 @@ function pick(ev: StoreEvent): Partial<StoreEvent> {
   return out;
 }
 
+/** Options for {@linkcode runStoreConformance}. */
+export interface ConformanceOptions {
+  /**
+   * The engine's revision counter is shared with other stores and users (as
+   * one etcd's is): a fresh store starts at the engine's current revision,
+   * not 0, and revisions are strictly increasing but may skip numbers. The
+   * tests then expect "from the start" to mean from the revision the store
+   * was opened at. Default false: revisions start at 1 and go up by one.
+   */
+  sharedRevisions?: boolean;
+}
+
 /**
  * Registers the conformance tests for a store implementation. `open` must
  * return a new, empty store each time; each test closes the store it opened.
  *
  * @param name a label prefixed to every test name
  * @param open opens a fresh, empty store
+ * @param options what the engine is allowed to do differently
  *
  * @example
  * ```ts ignore
@@ -102,37 +115,50 @@ function pick(ev: StoreEvent): Partial<StoreEvent> {
  * runStoreConformance("memory", () => Promise.resolve(openMemoryStore()));
  * ```
  */
-export function runStoreConformance(name: string, open: () => Promise<Store>): void {
-  const test = (title: string, fn: (store: Store) => Promise<void>) => {
+export function runStoreConformance(
+  name: string,
+  open: () => Promise<Store>,
+  options: ConformanceOptions = {},
+): void {
+  const shared = options.sharedRevisions === true;
+  /** `origin`: the revision "from the start" means (0 unless the counter is shared). */
+  const test = (title: string, fn: (store: Store, origin: number) => Promise<void>) => {
     Deno.test(`${name}: ${title}`, async () => {
       const store = await open();
       try {
-        await fn(store);
+        await fn(store, shared ? await store.currentRevision() : 0);
       } finally {
         await store.close();
       }
     });
   };
 
-  test("revisions increment by one per write", async (s) => {
-    assert.equal(await s.currentRevision(), 0);
-    assert.equal(await s.compactedRevision(), 0);
-    const r1 = await s.create("/a", "1");
-    assert.equal(r1, 1);
-    const r2 = await s.create("/b", "2");
-    assert.equal(r2, r1 + 1);
-    const r3 = await s.update("/a", "3", r1);
-    assert.equal(r3, r2 + 1);
-    const d = await s.delete("/b");
-    assert.equal(d.revision, r3 + 1);
-    assert.equal(await s.currentRevision(), d.revision);
-    assert.deepEqual(await s.get("/a"), {
-      key: "/a",
-      value: "3",
-      revision: r3,
-      createRevision: r1,
-    });
-  });
+  test(
+    shared ? "revisions increase with every write" : "revisions increment by one per write",
+    async (s, origin) => {
+      if (!shared) {
+        assert.equal(await s.currentRevision(), 0);
+        assert.equal(await s.compactedRevision(), 0);
+      }
+      const step = (a: number, b: number) =>
+        shared ? assert.ok(b > a, `${b} > ${a}`) : assert.equal(b, a + 1);
+      const r1 = await s.create("/a", "1");
+      step(origin, r1);
+      const r2 = await s.create("/b", "2");
+      step(r1, r2);
+      const r3 = await s.update("/a", "3", r1);
+      step(r2, r3);
+      const d = await s.delete("/b");
+      step(r3, d.revision);
+      assert.equal(await s.currentRevision(), d.revision);
+      assert.deepEqual(await s.get("/a"), {
+        key: "/a",
+        value: "3",
+        revision: r3,
+        createRevision: r1,
+      });
+    },
+  );
 
   test("create fails with exists and leaves the store untouched", async (s) => {
     const r1 = await s.create("/a", "1");
@@ -211,7 +237,8 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
     assert.deepEqual(d1.prev, { key: "/a", value: "A", revision: ra, createRevision: ra });
     assert.equal(await s.get("/a"), undefined);
     const d2 = await s.delete("/b");
-    assert.equal(d2.revision, d1.revision + 1);
+    assert.ok(d2.revision > d1.revision);
+    if (!shared) assert.equal(d2.revision, d1.revision + 1);
     assert.deepEqual(d2.prev, { key: "/b", value: "B", revision: rb, createRevision: rb });
     await assert.rejects(s.delete("/b"), isStoreError("not-found"));
     await assert.rejects(s.delete("/never", 1), isStoreError("not-found"));
@@ -299,7 +326,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
     const then = (await s.list("/snap/")).items;
     // After r0: b changes, c goes, d and aa appear, a is deleted and re-created.
     const rb2 = await s.update("/snap/b", "b2", rb);
-    await s.delete("/snap/c", rc);
+    const { revision: rcGone } = await s.delete("/snap/c", rc);
     await s.create("/snap/d", "d1");
     await s.create("/snap/aa", "aa1");
     await s.delete("/snap/a", ra);
@@ -349,7 +376,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
     ]);
     assert.deepEqual(cur.items, (await s.list("/snap/")).items);
     // Between r0 and now: the state after the first two changes.
-    const mid = await s.list("/snap/", { revision: r0 + 2 });
+    const mid = await s.list("/snap/", { revision: rcGone });
     assert.deepEqual(mid.items.map((i) => `${i.key}=${i.value}`), ["/snap/a=a1", "/snap/b=b2"]);
     // Above the current revision: future; below the compaction point: compacted.
     await assert.rejects(s.list("/snap/", { revision: now + 1 }), (e) => {
@@ -357,11 +384,11 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
       assert.equal((e as StoreError).revision, now);
       return true;
     });
-    await s.compact(r0 + 1);
+    await s.compact(rb2);
     await assert.rejects(s.list("/snap/", { revision: r0 }), isStoreError("compacted"));
     // The compaction revision itself is still readable.
     assert.deepEqual(
-      (await s.list("/snap/", { revision: r0 + 1 })).items.map((i) => `${i.key}=${i.value}`),
+      (await s.list("/snap/", { revision: rb2 })).items.map((i) => `${i.key}=${i.value}`),
       ["/snap/a=a1", "/snap/b=b2", "/snap/c=c1"],
     );
   });
@@ -416,11 +443,11 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
     assert.equal(ev.revision, r);
   });
 
-  test("watch from 0 and from a mid revision delivers every change in order", async (s) => {
+  test("watch from 0 and from a mid revision delivers every change in order", async (s, origin) => {
     const r1 = await s.create("/w/a", "a1");
     const r2 = await s.update("/w/a", "a2", r1);
     const r3 = await s.create("/w/b", "b1");
-    await s.create("/other/x", "x");
+    const rx = await s.create("/other/x", "x");
     const d = await s.delete("/w/a", r2);
     const r6 = await s.update("/w/b", "b2", r3);
     const expected = [
@@ -453,9 +480,16 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         prevRevision: r3,
       },
     ];
-    assert.deepEqual((await take(s.watch("/w/", 0), 5)).map(pick), expected);
+    assert.deepEqual((await take(s.watch("/w/", origin), 5)).map(pick), expected);
     assert.deepEqual((await take(s.watch("/w/", r2), 3)).map(pick), expected.slice(2));
-    assert.deepEqual((await take(s.watch("", 0), 6)).map((e) => e.revision), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual((await take(s.watch("", origin), 6)).map((e) => e.revision), [
+      r1,
+      r2,
+      r3,
+      rx,
+      d.revision,
+      r6,
+    ]);
     // Nothing more after the last revision.
     await assertQuiet(s.watch("/w/", r6));
   });
@@ -495,9 +529,9 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
     assert.deepEqual((await take(present, 5)).map((e) => e.revision), revs);
   });
 
-  test("aborting the signal ends the watch", async (s) => {
+  test("aborting the signal ends the watch", async (s, origin) => {
     const ac = new AbortController();
-    const it = s.watch("/x/", 0, { signal: ac.signal })[Symbol.asyncIterator]();
+    const it = s.watch("/x/", origin, { signal: ac.signal })[Symbol.asyncIterator]();
     await s.create("/x/1", "1");
     assert.equal((await it.next()).value?.key, "/x/1");
     const pending = it.next();
@@ -505,12 +539,12 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
     assert.equal((await pending).done, true);
     assert.equal((await it.next()).done, true);
     // An already aborted signal yields nothing.
-    const it2 = s.watch("/x/", 0, { signal: AbortSignal.abort() })[Symbol.asyncIterator]();
+    const it2 = s.watch("/x/", origin, { signal: AbortSignal.abort() })[Symbol.asyncIterator]();
     assert.equal((await it2.next()).done, true);
     // for await + break also ends the watch.
     await s.create("/x/2", "2");
     let n = 0;
-    for await (const _ of s.watch("/x/", 0)) if (++n === 2) break;
+    for await (const _ of s.watch("/x/", origin)) if (++n === 2) break;
     assert.equal(n, 2);
   });
 
@@ -575,9 +609,9 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
     assert.equal((await s.get("/c/a"))?.value, "a3");
   });
 
-  test("a live watch behind the compaction point is not silently skipped", async (s) => {
+  test("a live watch behind the compaction point is not silently skipped", async (s, origin) => {
     const r1 = await s.create("/lag/a", "1");
-    const w = s.watch("/lag/", 0);
+    const w = s.watch("/lag/", origin);
     const r2 = await s.update("/lag/a", "2", r1);
     await s.compact(r2);
     // Either every event arrives (the watch had them) or the watch fails with compacted.
@@ -589,8 +623,8 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
     }
   });
 
-  test("changes returns the log range as watch delivers it", async (s) => {
-    assert.deepEqual(await s.changes("", 0), []);
+  test("changes returns the log range as watch delivers it", async (s, origin) => {
+    assert.deepEqual(await s.changes("", origin), []);
     const ra = await s.create("/ch/a", "a1");
     const rb = await s.create("/ch/b", "b1");
     const rOther = await s.create("/other/x", "x");
@@ -600,8 +634,8 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
     const head = await s.currentRevision();
     assert.equal(head, rc);
     // Without toRevision: everything up to the current revision, as a watch sees it.
-    const all = await s.changes("/ch/", 0);
-    assert.deepEqual(all.map(pick), (await take(s.watch("/ch/", 0), 5)).map(pick));
+    const all = await s.changes("/ch/", origin);
+    assert.deepEqual(all.map(pick), (await take(s.watch("/ch/", origin), 5)).map(pick));
     assert.deepEqual(all.map(pick), [
       { type: "put", key: "/ch/a", revision: ra, value: "a1", createRevision: ra, prevRevision: 0 },
       { type: "put", key: "/ch/b", revision: rb, value: "b1", createRevision: rb, prevRevision: 0 },
@@ -625,7 +659,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
       { type: "put", key: "/ch/c", revision: rc, value: "c1", createRevision: rc, prevRevision: 0 },
     ]);
     // The whole store, and other prefixes.
-    assert.deepEqual((await s.changes("", 0)).map((e) => e.revision), [
+    assert.deepEqual((await s.changes("", origin)).map((e) => e.revision), [
       ra,
       rb,
       rOther,
@@ -633,10 +667,10 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
       del.revision,
       rc,
     ]);
-    assert.deepEqual((await s.changes("/other/", 0)).map((e) => [e.key, e.revision]), [
+    assert.deepEqual((await s.changes("/other/", origin)).map((e) => [e.key, e.revision]), [
       ["/other/x", rOther],
     ]);
-    assert.deepEqual(await s.changes("/ch/zzz", 0), []);
+    assert.deepEqual(await s.changes("/ch/zzz", origin), []);
     // With toRevision: (from, to], both ends honoured.
     assert.deepEqual(
       (await s.changes("/ch/", ra, del.revision)).map(pick),
@@ -675,7 +709,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         prevRevision: rc,
       },
     ]);
-    assert.deepEqual((await s.changes("/ch/", 0, head)).map(pick), all.map(pick));
+    assert.deepEqual((await s.changes("/ch/", origin, head)).map(pick), all.map(pick));
   });
 
   test("changes below the compaction point fail with compacted", async (s) => {
@@ -784,7 +818,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
     assert.deepEqual(events.map((e) => e.revision), [r1, r2, d.revision]);
   });
 
-  test("unicode values and keys", async (s) => {
+  test("unicode values and keys", async (s, origin) => {
     const values = [
       "héllo wörld",
       "日本語のテキスト",
@@ -798,7 +832,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
       assert.equal((await s.get(`/u/${i}`))?.value, values[i]);
     }
     assert.equal((await s.get("/u/ключ-ü"))?.value, "cyrillic key");
-    const events = await take(s.watch("/u/", 0), values.length + 1);
+    const events = await take(s.watch("/u/", origin), values.length + 1);
     assert.deepEqual(events.map((e) => e.value), [...values, "cyrillic key"]);
     assert.equal((await s.list("/u/")).items.length, values.length + 1);
   });

@@ -1,5 +1,6 @@
 /**
- * Opening a store by URL: `memory:`, `sqlite:PATH`, `kv:PATH`.
+ * Opening a store by URL: `memory:`, `sqlite:PATH`, `kv:PATH`,
+ * `etcd://HOST:PORT[,HOST:PORT…]/PREFIX`.
  *
  * @example
  * ```ts
@@ -32,12 +33,14 @@ export interface OpenStoreOptions {
 }
 
 const SUPPORTED = "memory:, sqlite:PATH (e.g. sqlite:./data.db, sqlite::memory:), " +
-  "kv:PATH (e.g. kv:./data.kv, kv::memory:)";
+  "kv:PATH (e.g. kv:./data.kv, kv::memory:), etcd://HOST:PORT[,HOST:PORT...]/PREFIX";
 
 const PARAMS: Record<string, string[]> = {
   memory: ["tenant", "compactKeep"],
   sqlite: ["tenant", "durable", "pollIntervalMs", "compactKeep"],
   kv: ["tenant", "pollIntervalMs", "compactKeep"],
+  // The engine's own module checks the rest of its parameters.
+  etcd: [],
 };
 
 function parseBool(url: string, name: string, v: string | null): boolean | undefined {
@@ -63,6 +66,8 @@ function parseInt(url: string, name: string, v: string | null): number | undefin
  *   `sqlite::memory:`; `sqlite:///abs/data.db` also works);
  * - `kv:PATH`: a Deno KV database (`kv:./data.kv`, `kv::memory:`; `kv:` alone
  *   uses Deno's default location). Needs `--unstable-kv`.
+ * - `etcd://HOST:PORT[,HOST:PORT…]/PREFIX`: etcd v3 (see `openEtcdStore` in
+ *   `./etcd.ts` for its parameters: TLS, auth, timeouts).
  *
  * Query parameters: `tenant=NAME` (all schemes), `durable=true` (sqlite),
  * `pollIntervalMs=N` (sqlite, kv), `compactKeep=N` (all). Backends are loaded
@@ -96,8 +101,9 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     query = new URLSearchParams(rest.slice(qm + 1));
     rest = rest.slice(0, qm);
   }
+  const own = PARAMS[scheme].length === 0;
   for (const name of query.keys()) {
-    if (!PARAMS[scheme].includes(name)) {
+    if (!own && !PARAMS[scheme].includes(name)) {
       throw new TypeError(
         `unknown parameter ${name} in store URL ${url}; ${scheme}: supports ` +
           PARAMS[scheme].join(", "),
@@ -108,7 +114,9 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   const tenant = options.tenant ?? query.get("tenant") ?? undefined;
   const compactKeep = options.compactKeep ??
     parseInt(url, "compactKeep", query.get("compactKeep"));
-  const pollIntervalMs = parseInt(url, "pollIntervalMs", query.get("pollIntervalMs"));
+  const pollIntervalMs = own
+    ? undefined
+    : parseInt(url, "pollIntervalMs", query.get("pollIntervalMs"));
   // Validate the tenant before opening anything.
   if (tenant !== undefined) withTenant({} as Store, tenant);
 
@@ -138,6 +146,11 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       });
       break;
     }
+    case "etcd": {
+      const { openEtcdStore } = await backend("etcd");
+      store = await openEtcdStore(withoutParam(url, "tenant"), { compactKeep });
+      break;
+    }
     default: {
       const { openKvStore } = await backend("kv");
       store = await openKvStore(rest === "" ? undefined : rest, {
@@ -154,7 +167,18 @@ const backends = {
   memory: () => import("./memory.ts"),
   sqlite: () => import("./sqlite.ts"),
   kv: () => import("./kv.ts"),
+  etcd: () => import("./etcd.ts"),
 };
+
+/** The URL without one query parameter (k1s's own, which an engine's module does not know). */
+function withoutParam(url: string, name: string): string {
+  const qm = url.indexOf("?");
+  if (qm < 0) return url;
+  const q = new URLSearchParams(url.slice(qm + 1));
+  q.delete(name);
+  const rest = q.toString();
+  return url.slice(0, qm) + (rest ? `?${rest}` : "");
+}
 const loading = new Map<string, Promise<unknown>>();
 
 function backend<K extends keyof typeof backends>(
@@ -179,6 +203,6 @@ function backend<K extends keyof typeof backends>(
  * ```
  */
 export function preloadStoreBackend(url: string): void {
-  const scheme = /^(memory|sqlite|kv):/.exec(url)?.[1] as keyof typeof backends | undefined;
+  const scheme = /^(memory|sqlite|kv|etcd):/.exec(url)?.[1] as keyof typeof backends | undefined;
   if (scheme) backend(scheme).catch(() => {});
 }

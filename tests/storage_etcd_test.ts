@@ -1,0 +1,202 @@
+// The etcd store: the conformance suite and etcd's own concerns, against an etcd started here.
+import assert from "node:assert/strict";
+import { runStoreConformance } from "../src/storage/conformance.ts";
+import { openEtcdStore, parseEtcdUrl } from "../src/storage/etcd.ts";
+import { openStore, StoreError } from "../src/storage/mod.ts";
+import { type EtcdCluster, etcdMissing, startEtcd } from "./_etcd.ts";
+
+const ignore = etcdMissing !== undefined;
+/** One etcd for this file, started before the first test and killed when the process ends. */
+const etcd: EtcdCluster | undefined = ignore ? undefined : await startEtcd(1);
+if (etcd) {
+  globalThis.addEventListener("unload", () => {
+    for (const m of etcd.members) {
+      try {
+        m.process?.kill("SIGKILL");
+      } catch { /* gone */ }
+    }
+  });
+}
+
+let n = 0;
+const fresh = () => etcd!.url(`/t${Date.now().toString(36)}-${n++}`);
+
+if (!ignore) {
+  runStoreConformance("etcd", () => openEtcdStore(fresh()), { sharedRevisions: true });
+}
+
+Deno.test({ name: "etcd: URLs", ignore }, async () => {
+  const u = parseEtcdUrl("etcd://u:p%40ss@10.0.0.1:2379,10.0.0.2:2379/k1s/?cacert=/ca.pem");
+  assert.deepEqual(u.endpoints, ["10.0.0.1:2379", "10.0.0.2:2379"]);
+  assert.equal(u.prefix, "/k1s");
+  assert.equal(u.username, "u");
+  assert.equal(u.password, "p@ss");
+  assert.equal(u.params.get("cacert"), "/ca.pem");
+  assert.throws(() => parseEtcdUrl("etcd:///k1s"), /names no endpoint/);
+  assert.throws(() => parseEtcdUrl("etcd://host/k1s"), /HOST:PORT/);
+  assert.throws(() => parseEtcdUrl("etcd://h:1/x?bogus=1"), /unknown parameter bogus/);
+  await assert.rejects(openStore("etcd://h:1/x?compactKeep=-1"), TypeError);
+  // The password never shows in messages.
+  assert.throws(() => parseEtcdUrl("etcd://u:secret@h:1/x?nope=1"), (e: Error) => {
+    assert.doesNotMatch(e.message, /secret/);
+    return true;
+  });
+});
+
+Deno.test({ name: "etcd: an unreachable etcd is a clear unavailable error", ignore }, async () => {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  const t0 = Date.now();
+  await assert.rejects(openStore(`etcd://127.0.0.1:${port}/x?dialTimeoutMs=500`), (e) => {
+    assert.ok(e instanceof StoreError && e.code === "unavailable", String(e));
+    assert.match(e.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
+    return true;
+  });
+  assert.ok(Date.now() - t0 < 5000);
+});
+
+Deno.test(
+  { name: "etcd: stores under different prefixes do not see each other", ignore },
+  async () => {
+    const base = fresh();
+    await using a = await openStore(`${base}/a`);
+    await using a2 = await openStore(`${base}/a2`);
+    await a.create("/k", "A");
+    await a2.create("/k", "A2");
+    assert.deepEqual((await a.list("")).items.map((i) => i.value), ["A"]);
+    assert.equal(await a.count(""), 1);
+    assert.deepEqual((await a2.changes("", (await a2.currentRevision()) - 2)).map((e) => e.value), [
+      "A2",
+    ]);
+  },
+);
+
+Deno.test({ name: "etcd: values over etcd's request limit are too-large", ignore }, async () => {
+  await using s = await openStore(fresh());
+  await assert.rejects(s.create("/big", "x".repeat(2 * 1024 * 1024)), (e) => {
+    assert.ok(e instanceof StoreError && e.code === "too-large", String(e));
+    return true;
+  });
+  assert.equal(await s.get("/big"), undefined);
+});
+
+Deno.test(
+  { name: "etcd: the compaction point is kube-apiserver's compact_rev_key", ignore },
+  async () => {
+    await using s = await openStore(fresh());
+    const r = await s.create("/a", "1");
+    await s.update("/a", "2", r);
+    const cur = await s.currentRevision();
+    await s.compact(cur);
+    const out = await new Deno.Command("etcdctl", {
+      args: [
+        "--endpoints",
+        etcd!.members[0].endpoint,
+        "get",
+        "compact_rev_key",
+        "--print-value-only",
+      ],
+      env: { ETCDCTL_API: "3" },
+    }).output();
+    assert.equal(new TextDecoder().decode(out.stdout).trim(), String(cur));
+    // A second store (another server) on the same etcd knows the point.
+    await using other = await openStore(fresh());
+    assert.equal(await other.compactedRevision(), cur);
+  },
+);
+
+// ---------------------------------------------------------------- several processes
+
+const worker = new URL("./fixtures/storage_worker.ts", import.meta.url).pathname;
+
+function spawn(args: string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", worker, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let buf = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    buf += chunk;
+    let nl: number;
+    while ((nl = buf.indexOf("\n")) >= 0) {
+      yield buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+    }
+  }
+}
+
+Deno.test(
+  { name: "etcd: 4 processes x 50 compare-and-swap increments lose nothing", ignore },
+  async () => {
+    const url = fresh();
+    await using store = await openStore(url);
+    await store.create("/counter", "0");
+    const procs = [0, 1, 2, 3].map(() => spawn(["increment", url, "/counter", "50"]));
+    const outputs = procs.map((p) => lines(p.stdout));
+    for (const o of outputs) assert.equal((await o.next()).value, "ready");
+    await store.create("/go", "");
+    for (const o of outputs) assert.match((await o.next()).value as string, /^done \d+$/);
+    for (const p of procs) {
+      const st = await p.status;
+      assert.equal(st.code, 0, new TextDecoder().decode(await p.stderr.bytes?.() ?? []));
+    }
+    assert.equal((await store.get("/counter"))?.value, "200");
+  },
+);
+
+Deno.test(
+  { name: "etcd: a watcher sees every write of another process, in order", ignore },
+  async () => {
+    const url = fresh();
+    await using store = await openStore(url);
+    const from = await store.currentRevision();
+    const ac = new AbortController();
+    const events = store.watch("/mp/", from, { signal: ac.signal });
+    const n = 200;
+    const writer = spawn(["write", url, "/mp/k", String(n), "2"]);
+    const got: { revision: number; key: string; value?: string }[] = [];
+    for await (const ev of events) {
+      got.push(ev);
+      if (got.length === n) break;
+    }
+    ac.abort();
+    const out = await writer.output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const acked = new TextDecoder().decode(out.stdout).trim().split("\n").map((l) => l.split(" "));
+    assert.deepEqual(got.map((e) => e.revision), acked.map((a) => Number(a[0])));
+    assert.deepEqual(got.map((e) => e.value), acked.map((a) => a[2]));
+    // The same history from changes(), and strictly increasing revisions.
+    assert.deepEqual(
+      (await store.changes("/mp/", from)).map((e) => e.revision),
+      got.map((e) => e.revision),
+    );
+    for (let i = 1; i < n; i++) assert.ok(got[i].revision > got[i - 1].revision);
+  },
+);
+
+Deno.test(
+  { name: "etcd: a writer killed with SIGKILL loses no acknowledged write", ignore },
+  async () => {
+    const url = fresh();
+    const writer = spawn(["write", url, "/kill/k", "1000000", "0"]);
+    const acked: string[][] = [];
+    for await (const line of lines(writer.stdout)) {
+      acked.push(line.split(" "));
+      if (acked.length === 200) writer.kill("SIGKILL");
+    }
+    assert.equal((await writer.status).signal, "SIGKILL");
+    await writer.stderr.cancel();
+    await using store = await openStore(url);
+    for (const [rev, key, value] of acked) {
+      const kv = await store.get(key);
+      assert.ok(kv, `acknowledged ${key} at ${rev} is missing`);
+      assert.equal(kv.revision, Number(rev));
+      assert.equal(kv.value, value);
+    }
+  },
+);
