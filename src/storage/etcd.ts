@@ -253,6 +253,8 @@ class EtcdStore implements Store {
   readonly #retryMs: number;
   readonly #timeoutMs: number;
   readonly #watches = new Set<WatchQueue>();
+  /** Ends the stream feeding a watch, once its consumer stops it. */
+  readonly #stoppers = new Map<WatchQueue, () => void>();
   readonly #streams = new Set<{ end(): void; cancel?(): void }>();
   readonly #closing = new AbortController();
   readonly #compactKeep: number;
@@ -741,7 +743,10 @@ class EtcdStore implements Store {
   watch(prefix: string, fromRevision: number, options: WatchOptions = {}): StoreWatch {
     const range = this.#range(prefix);
     const q = new WatchQueue(prefix, revisionArg(fromRevision), {
-      detach: (w) => this.#watches.delete(w),
+      detach: (w) => {
+        this.#watches.delete(w);
+        this.#stoppers.get(w)?.();
+      },
     }, options.signal);
     if (this.#closed) {
       q.end(closedError());
@@ -770,17 +775,17 @@ class EtcdStore implements Store {
         continue;
       }
       const ended = await new Promise<unknown>((resolve) => {
-        const entry = { end: () => resolve(undefined) };
+        const entry = { end: () => done(undefined) };
         this.#streams.add(entry);
-        const stopOnDetach = setInterval(() => {
-          if (q.closed) resolve(undefined);
-        }, 100);
+        // A watch stopped by its consumer ends its stream.
+        this.#stoppers.set(q, entry.end);
         let fragments: IKeyValueEvent[] = [];
         const done = (err: unknown) => {
-          clearInterval(stopOnDetach);
+          this.#stoppers.delete(q);
           this.#streams.delete(entry);
           resolve(err);
         };
+        if (q.closed) return done(undefined);
         stream.on("data", (res: WatchResponse) => {
           failedSince = 0;
           if (num(res.compact_revision) > 0) {

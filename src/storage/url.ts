@@ -1,6 +1,6 @@
 /**
  * Opening a store by URL: `memory:`, `sqlite:PATH`, `kv:PATH`,
- * `etcd://HOST:PORT[,HOST:PORT…]/PREFIX`.
+ * `etcd://HOST:PORT[,HOST:PORT…]/PREFIX`, `postgres://…`.
  *
  * @example
  * ```ts
@@ -33,7 +33,8 @@ export interface OpenStoreOptions {
 }
 
 const SUPPORTED = "memory:, sqlite:PATH (e.g. sqlite:./data.db, sqlite::memory:), " +
-  "kv:PATH (e.g. kv:./data.kv, kv::memory:), etcd://HOST:PORT[,HOST:PORT...]/PREFIX";
+  "kv:PATH (e.g. kv:./data.kv, kv::memory:), etcd://HOST:PORT[,HOST:PORT...]/PREFIX, " +
+  "postgres://USER:PASSWORD@HOST:PORT/DATABASE";
 
 const PARAMS: Record<string, string[]> = {
   memory: ["tenant", "compactKeep"],
@@ -41,6 +42,8 @@ const PARAMS: Record<string, string[]> = {
   kv: ["tenant", "pollIntervalMs", "compactKeep"],
   // The engine's own module checks the rest of its parameters.
   etcd: [],
+  postgres: [],
+  postgresql: [],
 };
 
 function parseBool(url: string, name: string, v: string | null): boolean | undefined {
@@ -67,7 +70,10 @@ function parseInt(url: string, name: string, v: string | null): number | undefin
  * - `kv:PATH`: a Deno KV database (`kv:./data.kv`, `kv::memory:`; `kv:` alone
  *   uses Deno's default location). Needs `--unstable-kv`.
  * - `etcd://HOST:PORT[,HOST:PORT…]/PREFIX`: etcd v3 (see `openEtcdStore` in
- *   `./etcd.ts` for its parameters: TLS, auth, timeouts).
+ *   `./etcd.ts` for its parameters: TLS, auth, timeouts);
+ * - `postgres://USER:PASSWORD@HOST:PORT/DATABASE` (or `postgresql://`):
+ *   PostgreSQL ≥ 13 (see `openPostgresStore` in `./postgres.ts`: `schema`,
+ *   `pollIntervalMs`).
  *
  * Query parameters: `tenant=NAME` (all schemes), `durable=true` (sqlite),
  * `pollIntervalMs=N` (sqlite, kv), `compactKeep=N` (all). Backends are loaded
@@ -151,6 +157,12 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       store = await openEtcdStore(withoutParam(url, "tenant"), { compactKeep });
       break;
     }
+    case "postgres":
+    case "postgresql": {
+      const { openPostgresStore } = await backend("postgres");
+      store = await openPostgresStore(withoutParam(url, "tenant"), { compactKeep });
+      break;
+    }
     default: {
       const { openKvStore } = await backend("kv");
       store = await openKvStore(rest === "" ? undefined : rest, {
@@ -168,6 +180,7 @@ const backends = {
   sqlite: () => import("./sqlite.ts"),
   kv: () => import("./kv.ts"),
   etcd: () => import("./etcd.ts"),
+  postgres: () => import("./postgres.ts"),
 };
 
 /** The URL without one query parameter (k1s's own, which an engine's module does not know). */
@@ -203,6 +216,7 @@ function backend<K extends keyof typeof backends>(
  * ```
  */
 export function preloadStoreBackend(url: string): void {
-  const scheme = /^(memory|sqlite|kv|etcd):/.exec(url)?.[1] as keyof typeof backends | undefined;
+  const m = /^(memory|sqlite|kv|etcd|postgres|postgresql):/.exec(url)?.[1];
+  const scheme = (m === "postgresql" ? "postgres" : m) as keyof typeof backends | undefined;
   if (scheme) backend(scheme).catch(() => {});
 }
