@@ -13,11 +13,16 @@ import { storeDirectory } from "../store_url.ts";
 
 const USAGE = `  serve [--listen HOST:PORT] [--write-kubeconfig PATH] [--token-file PATH]
         [--tls-cert FILE --tls-key FILE | --insecure-http] [--no-controllers]
+        [--leader-elect-lease-duration=15s] [--leader-elect-renew-deadline=10s]
+        [--leader-elect-retry-period=2s]
 
 Serves the store over the Kubernetes HTTP API, so that kubectl and Kubernetes client libraries
 can use it. Listens on 127.0.0.1:6443 unless --listen says otherwise (port 0 picks a free one).
 Certificates, the token and the kubeconfig are kept in a "serve" directory beside the store
 (for a store without a file, in a temporary directory), unless flags name them.
+Several servers can share one store (etcd, PostgreSQL, or one SQLite file): each serves reads,
+writes and watches, and the controllers run in one of them at a time, elected on the Lease
+default/k1s-controllers (the --leader-elect-* durations as kube-controller-manager takes them).
 SIGINT or SIGTERM ends watches, lets requests finish and stops.
 `;
 
@@ -44,6 +49,9 @@ export const serveCommand: Command = {
     "tls-key": { type: "string" },
     "insecure-http": { type: "boolean" },
     "no-controllers": { type: "boolean" },
+    "leader-elect-lease-duration": { type: "string" },
+    "leader-elect-renew-deadline": { type: "string" },
+    "leader-elect-retry-period": { type: "string" },
   },
   async run(ctx) {
     const flags = ctx.flags;
@@ -59,6 +67,7 @@ export const serveCommand: Command = {
     if (insecure && certFile !== undefined) {
       throw new CliError("--insecure-http and --tls-cert cannot both be given");
     }
+    const election = await leaderElectionFlags(flags);
     const rt = (await ctx.runtime()).embedded;
     if (!rt) {
       throw new CliError(
@@ -123,7 +132,16 @@ export const serveCommand: Command = {
       let failure: unknown;
       // The controllers run in one server of those sharing the store (and CLI writes elsewhere
       // leave their work to it): they elect a leader on the controllers' lease.
-      const managed = manager?.start(stop.signal, { leaderElection: {} }).catch((err) => {
+      const say = (line: string) => ctx.io.stderr(`${ctx.cli.name} serve: ${line}\n`);
+      const managed = manager?.start(stop.signal, {
+        leaderElection: {
+          ...election,
+          onStartedLeading: () => say("leading: the controllers run in this server"),
+          onStoppedLeading: () => {
+            if (manager.isLeader() || !stop.signal.aborted) say("no longer leading");
+          },
+        },
+      }).catch((err) => {
         failure = err;
         stop.abort();
       });
@@ -144,6 +162,46 @@ export const serveCommand: Command = {
     }
   },
 };
+
+/** The `--leader-elect-*` flags as election options (durations as Go writes them: `15s`). */
+async function leaderElectionFlags(
+  flags: Record<string, unknown>,
+): Promise<{ leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number }> {
+  const { parseGoDuration } = await import("./wait.ts");
+  const ms = (name: string): number | undefined => {
+    const v = flags[name] as string | undefined;
+    if (v === undefined) return undefined;
+    let n: number;
+    try {
+      n = parseGoDuration(v);
+    } catch (err) {
+      throw new CliError(`invalid --${name} "${v}": ${(err as Error).message}`);
+    }
+    if (!(n > 0)) throw new CliError(`--${name} must be greater than zero`);
+    return n;
+  };
+  const out = {
+    leaseDurationMs: ms("leader-elect-lease-duration"),
+    renewDeadlineMs: ms("leader-elect-renew-deadline"),
+    retryPeriodMs: ms("leader-elect-retry-period"),
+  };
+  // client-go's rules, with its defaults (15s, 10s, 2s).
+  const lease = out.leaseDurationMs ?? 15_000;
+  const renew = out.renewDeadlineMs ?? 10_000;
+  const retry = out.retryPeriodMs ?? 2_000;
+  if (lease < 1000) throw new CliError("--leader-elect-lease-duration must be at least 1s");
+  if (lease <= renew) {
+    throw new CliError(
+      "--leader-elect-lease-duration must be greater than --leader-elect-renew-deadline",
+    );
+  }
+  if (renew <= 1.2 * retry) {
+    throw new CliError(
+      "--leader-elect-renew-deadline must be greater than --leader-elect-retry-period × 1.2",
+    );
+  }
+  return out;
+}
 
 /** Where certificates, token and kubeconfig live: beside the store, else a temp directory. */
 async function serveDirectory(storeUrl: string, cwd: string): Promise<string> {
