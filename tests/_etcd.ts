@@ -52,27 +52,129 @@ function freePort(): number {
   return port;
 }
 
-async function waitHealthy(endpoint: string, ms: number): Promise<void> {
+async function waitHealthy(endpoint: string, ms: number, tls?: EtcdTls): Promise<void> {
   const until = Date.now() + ms;
   let last = "";
+  const http = tls
+    ? Deno.createHttpClient({
+      caCerts: [await Deno.readTextFile(tls.ca)],
+      cert: await Deno.readTextFile(tls.clientCert),
+      key: await Deno.readTextFile(tls.clientKey),
+    })
+    : undefined;
   while (Date.now() < until) {
     try {
-      const res = await fetch(`http://${endpoint}/health`);
+      const res = await fetch(`${tls ? "https" : "http"}://${endpoint}/health`, {
+        client: http,
+      } as RequestInit);
       const body = await res.text();
-      if (res.ok && body.includes("true")) return;
+      if (res.ok && body.includes("true")) {
+        http?.close();
+        return;
+      }
       last = body;
     } catch (e) {
       last = String(e);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  http?.close();
   throw new Error(`etcd at ${endpoint} did not become healthy: ${last}`);
 }
 
-/** Starts `size` etcd members (1 or 3) on free loopback ports. */
-export async function startEtcd(size = 1): Promise<EtcdCluster> {
+/** PEM files for an etcd served over TLS with client certificates. */
+export interface EtcdTls {
+  ca: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+/** Makes a CA, a server certificate for localhost and a client certificate with openssl. */
+export async function makeEtcdTls(dir: string): Promise<EtcdTls> {
+  const run = async (args: string[]) => {
+    const out = await new Deno.Command("openssl", { args, stdout: "null", stderr: "piped" })
+      .output();
+    if (!out.success) {
+      throw new Error(`openssl ${args[0]}: ${new TextDecoder().decode(out.stderr)}`);
+    }
+  };
+  const f = (n: string) => `${dir}/${n}`;
+  await Deno.writeTextFile(
+    f("ext.cnf"),
+    "[server]\nsubjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n" +
+      "[client]\nextendedKeyUsage=clientAuth\n",
+  );
+  await run([
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-keyout",
+    f("ca.key"),
+    "-out",
+    f("ca.crt"),
+    "-days",
+    "2",
+    "-subj",
+    "/CN=k1s-test-etcd-ca",
+  ]);
+  for (const [name, ext] of [["server", "server"], ["client", "client"]]) {
+    await run([
+      "req",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      f(`${name}.key`),
+      "-out",
+      f(`${name}.csr`),
+      "-subj",
+      `/CN=${name}`,
+    ]);
+    await run([
+      "x509",
+      "-req",
+      "-in",
+      f(`${name}.csr`),
+      "-CA",
+      f("ca.crt"),
+      "-CAkey",
+      f("ca.key"),
+      "-CAcreateserial",
+      "-out",
+      f(`${name}.crt`),
+      "-days",
+      "2",
+      "-extfile",
+      f("ext.cnf"),
+      "-extensions",
+      ext,
+    ]);
+  }
+  return {
+    ca: f("ca.crt"),
+    serverCert: f("server.crt"),
+    serverKey: f("server.key"),
+    clientCert: f("client.crt"),
+    clientKey: f("client.key"),
+  };
+}
+
+/**
+ * Starts `size` etcd members (1 or 3) on free loopback ports; with `tls`, clients must connect
+ * over TLS with a certificate signed by its CA.
+ */
+export async function startEtcd(size = 1, tls?: EtcdTls): Promise<EtcdCluster> {
   if (!ETCD) throw new Error("etcd is not installed");
   const dir = await Deno.makeTempDir({ prefix: "k1s-etcd-" });
+  const scheme = tls ? "https" : "http";
   const members: (EtcdMember & { peer: string })[] = [];
   for (let i = 0; i < size; i++) {
     members.push({
@@ -90,9 +192,20 @@ export async function startEtcd(size = 1): Promise<EtcdCluster> {
         "--data-dir",
         `${dir}/${m.name}`,
         "--listen-client-urls",
-        `http://${m.endpoint}`,
+        `${scheme}://${m.endpoint}`,
         "--advertise-client-urls",
-        `http://${m.endpoint}`,
+        `${scheme}://${m.endpoint}`,
+        ...(tls
+          ? [
+            "--cert-file",
+            tls.serverCert,
+            "--key-file",
+            tls.serverKey,
+            "--trusted-ca-file",
+            tls.ca,
+            "--client-cert-auth",
+          ]
+          : []),
         "--listen-peer-urls",
         `http://${m.peer}`,
         "--initial-advertise-peer-urls",
@@ -149,7 +262,7 @@ export async function startEtcd(size = 1): Promise<EtcdCluster> {
     },
   };
   try {
-    await Promise.all(members.map((m) => waitHealthy(m.endpoint, 20_000)));
+    await Promise.all(members.map((m) => waitHealthy(m.endpoint, 20_000, tls)));
   } catch (e) {
     await cluster.stop();
     throw e;

@@ -954,7 +954,9 @@ async function readPem(what: string, path: string | undefined): Promise<Buffer |
  * URL. Query parameters: `compactKeep`, `retryMs`, `requestTimeoutMs`,
  * `dialTimeoutMs`, client TLS as etcdctl takes it (`cacert`, `cert`, `key`:
  * paths to PEM files; any of them turns TLS on) and auth (`username`,
- * `password`, or `etcd://user:pass@host:port/…`). Fails with an
+ * `password`, or `etcd://user:pass@host:port/…`). Over TLS the members must
+ * be named by host names their certificates cover, not IP addresses (under
+ * Deno, gRPC cannot send an IP address as the TLS server name). Fails with an
  * `unavailable` StoreError when no member answers within `dialTimeoutMs`.
  *
  * @example
@@ -991,6 +993,14 @@ export async function openEtcdStore(url: string, options: EtcdStoreOptions = {})
     password: options.password ?? p.get("password") ?? u.password,
   };
   const tls = opts.caCert !== undefined || opts.cert !== undefined || opts.key !== undefined;
+  const ip = u.endpoints.find((e) => /^(\[.*\]|[0-9.]+):\d+$/.test(e));
+  if (tls && ip !== undefined) {
+    // grpc-js sends the address as the TLS server name, which Deno's node:tls refuses for IPs.
+    throw new TypeError(
+      `etcd endpoint ${ip} in store URL ${safeUrl(url)}: over TLS, name etcd members by a host ` +
+        `name their certificates cover (e.g. localhost or etcd-1.example), not an IP address`,
+    );
+  }
   const config: IOptions = {
     hosts: u.endpoints.map((e) => `${tls ? "https" : "http"}://${e}`),
     dialTimeout: opts.dialTimeoutMs ?? 5000,
