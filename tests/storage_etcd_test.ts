@@ -200,3 +200,15 @@ Deno.test(
     }
   },
 );
+
+Deno.test({ name: "etcd: a list larger than gRPC's default message limit", ignore }, async () => {
+  await using s = await openStore(fresh());
+  const value = "v".repeat(100 * 1024);
+  const keys = Array.from({ length: 60 }, (_, i) => `/big/${String(i).padStart(3, "0")}`);
+  for (const k of keys) await s.create(k, value);
+  const all = await s.list("/big/");
+  assert.equal(all.items.length, 60); // 6 MiB in one answer
+  assert.equal(all.items[59].value.length, value.length);
+  const from = all.items[0].revision - 1;
+  assert.equal((await s.changes("/big/", from)).length, 60);
+});

@@ -219,7 +219,7 @@ function transient(err: unknown): boolean {
 function storeFailure(err: unknown, endpoints: string[]): unknown {
   if (err instanceof StoreError) return err;
   const m = message(err);
-  if (/request is too large|message larger than max|exceeds the maximum/i.test(m)) {
+  if (/request is too large/i.test(m)) {
     return new StoreError(
       "too-large",
       `the value is too large for etcd (its request limit, 1.5 MiB by default): ${m}`,
@@ -1004,6 +1004,14 @@ export async function openEtcdStore(url: string, options: EtcdStoreOptions = {})
   const config: IOptions = {
     hosts: u.endpoints.map((e) => `${tls ? "https" : "http"}://${e}`),
     dialTimeout: opts.dialTimeoutMs ?? 5000,
+    grpcOptions: {
+      // As kube-apiserver's etcd client: no limit on what etcd sends back (a list of the whole
+      // store can pass gRPC's default of 4 MiB), and keepalives that notice a dead connection.
+      "grpc.max_receive_message_length": -1,
+      "grpc.keepalive_time_ms": 30_000,
+      "grpc.keepalive_timeout_ms": 10_000,
+      "grpc.keepalive_permit_without_calls": 1,
+    },
     // k1s retries itself, so that a write applied by a lost attempt is recognised.
     faultHandling: {
       // deno-lint-ignore no-explicit-any
