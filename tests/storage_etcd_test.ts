@@ -212,3 +212,107 @@ Deno.test({ name: "etcd: a list larger than gRPC's default message limit", ignor
   const from = all.items[0].revision - 1;
   assert.equal((await s.changes("/big/", from)).length, 60);
 });
+
+/**
+ * A TCP proxy to etcd that can hold back what etcd answers and then cut the connection, so a
+ * write is applied but its answer never arrives.
+ */
+function lossyProxy(target: string) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns = new Set<Deno.Conn>();
+  let hold = false;
+  const [host, port] = target.split(":");
+  (async () => {
+    for await (const client of listener) {
+      const upstream = await Deno.connect({ hostname: host, port: Number(port) });
+      conns.add(client).add(upstream);
+      const pipe = async (from: Deno.Conn, to: Deno.Conn, held: boolean) => {
+        const buf = new Uint8Array(64 * 1024);
+        try {
+          for (;;) {
+            const n = await from.read(buf);
+            if (n === null) break;
+            if (held && hold) continue; // dropped: the answer never arrives
+            let off = 0;
+            while (off < n) off += await to.write(buf.subarray(off, n));
+          }
+        } catch { /* cut */ }
+        for (const c of [from, to]) {
+          try {
+            c.close();
+          } catch { /* closed */ }
+          conns.delete(c);
+        }
+      };
+      pipe(client, upstream, false);
+      pipe(upstream, client, true);
+    }
+  })().catch(() => {});
+  return {
+    endpoint: `127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
+    holdAnswers() {
+      hold = true;
+    },
+    /** Closes every connection (the held answers are lost) and lets later ones through. */
+    cut() {
+      for (const c of conns) {
+        try {
+          c.close();
+        } catch { /* closed */ }
+      }
+      conns.clear();
+      hold = false;
+    },
+    close() {
+      this.cut();
+      listener.close();
+    },
+  };
+}
+
+Deno.test({
+  name: "etcd: a write whose answer was lost is recognised on the retry, not a conflict",
+  ignore,
+  sanitizeOps: false,
+  sanitizeResources: false,
+}, async () => {
+  const proxy = lossyProxy(etcd!.members[0].endpoint);
+  const prefix = `/lost-${Date.now()}`;
+  await using direct = await openStore(etcd!.url(prefix));
+  await using s = await openStore(`etcd://${proxy.endpoint}${prefix}`);
+  try {
+    /** Runs `write` with its answer lost once etcd has applied it (`applied` says when). */
+    const lose = async <T>(write: () => Promise<T>, applied: () => Promise<boolean>) => {
+      proxy.holdAnswers();
+      const result = write();
+      for (let i = 0; !(await applied()); i++) {
+        assert.ok(i < 200, "the write never reached etcd");
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      proxy.cut();
+      return await result;
+    };
+    const r1 = await lose(() => s.create("/k", "v1"), async () => !!(await direct.get("/k")));
+    assert.equal((await direct.get("/k"))?.revision, r1);
+    const r2 = await lose(
+      () => s.update("/k", "v2", r1),
+      async () => (await direct.get("/k"))?.value === "v2",
+    );
+    assert.deepEqual(await direct.get("/k"), {
+      key: "/k",
+      value: "v2",
+      revision: r2,
+      createRevision: r1,
+    });
+    const d = await lose(() => s.delete("/k", r2), async () => !(await direct.get("/k")));
+    assert.equal(d.prev.value, "v2");
+    assert.equal(d.prev.revision, r2);
+    // Each write happened once.
+    assert.deepEqual(
+      (await direct.changes("/", r1 - 1)).map((e) => [e.type, e.revision]),
+      [["put", r1], ["put", r2], ["delete", d.revision]],
+    );
+  } finally {
+    proxy.close();
+  }
+});
