@@ -269,3 +269,21 @@ export async function startEtcd(size = 1, tls?: EtcdTls): Promise<EtcdCluster> {
   }
   return cluster;
 }
+
+/**
+ * One etcd member for a whole test file, started when the file loads (before any test, so the
+ * tests' sanitizers do not count it) and killed when the process ends; undefined when etcd is
+ * missing here (and not under CI).
+ */
+export async function etcdForFile(): Promise<EtcdCluster | undefined> {
+  if (etcdMissing !== undefined) return undefined;
+  const etcd = await startEtcd(1);
+  globalThis.addEventListener("unload", () => {
+    for (const m of etcd.members) {
+      try {
+        m.process?.kill("SIGKILL");
+      } catch { /* gone */ }
+    }
+  });
+  return etcd;
+}

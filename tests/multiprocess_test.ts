@@ -1,7 +1,7 @@
 // Several real processes on one SQLite file, one Deno KV file, one etcd or one PostgreSQL.
 import assert from "node:assert/strict";
 import { ConfigMap, createRuntime } from "@k1s/k1s";
-import { type EtcdCluster, etcdMissing, startEtcd } from "./_etcd.ts";
+import { type EtcdCluster, etcdForFile } from "./_etcd.ts";
 import { freshSchema, postgres, postgresMissing } from "./_postgres.ts";
 
 const worker = new URL("./fixtures/configmap_worker.ts", import.meta.url).pathname;
@@ -23,16 +23,7 @@ async function finish(p: Deno.ChildProcess): Promise<string> {
 }
 
 /** One etcd for this file (when etcd is here), killed when the process ends. */
-const etcd: EtcdCluster | undefined = etcdMissing === undefined ? await startEtcd(1) : undefined;
-if (etcd) {
-  globalThis.addEventListener("unload", () => {
-    for (const m of etcd.members) {
-      try {
-        m.process?.kill("SIGKILL");
-      } catch { /* gone */ }
-    }
-  });
-}
+const etcd: EtcdCluster | undefined = await etcdForFile();
 let etcdStores = 0;
 
 /** One PostgreSQL for this file (when PostgreSQL is here), stopped when the process ends. */

@@ -3,23 +3,14 @@
 // resourceVersions move freely between them; optimistic concurrency holds across them; and the
 // controllers run in exactly one of them, moving to the other when the leader is killed.
 import assert from "node:assert/strict";
-import { type EtcdCluster, etcdMissing, startEtcd } from "./_etcd.ts";
+import { type EtcdCluster, etcdForFile, etcdMissing } from "./_etcd.ts";
 import { freshSchema, postgres, postgresMissing } from "./_postgres.ts";
 import { client, type ServeProcess, startServe } from "./_servers.ts";
 import { Kubectl, kubectlPath } from "./_kubectl.ts";
 import pgClient from "pg";
 
 /** One etcd for this file (when etcd is here), killed when the process ends. */
-const etcd: EtcdCluster | undefined = etcdMissing === undefined ? await startEtcd(1) : undefined;
-if (etcd) {
-  globalThis.addEventListener("unload", () => {
-    for (const m of etcd.members) {
-      try {
-        m.process?.kill("SIGKILL");
-      } catch { /* gone */ }
-    }
-  });
-}
+const etcd: EtcdCluster | undefined = await etcdForFile();
 let etcdStores = 0;
 
 /** One PostgreSQL for this file (when PostgreSQL is here), stopped when the process ends. */

@@ -3,20 +3,12 @@ import assert from "node:assert/strict";
 import { runStoreConformance } from "../src/storage/conformance.ts";
 import { openEtcdStore, parseEtcdUrl } from "../src/storage/etcd.ts";
 import { openStore, StoreError } from "../src/storage/mod.ts";
-import { type EtcdCluster, etcdMissing, startEtcd } from "./_etcd.ts";
+import { type EtcdCluster, etcdForFile, etcdMissing } from "./_etcd.ts";
+import { lines } from "./_lines.ts";
 
 const ignore = etcdMissing !== undefined;
-/** One etcd for this file, started before the first test and killed when the process ends. */
-const etcd: EtcdCluster | undefined = ignore ? undefined : await startEtcd(1);
-if (etcd) {
-  globalThis.addEventListener("unload", () => {
-    for (const m of etcd.members) {
-      try {
-        m.process?.kill("SIGKILL");
-      } catch { /* gone */ }
-    }
-  });
-}
+/** One etcd for this file (when etcd is here), killed when the process ends. */
+const etcd: EtcdCluster | undefined = await etcdForFile();
 
 let n = 0;
 const fresh = () => etcd!.url(`/t${Date.now().toString(36)}-${n++}`);
@@ -116,18 +108,6 @@ function spawn(args: string[]): Deno.ChildProcess {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-}
-
-async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  let buf = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    buf += chunk;
-    let nl: number;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      yield buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-    }
-  }
 }
 
 Deno.test(

@@ -1,6 +1,8 @@
-// Real processes sharing one SQLite or Deno KV file.
+// Real processes sharing one SQLite or Deno KV file, or one PostgreSQL schema.
 import assert from "node:assert/strict";
 import { openStore, type StoreEvent } from "../src/storage/mod.ts";
+import { lines } from "./_lines.ts";
+import { freshSchema, postgres, postgresMissing } from "./_postgres.ts";
 
 const worker = new URL("./fixtures/storage_worker.ts", import.meta.url).pathname;
 
@@ -18,19 +20,6 @@ async function finish(p: Deno.ChildProcess): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
-/** Reads complete lines from a child's stdout as they arrive. */
-async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  let buf = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    buf += chunk;
-    let nl: number;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      yield buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-    }
-  }
-}
-
 async function tempDir(): Promise<{ dir: string; [Symbol.asyncDispose](): Promise<void> }> {
   const dir = await Deno.makeTempDir({ prefix: "k1s-storage-mp-" });
   return { dir, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
@@ -40,10 +29,15 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
 
+/** One PostgreSQL for this file (when PostgreSQL is here), stopped when the process ends. */
+const pg = postgresMissing === undefined ? await postgres() : undefined;
+const inPostgres = (): string => pg!.url({ schema: freshSchema() });
+
 const BACKENDS: [string, (dir: string) => string][] = [
   ["sqlite", (dir) => `sqlite:${dir}/store.db`],
   ["kv", (dir) => `kv:${dir}/store.kv`],
 ];
+if (pg) BACKENDS.push(["postgres", inPostgres]);
 
 for (const [name, urlFor] of BACKENDS) {
   Deno.test(`${name}: 4 processes x 50 compare-and-swap increments lose nothing`, async () => {
@@ -162,6 +156,7 @@ const KILL_CASES: [string, (dir: string) => string][] = [
   ["sqlite (durable)", (dir) => `sqlite:${dir}/store.db?durable=true`],
   ["kv", (dir) => `kv:${dir}/store.kv`],
 ];
+if (pg) KILL_CASES.push(["postgres", inPostgres]);
 
 for (const [name, urlFor] of KILL_CASES) {
   Deno.test(`${name}: a writer killed with SIGKILL loses no acknowledged write`, async () => {

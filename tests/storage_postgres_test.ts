@@ -1,5 +1,6 @@
-// The PostgreSQL store: the conformance suite plus multi-process, crash and
-// reconnection tests, against a throwaway server (tests/_postgres.ts).
+// The PostgreSQL store: the conformance suite plus revision-order, reconnection and limit tests,
+// against a throwaway server (tests/_postgres.ts). The multi-process and crash tests every
+// shared store passes are in storage_multiprocess_test.ts.
 import assert from "node:assert/strict";
 import pg from "pg";
 import { openStore } from "../src/storage/url.ts";
@@ -7,8 +8,9 @@ import { runStoreConformance } from "../src/storage/conformance.ts";
 import { openPostgresStore } from "../src/storage/postgres.ts";
 import { type Store, StoreError, type StoreEvent } from "../src/storage/types.ts";
 import { freshSchema, pgTest, postgres, postgresMissing } from "./_postgres.ts";
+import { lines } from "./_lines.ts";
 
-const worker = new URL("./fixtures/pg_worker.ts", import.meta.url).pathname;
+const worker = new URL("./fixtures/storage_worker.ts", import.meta.url).pathname;
 
 if (postgresMissing === undefined) {
   runStoreConformance("postgres", async () => {
@@ -34,19 +36,6 @@ async function finish(p: Deno.ChildProcess): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
-/** Reads complete lines from a child's stdout as they arrive. */
-async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  let buf = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    buf += chunk;
-    let nl: number;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      yield buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-    }
-  }
-}
-
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
@@ -57,85 +46,6 @@ function freePort(): number {
   l.close();
   return port;
 }
-
-pgTest("postgres: 4 processes x 50 compare-and-swap increments lose nothing", async (server) => {
-  const url = server.url({ schema: freshSchema() });
-  await using store = await openPostgresStore(url);
-  const r0 = await store.create("/counter", "0");
-  const procs = [0, 1, 2, 3].map(() => spawn(["increment", url, "/counter", "50"]));
-  const outputs = procs.map((p) => lines(p.stdout));
-  for (const o of outputs) assert.equal((await o.next()).value, "ready");
-  const go = await store.create("/go", "");
-  const conflicts = await Promise.all(outputs.map(async (o) => {
-    const done = (await o.next()).value as string;
-    for await (const _ of o) { /* drain */ }
-    return Number(done?.split(" ")[1]);
-  }));
-  for (const p of procs) {
-    const status = await p.status;
-    assert.equal(status.code, 0, new TextDecoder().decode(await new Response(p.stderr).bytes()));
-  }
-  const cur = await store.get("/counter");
-  assert.equal(cur?.value, "200");
-  assert.equal(go, r0 + 1);
-  assert.equal(await store.currentRevision(), go + 200);
-  const events = await store.changes("/counter", 0);
-  assert.equal(events.length, 201);
-  for (let i = 1; i < events.length; i++) {
-    assert.equal(events[i].prevRevision, events[i - 1].revision);
-    assert.equal(Number(events[i].value), Number(events[i - 1].value) + 1);
-    assert.equal(events[i].prevValue, events[i - 1].value);
-  }
-  console.log(`  postgres: conflicts retried per process: ${conflicts.join(", ")}`);
-});
-
-pgTest("postgres: a watcher sees every write of another process, in order", async (server) => {
-  const url = server.url({ schema: freshSchema() });
-  await using store = await openPostgresStore(url);
-  await store.create("/noise", "x");
-  const from = await store.currentRevision();
-  const ac = new AbortController();
-  const events = store.watch("/mp/", from, { signal: ac.signal });
-  const n = 200;
-  const writer = spawn(["write", url, "/mp/k", String(n), "1"]);
-  const latencies: number[] = [];
-  const got: StoreEvent[] = [];
-  for await (const ev of events) {
-    latencies.push(performance.timeOrigin + performance.now() - Number(ev.value));
-    got.push(ev);
-    if (got.length === n) break;
-  }
-  ac.abort();
-  const acked = (await finish(writer)).trim().split("\n").map((l) => l.split(" "));
-  assert.deepEqual(got.map((e) => e.revision), acked.map((a) => Number(a[0])));
-  assert.deepEqual(got.map((e) => e.revision), range(from + 1, from + n));
-  latencies.sort((a, b) => a - b);
-  const p50 = latencies[Math.floor(n / 2)];
-  const p99 = latencies[Math.floor(n * 0.99)];
-  console.log(
-    `  postgres: cross-process delivery p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
-  );
-  assert.ok(p50 <= 50, `p50 ${p50} ms`);
-
-  // The other direction: a watcher process sees this process's writes.
-  const start = await store.currentRevision();
-  const watcher = spawn(["watch", url, "/back/", String(start), "100"]);
-  const reader = lines(watcher.stdout);
-  assert.equal((await reader.next()).value, "ready");
-  const revs: number[] = [];
-  for (let i = 0; i < 50; i++) revs.push(await store.create(`/back/${i}`, "v"));
-  for (let i = 0; i < 50; i++) revs.push((await store.delete(`/back/${i}`)).revision);
-  const seen: string[] = [];
-  for await (const line of reader) seen.push(line);
-  const status = await watcher.status;
-  assert.equal(
-    status.code,
-    0,
-    new TextDecoder().decode(await new Response(watcher.stderr).bytes()),
-  );
-  assert.deepEqual(seen.map((l) => Number(l.split(" ")[0])), revs);
-  assert.deepEqual(seen.slice(50).map((l) => l.split(" ")[1]), Array(50).fill("delete"));
-});
 
 pgTest(
   "postgres: with 4 concurrent writer processes, watchers never skip a revision",
@@ -180,34 +90,6 @@ pgTest(
     assert.deepEqual(local.map((e) => e.revision), log, "the local watcher too");
   },
 );
-
-pgTest("postgres: a writer killed with SIGKILL loses no acknowledged write", async (server) => {
-  const url = server.url({ schema: freshSchema() });
-  // Create the schema first, so that the writer starts writing at once.
-  await (await openPostgresStore(url)).close();
-  const writer = spawn(["write", url, "/kill/k", "1000000", "0"]);
-  const acked: string[][] = [];
-  for await (const line of lines(writer.stdout)) {
-    acked.push(line.split(" "));
-    if (acked.length === 300) writer.kill("SIGKILL");
-  }
-  const status = await writer.status;
-  assert.equal(status.signal, "SIGKILL");
-  await writer.stderr.cancel();
-  assert.ok(acked.length >= 300);
-  await using store = await openPostgresStore(url);
-  for (const [rev, key, value] of acked) {
-    const kv = await store.get(key);
-    assert.ok(kv, `acknowledged ${key} at ${rev} is missing`);
-    assert.equal(kv.revision, Number(rev));
-    assert.equal(kv.value, value);
-  }
-  const head = await store.currentRevision();
-  assert.ok(head >= Number(acked[acked.length - 1][0]));
-  const rev = await store.create("/after", "ok");
-  assert.equal(rev, head + 1);
-  assert.deepEqual((await store.changes("/kill/", 0)).map((e) => e.revision), range(1, head));
-});
 
 pgTest("postgres: a watcher survives its LISTEN connection being killed", async (server) => {
   const url = server.url({ schema: freshSchema() });

@@ -660,3 +660,48 @@ export class PollTimer {
     this.#id = undefined;
   }
 }
+
+/** A current key as the log-based stores read it: key, revision, create revision, value. */
+export type KvRow = [string, number, number, string];
+
+/**
+ * A log row as the log-based stores (SQLite, PostgreSQL) read it: revision,
+ * key, created, deleted (flags as booleans or 0/1), create revision, previous
+ * revision, value (null for deletes) and the previous value (null on creates).
+ */
+export type LogRow = [
+  number,
+  string,
+  boolean | number,
+  boolean | number,
+  number,
+  number,
+  string | null,
+  string | null,
+];
+
+/** A {@linkcode KvRow} as a {@linkcode KeyValue}. */
+export function rowToKeyValue(r: KvRow): KeyValue {
+  return { key: r[0], value: r[3], revision: r[1], createRevision: r[2] };
+}
+
+/** A {@linkcode LogRow} as the event a watch delivers. */
+export function rowToEvent(r: LogRow): StoreEvent {
+  const [id, key, created, deleted, createRev, prevRevision, value, pv] = r;
+  const createRevision = created ? id : createRev;
+  if (deleted) {
+    const ev: StoreEvent = { type: "delete", key, revision: id, createRevision, prevRevision };
+    if (pv !== null) ev.prevValue = pv;
+    return ev;
+  }
+  const ev: StoreEvent = {
+    type: "put",
+    key,
+    revision: id,
+    value: value as string,
+    createRevision,
+    prevRevision,
+  };
+  if (prevRevision > 0 && pv !== null) ev.prevValue = pv;
+  return ev;
+}

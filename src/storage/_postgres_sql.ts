@@ -7,8 +7,9 @@
  */
 
 import pg from "pg";
-import { type KeyValue, requirementError, StoreError, type StoreEvent } from "./types.ts";
+import { requirementError, StoreError } from "./types.ts";
 import { prefixEnd } from "./_common.ts";
+export { type KvRow, type LogRow, rowToEvent, rowToKeyValue } from "./_common.ts";
 
 /** The largest value accepted, in bytes of UTF-8. */
 export const MAX_VALUE_BYTES = 64 * 1024 * 1024;
@@ -278,44 +279,6 @@ $fn$;
 INSERT INTO ${s}.k1s_meta(name, value) VALUES ('version', ${SCHEMA_VERSION})
   ON CONFLICT (name) DO UPDATE SET value = excluded.value;
 `;
-}
-
-/** A row of the list columns: key, rev, create_rev, value. */
-export type KvRow = [string, number, number, string];
-/** Log columns: id, key, created, deleted, create_rev, prev_rev, value, previous value. */
-export type LogRow = [
-  number,
-  string,
-  boolean,
-  boolean,
-  number,
-  number,
-  string | null,
-  string | null,
-];
-
-export function rowToKeyValue(r: KvRow): KeyValue {
-  return { key: r[0], value: r[3], revision: r[1], createRevision: r[2] };
-}
-
-export function rowToEvent(r: LogRow): StoreEvent {
-  const [id, key, created, deleted, createRev, prevRevision, value, pv] = r;
-  const createRevision = created ? id : createRev;
-  if (deleted) {
-    const ev: StoreEvent = { type: "delete", key, revision: id, createRevision, prevRevision };
-    if (pv !== null) ev.prevValue = pv;
-    return ev;
-  }
-  const ev: StoreEvent = {
-    type: "put",
-    key,
-    revision: id,
-    value: value as string,
-    createRevision,
-    prevRevision,
-  };
-  if (prevRevision > 0 && pv !== null) ev.prevValue = pv;
-  return ev;
 }
 
 export function checkSizes(key: string, value?: string): void {

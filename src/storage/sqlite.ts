@@ -53,14 +53,18 @@ import {
   compactedError,
   fileStoreError,
   futureError,
+  type KvRow,
   LogHub,
   type LogPage,
+  type LogRow,
   PollTimer,
   prefixEnd,
   revisionArg,
   rewind,
   rewoundLimit,
   rewoundPage,
+  rowToEvent,
+  rowToKeyValue,
   sleep,
 } from "./_common.ts";
 
@@ -89,11 +93,6 @@ export interface SqliteStoreOptions {
 }
 
 type Row = Record<string, number | string | null>;
-/** A row of LIST_COLS: key, rev, create_rev, value. */
-type KvRow = [string, number, number, string];
-/** A row of LOG_COLS: id, key, created, deleted, create_rev, prev_rev, value, previous value. */
-type LogRow = [number, string, number, number, number, number, string | null, string | null];
-
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS log (
   id INTEGER PRIMARY KEY,
@@ -245,30 +244,6 @@ function isBusy(e: unknown): boolean {
 /** The `log_create` trigger's insert failed: the key is already live. */
 function isCurrentKeyConflict(e: unknown): boolean {
   return e instanceof Error && e.message.includes("UNIQUE constraint failed: current.key");
-}
-
-function rowToKeyValue(r: KvRow): KeyValue {
-  return { key: r[0], value: r[3], revision: r[1], createRevision: r[2] };
-}
-
-function rowToEvent(r: LogRow): StoreEvent {
-  const [id, key, created, deleted, createRev, prevRevision, value, pv] = r;
-  const createRevision = created ? id : createRev;
-  if (deleted) {
-    const ev: StoreEvent = { type: "delete", key, revision: id, createRevision, prevRevision };
-    if (pv !== null) ev.prevValue = pv;
-    return ev;
-  }
-  const ev: StoreEvent = {
-    type: "put",
-    key,
-    revision: id,
-    value: value as string,
-    createRevision,
-    prevRevision,
-  };
-  if (prevRevision > 0 && pv !== null) ev.prevValue = pv;
-  return ev;
 }
 
 /**
