@@ -268,9 +268,15 @@ export function defineCli(spec: CliSpec): Cli {
       }
       const found = spec.commands.find((c) => c.name === verb);
       if (!found) {
+        // As kubectl: NAME-VERB on PATH is a plugin.
+        const { runPlugin } = await import("./plugins.ts");
+        const code = await runPlugin(spec.name, args, io);
+        if (code !== undefined) return code;
+        // cobra's words: the command, then the verbs it might have meant.
+        const near = suggestionsFor(verb, spec.commands.map((c) => c.name));
         io.stderr(
-          `error: unknown command "${verb}" for "${spec.name}"\n\n` +
-            `Run '${spec.name} --help' for usage.\n`,
+          `error: unknown command "${verb}" for "${spec.name}"\n` +
+            (near.length ? `\nDid you mean this?\n${near.map((n) => `\t${n}\n`).join("")}` : ""),
         );
         return 1;
       }
@@ -290,11 +296,16 @@ export function defineCli(spec: CliSpec): Cli {
         parsed = parseFlags(rest, { ...GLOBAL_OPTIONS, ...command.options });
       } catch (err) {
         if (!(err instanceof FlagError)) throw err;
-        // cobra's flag errors start with a capital E (kubectl's own errors do not).
-        io.stderr(`Error: ${err.message}\nSee '${spec.name} ${verb} --help' for usage.\n`);
+        // kubectl 1.27-1.33 print cobra's flag errors as their own: a lowercase "error:".
+        io.stderr(`error: ${err.message}\nSee '${spec.name} ${verb} --help' for usage.\n`);
         return 1;
       }
       const flags = parsed.values as CommandContext["flags"];
+      if (flags["dry-run"] === DRY_RUN_UNCHANGED) {
+        // A bare --dry-run: kubectl's deprecated default, a client dry run, with its warning.
+        flags["dry-run"] = "client";
+        io.stderr(klogWarning("helpers.go:702", DRY_RUN_DEPRECATED));
+      }
       if (flags.help) {
         io.stdout(`${command.summary}\n\nUsage:\n${command.usage}\n`);
         return 0;
@@ -432,4 +443,52 @@ function absolutePath(path: string, cwd: string): string {
     else if (part !== "." && part !== "") parts.push(part);
   }
   return "/" + parts.join("/");
+}
+
+/** What a bare `--dry-run` parses to (pflag's `NoOptDefVal` of kubectl's flag). */
+export const DRY_RUN_UNCHANGED = "unchanged";
+
+/** kubectl's `--dry-run` flag: a value, or alone a client dry run (with a deprecation warning). */
+export const DRY_RUN_FLAG = { type: "string", noValue: DRY_RUN_UNCHANGED } as const;
+
+const DRY_RUN_DEPRECATED = "--dry-run is deprecated and can be replaced with --dry-run=client.";
+
+/**
+ * A warning line as kubectl's klog writes it to stderr:
+ * `W1204 15:55:28.080232   25555 helpers.go:702] message` (local time, process id).
+ */
+export function klogWarning(source: string, message: string, now = new Date()): string {
+  const p2 = (n: number) => String(n).padStart(2, "0");
+  const micros = String(now.getMilliseconds() * 1000).padStart(6, "0");
+  const stamp = `${p2(now.getMonth() + 1)}${p2(now.getDate())} ` +
+    `${p2(now.getHours())}:${p2(now.getMinutes())}:${p2(now.getSeconds())}.${micros}`;
+  return `W${stamp} ${String(Deno.pid).padStart(7)} ${source}] ${message}\n`;
+}
+
+/**
+ * cobra's `SuggestionsFor`: the names within a Levenshtein distance of 2 of
+ * `typed` (ignoring case) or starting with it, in the commands' order.
+ */
+export function suggestionsFor(typed: string, names: readonly string[]): string[] {
+  const t = typed.toLowerCase();
+  return names.filter((name) => {
+    const n = name.toLowerCase();
+    return levenshtein(t, n) <= 2 || n.startsWith(t);
+  });
+}
+
+function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(
+        prev[j] + 1,
+        cur[j - 1] + 1,
+        prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    prev = cur;
+  }
+  return prev[b.length];
 }

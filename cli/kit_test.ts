@@ -51,7 +51,25 @@ Deno.test("bad input gets kubectl's errors and exit codes, and writes nothing", 
   });
   const flag = await k(s.store, ["create", "namespace", "x", "--bogus"]);
   assert.equal(flag.code, 1);
-  assert.equal(flag.err, "Error: unknown flag: --bogus\nSee 'k1s create --help' for usage.\n");
+  assert.equal(flag.err, "error: unknown flag: --bogus\nSee 'k1s create --help' for usage.\n");
+  // A bare --dry-run is a client dry run (kubectl's deprecated default), with kubectl's warning;
+  // it never takes the next argument as its value.
+  const bare = await k(s.store, [
+    "create",
+    "cm",
+    "dry",
+    "--from-literal=a=1",
+    "--dry-run",
+    "-o",
+    "name",
+  ]);
+  assert.equal(bare.code, 0, bare.err);
+  assert.equal(bare.out, "configmap/dry\n");
+  assert.match(
+    bare.err,
+    /^W\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ helpers\.go:702\] --dry-run is deprecated and can be replaced with --dry-run=client\.\n$/,
+  );
+  assert.equal((await k(s.store, ["get", "cm", "dry"])).code, 1);
   const lit = await k(s.store, ["create", "cm", "c", "--from-literal=novalue"]);
   assert.equal(lit.err, "error: invalid literal source novalue, expected key=value\n");
   const dup = await k(s.store, ["create", "cm", "c", "--from-literal=a=1", "--from-literal=a=2"]);
@@ -65,11 +83,26 @@ Deno.test("bad input gets kubectl's errors and exit codes, and writes nothing", 
     bad.err,
     /^The Namespace "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label/,
   );
-  const verb = await k(s.store, ["frobnicate"]);
+  const verb = await runCli(k1s, ["frobnicate"]);
   assert.equal(
     verb.err,
-    'error: unknown command "frobnicate" for "k1s"\n\nRun \'k1s --help\' for usage.\n',
+    'error: unknown command "frobnicate" for "k1s"\n',
   );
+  // cobra's suggestions: a Levenshtein distance of 2 at most, or a prefix.
+  assert.equal(
+    (await runCli(k1s, ["gett"])).err,
+    'error: unknown command "gett" for "k1s"\n\nDid you mean this?\n\tget\n',
+  );
+  assert.equal(
+    (await runCli(k1s, ["api"])).err,
+    'error: unknown command "api" for "k1s"\n\nDid you mean this?\n\tapi-resources\n',
+  );
+  // An unknown verb after global flags could only be a plugin, and kubectl refuses flags there.
+  assert.deepEqual(await k(s.store, ["frobnicate"]), {
+    code: 1,
+    out: "",
+    err: "Error: flags cannot be placed before plugin name: --store\n",
+  });
   const list = await k(s.store, ["api-resources", "-o", "name"]);
   assert.equal(
     list.out,

@@ -8,6 +8,7 @@ import { VALIDATE_OPTIONS } from "../validate.ts";
 import { CliError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { applyFromFiles } from "./files.ts";
+import { DRY_RUN_FLAG } from "../kit.ts";
 
 /** The `apply` command. */
 export const applyCommand: Command = {
@@ -18,7 +19,7 @@ export const applyCommand: Command = {
   options: {
     filename: { type: "string", short: "f", multiple: true },
     recursive: { type: "boolean", short: "R" },
-    "dry-run": { type: "string" },
+    "dry-run": DRY_RUN_FLAG,
     ...VALIDATE_OPTIONS,
   },
   mutates: true,

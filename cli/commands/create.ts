@@ -14,6 +14,7 @@ import type { Command, CommandContext } from "../kit.ts";
 import { goJson, GoStruct } from "../jsonpath.ts";
 import { OUTPUT_FORMATS, PrintError, printObjects } from "../printers/mod.ts";
 import { kindLabel } from "../resources.ts";
+import { DRY_RUN_FLAG } from "../kit.ts";
 
 /** The `-o` formats kubectl's create, apply and other writers accept: no tables or columns. */
 const WRITE_OUTPUT_FORMATS = OUTPUT_FORMATS.filter((f) =>
@@ -230,7 +231,7 @@ const GENERATOR_OPTIONS = {
   "from-literal": { type: "string" as const, multiple: true },
   "from-file": { type: "string" as const, multiple: true },
   type: { type: "string" as const },
-  "dry-run": { type: "string" as const },
+  "dry-run": DRY_RUN_FLAG,
   ...VALIDATE_OPTIONS,
   filename: { type: "string" as const, short: "f", multiple: true },
   recursive: { type: "boolean" as const, short: "R" },

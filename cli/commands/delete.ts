@@ -12,6 +12,7 @@ import type { Command, CommandContext } from "../kit.ts";
 import { kindLabel, noResourcesError, parseResourceArgs } from "../resources.ts";
 import { progress } from "../progress.ts";
 import { parseGoDuration, waitForDeletion, type WaitTarget } from "./wait.ts";
+import { DRY_RUN_FLAG } from "../kit.ts";
 
 function cascade(ctx: CommandContext): PropagationPolicy {
   const v = (ctx.flags.cascade as string | undefined) ?? "background";
@@ -117,7 +118,7 @@ export function deleteCommand(
       "all-namespaces": { type: "boolean", short: "A" },
       cascade: { type: "string" },
       "ignore-not-found": { type: "boolean" },
-      "dry-run": { type: "string" },
+      "dry-run": DRY_RUN_FLAG,
       wait: { type: "boolean" },
       timeout: { type: "string" },
       filename: { type: "string", short: "f", multiple: true },

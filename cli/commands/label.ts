@@ -19,6 +19,7 @@ import { printNamed } from "../printers/mod.ts";
 import { kindLabel, parseResourceArgs } from "../resources.ts";
 import { resolveManifests } from "./files.ts";
 import { dryRunSuffix, parseDryRun } from "./patch.ts";
+import { DRY_RUN_FLAG } from "../kit.ts";
 
 /** How often a label or annotation write is retried on a conflict. */
 const MAX_ATTEMPTS = 5;
@@ -234,7 +235,7 @@ function command(flavor: Flavor): Command {
       "all-namespaces": { type: "boolean", short: "A" },
       selector: { type: "string", short: "l" },
       list: { type: "boolean" },
-      "dry-run": { type: "string" },
+      "dry-run": DRY_RUN_FLAG,
       "resource-version": { type: "string" },
       output: { type: "string", short: "o" },
       filename: { type: "string", short: "f", multiple: true },

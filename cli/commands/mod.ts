@@ -39,6 +39,7 @@ export function standardCommands(): Command[] {
     ),
     lazyCommand("explain", async () => (await import("./explain.ts")).explainCommand),
     lazyCommand("events", async () => (await import("./events.ts")).eventsCommand),
+    lazyCommand("plugin", async () => (await import("../plugins.ts")).pluginCommand),
     lazyCommand("completion", async () => (await import("./completion.ts")).completionCommand),
     lazyCommand("version", async () => (await import("./version.ts")).versionCommand),
     lazyCommand("serve", async () => (await import("./serve.ts")).serveCommand),

@@ -14,6 +14,7 @@ import type { Command, CommandContext } from "../kit.ts";
 import { printNamed } from "../printers/mod.ts";
 import { kindLabel, namedTargets, type ObjectTarget } from "../resources.ts";
 import { resolveManifests } from "./files.ts";
+import { DRY_RUN_FLAG } from "../kit.ts";
 
 /** kubectl's `--type` values, with the media types it sends. */
 const MEDIA_TYPES: Record<PatchType, string> = {
@@ -135,7 +136,7 @@ export const patchCommand: Command = {
     patch: { type: "string", short: "p" },
     "patch-file": { type: "string" },
     type: { type: "string" },
-    "dry-run": { type: "string" },
+    "dry-run": DRY_RUN_FLAG,
     subresource: { type: "string" },
     output: { type: "string", short: "o" },
     filename: { type: "string", short: "f", multiple: true },

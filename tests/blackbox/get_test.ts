@@ -417,14 +417,14 @@ metadata:
       await s.k1s(["get", "cm", "--show-labels", "-o", "yaml"]),
       "error: --show-labels option cannot be used with yaml printer\n",
     );
-    // Flag errors: kubectl (cobra) prints them as `Error: …`; the rest of the message is pflag's.
+    // Flag errors: kubectl 1.27-1.33 print them as `error: …`; the rest of the message is pflag's.
     assertFails(
       await s.k1s(["get", "cm", "--chunk-size=many"]),
-      /^Error: invalid argument "many" for "--chunk-size" flag: strconv\.ParseInt: parsing "many": invalid syntax\nSee 'k1s get --help' for usage\.\n$/,
+      /^error: invalid argument "many" for "--chunk-size" flag: strconv\.ParseInt: parsing "many": invalid syntax\nSee 'k1s get --help' for usage\.\n$/,
     );
     assertFails(
       await s.k1s(["get", "cm", "--x"]),
-      /^Error: unknown flag: --x\nSee 'k1s get --help' for usage\.\n$/,
+      /^error: unknown flag: --x\nSee 'k1s get --help' for usage\.\n$/,
     );
     assertFails(
       await s.k1s(["get", "cm,secrets", "-w"]),
