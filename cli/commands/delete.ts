@@ -15,6 +15,7 @@ import { parseGoDuration, waitForDeletion, type WaitTarget } from "./wait.ts";
 import { DRY_RUN_FLAG } from "../kit.ts";
 
 function cascade(ctx: CommandContext): PropagationPolicy {
+  // A bare --cascade is --cascade=background (pflag's NoOptDefVal).
   const v = (ctx.flags.cascade as string | undefined) ?? "background";
   switch (v) {
     case "background":
@@ -30,6 +31,31 @@ function cascade(ctx: CommandContext): PropagationPolicy {
         `invalid cascade value (${v}). Must be "background", "foreground", or "orphan"`,
       );
   }
+}
+
+/**
+ * kubectl's grace period from `--grace-period`, `--now` and `--force` (-1:
+ * the object's default): `--grace-period=0` alone becomes 1, `--force` alone
+ * 0 (with kubectl's warning); contradictory combinations are refused.
+ */
+function gracePeriod(ctx: CommandContext): number {
+  let grace = (ctx.flags["grace-period"] as number | undefined) ?? -1;
+  const force = ctx.flags.force === true;
+  if (ctx.flags.now === true) {
+    if (grace !== -1) throw new CliError("--now and --grace-period cannot be specified together");
+    grace = 1;
+  }
+  if (grace === 0 && !force) grace = 1;
+  if (force && grace < 0) grace = 0;
+  if (grace === 0 && force) {
+    ctx.io.stderr(
+      "Warning: Immediate deletion does not wait for confirmation that the running resource " +
+        "has been terminated. The resource may continue to run on the cluster indefinitely.\n",
+    );
+  } else if (grace > 0 && force) {
+    throw new CliError("--force and --grace-period greater than 0 cannot be specified together");
+  }
+  return grace;
 }
 
 /** One object to delete. */
@@ -63,6 +89,9 @@ export function withSource(err: ApiError, verb: string, source: string | undefin
 export async function deleteTargets(ctx: CommandContext, targets: DeleteTarget[]): Promise<number> {
   const rt = await ctx.runtime();
   const policy = cascade(ctx);
+  const grace = gracePeriod(ctx);
+  const operation = grace === 0 ? "force deleted" : "deleted";
+  const byName = ctx.flags.output === "name";
   const dry = ctx.flags["dry-run"] as string | undefined;
   if (dry !== undefined && !["none", "client", "server"].includes(dry)) {
     throw new CliError(`Invalid dry-run value (${dry}). Must be "none", "server", or "client".`);
@@ -80,10 +109,15 @@ export async function deleteTargets(ctx: CommandContext, targets: DeleteTarget[]
           namespace: t.namespace,
           propagationPolicy: policy,
           dryRun: dry === "server",
+          // No kind here deletes gracefully (no pods): the grace period changes only the words.
         });
       }
       const suffix = dry === "client" ? " (dry run)" : dry === "server" ? " (server dry run)" : "";
-      ctx.io.stdout(`${kindLabel(t.kind)} "${t.name}" deleted${suffix}\n`);
+      ctx.io.stdout(
+        byName
+          ? `${kindLabel(t.kind)}/${t.name}\n`
+          : `${kindLabel(t.kind)} "${t.name}" ${operation}${suffix}\n`,
+      );
       if (!dry || dry === "none") deleted.push(t);
       bar.tick();
     } catch (err) {
@@ -111,12 +145,17 @@ export function deleteCommand(
     summary:
       "Delete resources by file names, stdin, resources and names, or by resources and label selector",
     usage:
-      "  delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)]) [--cascade=background|foreground|orphan]",
+      "  delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)]) [--cascade=background|foreground|orphan]\n" +
+      "        [--grace-period=-1] [--force] [--now] [-o name]",
     options: {
       selector: { type: "string", short: "l" },
       all: { type: "boolean" },
       "all-namespaces": { type: "boolean", short: "A" },
-      cascade: { type: "string" },
+      cascade: { type: "string", noValue: "background" },
+      "grace-period": { type: "int" },
+      force: { type: "boolean" },
+      now: { type: "boolean" },
+      output: { type: "string", short: "o" },
       "ignore-not-found": { type: "boolean" },
       "dry-run": DRY_RUN_FLAG,
       wait: { type: "boolean" },
@@ -126,7 +165,11 @@ export function deleteCommand(
     },
     mutates: true,
     async run(ctx) {
-      cascade(ctx); // kubectl checks the flag before it reads or deletes anything
+      cascade(ctx); // kubectl checks the flags before it reads or deletes anything
+      const output = ctx.flags.output as string | undefined;
+      if (output !== undefined && output !== "" && output !== "name") {
+        throw new CliError(`unexpected -o output mode: ${output}. We only support '-o name'`);
+      }
       if (ctx.flags.filename) return await deleteFromFiles(ctx);
       const rt = await ctx.runtime();
       if (ctx.args.length === 0) throw noResourcesError();

@@ -176,3 +176,37 @@ Deno.test("delete --dry-run: client does not ask about named objects; server che
   );
   assertOk(await s.k1s(["get", "cm", "-o", "name"]), "configmap/keep\n");
 });
+
+Deno.test("delete --force, --grace-period, --now, a bare --cascade and -o name, as kubectl", async () => {
+  await using s = await sandbox();
+  for (const n of ["a", "b", "c", "d"]) {
+    assertOk(await s.k1s(["create", "cm", n]), `configmap/${n} created\n`);
+  }
+  const force = await s.k1s(["delete", "cm", "a", "--force"]);
+  assert.equal(force.code, 0);
+  assert.equal(force.out, 'configmap "a" force deleted\n');
+  assert.equal(
+    force.err,
+    "Warning: Immediate deletion does not wait for confirmation that the running resource has " +
+      "been terminated. The resource may continue to run on the cluster indefinitely.\n",
+  );
+  // --grace-period=0 without --force is 1 (kubectl protects against accidental loss).
+  assertOk(await s.k1s(["delete", "cm", "b", "--grace-period=0"]), 'configmap "b" deleted\n');
+  assertOk(await s.k1s(["delete", "cm", "c", "--now", "-o", "name"]), "configmap/c\n");
+  assertOk(await s.k1s(["delete", "cm", "d", "--cascade"]), 'configmap "d" deleted\n');
+  // Refused before anything is read or deleted.
+  assertOk(await s.k1s(["create", "cm", "e"]), "configmap/e created\n");
+  assertFails(
+    await s.k1s(["delete", "cm", "e", "--force", "--grace-period=3"]),
+    "error: --force and --grace-period greater than 0 cannot be specified together\n",
+  );
+  assertFails(
+    await s.k1s(["delete", "cm", "e", "--now", "--grace-period=3"]),
+    "error: --now and --grace-period cannot be specified together\n",
+  );
+  assertFails(
+    await s.k1s(["delete", "cm", "e", "-o", "yaml"]),
+    "error: unexpected -o output mode: yaml. We only support '-o name'\n",
+  );
+  assertOk(await s.k1s(["get", "cm", "e", "-o", "name"]), "configmap/e\n");
+});
