@@ -12,12 +12,17 @@ import { alignColumns } from "../printers/tabwriter.ts";
 export const apiResourcesCommand: Command = {
   name: "api-resources",
   summary: "Print the supported API resources",
-  usage: "  api-resources [--namespaced=true|false] [--api-group=GROUP] [-o name|wide]",
+  usage: "  api-resources [--namespaced=true|false] [--api-group=GROUP] [--verbs=VERB,...]\n" +
+    "        [--sort-by=name|kind] [--cached] [-o name|wide]",
   options: {
     namespaced: { type: "boolean" },
     "api-group": { type: "string" },
     output: { type: "string", short: "o" },
     "no-headers": { type: "boolean" },
+    verbs: { type: "string", multiple: true },
+    "sort-by": { type: "string" },
+    // Discovery is local: there is no cache to refresh, so --cached changes nothing.
+    cached: { type: "boolean" },
   },
   async run(ctx) {
     await list(ctx);
@@ -35,15 +40,20 @@ async function list(ctx: CommandContext): Promise<void> {
   if (out !== undefined && out !== "" && out !== "wide" && out !== "name") {
     throw new CliError(`--output ${out} is not available`);
   }
+  const sortBy = (ctx.flags["sort-by"] as string | undefined) ?? "";
+  if (sortBy !== "" && sortBy !== "name" && sortBy !== "kind") {
+    throw new CliError("--sort-by accepts only name or kind");
+  }
+  // kubectl's order: by group (or the --sort-by field), then by name, in byte order.
+  const cmp = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0;
+  const key = (k: Kind) => sortBy === "name" ? k.plural : sortBy === "kind" ? k.kind : k.group;
   let kinds = [...(await ctx.scheme()).kinds()].sort((a: Kind, b: Kind) =>
-    a.group === b.group
-      ? a.plural.localeCompare(b.plural)
-      : a.group === ""
-      ? -1
-      : b.group === ""
-      ? 1
-      : a.group.localeCompare(b.group)
+    cmp(key(a), key(b)) || cmp(a.plural, b.plural)
   );
+  // --verbs=a,b (or repeated): the kinds that support all of them.
+  const wanted = ((ctx.flags.verbs as string[] | undefined) ?? []).flatMap((v) => v.split(","))
+    .filter((v) => v !== "");
+  if (wanted.length) kinds = kinds.filter((k) => wanted.every((v) => verbsOf(k).includes(v)));
   const ns = ctx.flags.namespaced as boolean | undefined;
   if (ns !== undefined) kinds = kinds.filter((k) => (k.scope === "Namespaced") === ns);
   const group = ctx.flags["api-group"] as string | undefined;
@@ -64,15 +74,16 @@ async function list(ctx: CommandContext): Promise<void> {
       String(k.scope === "Namespaced"),
       k.kind,
     ];
-    if (out === "wide") {
-      // Namespaces cannot be deleted as a collection (the registry answers 405, as kube does).
-      const collection = k.group === "" && k.kind === "Namespace" ? "" : "deletecollection,";
-      row.push(
-        `create,delete,${collection}get,list,patch,update,watch`,
-        k.categories.join(","),
-      );
-    }
+    if (out === "wide") row.push(verbsOf(k).join(","), k.categories.join(","));
     return row;
   });
   ctx.io.stdout(alignColumns(ctx.flags["no-headers"] ? rows : [headers, ...rows]));
+}
+
+/** The verbs the registry serves for a kind, as discovery lists them. */
+function verbsOf(k: Kind): string[] {
+  // Namespaces cannot be deleted as a collection (the registry answers 405, as kube does).
+  return k.group === "" && k.kind === "Namespace"
+    ? ["create", "delete", "get", "list", "patch", "update", "watch"]
+    : ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 }

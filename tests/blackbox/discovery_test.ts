@@ -212,3 +212,29 @@ Deno.test("completion prints a script for bash, zsh and fish, and rejects other 
     "error: Unsupported shell type \"powershell\".\nSee 'k1s completion -h' for help and examples\n",
   );
 });
+
+Deno.test("api-resources --verbs, --sort-by and --cached, as kubectl", async () => {
+  await using s = await sandbox();
+  const byKind = await s.k1s(["api-resources", "--sort-by=kind", "-o", "name"]);
+  assert.equal(byKind.code, 0, byKind.err);
+  const names = byKind.out.trim().split("\n");
+  // ConfigMap < CustomResourceDefinition < Event < Lease < MutatingWebhookConfiguration < ...
+  assert.deepEqual(names.slice(0, 4), [
+    "configmaps",
+    "customresourcedefinitions.apiextensions.k8s.io",
+    "events",
+    "leases.coordination.k8s.io",
+  ]);
+  // Namespaces cannot be deleted as a collection: not listed for that verb.
+  const collection = await s.k1s(["api-resources", "--verbs=deletecollection,get", "-o", "name"]);
+  assert.ok(!collection.out.split("\n").includes("namespaces"), collection.out);
+  assert.ok(collection.out.split("\n").includes("configmaps"));
+  assertOk(
+    await s.k1s(["api-resources", "--verbs", "list", "--verbs", "frob", "--cached"]),
+    "NAME   SHORTNAMES   APIVERSION   NAMESPACED   KIND\n",
+  );
+  assertFails(
+    await s.k1s(["api-resources", "--sort-by=age"]),
+    "error: --sort-by accepts only name or kind\n",
+  );
+});
