@@ -35,6 +35,7 @@ import { type WaitProgress, waitProgress } from "../progress.ts";
 /** What `--for` asks for. */
 export type WaitCondition =
   | { type: "delete" }
+  | { type: "create" }
   | { type: "condition"; name: string; status: string }
   | { type: "jsonpath"; path: JsonPathTemplate; value?: string };
 
@@ -149,6 +150,7 @@ function splitOutsideBraces(input: string): string[] {
  */
 export function parseWaitFor(text: string): WaitCondition {
   if (text.toLowerCase() === "delete") return { type: "delete" };
+  if (text.toLowerCase() === "create") return { type: "create" };
   if (text.startsWith("condition=")) {
     const rest = text.slice("condition=".length);
     const eq = rest.indexOf("=");
@@ -452,7 +454,7 @@ export const waitCommand: Command = {
   name: "wait",
   summary: "Experimental: Wait for a specific condition on one or many resources",
   usage: "  wait (TYPE NAME | TYPE/NAME | TYPE (-l label | --all)) " +
-    "[--for=delete|--for condition=available|--for=jsonpath='{}'[=value]] [--timeout=30s]",
+    "[--for=create|--for=delete|--for condition=available|--for=jsonpath='{}'[=value]] [--timeout=30s]",
   options: {
     for: { type: "string" },
     timeout: { type: "string" },
@@ -477,6 +479,7 @@ export const waitCommand: Command = {
     }
     const condition = parseWaitFor((ctx.flags.for as string | undefined) ?? "");
     const rt = await ctx.runtime();
+    if (condition.type === "create") return await waitForCreate(ctx, rt, timeoutMs);
     const isDelete = condition.type === "delete";
     const targets = await resolveTargets(ctx, rt, isDelete);
     if (targets.length === 0) {
@@ -498,3 +501,39 @@ export const waitCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * `--for=create`, as kubectl 1.31+: look for the objects every 500 ms until they all exist
+ * (named ones) or one matches (selectors), then print `kind/name condition met` for each.
+ */
+async function waitForCreate(
+  ctx: CommandContext,
+  rt: CliRuntime,
+  timeoutMs: number,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let targets: WaitTarget[] | undefined;
+    try {
+      targets = await resolveTargets(ctx, rt, false);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    if (targets && targets.length > 0) {
+      const output = ctx.flags.output as string | undefined;
+      for (const t of targets) {
+        if (output) {
+          const obj = await rt.client.get(t.kind, t.name, { namespace: t.namespace });
+          ctx.io.stdout(
+            await printNamed(obj, output, (o) => rt.scheme.forObject(o), ctx.io.now()),
+          );
+        } else ctx.io.stdout(`${kindPrefix(t.kind)}/${t.name} condition met\n`);
+      }
+      return 0;
+    }
+    if (Date.now() + 500 > deadline) throw new CliError("timed out waiting for the condition");
+    // Objects a controller makes appear when the controllers run.
+    await settle(rt, Math.min(deadline, Date.now() + 500));
+    await sleep(Math.max(0, Math.min(500, deadline - Date.now())), new AbortController().signal);
+  }
+}

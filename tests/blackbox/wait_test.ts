@@ -1,6 +1,7 @@
 // Black-box: `wait` as a k1s process: conditions and jsonpath values met at once or after another
 // process's write, deletion by another process, time-outs, missing objects and selectors, with
 // kubectl's lines, messages and exit codes.
+import assert from "node:assert/strict";
 import { assertFails, assertOk, type Run, type Sandbox, sandbox, spawn } from "./_harness.ts";
 
 /** A CLI process started in the background on the sandbox's store; killed on dispose if running. */
@@ -152,4 +153,26 @@ Deno.test("wait with -l and --all waits on every match", async () => {
     "error: no matching resources found\n",
   );
   assertOk(await s.k1s(["wait", "cm", "-l", "app=none", "--for=delete"]), "");
+});
+
+Deno.test("wait --for=create: for an object another process creates, and its time-out", async () => {
+  await using s = await sandbox();
+  assertFails(
+    await s.k1s(["wait", "cm/later", "--for=create", "--timeout=1s"]),
+    "error: timed out waiting for the condition\n",
+  );
+  await using bg = await background(s, ["wait", "cm/later", "--for=create", "--timeout=30s"]);
+  await bg.opened;
+  assertOk(await s.k1s(["create", "cm", "later"]), "configmap/later created\n");
+  assert.deepEqual(await bg.result, { code: 0, out: "configmap/later condition met\n", err: "" });
+  // Already there: met at once; with a selector, every match.
+  assertOk(await s.k1s(["label", "cm", "later", "app=x"]), "configmap/later labeled\n");
+  assertOk(
+    await s.k1s(["wait", "cm", "-l", "app=x", "--for=create", "--timeout=1s"]),
+    "configmap/later condition met\n",
+  );
+  assertOk(
+    await s.k1s(["wait", "cm/later", "--for=create", "-o", "name"]),
+    "configmap/later\n",
+  );
 });
