@@ -391,6 +391,14 @@ Deno.test("toKubectlYaml folds long strings and quotes like go-yaml", () => {
   );
 });
 
+Deno.test("toKubectlYaml escapes characters outside the BMP as kubectl 1.32 prints them", () => {
+  // go-yaml v2 sees only up to 3-byte UTF-8 as printable: an emoji forces a double-quoted string.
+  assert.equal(
+    toKubectlYaml({ a: "😀 smile", b: "é", d: "日本", e: "x😀" }),
+    'a: "\\U0001F600 smile"\nb: é\nd: 日本\ne: "x\\U0001F600"\n',
+  );
+});
+
 async function kubectl(
   args: string[],
 ): Promise<{ ok: boolean; out: string; err: string } | undefined> {

@@ -155,11 +155,16 @@ const isBreak = (c: string | undefined) =>
   c === "\n" || c === "\r" || c === "\u0085" || c === "\u2028" || c === "\u2029";
 const isBlank = (c: string | undefined) => c === " " || c === "\t";
 
+/**
+ * go-yaml v2's `is_printable`, as kubectl's YAML printer has it: it looks at
+ * UTF-8 sequences of up to three bytes, so U+0085 and every character outside
+ * the Basic Multilingual Plane (emoji) are not printable, and a string holding
+ * one is double-quoted with the character escaped (`"\U0001F600"`).
+ */
 function isPrintable(c: string): boolean {
   const cp = c.codePointAt(0)!;
-  return cp === 0x0a || (cp >= 0x20 && cp <= 0x7e) || cp === 0x85 ||
-    (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff) ||
-    (cp >= 0x10000 && cp <= 0x10ffff);
+  return cp === 0x0a || (cp >= 0x20 && cp <= 0x7e) ||
+    (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff);
 }
 
 function analyze(s: string): Analysis {
