@@ -1,7 +1,12 @@
 /**
- * Event expiry: core/v1 Events older than a TTL (default one hour, as
- * kube-apiserver's `--event-ttl`) are deleted. Age counts from the last
- * occurrence (`lastTimestamp`, else `eventTime`, else creation).
+ * Event expiry: core/v1 Events are deleted a TTL (default one hour, as
+ * kube-apiserver's `--event-ttl`) after they were last written.
+ * kube-apiserver stores each Event write with an etcd lease of that TTL; k1s
+ * has no write time, so it takes the latest of the Event's creation (the
+ * server's clock at create) and the times it records (`lastTimestamp`,
+ * `series.lastObservedTime`, `eventTime`), which recorders set on every
+ * update. An imported Event with an old `lastTimestamp` therefore lives an
+ * hour from its creation, as in Kubernetes, rather than vanishing at once.
  *
  * @module
  */
@@ -16,7 +21,7 @@ export const DEFAULT_EVENT_TTL_MS = 60 * 60 * 1000;
 
 /** Options of {@linkcode eventTTLController}. */
 export interface EventTTLOptions extends ControllerOptions {
-  /** How long events live after their last occurrence, in ms. Default one hour. */
+  /** How long events live after they were last written, in ms. Default one hour. */
   ttlMs?: number;
   /** Controller name. Default `event-ttl`. */
   name?: string;
@@ -24,12 +29,24 @@ export interface EventTTLOptions extends ControllerOptions {
   clock?: Clock;
 }
 
-/** When an event was last seen, in ms since the epoch. */
+/**
+ * When an event was last written, as well as k1s can tell, in ms since the
+ * epoch: the latest of its creation and its own recorded times.
+ */
 export function lastSeen(ev: Event): number {
-  const t = ev.lastTimestamp ?? ev.series?.lastObservedTime ?? ev.eventTime ??
-    ev.metadata.creationTimestamp;
-  const ms = t ? Date.parse(t) : NaN;
-  return Number.isNaN(ms) ? 0 : ms;
+  let latest = 0;
+  for (
+    const t of [
+      ev.metadata.creationTimestamp,
+      ev.lastTimestamp,
+      ev.series?.lastObservedTime,
+      ev.eventTime,
+    ]
+  ) {
+    const ms = t ? Date.parse(t) : NaN;
+    if (!Number.isNaN(ms) && ms > latest) latest = ms;
+  }
+  return latest;
 }
 
 /**
