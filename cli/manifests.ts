@@ -97,6 +97,21 @@ export async function loadManifests(
   sources: string[],
   options: LoadManifestsOptions = {},
 ): Promise<Manifest[]> {
+  const { manifests, problems } = await loadManifestsLeniently(sources, options);
+  if (problems.length > 0) throw new ManifestError(problems);
+  return manifests;
+}
+
+/**
+ * As {@linkcode loadManifests}, but a file that does not parse is reported
+ * in `problems` while the other files' objects are returned, as kubectl's
+ * builder continues on error: `apply -f DIR` applies the good files and
+ * reports the bad one. Paths that do not exist still fail at once.
+ */
+export async function loadManifestsLeniently(
+  sources: string[],
+  options: LoadManifestsOptions = {},
+): Promise<{ manifests: Manifest[]; problems: string[] }> {
   const files: Source[] = [];
   // kubectl checks every path while parsing flags, before reading any of them.
   const stats = new Map<string, Deno.FileInfo>();
@@ -143,8 +158,7 @@ export async function loadManifests(
       problems.push(...err.messages);
     }
   }
-  if (problems.length > 0) throw new ManifestError(problems);
-  return out;
+  return { manifests: out, problems };
 }
 
 /**

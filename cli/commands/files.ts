@@ -1,6 +1,8 @@
 /**
- * `-f` for create and delete: manifests are all read and resolved to kinds
- * before anything is written, so bad input leaves the store untouched.
+ * `-f` for create, apply and delete. `create -f` and `apply -f` go on past
+ * a file that does not parse or an object of an unknown kind, as kubectl's
+ * builder does: the good objects are written and the bad ones reported at
+ * the end (exit 1). Other commands resolve every object before writing.
  *
  * @module
  */
@@ -29,15 +31,48 @@ export interface ResolvedManifest {
 
 /** Reads `-f` sources and resolves every object, or fails before any write. */
 export async function resolveManifests(ctx: CommandContext): Promise<ResolvedManifest[]> {
+  const { resolved, problems } = await resolveManifestsLeniently(ctx);
+  if (problems.length > 0) {
+    const { ManifestError } = await import("../manifests.ts");
+    throw new ManifestError(problems);
+  }
+  return resolved;
+}
+
+/**
+ * Reads `-f` sources and resolves the objects it can; what cannot be parsed
+ * or mapped to a kind is in `problems` (kubectl's messages, without
+ * `error: `), in source order.
+ */
+export async function resolveManifestsLeniently(
+  ctx: CommandContext,
+): Promise<{ resolved: ResolvedManifest[]; problems: string[] }> {
   const rt = await ctx.runtime();
   // The YAML parser is loaded only by commands that read files: it is most of start-up time.
-  const { loadManifests } = await import("../manifests.ts");
-  const manifests = await loadManifests(ctx.flags.filename as string[], {
+  const { loadManifestsLeniently } = await import("../manifests.ts");
+  const { manifests, problems } = await loadManifestsLeniently(ctx.flags.filename as string[], {
     recursive: ctx.flags.recursive === true,
     stdin: () => ctx.io.readStdin(),
   });
-  return manifests.map(({ object, source }) => {
-    const kind = rt.scheme.forObject(object);
+  const resolved: ResolvedManifest[] = [];
+  for (const m of manifests) {
+    try {
+      resolved.push(resolveOne(ctx, rt.scheme, m));
+    } catch (err) {
+      if (!(err instanceof CliError)) throw err;
+      problems.push(err.message);
+    }
+  }
+  return { resolved, problems };
+}
+
+function resolveOne(
+  ctx: CommandContext,
+  scheme: { forObject(o: KubeObject): Kind | undefined },
+  { object, source }: { object: KubeObject; source: string },
+): ResolvedManifest {
+  {
+    const kind = scheme.forObject(object);
     if (!kind) {
       throw new CliError(
         `resource mapping not found for name: "${object.metadata?.name ?? ""}" namespace: "${
@@ -58,7 +93,7 @@ export async function resolveManifests(ctx: CommandContext): Promise<ResolvedMan
       namespace = own || ctx.namespace;
     }
     return { object, kind, namespace, source };
-  });
+  }
 }
 
 /**
@@ -70,8 +105,10 @@ export async function forEachManifest(
   verb: string,
   each: (m: ResolvedManifest) => Promise<string>,
 ): Promise<number> {
-  const manifests = await resolveManifests(ctx);
-  if (manifests.length === 0) throw new CliError(`no objects passed to ${verb}`);
+  const { resolved: manifests, problems } = await resolveManifestsLeniently(ctx);
+  if (manifests.length === 0 && problems.length === 0) {
+    throw new CliError(`no objects passed to ${verb}`);
+  }
   let code = 0;
   const bar = progress(ctx.io, verb === "create" ? "creating" : "applying", manifests.length);
   for (const m of manifests) {
@@ -91,7 +128,11 @@ export async function forEachManifest(
     bar.tick();
   }
   bar.done();
-  return code;
+  // kubectl reports what it could not read or map after writing the rest: one error with its
+  // prefix, several as bare lines (its aggregate).
+  if (problems.length === 1) ctx.io.stderr(`error: ${problems[0]}\n`);
+  else for (const p of problems) ctx.io.stderr(`${p}\n`);
+  return problems.length > 0 ? 1 : code;
 }
 
 /** `apply -f`: kubectl's client-side apply, object by object. */

@@ -20,6 +20,7 @@ export function standardCommands(): Command[] {
       ]);
       return createCommand(fromFiles.create);
     }),
+    lazyCommand("diff", async () => (await import("./diff.ts")).diffCommand),
     lazyCommand("apply", async () => (await import("./apply.ts")).applyCommand),
     lazyCommand("edit", async () => (await import("./edit.ts")).editCommand),
     lazyCommand("delete", async () => {
@@ -30,12 +31,17 @@ export function standardCommands(): Command[] {
       return deleteCommand(fromFiles.delete);
     }),
     lazyCommand("patch", async () => (await import("./patch.ts")).patchCommand),
+    lazyCommand("replace", async () => (await import("./replace.ts")).replaceCommand),
     lazyCommand("label", async () => (await import("./label.ts")).labelCommand),
     lazyCommand("annotate", async () => (await import("./label.ts")).annotateCommand),
     lazyCommand("wait", async () => (await import("./wait.ts")).waitCommand),
     lazyCommand(
       "api-resources",
       async () => (await import("./api_resources.ts")).apiResourcesCommand,
+    ),
+    lazyCommand(
+      "api-versions",
+      async () => (await import("./api_versions.ts")).apiVersionsCommand,
     ),
     lazyCommand("explain", async () => (await import("./explain.ts")).explainCommand),
     lazyCommand("events", async () => (await import("./events.ts")).eventsCommand),

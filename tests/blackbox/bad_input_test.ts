@@ -57,8 +57,8 @@ Deno.test("malformed manifests, unknown kinds and missing files are refused befo
       "if you choose to ignore these errors, turn validation off with --validate=false\n",
   );
 
-  // A kind the server does not serve.
-  await s.file("frob.yaml", `${cm("b")}---\napiVersion: v1\nkind: Frob\nmetadata:\n  name: x\n`);
+  // A kind the server does not serve (alone: beside good objects, those are written, below).
+  await s.file("frob.yaml", `apiVersion: v1\nkind: Frob\nmetadata:\n  name: x\n`);
   const unknownKind =
     'error: resource mapping not found for name: "x" namespace: "" from "frob.yaml": ' +
     'no matches for kind "Frob" in version "v1"\nensure CRDs are installed first\n';
@@ -75,6 +75,35 @@ Deno.test("malformed manifests, unknown kinds and missing files are refused befo
   );
 
   assert.equal(await snapshot(s), before);
+});
+
+Deno.test("create -f and apply -f write the good files and report the bad ones, as kubectl", async () => {
+  // kubectl's builder continues on error: `apply -f DIR` with one malformed file applies the
+  // others, then prints the error and exits 1 (seen with kubectl 1.32 against kube-apiserver).
+  await using s = await sandbox();
+  const here = { cwd: s.dir };
+  await s.file("dir/1-a.yaml", cm("a"));
+  await s.file("dir/2-bad.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [b\n");
+  await s.file("dir/3-c.yaml", cm("c"));
+  const applied = await s.k1s(["apply", "-f", "dir"], here);
+  assert.equal(applied.code, 1);
+  assert.equal(applied.out, "configmap/a created\nconfigmap/c created\n");
+  assert.match(
+    applied.err,
+    /^error: error parsing dir\/2-bad\.yaml: error converting YAML to JSON: yaml: line \d+: .+\n$/,
+  );
+  // An unknown kind beside a good object: the good one is created.
+  await s.file("mixed.yaml", `${cm("d")}---\napiVersion: v1\nkind: Frob\nmetadata:\n  name: x\n`);
+  const mixed = await s.k1s(["create", "-f", "mixed.yaml"], here);
+  assert.equal(mixed.code, 1);
+  assert.equal(mixed.out, "configmap/d created\n");
+  assert.equal(
+    mixed.err,
+    'error: resource mapping not found for name: "x" namespace: "" from "mixed.yaml": ' +
+      'no matches for kind "Frob" in version "v1"\nensure CRDs are installed first\n',
+  );
+  const names = await s.k1s(["get", "cm", "-o", "name"]);
+  assert.equal(names.out, "configmap/a\nconfigmap/c\nconfigmap/d\n");
 });
 
 Deno.test("the server refuses invalid objects and missing namespaces; nothing is stored", async () => {

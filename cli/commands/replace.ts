@@ -1,0 +1,198 @@
+/**
+ * `replace -f FILE|DIR|-` (`-R`): kubectl's replace — a PUT of the whole
+ * object, which must exist. With `--force`, the objects are deleted, waited
+ * for until they are gone, and created again.
+ *
+ * As kubectl's `resource.Helper.Replace`: an object without a
+ * resourceVersion gets the live one (an unconditional overwrite); one with a
+ * resourceVersion is replaced only at that version (a stale one conflicts).
+ * `--save-config` writes the last-applied-configuration annotation from the
+ * file's object, as `create --save-config` and `apply` do; without it, an
+ * annotation the file already carries is brought up to date (kubectl's
+ * `CreateOrUpdateAnnotation`).
+ *
+ * @module
+ */
+import { VALIDATE_OPTIONS, validateOptions } from "../validate.ts";
+import { ApiError, isNotFound } from "../../src/apimachinery/errors.ts";
+import type { KubeObject, PropagationPolicy } from "../../src/apimachinery/meta.ts";
+import { CliError, formatError } from "../errors.ts";
+import { type Command, type CommandContext, DRY_RUN_FLAG } from "../kit.ts";
+import { kindLabel } from "../resources.ts";
+import { LAST_APPLIED_ANNOTATION, withLastApplied } from "../apply.ts";
+import { resultPrinter } from "./create.ts";
+import { withSource } from "./delete.ts";
+import { type ResolvedManifest, resolveManifests } from "./files.ts";
+import { parseGoDuration, waitForDeletion, type WaitTarget } from "./wait.ts";
+
+/** kubectl replace's field manager. */
+const FIELD_MANAGER = "kubectl-replace";
+
+/** How long `--force` waits for the deleted objects to be gone without `--timeout` (kubectl's). */
+const FORCE_WAIT_MS = 5 * 60_000;
+
+function dryRunOf(ctx: CommandContext): "none" | "client" | "server" {
+  const v = ctx.flags["dry-run"] as string | undefined;
+  if (v === undefined || v === "none") return "none";
+  if (v === "client" || v === "server") return v;
+  throw new CliError(`Invalid dry-run value (${v}). Must be "none", "server", or "client".`);
+}
+
+function cascadeOf(ctx: CommandContext): PropagationPolicy {
+  const v = (ctx.flags.cascade as string | undefined) ?? "background";
+  switch (v) {
+    case "background":
+    case "true":
+      return "Background";
+    case "foreground":
+      return "Foreground";
+    case "orphan":
+    case "false":
+      return "Orphan";
+    default:
+      throw new CliError(
+        `invalid cascade value (${v}). Must be "background", "foreground", or "orphan"`,
+      );
+  }
+}
+
+/**
+ * The object as kubectl sends it: its namespace filled in (the builder's
+ * default namespace), and the last-applied annotation written with
+ * `--save-config` or refreshed when the file has one.
+ */
+function toSend(m: ResolvedManifest, saveConfig: boolean): KubeObject {
+  const obj = structuredClone(m.object) as KubeObject;
+  obj.metadata ??= {};
+  if (m.namespace !== undefined) obj.metadata.namespace = m.namespace;
+  const had = obj.metadata.annotations?.[LAST_APPLIED_ANNOTATION];
+  if (saveConfig || (had !== undefined && had !== "")) return withLastApplied(obj);
+  return obj;
+}
+
+/** The `replace` command. */
+export const replaceCommand: Command = {
+  name: "replace",
+  summary: "Replace a resource by file name or stdin",
+  usage: "  replace -f FILENAME [-R] [--force] [--save-config] [--dry-run=none|client|server]\n" +
+    "          [-o json|yaml|name|jsonpath=...] [--validate=strict|warn|ignore]\n" +
+    "          [--cascade=background|foreground|orphan] [--grace-period=-1] [--timeout=0s] [--wait]",
+  options: {
+    filename: { type: "string", short: "f", multiple: true },
+    recursive: { type: "boolean", short: "R" },
+    force: { type: "boolean" },
+    "save-config": { type: "boolean" },
+    "dry-run": DRY_RUN_FLAG,
+    output: { type: "string", short: "o" },
+    cascade: { type: "string", noValue: "background" },
+    "grace-period": { type: "int" },
+    timeout: { type: "string" },
+    wait: { type: "boolean" },
+    "field-manager": { type: "string" },
+    ...VALIDATE_OPTIONS,
+  },
+  mutates: true,
+  async run(ctx) {
+    // kubectl's Complete, then Validate, in its order.
+    const validation = validateOptions(ctx.flags, ctx.io);
+    const dry = dryRunOf(ctx);
+    const print = resultPrinter(ctx);
+    const policy = cascadeOf(ctx);
+    const force = ctx.flags.force === true;
+    if (!ctx.flags.filename) throw new CliError("must specify one of -f and -k");
+    const grace = (ctx.flags["grace-period"] as number | undefined) ?? -1;
+    if (grace >= 0 && !force) throw new CliError("--grace-period must have --force specified");
+    const timeoutText = ctx.flags.timeout as string | undefined;
+    const timeoutMs = timeoutText === undefined ? 0 : parseGoDuration(timeoutText);
+    if (timeoutMs !== 0 && !force) throw new CliError("--timeout must have --force specified");
+    if (force && dry !== "none") {
+      throw new CliError("--dry-run can not be used when --force is set");
+    }
+    const fieldManager = (ctx.flags["field-manager"] as string | undefined) ?? FIELD_MANAGER;
+    const saveConfig = ctx.flags["save-config"] === true;
+    const rt = await ctx.runtime();
+    const manifests = await resolveManifests(ctx);
+    const suffix = dry === "client" ? " (dry run)" : dry === "server" ? " (server dry run)" : "";
+    const line = (obj: KubeObject, m: ResolvedManifest) =>
+      print(obj, m.kind, `${kindLabel(m.kind)}/${m.object.metadata.name} replaced${suffix}`);
+    let code = 0;
+    const failed = (err: unknown, verb: string, source: string) => {
+      if (!(err instanceof ApiError)) throw err;
+      ctx.io.stderr(formatError(withSource(err, verb, source)) + "\n");
+      code = 1;
+    };
+
+    if (force) {
+      // Delete (a missing object is no error: replace --force creates it), wait until gone, create.
+      if (manifests.length === 0) {
+        ctx.io.stdout("No resources found\n");
+        throw new CliError("no objects passed to replace");
+      }
+      const byName = ctx.flags.output === "name";
+      const gone: WaitTarget[] = [];
+      for (const m of manifests) {
+        const name = m.object.metadata.name ?? "";
+        try {
+          await rt.client.delete(m.kind, name, {
+            namespace: m.namespace,
+            propagationPolicy: policy,
+          });
+          ctx.io.stdout(
+            byName ? `${kindLabel(m.kind)}/${name}\n` : `${kindLabel(m.kind)} "${name}" deleted\n`,
+          );
+        } catch (err) {
+          if (!isNotFound(err)) failed(err, "deleting", m.source);
+        }
+        gone.push({ kind: m.kind, name, namespace: m.namespace });
+      }
+      if (code !== 0) return code;
+      await waitForDeletion(ctx, gone, { timeoutMs: timeoutMs || FORCE_WAIT_MS });
+      for (const m of manifests) {
+        try {
+          const created = await rt.client.create(m.kind, toSend(m, saveConfig), {
+            namespace: m.namespace,
+            fieldManager,
+            ...validation,
+          });
+          ctx.io.stdout(await line(created, m));
+        } catch (err) {
+          // kubectl returns the create's error as it is, without the file.
+          if (!(err instanceof ApiError)) throw err;
+          ctx.io.stderr(formatError(err) + "\n");
+          code = 1;
+        }
+      }
+      return code;
+    }
+
+    for (const m of manifests) {
+      const obj = toSend(m, saveConfig);
+      if (dry === "client") {
+        ctx.io.stdout(await line(obj, m));
+        continue;
+      }
+      try {
+        const name = obj.metadata.name ?? "";
+        if (!obj.metadata.resourceVersion) {
+          // kubectl's Helper.Replace: overwrite whatever is stored, at its resourceVersion.
+          try {
+            const live = await rt.client.get(m.kind, name, { namespace: m.namespace });
+            obj.metadata.resourceVersion = live.metadata.resourceVersion;
+          } catch (err) {
+            if (!isNotFound(err)) throw err;
+          }
+        }
+        const replaced = await rt.client.update(m.kind, obj, {
+          namespace: m.namespace,
+          dryRun: dry === "server",
+          fieldManager,
+          ...validation,
+        });
+        ctx.io.stdout(await line(replaced, m));
+      } catch (err) {
+        failed(err, "replacing", m.source);
+      }
+    }
+    return code;
+  },
+};
