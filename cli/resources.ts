@@ -56,6 +56,9 @@ export function parseResourceArgs(scheme: Scheme, args: string[]): ResourceSelec
       const i = a.indexOf("/");
       const type = a.slice(0, i);
       const name = a.slice(i + 1);
+      if (name.includes("/")) {
+        throw new CliError("arguments in resource/name form may not have more than one slash");
+      }
       if (!type || !name) {
         throw new CliError(`arguments in resource/name form must have a single resource and name`);
       }

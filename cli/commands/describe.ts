@@ -16,7 +16,7 @@ import {
 } from "../../src/resources/core_v1.ts";
 import { CliError, formatError } from "../errors.ts";
 import type { CliCore, Command } from "../kit.ts";
-import { parseResourceArgs, requireResourceType } from "../resources.ts";
+import { parseResourceArgs } from "../resources.ts";
 import { eventInterval, sortEvents } from "./events.ts";
 
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -453,7 +453,13 @@ export const describeCommand: Command = {
   },
   async run(ctx) {
     const rt = await ctx.core();
-    if (ctx.args.length === 0) throw requireResourceType(ctx.io, ctx.cli.name, "describe");
+    if (ctx.args.length === 0) {
+      // kubectl 1.32's describe says it in one line (get prints a hint and a usage error).
+      throw new CliError(
+        `You must specify the type of resource to describe. Use "${ctx.cli.name} api-resources" ` +
+          "for a complete list of supported resources.",
+      );
+    }
     const all = ctx.flags["all-namespaces"] === true;
     const selector = ctx.flags.selector as string | undefined;
     const selection = parseResourceArgs(rt.scheme, ctx.args);

@@ -234,5 +234,9 @@ Deno.test("describe errors as kubectl", async () => {
   });
   const bare = await k(s.store, ["describe"]);
   assert.equal(bare.code, 1);
-  assert.match(bare.err, /error: Required resource not specified\.\n/);
+  assert.equal(
+    bare.err,
+    'error: You must specify the type of resource to describe. Use "k1s api-resources" for a ' +
+      "complete list of supported resources.\n",
+  );
 });

@@ -336,9 +336,9 @@ export const explainCommand: Command = {
   },
   async run(ctx) {
     if (ctx.args.length === 0) {
-      // kubectl 1.32 reports this through cobra, hence the capital E.
+      // kubectl 1.32's words (lowercase where no kubeconfig is found, as for k1s).
       ctx.io.stderr(
-        `Error: You must specify the type of resource to explain. Use "${ctx.cli.name} ` +
+        `error: You must specify the type of resource to explain. Use "${ctx.cli.name} ` +
           `api-resources" for a complete list of supported resources.\n`,
       );
       return 1;

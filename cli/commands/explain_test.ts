@@ -205,7 +205,7 @@ Deno.test("explain errors as kubectl", async () => {
   assert.deepEqual(await k(["explain"]), {
     code: 1,
     out: "",
-    err: 'Error: You must specify the type of resource to explain. Use "k1s api-resources" for a ' +
+    err: 'error: You must specify the type of resource to explain. Use "k1s api-resources" for a ' +
       "complete list of supported resources.\n",
   });
   assert.deepEqual(await k(["explain", "cm", "secrets"]), {

@@ -448,3 +448,11 @@ Deno.test("get all: no built-in kind is in the category, so it is unknown as in 
     'error: the server doesn\'t have a resource type "all"\n',
   );
 });
+
+Deno.test("resource/name with more than one slash is refused with kubectl's line", async () => {
+  await using s = await sandbox();
+  assertFails(
+    await s.k1s(["get", "cm/a/b"]),
+    "error: arguments in resource/name form may not have more than one slash\n",
+  );
+});
