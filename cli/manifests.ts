@@ -245,8 +245,14 @@ function isList(obj: Record<string, unknown>): boolean {
 const YAML_OPTIONS = {
   version: "1.1" as const,
   customTags: (tags: any[]) =>
-    tags.filter((t) => t.tag !== "tag:yaml.org,2002:timestamp" && t.format !== "TIME"),
+    tags.filter((t) => t.tag !== "tag:yaml.org,2002:timestamp" && t.format !== "TIME")
+      // An exponent needs digits before it, as go-yaml's float pattern has it: `e1` is a string
+      // (the yaml package's 1.1 schema read it as NaN).
+      .map((t) =>
+        t.tag === "tag:yaml.org,2002:float" && t.format === "EXP" ? { ...t, test: EXP_FLOAT } : t
+      ),
 };
+const EXP_FLOAT = /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$/;
 
 /** Splits a YAML stream as kubectl's YAMLReader does: on lines starting with `---`. */
 function splitYaml(text: string, source: string): string[] {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { loadManifests, type Manifest, ManifestError } from "./manifests.ts";
+import { loadManifests, type Manifest, ManifestError, parseManifests } from "./manifests.ts";
 
 // Test inputs are written to a temporary directory rather than kept under testdata/, because
 // `deno fmt --check` would reformat (or fail on) the deliberately malformed YAML and JSON.
@@ -263,4 +263,13 @@ Deno.test("YAML is read as kubectl's go-yaml reads it (1.1 booleans and octals, 
     e: "22:22",
     f: "yes",
   });
+});
+
+Deno.test("YAML scalars resolve as go-yaml v2 resolves them: e1 is a string, 1e3 a number", () => {
+  const data = parseManifests(
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: e1\ndata:\n  a: E5\n  b: 1e3\n  c: .5e1\n",
+    "x.yaml",
+  )[0];
+  assert.equal(data.metadata.name, "e1");
+  assert.deepEqual((data as { data?: unknown }).data, { a: "E5", b: 1000, c: 5 });
 });

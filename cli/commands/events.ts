@@ -100,6 +100,8 @@ export const eventsCommand: Command = {
     for: { type: "string" },
     types: { type: "string", multiple: true },
     "no-headers": { type: "boolean" },
+    watch: { type: "boolean", short: "w" },
+    "chunk-size": { type: "int" },
   },
   async run(ctx) {
     if (ctx.args.length) {
@@ -120,21 +122,62 @@ export const eventsCommand: Command = {
       fieldSelector = `involvedObject.kind=${kind.kind},` +
         `involvedObject.apiVersion=${kind.apiVersion},involvedObject.name=${parts[1]}`;
     }
+    const wantedType = (e: Event) =>
+      types.length === 0 || types.some((t) => t.toLowerCase() === (e.type ?? "").toLowerCase());
+    const header = [
+      ...(all ? ["NAMESPACE"] : []),
+      "LAST SEEN",
+      "TYPE",
+      "REASON",
+      "OBJECT",
+      "MESSAGE",
+    ];
+    const row = (e: Event, now: number) => [
+      ...(all ? [e.metadata.namespace ?? ""] : []),
+      eventInterval(e, now),
+      e.type ?? "",
+      e.reason ?? "",
+      `${e.involvedObject?.kind ?? ""}/${e.involvedObject?.name ?? ""}`,
+      (e.message ?? "").trim(),
+    ];
+    if (ctx.flags.watch === true) {
+      // kubectl events -w: a watch without a resourceVersion (the current events come first, as
+      // ADDED), each event printed and flushed on its own, deletions (expiry) left out.
+      const output = ctx.flags.output as string | undefined;
+      let first = ctx.flags["no-headers"] !== true;
+      for await (
+        const ev of rt.client.watch(Event, {
+          namespace: all ? undefined : ctx.namespace,
+          fieldSelector,
+        })
+      ) {
+        if (ev.type === "BOOKMARK" || ev.type === "DELETED" || ev.type === "ERROR") continue;
+        const e = ev.object as Event;
+        if (!wantedType(e)) continue;
+        if (output) {
+          ctx.io.stdout(await printObjects([e], { output, kindOf: () => Event }));
+          continue;
+        }
+        ctx.io.stdout(
+          alignColumns(first ? [header, row(e, ctx.io.now())] : [row(e, ctx.io.now())]),
+        );
+        first = false;
+      }
+      return 0;
+    }
     const items: Event[] = [];
     let token: string | undefined;
     do {
       const page = await rt.client.list(Event, {
         namespace: all ? undefined : ctx.namespace,
         fieldSelector,
-        limit: 500,
+        limit: (ctx.flags["chunk-size"] as number | undefined) || 500,
         continue: token,
       });
       items.push(...page.items);
       token = page.metadata.continue;
     } while (token);
-    const wanted = items.filter((e) =>
-      types.length === 0 || types.some((t) => t.toLowerCase() === (e.type ?? "").toLowerCase())
-    );
+    const wanted = items.filter(wantedType);
     if (wanted.length === 0) {
       ctx.io.stderr(
         all ? "No events found.\n" : `No events found in ${ctx.namespace} namespace.\n`,
@@ -153,27 +196,8 @@ export const eventsCommand: Command = {
       return 0;
     }
     const now = ctx.io.now();
-    const rows: string[][] = [];
-    if (ctx.flags["no-headers"] !== true) {
-      rows.push([
-        ...(all ? ["NAMESPACE"] : []),
-        "LAST SEEN",
-        "TYPE",
-        "REASON",
-        "OBJECT",
-        "MESSAGE",
-      ]);
-    }
-    for (const e of events) {
-      rows.push([
-        ...(all ? [e.metadata.namespace ?? ""] : []),
-        eventInterval(e, now),
-        e.type ?? "",
-        e.reason ?? "",
-        `${e.involvedObject?.kind ?? ""}/${e.involvedObject?.name ?? ""}`,
-        (e.message ?? "").trim(),
-      ]);
-    }
+    const rows: string[][] = ctx.flags["no-headers"] === true ? [] : [header];
+    for (const e of events) rows.push(row(e, now));
     ctx.io.stdout(alignColumns(rows));
     return 0;
   },

@@ -2,7 +2,7 @@
 // (v1.32) layouts: the core/v1 describers, several objects, name prefixes, selectors, errors, and
 // events created with `create -f` about a ConfigMap.
 import assert from "node:assert/strict";
-import { assertFails, assertOk, freshAges, type Sandbox, sandbox } from "./_harness.ts";
+import { assertFails, assertOk, freshAges, type Sandbox, sandbox, spawn } from "./_harness.ts";
 
 /** ConfigMaps app-1 (data, binary data, labels, annotations), app-2 and other; a Secret; a
  * ServiceAccount; a Namespace. */
@@ -396,4 +396,46 @@ Events:
     out: "",
     err: "No events found in default namespace.\n",
   });
+});
+
+Deno.test("events -w prints the current events, then each new one, one line each", async () => {
+  await using s = await sandbox();
+  const event = (name: string, type: string, reason: string) =>
+    `apiVersion: v1\nkind: Event\nmetadata:\n  name: ${name}\ninvolvedObject:\n  kind: ConfigMap\n` +
+    `  name: x\n  namespace: default\nreason: ${reason}\nmessage: m-${name}\ntype: ${type}\n` +
+    `lastTimestamp: "2026-01-01T00:00:00Z"\n`;
+  assertOk(
+    await s.k1s(["create", "-f", "-"], { stdin: event("e1", "Normal", "Hello") }),
+    "event/e1 created\n",
+  );
+  const child = await spawn(s, ["events", "-w", "--types=Warning,Normal"]);
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let out = "";
+  const until = async (text: string) => {
+    const deadline = Date.now() + 20_000;
+    while (!out.includes(text)) {
+      assert.ok(Date.now() < deadline, `events -w printed ${JSON.stringify(out)}`);
+      const { value, done } = await reader.read();
+      if (done) break;
+      out += value;
+    }
+  };
+  try {
+    await until("m-e1");
+    assertOk(
+      await s.k1s(["create", "-f", "-"], { stdin: event("e2", "Warning", "Again") }),
+      "event/e2 created\n",
+    );
+    await until("m-e2");
+    // The header once; each event flushed on its own line.
+    assert.match(
+      out,
+      /^LAST SEEN +TYPE +REASON +OBJECT +MESSAGE\n.+Normal +Hello +ConfigMap\/x +m-e1\n.+Warning +Again +ConfigMap\/x +m-e2\n$/,
+    );
+  } finally {
+    child.kill();
+    await reader.cancel().catch(() => {});
+    await child.status;
+    await child.stderr.cancel().catch(() => {});
+  }
 });
