@@ -36,6 +36,7 @@ export const getCommand: Command = {
     "(TYPE[,TYPE...] [NAME ...] | TYPE/NAME ...) [-l selector] [--field-selector ...] [-A]",
   options: {
     output: { type: "string", short: "o" },
+    template: { type: "string" },
     selector: { type: "string", short: "l" },
     "field-selector": { type: "string" },
     "all-namespaces": { type: "boolean", short: "A" },
@@ -64,7 +65,10 @@ export const getCommand: Command = {
     } else if (ctx.flags["sort-by"] && ctx.flags["watch-only"]) {
       ctx.io.stderr("warning: --watch-only requested, --sort-by will be ignored\n");
     }
-    const output = ctx.flags.output as string | undefined;
+    const template = ctx.flags.template as string | undefined;
+    // kubectl: --template without -o means -o go-template.
+    const output = (ctx.flags.output as string | undefined) ??
+      (template ? "go-template" : undefined);
     if (ctx.flags["show-labels"] && output && output !== "wide") {
       throw new CliError(`--show-labels option cannot be used with ${output} printer`);
     }
@@ -148,6 +152,7 @@ export const getCommand: Command = {
       ctx.io.stdout(
         await printObjects(objects, {
           output,
+          template,
           kindOf: (o) => rt.scheme.forObject(o),
           wide: output === "wide",
           noHeaders: ctx.flags["no-headers"] === true,

@@ -1,7 +1,8 @@
 /**
  * Printers for `get` and the other commands that print objects: kubectl's table (and wide)
  * layout, `-o name|json|yaml|jsonpath=…|jsonpath-as-json=…|jsonpath-file=…|
- * custom-columns=…|custom-columns-file=…`, `--sort-by`, `--show-labels`, `--no-headers` and the
+ * custom-columns=…|custom-columns-file=…|go-template=…|go-template-file=…|template=…|
+ * templatefile=…`, `--template`, `--sort-by`, `--show-labels`, `--no-headers` and the
  * NAMESPACE column of `-A`.
  *
  * @example
@@ -32,8 +33,8 @@ import type { CustomColumn } from "./custom_columns.ts";
 import { PrintError } from "./errors.ts";
 import { kindFromObject, kindPrefix, printTable } from "./table.ts";
 
-// JSONPath, the YAML printer, custom columns and sorting load only for the formats that use
-// them: a table of built-in kinds needs none of them.
+// JSONPath, the YAML printer, custom columns, Go templates and sorting load only for the
+// formats that use them: a table of built-in kinds needs none of them.
 export { age } from "./age.ts";
 export { columnsFor, type KindInfo, loadPrinterColumns, type TableColumn } from "./columns.ts";
 export { PrintError } from "./errors.ts";
@@ -69,7 +70,12 @@ export interface PrintObjectsOptions extends PrintOptions {
   output?: string;
   /** The kind of an object, for columns, scope and names. */
   kindOf(obj: KubeObject): Kind | undefined;
-  /** Reads `jsonpath-file=` and `custom-columns-file=` files; default `Deno.readTextFileSync`. */
+  /**
+   * The `--template` flag: the template (or template file) of the `-o` template format,
+   * `go-template` when `output` is empty.
+   */
+  template?: string;
+  /** Reads `*-file=` templates and columns; default `Deno.readTextFileSync`. */
   readFile?(path: string): string;
 }
 
@@ -99,10 +105,20 @@ export async function printObjects(
   objects: readonly KubeObject[],
   options: PrintObjectsOptions,
 ): Promise<string> {
-  const output = options.output ?? "";
-  const eq = output.indexOf("=");
-  const format = eq < 0 ? output : output.slice(0, eq);
-  const arg = eq < 0 ? undefined : output.slice(eq + 1);
+  let output = options.output ?? "";
+  let format: string;
+  let arg: string | undefined;
+  if (options.template) {
+    // As kubectl: `--template` alone means go-template, and it is the template of any -o
+    // template format (then given without `=…`).
+    output ||= "go-template";
+    format = output;
+    arg = options.template;
+  } else {
+    const eq = output.indexOf("=");
+    format = eq < 0 ? output : output.slice(0, eq);
+    arg = eq < 0 ? undefined : output.slice(eq + 1);
+  }
   const readFile = options.readFile ?? ((p: string) => Deno.readTextFileSync(p));
 
   // Validate the format (and parse templates) before sorting, as kubectl builds its printer
@@ -185,10 +201,21 @@ export async function printObjects(
     case "go-template":
     case "go-template-file":
     case "template":
-    case "templatefile":
-      throw new PrintError(
-        `output format "${format}" (Go templates) is not supported; use jsonpath or custom-columns`,
-      );
+    case "templatefile": {
+      let template = arg ?? "";
+      if (template === "") throw new PrintError("template format specified but no template given");
+      if (format.endsWith("file")) {
+        try {
+          template = readFile(template);
+        } catch (e) {
+          throw new PrintError(`error reading --template ${arg}, ${errorText(e, arg ?? "")}`);
+        }
+      }
+      const { goTemplatePrinter } = await import("./go_template.ts");
+      const render = goTemplatePrinter(template);
+      printer = (objs) => render(wrap(objs, options));
+      break;
+    }
     default:
       throw new PrintError(
         `unable to match a printer suitable for the output format "${output}", allowed formats are: ${
