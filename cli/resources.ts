@@ -31,6 +31,9 @@ function expandTypes(scheme: Scheme, arg: string): Kind[] {
     // its kinds, as kubectl's category expander does. An empty category is unknown.
     const named = scheme.resolve(part);
     const category = named ? [] : scheme.category(part);
+    // `all` is always a category (kube-apiserver's holds pods, services, ...): here it may hold
+    // no kind, and `get all` then finds nothing, as on an empty namespace in Kubernetes.
+    if (!named && category.length === 0 && part === "all") continue;
     out.push(...(named ? [named] : category.length ? category : [resolveKind(scheme, part)]));
   }
   return out;

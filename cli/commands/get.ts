@@ -74,8 +74,11 @@ export const getCommand: Command = {
     }
     // Types resolve before the store opens: an unknown type is reported as such, store or not.
     const selection = parseResourceArgs(await ctx.scheme(), ctx.args);
-    const rt = await ctx.core();
     const all = ctx.flags["all-namespaces"] === true;
+    if (all && selection.some((s) => s.names.length > 0)) {
+      throw new CliError("a resource cannot be retrieved by name across all namespaces");
+    }
+    const rt = await ctx.core();
     if (ctx.flags.watch || ctx.flags["watch-only"]) {
       if (selection.length !== 1) throw new CliError("you may only specify a single resource type");
       const { kind, names } = selection[0];

@@ -441,18 +441,23 @@ metadata:
   });
 });
 
-Deno.test("get all: no built-in kind is in the category, so it is unknown as in kubectl", async () => {
-  await using s = await sandbox();
-  assertFails(
-    await s.k1s(["get", "all"]),
-    'error: the server doesn\'t have a resource type "all"\n',
-  );
-});
-
 Deno.test("resource/name with more than one slash is refused with kubectl's line", async () => {
   await using s = await sandbox();
   assertFails(
     await s.k1s(["get", "cm/a/b"]),
     "error: arguments in resource/name form may not have more than one slash\n",
+  );
+});
+
+Deno.test("get all on an empty namespace, and a name across all namespaces, as kubectl", async () => {
+  await using s = await sandbox();
+  assertOk(await s.k1s(["create", "ns", "empty"]), "namespace/empty created\n");
+  const none = await s.k1s(["get", "all", "-n", "empty"]);
+  assert.deepEqual(none, { code: 0, out: "", err: "No resources found in empty namespace.\n" });
+  assert.equal((await s.k1s(["get", "all", "-A"])).err, "No resources found\n");
+  assertOk(await s.k1s(["create", "cm", "x"]), "configmap/x created\n");
+  assertFails(
+    await s.k1s(["get", "cm", "x", "-A"]),
+    "error: a resource cannot be retrieved by name across all namespaces\n",
   );
 });
