@@ -7,6 +7,8 @@
  * @module
  */
 
+import { CliError } from "./errors.ts";
+
 /** One flag: its type, optional one-letter shorthand, and whether it repeats. */
 export interface FlagSpec {
   /**
@@ -174,4 +176,32 @@ export function parseFlags(
     positionals.push(arg);
   }
   return { values, positionals };
+}
+
+/** A dry-run mode as kubectl's `--dry-run` names it. */
+export type DryRun = "none" | "client" | "server";
+
+/**
+ * Reads `--dry-run`, failing with kubectl's message on an unknown value.
+ *
+ * @example
+ * ```ts
+ * import { parseDryRun } from "./flags.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(parseDryRun(undefined), "none");
+ * assert.equal(parseDryRun("server"), "server");
+ * assert.throws(() => parseDryRun("maybe"), /Invalid dry-run value \(maybe\)/);
+ * ```
+ */
+export function parseDryRun(value: string | boolean | string[] | undefined): DryRun {
+  if (value === undefined) return "none";
+  if (value === "none" || value === "client" || value === "server") return value;
+  throw new CliError(
+    `Invalid dry-run value (${String(value)}). Must be "none", "server", or "client".`,
+  );
+}
+
+/** The suffix kubectl's printer adds to an operation in a dry run. */
+export function dryRunSuffix(dry: DryRun): string {
+  return dry === "client" ? " (dry run)" : dry === "server" ? " (server dry run)" : "";
 }

@@ -151,3 +151,30 @@ export async function kubectlFixture(minor = 32): Promise<KubectlFixture> {
     },
   };
 }
+
+/** kubectl 1.32 for offline comparisons: `$K1S_KUBECTL` if set, else the installed one. */
+export const KUBECTL_132: string | undefined = Deno.env.get("K1S_KUBECTL") ?? kubectlPath(32);
+
+/**
+ * Runs kubectl 1.32 offline (`--dry-run=client`, `--local`, flag errors) in `dir`, with a clean
+ * environment: PATH, a HOME and KUBECONFIG inside `dir`, and `env`.
+ */
+export async function kubectlOffline(
+  args: string[],
+  dir: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string; err: string }> {
+  const r = await new Deno.Command(KUBECTL_132!, {
+    args,
+    cwd: dir,
+    clearEnv: true,
+    env: {
+      ...env,
+      PATH: Deno.env.get("PATH") ?? "",
+      HOME: `${dir}/kubectl-home`,
+      KUBECONFIG: `${dir}/kubectl-home/config`,
+    },
+  }).output();
+  const dec = new TextDecoder();
+  return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
+}

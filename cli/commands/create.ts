@@ -23,6 +23,7 @@ import { goJson, GoStruct } from "../jsonpath.ts";
 import { OUTPUT_FORMATS, PrintError, printObjects } from "../printers/mod.ts";
 import { kindLabel } from "../resources.ts";
 import { DRY_RUN_FLAG } from "../kit.ts";
+import { type DryRun, parseDryRun } from "../flags.ts";
 
 /** The `-o` formats kubectl's create, apply and other writers accept: no tables or columns. */
 const WRITE_OUTPUT_FORMATS = OUTPUT_FORMATS.filter((f) =>
@@ -101,13 +102,8 @@ function asGoStruct(obj: KubeObject): GoStruct {
   );
 }
 
-function dryRunOf(ctx: CommandContext): "none" | "client" | "server" {
-  const v = ctx.flags["dry-run"] as string | undefined;
-  if (v === undefined || v === "none") return "none";
-  if (v === "client" || v === "server") return v;
-  throw new CliError(
-    `Invalid dry-run value (${v}). Must be "none", "server", or "client".`,
-  );
+function dryRunOf(ctx: CommandContext): DryRun {
+  return parseDryRun(ctx.flags["dry-run"]);
 }
 
 function b64(bytes: Uint8Array): string {

@@ -14,7 +14,8 @@ import { progress } from "../progress.ts";
 import { parseGoDuration, waitForDeletion, type WaitTarget } from "./wait.ts";
 import { DRY_RUN_FLAG } from "../kit.ts";
 
-function cascade(ctx: CommandContext): PropagationPolicy {
+/** kubectl's `--cascade` (bare: background), or its error for another value. */
+export function cascade(ctx: CommandContext): PropagationPolicy {
   // A bare --cascade is --cascade=background (pflag's NoOptDefVal).
   const v = (ctx.flags.cascade as string | undefined) ?? "background";
   switch (v) {

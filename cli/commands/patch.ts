@@ -23,33 +23,8 @@ const MEDIA_TYPES: Record<PatchType, string> = {
   strategic: "application/strategic-merge-patch+json",
 };
 
-/** A dry-run mode as kubectl's `--dry-run` names it. */
-export type DryRun = "none" | "client" | "server";
-
-/**
- * Reads `--dry-run`, failing with kubectl's message on an unknown value.
- *
- * @example
- * ```ts
- * import { parseDryRun } from "./patch.ts";
- * import assert from "node:assert/strict";
- * assert.equal(parseDryRun(undefined), "none");
- * assert.equal(parseDryRun("server"), "server");
- * assert.throws(() => parseDryRun("maybe"), /Invalid dry-run value \(maybe\)/);
- * ```
- */
-export function parseDryRun(value: string | boolean | string[] | undefined): DryRun {
-  if (value === undefined) return "none";
-  if (value === "none" || value === "client" || value === "server") return value;
-  throw new CliError(
-    `Invalid dry-run value (${String(value)}). Must be "none", "server", or "client".`,
-  );
-}
-
-/** The suffix kubectl's printer adds to an operation in a dry run. */
-export function dryRunSuffix(dry: DryRun): string {
-  return dry === "client" ? " (dry run)" : dry === "server" ? " (server dry run)" : "";
-}
+import { dryRunSuffix, parseDryRun } from "../flags.ts";
+export { type DryRun, dryRunSuffix, parseDryRun } from "../flags.ts";
 
 /**
  * The patch text as kubectl sends it: text starting with `{` goes as is (the

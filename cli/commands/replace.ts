@@ -15,15 +15,16 @@
  */
 import { VALIDATE_OPTIONS, validateOptions } from "../validate.ts";
 import { ApiError, isNotFound } from "../../src/apimachinery/errors.ts";
-import type { KubeObject, PropagationPolicy } from "../../src/apimachinery/meta.ts";
+import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import { CliError, formatError } from "../errors.ts";
 import { type Command, type CommandContext, DRY_RUN_FLAG } from "../kit.ts";
 import { kindLabel } from "../resources.ts";
 import { LAST_APPLIED_ANNOTATION, withLastApplied } from "../apply.ts";
 import { resultPrinter } from "./create.ts";
-import { withSource } from "./delete.ts";
+import { cascade, withSource } from "./delete.ts";
 import { type ResolvedManifest, resolveManifests } from "./files.ts";
 import { parseGoDuration, waitForDeletion, type WaitTarget } from "./wait.ts";
+import { type DryRun, parseDryRun } from "../flags.ts";
 
 /** kubectl replace's field manager. */
 const FIELD_MANAGER = "kubectl-replace";
@@ -31,29 +32,8 @@ const FIELD_MANAGER = "kubectl-replace";
 /** How long `--force` waits for the deleted objects to be gone without `--timeout` (kubectl's). */
 const FORCE_WAIT_MS = 5 * 60_000;
 
-function dryRunOf(ctx: CommandContext): "none" | "client" | "server" {
-  const v = ctx.flags["dry-run"] as string | undefined;
-  if (v === undefined || v === "none") return "none";
-  if (v === "client" || v === "server") return v;
-  throw new CliError(`Invalid dry-run value (${v}). Must be "none", "server", or "client".`);
-}
-
-function cascadeOf(ctx: CommandContext): PropagationPolicy {
-  const v = (ctx.flags.cascade as string | undefined) ?? "background";
-  switch (v) {
-    case "background":
-    case "true":
-      return "Background";
-    case "foreground":
-      return "Foreground";
-    case "orphan":
-    case "false":
-      return "Orphan";
-    default:
-      throw new CliError(
-        `invalid cascade value (${v}). Must be "background", "foreground", or "orphan"`,
-      );
-  }
+function dryRunOf(ctx: CommandContext): DryRun {
+  return parseDryRun(ctx.flags["dry-run"]);
 }
 
 /**
@@ -97,7 +77,7 @@ export const replaceCommand: Command = {
     const validation = validateOptions(ctx.flags, ctx.io);
     const dry = dryRunOf(ctx);
     const print = resultPrinter(ctx);
-    const policy = cascadeOf(ctx);
+    const policy = cascade(ctx);
     const force = ctx.flags.force === true;
     if (!ctx.flags.filename) throw new CliError("must specify one of -f and -k");
     const grace = (ctx.flags["grace-period"] as number | undefined) ?? -1;

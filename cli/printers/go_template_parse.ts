@@ -6,6 +6,7 @@
  */
 
 import { goQuoteShort, type Item, itemString, type ItemType, lex } from "./go_template_lex.ts";
+import { unquoteExtend } from "../../src/apimachinery/jsonpath.ts";
 
 /** A parse error, with Go's message. */
 export class TemplateParseError extends Error {
@@ -583,40 +584,10 @@ class Parser {
   /** Go's `strconv.Unquote` for "…", `…` and '…'. */
   private unquote(q: string): string {
     if (q.startsWith("`")) return q.slice(1, -1).replaceAll("\r", "");
-    const body = q.slice(1, -1);
-    let out = "";
-    for (let i = 0; i < body.length; i++) {
-      const c = body[i];
-      if (c !== "\\") {
-        out += c;
-        continue;
-      }
-      const e = body[++i];
-      const simple: Record<string, string> = {
-        a: "\x07",
-        b: "\b",
-        f: "\f",
-        n: "\n",
-        r: "\r",
-        t: "\t",
-        v: "\v",
-        "\\": "\\",
-      };
-      if (e in simple) out += simple[e];
-      else if (e === q[0]) out += e;
-      else if (e === "x" || e === "u" || e === "U") {
-        const len = e === "x" ? 2 : e === "u" ? 4 : 8;
-        const h = body.slice(i + 1, i + 1 + len);
-        if (!/^[0-9a-fA-F]+$/.test(h) || h.length !== len) this.errorf("invalid syntax");
-        out += String.fromCodePoint(parseInt(h, 16));
-        i += len;
-      } else if (e >= "0" && e <= "7") {
-        const o = body.slice(i, i + 3);
-        if (!/^[0-7]{3}$/.test(o)) this.errorf("invalid syntax");
-        out += String.fromCodePoint(parseInt(o, 8));
-        i += 2;
-      } else this.errorf("invalid syntax");
+    try {
+      return unquoteExtend(q);
+    } catch {
+      this.errorf("invalid syntax");
     }
-    return out;
   }
 }

@@ -418,8 +418,18 @@ function goRune(r: string): string {
   return /^[\p{L}\p{N}\p{P}\p{S}\p{Zs}]$/u.test(r) ? `U+${hex} '${r}'` : `U+${hex}`;
 }
 
-/** Unquotes a Go string literal in double or single quotes (client-go's UnquoteExtend). */
-function unquoteExtend(s: string): string {
+/**
+ * Unquotes a Go string literal in double or single quotes (client-go's
+ * UnquoteExtend, Go's `strconv.Unquote` with `\x` and octal escapes as
+ * bytes of UTF-8). Throws `Error("invalid syntax")` as Go does.
+ *
+ * @example
+ * ```ts
+ * import { unquoteExtend } from "./jsonpath.ts";
+ * console.assert(unquoteExtend('"a\\tb\\xc3\\xa9"') === "a\tbé");
+ * ```
+ */
+export function unquoteExtend(s: string): string {
   const cps = Array.from(s);
   if (cps.length < 2) throw new Error("invalid syntax");
   const quote = cps[0];

@@ -5,6 +5,7 @@
 // the real `kubectl`, or K1S_KUBECTL), each case is also run with it and compared byte for byte.
 import assert from "node:assert/strict";
 import { assertOk, type Run, type Sandbox, sandbox } from "./_harness.ts";
+import { KUBECTL_132, kubectlOffline } from "../_kubectl.ts";
 
 /** A fixed self-signed P-256 certificate (CN=t), its key, and an unrelated key. */
 const PEM = {
@@ -53,46 +54,12 @@ async function writeCaseFiles(s: Sandbox): Promise<void> {
 }
 
 /** kubectl 1.32, when installed: K1S_KUBECTL, `kubectl.1.32` on PATH, or next to `kubectl`. */
-async function findKubectl(): Promise<string | undefined> {
-  const fromEnv = Deno.env.get("K1S_KUBECTL");
-  if (fromEnv) return fromEnv;
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":").filter(Boolean)) {
-    for (const name of ["kubectl.1.32", "kubectl"]) {
-      try {
-        const real = await Deno.realPath(`${dir}/${name}`);
-        const candidate = name === "kubectl"
-          ? `${real.slice(0, real.lastIndexOf("/"))}/kubectl.1.32`
-          : real;
-        if ((await Deno.stat(candidate)).isFile) return candidate;
-      } catch {
-        // not here
-      }
-    }
-  }
-  return undefined;
-}
-
-const KUBECTL = await findKubectl();
+const KUBECTL = KUBECTL_132;
 
 /** Runs kubectl offline in the sandbox directory, with "kubectl" in messages replaced by "k1s". */
 async function kubectl(s: Sandbox, args: string[]): Promise<Run> {
-  const r = await new Deno.Command(KUBECTL!, {
-    args,
-    cwd: s.dir,
-    clearEnv: true,
-    env: {
-      ...CASE_ENV,
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: `${s.dir}/kubectl-home`,
-      KUBECONFIG: `${s.dir}/kubectl-home/config`,
-    },
-  }).output();
-  const dec = new TextDecoder();
-  return {
-    code: r.code,
-    out: dec.decode(r.stdout),
-    err: dec.decode(r.stderr).replaceAll("kubectl", "k1s"),
-  };
+  const r = await kubectlOffline(args, s.dir, CASE_ENV);
+  return { ...r, err: r.err.replaceAll("kubectl", "k1s") };
 }
 
 /** One generator case: `create ARGS --dry-run=client`, and kubectl v1.32's result for it. */

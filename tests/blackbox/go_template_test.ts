@@ -6,43 +6,14 @@
 // rendered and a debugging block to stdout; k1s writes only the error (the same) to stderr.
 import assert from "node:assert/strict";
 import { assertFails, assertOk, type Run, type Sandbox, sandbox } from "./_harness.ts";
+import { KUBECTL_132, kubectlOffline } from "../_kubectl.ts";
 
 /** kubectl 1.32, when installed: K1S_KUBECTL, `kubectl.1.32` on PATH, or next to `kubectl`. */
-async function findKubectl(): Promise<string | undefined> {
-  const fromEnv = Deno.env.get("K1S_KUBECTL");
-  if (fromEnv) return fromEnv;
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":").filter(Boolean)) {
-    for (const name of ["kubectl.1.32", "kubectl"]) {
-      try {
-        const real = await Deno.realPath(`${dir}/${name}`);
-        const candidate = name === "kubectl"
-          ? `${real.slice(0, real.lastIndexOf("/"))}/kubectl.1.32`
-          : real;
-        if ((await Deno.stat(candidate)).isFile) return candidate;
-      } catch {
-        // not here
-      }
-    }
-  }
-  return undefined;
-}
-
-const KUBECTL = await findKubectl();
+const KUBECTL = KUBECTL_132;
 
 /** Runs kubectl offline in the sandbox directory. */
 async function kubectl(s: Sandbox, args: string[]): Promise<Run> {
-  const r = await new Deno.Command(KUBECTL!, {
-    args,
-    cwd: s.dir,
-    clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: `${s.dir}/kubectl-home`,
-      KUBECONFIG: `${s.dir}/kubectl-home/config`,
-    },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
+  return await kubectlOffline(args, s.dir);
 }
 
 /** The object every dry-run case renders (`b` is "hello" in base64). */
