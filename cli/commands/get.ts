@@ -41,6 +41,8 @@ export const getCommand: Command = {
     "field-selector": { type: "string" },
     "all-namespaces": { type: "boolean", short: "A" },
     "show-labels": { type: "boolean" },
+    "label-columns": { type: "string", short: "L", multiple: true },
+    "show-kind": { type: "boolean" },
     "sort-by": { type: "string" },
     "no-headers": { type: "boolean" },
     "chunk-size": { type: "int" },
@@ -164,7 +166,10 @@ export const getCommand: Command = {
           sortBy: ctx.flags["sort-by"] as string | undefined,
           now: ctx.io.now(),
           singleItemImplied,
-          withKind: printedKinds.size > 1,
+          withKind: printedKinds.size > 1 || ctx.flags["show-kind"] === true,
+          // -L a,b or -L a -L b (pflag's string slice).
+          labelColumns: ((ctx.flags["label-columns"] as string[] | undefined) ?? [])
+            .flatMap((l) => l.split(",")).filter((l) => l !== ""),
         }),
       );
     }

@@ -62,6 +62,8 @@ export interface PrintOptions {
   singleItemImplied?: boolean;
   /** Print names as `kind/name` in tables; by default when objects of several kinds print. */
   withKind?: boolean;
+  /** A table column per label key (`-L KEY`). */
+  labelColumns?: readonly string[];
 }
 
 /** Options of {@linkcode printObjects}. */

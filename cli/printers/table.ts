@@ -21,6 +21,11 @@ export interface TableOptions {
   namespaceColumn?: boolean;
   /** Print names as `kind/name`; by default when the objects are of more than one kind. */
   withKind?: boolean;
+  /**
+   * A column per label key (`-L KEY`), headed by the key's last `/` segment in capitals, with
+   * the label's value (empty where it is absent), before LABELS.
+   */
+  labelColumns?: readonly string[];
   /** The time ages are measured from; default now. */
   now?: Date | number;
 }
@@ -84,6 +89,7 @@ export function printTable(
     if (!options.noHeaders) {
       const header: string[] = withNamespace ? ["NAMESPACE"] : [];
       for (const c of columns) header.push(c.name.toUpperCase());
+      for (const l of options.labelColumns ?? []) header.push(l.split("/").at(-1)!.toUpperCase());
       if (options.showLabels) header.push("LABELS");
       rows.push(header);
     }
@@ -93,6 +99,7 @@ export function printTable(
         const v = cellText(c.cell(obj, now) ?? "");
         row.push(c.isName && withKind ? `${prefix}/${v}` : v);
       }
+      for (const l of options.labelColumns ?? []) row.push(obj.metadata?.labels?.[l] ?? "");
       if (options.showLabels) row.push(formatLabels(obj.metadata?.labels));
       rows.push(row);
     }

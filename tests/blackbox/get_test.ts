@@ -461,3 +461,25 @@ Deno.test("get all on an empty namespace, and a name across all namespaces, as k
     "error: a resource cannot be retrieved by name across all namespaces\n",
   );
 });
+
+Deno.test("get -L/--label-columns and --show-kind, as kubectl 1.32 prints them", async () => {
+  await using s = await sandbox();
+  assertOk(await s.k1s(["create", "cm", "a"]), "configmap/a created\n");
+  assertOk(await s.k1s(["create", "cm", "b"]), "configmap/b created\n");
+  assertOk(
+    await s.k1s(["label", "cm", "b", "tier=db", "app.kubernetes.io/name=web"]),
+    "configmap/b labeled\n",
+  );
+  const r = await s.k1s(["get", "cm", "-L", "tier,app.kubernetes.io/name", "--show-kind"]);
+  assert.equal(r.code, 0, r.err);
+  // The header is the key's last segment; an absent label is an empty cell (seen with kubectl).
+  assert.match(
+    r.out,
+    /^NAME {10}DATA {3}AGE +TIER {3}NAME\nconfigmap\/a {3}0 {6}\S+ + {7}\nconfigmap\/b {3}0 {6}\S+ +db {5}web\n$/,
+  );
+  const both = await s.k1s(["get", "cm", "b", "-L", "tier", "-L", "missing", "--show-labels"]);
+  assert.match(
+    both.out,
+    /^NAME +DATA +AGE +TIER +MISSING +LABELS\nb +0 +\S+ +db +app\.kubernetes\.io\/name=web,tier=db\n$/,
+  );
+});
