@@ -43,6 +43,8 @@ export const getCommand: Command = {
     "show-labels": { type: "boolean" },
     "label-columns": { type: "string", short: "L", multiple: true },
     "show-kind": { type: "boolean" },
+    filename: { type: "string", short: "f", multiple: true },
+    recursive: { type: "boolean", short: "R" },
     "sort-by": { type: "string" },
     "no-headers": { type: "boolean" },
     "chunk-size": { type: "int" },
@@ -52,7 +54,14 @@ export const getCommand: Command = {
   },
   async run(ctx) {
     const chunk = Math.max(0, (ctx.flags["chunk-size"] as number | undefined) ?? 500);
-    if (ctx.args.length === 0) {
+    const files = ctx.flags.filename !== undefined;
+    if (files && ctx.args.length > 0) {
+      throw new CliError(
+        "when paths, URLs, or stdin is provided as input, you may not specify resource " +
+          "arguments as well",
+      );
+    }
+    if (ctx.args.length === 0 && !files) {
       const err = requireResourceType(ctx.io, ctx.cli.name, "get");
       throw new CliError(
         `${err.message}\nUse "${ctx.cli.name} explain <resource>" for a detailed description of ` +
@@ -103,6 +112,23 @@ export const getCommand: Command = {
     // kind when there is more than one.
     const printedKinds = new Set<string>();
     let named = 0;
+    if (files) {
+      // get -f: the objects the files name, each in its own namespace.
+      const { resolveManifests } = await import("./files.ts");
+      for (const m of await resolveManifests(ctx)) {
+        named++;
+        try {
+          objects.push(
+            await rt.client.get(m.kind, m.object.metadata.name!, { namespace: m.namespace }),
+          );
+          printedKinds.add(`${m.kind.group}/${m.kind.kind}`);
+        } catch (err) {
+          if (!(err instanceof ApiError)) throw err;
+          if (err.reason === "NotFound" && ctx.flags["ignore-not-found"]) continue;
+          errors.push(formatError(err));
+        }
+      }
+    }
     for (const { kind, names } of selection) {
       const namespace = kind.scope === "Namespaced" && !all ? ctx.namespace : undefined;
       if (names.length) {
@@ -143,7 +169,7 @@ export const getCommand: Command = {
       } while (token);
     }
     const table = output === undefined || output === "" || output === "wide";
-    const singleItemImplied = named === 1 && selection.length === 1;
+    const singleItemImplied = named === 1 && (selection.length === 1 || files);
     if (!table && objects.length === 0 && (ctx.flags["ignore-not-found"] || singleItemImplied)) {
       // kubectl prints no empty List when nothing was found and it ignores that, or when the
       // one object named is missing (only the error).

@@ -483,3 +483,33 @@ Deno.test("get -L/--label-columns and --show-kind, as kubectl 1.32 prints them",
     /^NAME +DATA +AGE +TIER +MISSING +LABELS\nb +0 +\S+ +db +app\.kubernetes\.io\/name=web,tier=db\n$/,
   );
 });
+
+Deno.test("get -f: the objects a file names, in its order; a missing one is NotFound", async () => {
+  await using s = await sandbox();
+  assertOk(await s.k1s(["create", "cm", "a"]), "configmap/a created\n");
+  assertOk(await s.k1s(["create", "ns", "team"]), "namespace/team created\n");
+  assertOk(await s.k1s(["create", "cm", "b", "-n", "team"]), "configmap/b created\n");
+  const file = await s.file(
+    "two.yaml",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  namespace: team\n---\n" +
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+  );
+  assertOk(await s.k1s(["get", "-f", file, "-o", "name"]), "configmap/b\nconfigmap/a\n");
+  assertOk(
+    await s.k1s(["get", "-f", "-", "-o", "jsonpath={.metadata.namespace}"], {
+      stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  namespace: team\n",
+    }),
+    "team",
+  );
+  assertFails(
+    await s.k1s(["get", "cm", "-f", file]),
+    "error: when paths, URLs, or stdin is provided as input, you may not specify resource " +
+      "arguments as well\n",
+  );
+  assertFails(
+    await s.k1s(["get", "-f", "-"], {
+      stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ghost\n",
+    }),
+    'Error from server (NotFound): configmaps "ghost" not found\n',
+  );
+});
