@@ -445,15 +445,25 @@ async function serviceAccountSecrets(
 export const describeCommand: Command = {
   name: "describe",
   summary: "Show details of a specific resource or group of resources",
-  usage: "  describe (TYPE [NAME_PREFIX ...] | TYPE/NAME ...) [-l selector] [-A] [--show-events]",
+  usage: "  describe (-f FILENAME | TYPE [NAME_PREFIX ...] | TYPE/NAME ...) [-l selector] [-A] " +
+    "[--show-events]",
   options: {
     selector: { type: "string", short: "l" },
     "all-namespaces": { type: "boolean", short: "A" },
     "show-events": { type: "boolean" },
+    filename: { type: "string", short: "f", multiple: true },
+    recursive: { type: "boolean", short: "R" },
   },
   async run(ctx) {
     const rt = await ctx.core();
-    if (ctx.args.length === 0) {
+    const files = ctx.flags.filename !== undefined;
+    if (files && ctx.args.length > 0) {
+      throw new CliError(
+        "when paths, URLs, or stdin is provided as input, you may not specify resource " +
+          "arguments as well",
+      );
+    }
+    if (ctx.args.length === 0 && !files) {
       // kubectl 1.32's describe says it in one line (get prints a hint and a usage error).
       throw new CliError(
         `You must specify the type of resource to describe. Use "${ctx.cli.name} api-resources" ` +
@@ -465,6 +475,20 @@ export const describeCommand: Command = {
     const selection = parseResourceArgs(rt.scheme, ctx.args);
     const objects: KubeObject[] = [];
     const errors: ApiError[] = [];
+    if (files) {
+      // describe -f: the objects the files name, each in its own namespace.
+      const { resolveManifests } = await import("./files.ts");
+      for (const m of await resolveManifests(ctx)) {
+        try {
+          objects.push(
+            await rt.client.get(m.kind, m.object.metadata.name!, { namespace: m.namespace }),
+          );
+        } catch (err) {
+          if (!(err instanceof ApiError)) throw err;
+          errors.push(err);
+        }
+      }
+    }
     for (const { kind, names } of selection) {
       const namespace = kind.scope === "Namespaced" && !all ? ctx.namespace : undefined;
       if (names.length) {

@@ -439,3 +439,14 @@ Deno.test("events -w prints the current events, then each new one, one line each
     await child.stderr.cancel().catch(() => {});
   }
 });
+
+Deno.test("describe -f: the objects a file names", async () => {
+  await using s = await sandbox();
+  assertOk(await s.k1s(["create", "cm", "a", "--from-literal=k=v"]), "configmap/a created\n");
+  const r = await s.k1s(["describe", "-f", "-"], {
+    stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+  });
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^Name:\s+a\nNamespace:\s+default\n/);
+  assert.match(r.out, /\nk:\n----\nv\n/);
+});
