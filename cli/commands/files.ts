@@ -47,7 +47,8 @@ export async function resolveManifests(ctx: CommandContext): Promise<ResolvedMan
 export async function resolveManifestsLeniently(
   ctx: CommandContext,
 ): Promise<{ resolved: ResolvedManifest[]; problems: string[] }> {
-  const rt = await ctx.runtime();
+  // The kinds are enough: `label --local -f` and `diff` resolve files without writing.
+  const scheme = await ctx.scheme();
   // The YAML parser is loaded only by commands that read files: it is most of start-up time.
   const { loadManifestsLeniently } = await import("../manifests.ts");
   const { manifests, problems } = await loadManifestsLeniently(ctx.flags.filename as string[], {
@@ -57,7 +58,7 @@ export async function resolveManifestsLeniently(
   const resolved: ResolvedManifest[] = [];
   for (const m of manifests) {
     try {
-      resolved.push(resolveOne(ctx, rt.scheme, m));
+      resolved.push(resolveOne(ctx, scheme, m));
     } catch (err) {
       if (!(err instanceof CliError)) throw err;
       problems.push(err.message);

@@ -248,6 +248,7 @@ function command(flavor: Flavor): Command {
       output: { type: "string", short: "o" },
       filename: { type: "string", short: "f", multiple: true },
       recursive: { type: "boolean", short: "R" },
+      local: { type: "boolean" },
     },
     mutates: true,
     async run(ctx) {
@@ -267,6 +268,7 @@ function command(flavor: Flavor): Command {
       if (changes.set.size === 0 && changes.remove.length === 0 && !list) {
         throw new CliError(`at least one ${what} update is required`);
       }
+      if (ctx.flags.local === true) return await updateLocally(ctx, flavor, resources, changes);
       const targets = await targetsOf(ctx, resources);
       const rt = await ctx.runtime();
       const overwrite = ctx.flags.overwrite === true;
@@ -352,3 +354,55 @@ export const labelCommand: Command = command(LABEL);
 
 /** The `annotate` command. */
 export const annotateCommand: Command = command(ANNOTATE);
+
+/**
+ * `--local`: the objects of the `-f` files changed and printed, nothing sent to a server
+ * (kubectl's `Local()` builder).
+ */
+async function updateLocally(
+  ctx: CommandContext,
+  flavor: Flavor,
+  resources: string[],
+  changes: { set: Map<string, string>; remove: string[] },
+): Promise<number> {
+  if (parseDryRun(ctx.flags["dry-run"]) === "server") {
+    throw new CliError(
+      "cannot specify --local and --dry-run=server - did you mean --dry-run=client?",
+    );
+  }
+  if (resources.length > 0) {
+    throw new CliError(
+      "can only use local files by -f pod.yaml or --filename=pod.json when --local=true is set",
+    );
+  }
+  const overwrite = ctx.flags.overwrite === true;
+  const output = ctx.flags.output as string | undefined;
+  const scheme = await ctx.scheme();
+  for (const m of await resolveManifests(ctx)) {
+    const current: Record<string, string> = { ...m.object.metadata[flavor.field] };
+    if (!overwrite) {
+      const refusal = flavor.overwriteError(current, changes.set);
+      if (refusal) throw new CliError(refusal);
+    }
+    const next: Record<string, string> = { ...current };
+    for (const [k, v] of changes.set) next[k] = v;
+    // (kubectl notes missing keys only when it talks to a server.)
+    for (const k of changes.remove) delete next[k];
+    const changed = { ...m.object, metadata: { ...m.object.metadata, [flavor.field]: next } };
+    if (Object.keys(next).length === 0) delete changed.metadata[flavor.field];
+    if (output) {
+      ctx.io.stdout(
+        await printNamed(changed as KubeObject, output, (o) => scheme.forObject(o), ctx.io.now()),
+      );
+      continue;
+    }
+    const before = JSON.stringify(m.object);
+    const after = JSON.stringify(changed);
+    ctx.io.stdout(
+      `${kindLabel(m.kind)}/${m.object.metadata.name} ${
+        flavor.message(before !== after, overwrite, before, after, changes.remove.length > 0)
+      }\n`,
+    );
+  }
+  return 0;
+}

@@ -222,3 +222,32 @@ Deno.test("annotate: add, --overwrite, removal, --all and --list as kubectl", as
     'a\t{"note":"x","team":"blue"}\nb\t{"team":"blue"}\n',
   );
 });
+
+Deno.test("label and annotate --local -f print the changed objects and send nothing", async () => {
+  await using s = await sandbox();
+  const file = await s.file(
+    "two.yaml",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n" +
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  labels:\n    old: x\n",
+  );
+  // kubectl 1.32 prints each object on its own, without a --- between them.
+  assertOk(
+    await s.k1s(["label", "--local", "-f", file, "tier=db", "old-", "-o", "yaml"]),
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    tier: db\n  name: a\n" +
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    tier: db\n  name: b\n",
+  );
+  assertOk(
+    await s.k1s(["annotate", "--local", "-f", file, "n=1"]),
+    "configmap/a annotated\nconfigmap/b annotated\n",
+  );
+  assertFails(
+    await s.k1s(["label", "--local", "cm", "a", "x=y"]),
+    "error: can only use local files by -f pod.yaml or --filename=pod.json when --local=true is set\n",
+  );
+  assertFails(
+    await s.k1s(["label", "--local", "-f", file, "x=y", "--dry-run=server"]),
+    "error: cannot specify --local and --dry-run=server - did you mean --dry-run=client?\n",
+  );
+  // Nothing was written.
+  assert.equal((await s.k1s(["get", "cm", "-o", "name"])).out, "");
+});
