@@ -116,10 +116,20 @@ export const patchCommand: Command = {
     output: { type: "string", short: "o" },
     filename: { type: "string", short: "f", multiple: true },
     recursive: { type: "boolean", short: "R" },
+    local: { type: "boolean" },
   },
   mutates: true,
   async run(ctx) {
     const dry = parseDryRun(ctx.flags["dry-run"]);
+    const local = ctx.flags.local === true;
+    if (local && ctx.args.length > 0) {
+      throw new CliError("cannot specify --local and server resources");
+    }
+    if (local && dry === "server") {
+      throw new CliError(
+        "cannot specify --local and --dry-run=server - did you mean --dry-run=client?",
+      );
+    }
     const inline = (ctx.flags.patch as string | undefined) ?? "";
     const file = (ctx.flags["patch-file"] as string | undefined) ?? "";
     if (inline && file) throw new CliError("cannot specify --patch and --patch-file together");
@@ -149,6 +159,7 @@ export const patchCommand: Command = {
       }
     }
     const body = await patchBody(text);
+    if (local) return await patchLocally(ctx, type, body);
     const subresource = (ctx.flags.subresource as string | undefined) ?? "";
     const targets = await targetsOf(ctx);
     if (targets.length === 0) throw new CliError("no objects passed to patch");
@@ -192,3 +203,46 @@ export const patchCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * `patch --local -f`: the patch applied to the files' objects here and the results printed,
+ * nothing sent (kubectl's local patch). Objects it does not apply to are reported at the end,
+ * as kubectl's aggregate.
+ */
+async function patchLocally(ctx: CommandContext, type: PatchType, body: string): Promise<number> {
+  const [{ applyJsonPatch }, { applyMergePatch }, { applyStrategicMergePatch }] = await Promise.all(
+    [
+      import("../../src/apimachinery/json_patch.ts"),
+      import("../../src/apimachinery/merge_patch.ts"),
+      import("../../src/apimachinery/strategic_merge_patch.ts"),
+    ],
+  );
+  let patch: unknown;
+  try {
+    patch = JSON.parse(body);
+  } catch (err) {
+    throw new CliError(`unable to parse ${JSON.stringify(body)}: ${(err as Error).message}`);
+  }
+  const scheme = await ctx.scheme();
+  const output = ctx.flags.output as string | undefined;
+  const failures: string[] = [];
+  for (const m of await resolveManifests(ctx)) {
+    let after: KubeObject;
+    try {
+      after = type === "json"
+        ? applyJsonPatch(m.object, patch as never)
+        : type === "merge"
+        ? applyMergePatch(m.object, patch)
+        : applyStrategicMergePatch(m.object, patch, m.kind.patchMeta ?? {});
+    } catch (err) {
+      failures.push((err as Error).message);
+      continue;
+    }
+    if (output) {
+      ctx.io.stdout(await printNamed(after, output, (o) => scheme.forObject(o), ctx.io.now()));
+    } else ctx.io.stdout(`${kindLabel(m.kind)}/${m.object.metadata.name} patched\n`);
+  }
+  if (failures.length === 1) ctx.io.stderr(`error: ${failures[0]}\n`);
+  else for (const f of failures) ctx.io.stderr(`${f}\n`);
+  return failures.length ? 1 : 0;
+}

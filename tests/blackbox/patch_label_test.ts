@@ -251,3 +251,52 @@ Deno.test("label and annotate --local -f print the changed objects and send noth
   // Nothing was written.
   assert.equal((await s.k1s(["get", "cm", "-o", "name"])).out, "");
 });
+
+Deno.test("patch --local -f applies the patch to the files' objects and sends nothing", async () => {
+  await using s = await sandbox();
+  const file = await s.file(
+    "two.yaml",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n" +
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n",
+  );
+  // Each compared with kubectl 1.32 offline.
+  assertOk(
+    await s.k1s(["patch", "--local", "-f", file, "-p", '{"data":{"k":"v"}}']),
+    "configmap/a patched\nconfigmap/b patched\n",
+  );
+  assertOk(
+    await s.k1s([
+      "patch",
+      "--local",
+      "-f",
+      file,
+      "--type",
+      "merge",
+      "-p",
+      '{"data":{"k":"v"}}',
+      "-o",
+      "jsonpath={.data.k}",
+    ]),
+    "vv",
+  );
+  const failed = await s.k1s([
+    "patch",
+    "--local",
+    "-f",
+    file,
+    "--type",
+    "json",
+    "-p",
+    '[{"op":"test","path":"/nope","value":1}]',
+  ]);
+  assert.deepEqual(failed, {
+    code: 1,
+    out: "",
+    err: "testing value /nope failed: test failed\ntesting value /nope failed: test failed\n",
+  });
+  assertFails(
+    await s.k1s(["patch", "--local", "cm", "a", "-p", "{}"]),
+    "error: cannot specify --local and server resources\n",
+  );
+  assert.equal((await s.k1s(["get", "cm", "-o", "name"])).out, "");
+});
