@@ -15,12 +15,15 @@ export const applyCommand: Command = {
   name: "apply",
   summary: "Apply a configuration to a resource by file name or stdin",
   usage:
-    "  apply (-f FILENAME) [-R] [--dry-run=none|client|server] [--validate=strict|warn|ignore]",
+    "  apply (-f FILENAME) [-R] [--dry-run=none|client|server] [--validate=strict|warn|ignore]\n" +
+    "        [-o json|yaml|name|jsonpath=...] [--field-manager=kubectl-client-side-apply]",
   options: {
     filename: { type: "string", short: "f", multiple: true },
     recursive: { type: "boolean", short: "R" },
     "dry-run": DRY_RUN_FLAG,
     ...VALIDATE_OPTIONS,
+    output: { type: "string", short: "o" },
+    "field-manager": { type: "string" },
   },
   mutates: true,
   async run(ctx) {

@@ -16,6 +16,7 @@ import { kindLabel } from "../resources.ts";
 import { deleteTargets, withSource } from "./delete.ts";
 import { resultPrinter } from "./create.ts";
 import { progress } from "../progress.ts";
+import { printObjects } from "../printers/mod.ts";
 
 /** A manifest resolved to its kind and namespace. */
 export interface ResolvedManifest {
@@ -141,26 +142,38 @@ export async function applyFromFiles(ctx: CommandContext): Promise<number> {
   const rt = await ctx.runtime();
   const dry = ctx.flags["dry-run"] as string | undefined;
   const validation = validateOptions(ctx.flags, ctx.io);
+  // `-o`: kubectl's printer for what apply did (checked before anything is written). Except
+  // for `-o name`, kubectl prints the applied objects together at the end: one as itself,
+  // several as a List.
+  const print = resultPrinter(ctx);
+  const output = (ctx.flags.output as string | undefined) ?? "";
+  const together = output !== "" && output !== "name";
+  const applied: { object: KubeObject; kind: Kind }[] = [];
+  const fieldManager = ctx.flags["field-manager"] as string | undefined;
   const { applyObject, applyFailureOf } = await import("../apply.ts");
-  return await forEachManifest(ctx, "apply", async (m) => {
+  const code = await forEachManifest(ctx, "apply", async (m) => {
     const name = m.object.metadata.name;
     const label = `${kindLabel(m.kind)}/${name}`;
-    if (dry === "client") {
+    if (dry === "client" && !together) {
       // kubectl reads the live object: absent, it would be created; present, configured.
+      let line: string;
       try {
         await rt.client.get(m.kind, name ?? "", { namespace: m.namespace });
-        return `${label} configured (dry run)\n`;
+        line = `${label} configured (dry run)`;
       } catch (err) {
         if (!isNotFound(err)) throw err;
-        return `${label} created (dry run)\n`;
+        line = `${label} created (dry run)`;
       }
+      return await print(m.object, m.kind, line);
     }
     let r;
     try {
       r = await applyObject(rt.client, m.kind, { object: m.object }, {
         namespace: m.namespace,
-        dryRun: dry === "server",
+        // A client dry run printing objects: the server computes them without storing.
+        dryRun: dry === "server" || dry === "client",
         ...validation,
+        ...(fieldManager ? { fieldManager } : {}),
       });
     } catch (err) {
       const failure = applyFailureOf(err);
@@ -178,8 +191,34 @@ export async function applyFromFiles(ctx: CommandContext): Promise<number> {
       );
     }
     if (r.warning) ctx.io.stderr(`Warning: ${r.warning}\n`);
-    return `${label} ${r.operation}${dry === "server" ? " (server dry run)" : ""}\n`;
+    if (together) {
+      let object = r.object;
+      if (dry === "client" && r.operation === "created") {
+        // kubectl builds a new object itself in a client dry run: no server-set fields.
+        const { creationTimestamp: _c, uid: _u, resourceVersion: _r, generation: _g, ...meta } =
+          object.metadata;
+        object = { ...object, metadata: meta };
+      }
+      applied.push({ object, kind: m.kind });
+      return "";
+    }
+    return await print(
+      r.object,
+      m.kind,
+      `${label} ${r.operation}${dry === "server" ? " (server dry run)" : ""}`,
+    );
   });
+  if (together && applied.length > 0) {
+    const kinds = new Map(applied.map((a) => [a.object, a.kind]));
+    ctx.io.stdout(
+      await printObjects(applied.map((a) => a.object), {
+        output,
+        kindOf: (o) => kinds.get(o),
+        singleItemImplied: applied.length === 1,
+      }),
+    );
+  }
+  return code;
 }
 
 /** The `-f` handlers of create and delete. */

@@ -130,3 +130,31 @@ Deno.test("apply -n: objects go to the namespace; an object naming another one i
   // The object's own namespace is used when -n is not given.
   assertOk(await s.k1s(["apply", "-f", "other.yaml"], here), "configmap/other created\n");
 });
+
+Deno.test("apply -o: names as they go, other formats together at the end (a List for several)", async () => {
+  await using s = await sandbox();
+  const one = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: newone\n";
+  // kubectl 1.32's client dry run of a new object: the object it would send, no server fields.
+  assertOk(
+    await s.k1s(["apply", "-f", "-", "--dry-run=client", "-o", "yaml"], { stdin: one }),
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  annotations:\n" +
+      "    kubectl.kubernetes.io/last-applied-configuration: |\n" +
+      '      {"apiVersion":"v1","kind":"ConfigMap","metadata":{"annotations":{},"name":"newone","namespace":"default"}}\n' +
+      "  name: newone\n  namespace: default\n",
+  );
+  assertFails(
+    await s.k1s(["get", "cm", "newone"]),
+    'Error from server (NotFound): configmaps "newone" not found\n',
+  );
+  const two = `${one}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n`;
+  assertOk(
+    await s.k1s(["apply", "-f", "-", "-o", "name", "--field-manager", "mine"], { stdin: two }),
+    "configmap/newone\nconfigmap/other\n",
+  );
+  const listed = await s.k1s(["apply", "-f", "-", "-o", "yaml"], { stdin: two });
+  assert.equal(listed.code, 0, listed.err);
+  assert.match(
+    listed.out,
+    /^apiVersion: v1\nitems:\n- apiVersion: v1\n[\s\S]*name: other\n[\s\S]*kind: List\nmetadata:\n  resourceVersion: ""\n$/,
+  );
+});
