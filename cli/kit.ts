@@ -24,6 +24,14 @@ import { CliError, formatError, NoStoreError } from "./errors.ts";
 import { FlagError, type FlagsConfig, parseFlags } from "./flags.ts";
 import type { CliIO } from "./io.ts";
 import { resolveStoreUrl, storeDirectory, storeFile } from "./store_url.ts";
+import {
+  type CliConfig,
+  contextNotFound,
+  kubeconfigExists,
+  type NamedContext,
+  readConfig,
+  selectContext,
+} from "./config.ts";
 
 /** What a command gets when it runs. */
 export interface CommandContext {
@@ -35,7 +43,7 @@ export interface CommandContext {
   flags: Record<string, string | boolean | string[] | undefined>;
   /** Positional arguments after the verb. */
   args: string[];
-  /** The namespace from `-n`, else `default`. */
+  /** The namespace from `-n`, else the context's, else `default`. */
   namespace: string;
   /** True when `-n` was given. */
   namespaceGiven: boolean;
@@ -97,6 +105,11 @@ export interface Command {
   options?: FlagsConfig;
   /** True when the command writes, so controllers settle afterwards. */
   mutates?: boolean;
+  /**
+   * True when the command uses neither a store nor a server (as `config`):
+   * the kit connects to nothing and resolves no context for it.
+   */
+  local?: boolean;
   /** Runs; returns the exit code (default 0). */
   run(ctx: CommandContext): Promise<number | void>;
   /**
@@ -190,7 +203,7 @@ function topHelp(spec: CliSpec): string {
     `  -n, --namespace    namespace (default "default", or the context's)\n` +
     `  -s, --server URL   talk to this Kubernetes API server (k1s serve, or a cluster)\n` +
     `  --kubeconfig FILE  a kubeconfig naming the server and credentials\n` +
-    `  --context NAME     the kubeconfig context to use\n` +
+    `  --context NAME     the context to use (of \`${spec.name} config\`, else of the kubeconfig)\n` +
     `  --token TOKEN      a bearer token for the server\n` +
     `  --no-controllers   do not run the controllers after a write (a running \`${spec.name} serve\`\n` +
     `                     or manager holding the controllers' lease runs them instead)\n\n` +
@@ -280,15 +293,40 @@ export function defineCli(spec: CliSpec): Cli {
         );
         return 1;
       }
-      const pickStore = (flag: string | undefined) =>
+      // The context in use (`--context`, else the configuration's current one) names the
+      // store and the namespace when the flags and the environment do not.
+      let localContext: NamedContext | undefined;
+      const pickStore = (flag: string | undefined, context = localContext) =>
         resolveStoreUrl(spec.name, flag, io, {
           envVar: spec.storeEnv,
           fallback: spec.defaultStore,
+          context: context?.context.store,
         });
       // The store's backend loads while the verb's code does (most verbs open the store); the
       // flags are parsed only once the verb is loaded, so `--store` is looked up by hand here.
-      const storeFlag = args.find((a, i) => args[i - 1] === "--store" || a.startsWith("--store="));
-      preloadStoreBackend(pickStore(storeFlag?.replace(/^--store=/, "")));
+      const flagArg = (name: string) => {
+        const at = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+        if (at < 0) return undefined;
+        return args[at] === name ? args[at + 1] : args[at].slice(name.length + 1);
+      };
+      const storeFlag = flagArg("--store");
+      const config = readConfig(spec.name, io);
+      config.catch(() => {}); // reported once the flags are parsed
+      if (storeFlag || io.env(spec.storeEnv ?? "K1S_STORE")) {
+        preloadStoreBackend(pickStore(storeFlag));
+      } else {
+        config.then((cfg) => {
+          let context;
+          try {
+            context = flagArg("--kubeconfig") === undefined
+              ? selectContext(cfg, flagArg("--context"))
+              : undefined;
+          } catch {
+            // reported once the flags are parsed
+          }
+          preloadStoreBackend(pickStore(undefined, context));
+        }, () => {});
+      }
       const command = found.load ? await found.load() : found;
       const rest = [...args.slice(0, verbAt), ...args.slice(verbAt + 1)];
       let parsed;
@@ -312,9 +350,39 @@ export function defineCli(spec: CliSpec): Cli {
       }
       let rt: CliRuntime | undefined;
       let core: CliCore | undefined;
-      const remoteFlags = ["server", "kubeconfig", "context", "token"].filter((f) =>
-        flags[f] !== undefined
-      );
+      let cfg: CliConfig | undefined;
+      try {
+        cfg = await config;
+      } catch (err) {
+        if (!command.local) {
+          io.stderr(formatError(err) + "\n");
+          return 1;
+        }
+      }
+      const contextFlag = flags.context as string | undefined;
+      let remoteFlags = command.local
+        ? []
+        : ["server", "kubeconfig", "context", "token"].filter((f) => flags[f] !== undefined);
+      if (!command.local && flags.kubeconfig === undefined) {
+        // `--context` names a context of the configuration when it has one of that name, else
+        // a kubeconfig's (a server's); the current context is the configuration's only for a
+        // local store.
+        const local = contextFlag !== undefined || remoteFlags.length === 0;
+        try {
+          localContext = local ? selectContext(cfg, contextFlag) : undefined;
+        } catch (err) {
+          io.stderr(`Error in configuration: ${(err as Error).message}\n`);
+          return 1;
+        }
+        if (localContext) remoteFlags = remoteFlags.filter((f) => f !== "context");
+        else if (
+          contextFlag !== undefined && remoteFlags.length === 1 && !kubeconfigExists(io)
+        ) {
+          // Only `--context`, in no configuration and with no kubeconfig to look in.
+          io.stderr(`Error in configuration: ${contextNotFound(contextFlag).message}\n`);
+          return 1;
+        }
+      }
       let remote: (CliRuntime & { namespace: string }) | undefined;
       if (remoteFlags.length > 0) {
         if (flags.store !== undefined) {
@@ -325,7 +393,10 @@ export function defineCli(spec: CliSpec): Cli {
         }
         try {
           const { connectCli } = await import("./remote.ts");
-          remote = await connectCli(flags, spec.kinds ?? []);
+          remote = await connectCli(
+            localContext ? { ...flags, context: undefined } : flags,
+            spec.kinds ?? [],
+          );
         } catch (err) {
           io.stderr(formatError(err) + "\n");
           return 1;
@@ -364,7 +435,8 @@ export function defineCli(spec: CliSpec): Cli {
           controllers: flags["no-controllers"] !== true,
         });
       };
-      const namespace = (flags.namespace as string | undefined) ?? remote?.namespace ?? "default";
+      const namespace = (flags.namespace as string | undefined) ?? remote?.namespace ??
+        localContext?.context.namespace ?? "default";
       const ctx: CommandContext = {
         io,
         cli: spec,

@@ -1,5 +1,6 @@
 /**
- * Where the CLI's store is: `--store URL`, else `$K1S_STORE`, else a SQLite
+ * Where the CLI's store is: `--store URL`, else `$K1S_STORE`, else the store
+ * of the context in use (see `config.ts`), else a SQLite
  * file in the user's data directory (`$XDG_DATA_HOME/<name>/store.db`, or
  * `~/.local/share/<name>/store.db`).
  *
@@ -12,11 +13,12 @@ export function resolveStoreUrl(
   name: string,
   flag: string | undefined,
   io: Pick<CliIO, "env">,
-  options: { envVar?: string; fallback?: string } = {},
+  options: { envVar?: string; fallback?: string; context?: string } = {},
 ): string {
   if (flag) return flag;
   const fromEnv = io.env(options.envVar ?? "K1S_STORE");
   if (fromEnv) return fromEnv;
+  if (options.context) return options.context;
   if (options.fallback) return options.fallback;
   const xdg = io.env("XDG_DATA_HOME");
   const home = io.env("HOME");

@@ -47,6 +47,7 @@ export function standardCommands(): Command[] {
     lazyCommand("events", async () => (await import("./events.ts")).eventsCommand),
     lazyCommand("plugin", async () => (await import("../plugins.ts")).pluginCommand),
     lazyCommand("completion", async () => (await import("./completion.ts")).completionCommand),
+    lazyCommand("config", async () => (await import("./config.ts")).configCommand),
     lazyCommand("version", async () => (await import("./version.ts")).versionCommand),
     lazyCommand("serve", async () => (await import("./serve.ts")).serveCommand),
     lazyCommand("crd", async () => (await import("./crd.ts")).crdCommand),
