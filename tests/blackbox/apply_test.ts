@@ -155,6 +155,6 @@ Deno.test("apply -o: names as they go, other formats together at the end (a List
   assert.equal(listed.code, 0, listed.err);
   assert.match(
     listed.out,
-    /^apiVersion: v1\nitems:\n- apiVersion: v1\n[\s\S]*name: other\n[\s\S]*kind: List\nmetadata:\n  resourceVersion: ""\n$/,
+    /^apiVersion: v1\nitems:\n- apiVersion: v1\n[\s\S]*name: other\n[\s\S]*kind: List\nmetadata:\n {2}resourceVersion: ""\n$/,
   );
 });
