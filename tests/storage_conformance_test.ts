@@ -10,6 +10,7 @@ import {
   type StoreEvent,
   withTenant,
 } from "../src/storage/mod.ts";
+import { assertInterleavedWritesSeenOnce } from "./_interleave.ts";
 
 /** Opens a store on a fresh temp file and removes the file(s) when the store closes. */
 async function onTempFile(
@@ -293,41 +294,7 @@ for (
     try {
       await using a = await open(`${dir}/store`);
       await using b = await open(`${dir}/store`);
-      const ac = new AbortController();
-      const seen: StoreEvent[] = [];
-      const perLane = 30;
-      // Each lane creates perLane keys and updates every third one: four lanes.
-      const total = 4 * (perLane + Math.ceil(perLane / 3));
-      const done = (async () => {
-        for await (const ev of a.watch("/k/", 0, { signal: ac.signal })) {
-          seen.push(ev);
-          if (seen.length === total) return;
-        }
-      })();
-      const writer = (s: Store, who: string) => async (lane: number) => {
-        for (let i = 0; i < perLane; i++) {
-          const key = `/k/${who}-${lane}-${i}`;
-          const rev = await s.create(key, `${who}${i}`);
-          if (i % 3 === 0) await s.update(key, `${who}${i}+`, rev);
-        }
-      };
-      // Three concurrent lanes on the watcher's handle, one on the other handle.
-      await Promise.all([
-        ...[0, 1, 2].map(writer(a, "a")),
-        writer(b, "b")(0),
-      ]);
-      const timer = setTimeout(() => ac.abort(), 10_000);
-      await done.finally(() => clearTimeout(timer));
-      const head = await a.currentRevision();
-      assert.equal(seen.length, total, "every write seen once");
-      assert.deepEqual(
-        seen.map((e) => e.revision),
-        [...Array(total)].map((_, i) => head - total + i + 1),
-      );
-      for (const ev of seen) {
-        const now = await a.list(ev.key, { revision: ev.revision });
-        assert.equal(now.items[0]?.value, ev.value, `value of ${ev.key} at ${ev.revision}`);
-      }
+      await assertInterleavedWritesSeenOnce(a, b);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

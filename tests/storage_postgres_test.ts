@@ -6,9 +6,10 @@ import pg from "pg";
 import { openStore } from "../src/storage/url.ts";
 import { runStoreConformance } from "../src/storage/conformance.ts";
 import { openPostgresStore } from "../src/storage/postgres.ts";
-import { type Store, StoreError, type StoreEvent } from "../src/storage/types.ts";
+import { StoreError, type StoreEvent } from "../src/storage/types.ts";
 import { freshSchema, pgTest, postgres, postgresMissing } from "./_postgres.ts";
 import { lines } from "./_lines.ts";
+import { assertInterleavedWritesSeenOnce } from "./_interleave.ts";
 
 const worker = new URL("./fixtures/storage_worker.ts", import.meta.url).pathname;
 
@@ -150,33 +151,7 @@ pgTest(
     const url = server.url({ schema: freshSchema() });
     await using a = await openPostgresStore(url);
     await using b = await openPostgresStore(url);
-    const ac = new AbortController();
-    const seen: StoreEvent[] = [];
-    const perLane = 30;
-    const total = 4 * (perLane + Math.ceil(perLane / 3));
-    const done = (async () => {
-      for await (const ev of a.watch("/k/", 0, { signal: ac.signal })) {
-        seen.push(ev);
-        if (seen.length === total) return;
-      }
-    })();
-    const writer = (s: Store, who: string) => async (lane: number) => {
-      for (let i = 0; i < perLane; i++) {
-        const key = `/k/${who}-${lane}-${i}`;
-        const rev = await s.create(key, `${who}${i}`);
-        if (i % 3 === 0) await s.update(key, `${who}${i}+`, rev);
-      }
-    };
-    await Promise.all([...[0, 1, 2].map(writer(a, "a")), writer(b, "b")(0)]);
-    const timer = setTimeout(() => ac.abort(), 10_000);
-    await done.finally(() => clearTimeout(timer));
-    const head = await a.currentRevision();
-    assert.equal(seen.length, total, "every write seen once");
-    assert.deepEqual(seen.map((e) => e.revision), range(head - total + 1, head));
-    for (const ev of seen.slice(0, 20)) {
-      const then = await a.list(ev.key, { revision: ev.revision });
-      assert.equal(then.items[0]?.value, ev.value, `value of ${ev.key} at ${ev.revision}`);
-    }
+    await assertInterleavedWritesSeenOnce(a, b);
   },
 );
 
