@@ -136,3 +136,20 @@ export function requireResourceType(
     hint: `See '${cliName} ${verb} -h' for help and examples`,
   });
 }
+
+/**
+ * True when `-f` names the objects (`get -f`, `describe -f`); resource arguments beside it are
+ * refused with kubectl's line.
+ */
+export function usesFiles(
+  ctx: { flags: Record<string, unknown>; args: readonly string[] },
+): boolean {
+  const files = ctx.flags.filename !== undefined;
+  if (files && ctx.args.length > 0) {
+    throw new CliError(
+      "when paths, URLs, or stdin is provided as input, you may not specify resource " +
+        "arguments as well",
+    );
+  }
+  return files;
+}

@@ -16,7 +16,7 @@ import {
 } from "../../src/resources/core_v1.ts";
 import { CliError, formatError } from "../errors.ts";
 import type { CliCore, Command } from "../kit.ts";
-import { parseResourceArgs } from "../resources.ts";
+import { parseResourceArgs, usesFiles } from "../resources.ts";
 import { eventInterval, sortEvents } from "./events.ts";
 
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -456,13 +456,7 @@ export const describeCommand: Command = {
   },
   async run(ctx) {
     const rt = await ctx.core();
-    const files = ctx.flags.filename !== undefined;
-    if (files && ctx.args.length > 0) {
-      throw new CliError(
-        "when paths, URLs, or stdin is provided as input, you may not specify resource " +
-          "arguments as well",
-      );
-    }
+    const files = usesFiles(ctx);
     if (ctx.args.length === 0 && !files) {
       // kubectl 1.32's describe says it in one line (get prints a hint and a usage error).
       throw new CliError(

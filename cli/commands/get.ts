@@ -10,7 +10,7 @@ import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError, formatError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { printObjects } from "../printers/mod.ts";
-import { parseResourceArgs, requireResourceType } from "../resources.ts";
+import { parseResourceArgs, requireResourceType, usesFiles } from "../resources.ts";
 
 /**
  * kubectl's resource builder names the list a BadRequest or NotFound came from:
@@ -54,13 +54,7 @@ export const getCommand: Command = {
   },
   async run(ctx) {
     const chunk = Math.max(0, (ctx.flags["chunk-size"] as number | undefined) ?? 500);
-    const files = ctx.flags.filename !== undefined;
-    if (files && ctx.args.length > 0) {
-      throw new CliError(
-        "when paths, URLs, or stdin is provided as input, you may not specify resource " +
-          "arguments as well",
-      );
-    }
+    const files = usesFiles(ctx);
     if (ctx.args.length === 0 && !files) {
       const err = requireResourceType(ctx.io, ctx.cli.name, "get");
       throw new CliError(

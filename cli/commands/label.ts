@@ -279,19 +279,8 @@ function command(flavor: Flavor): Command {
         for (let attempt = 1;; attempt++) {
           const cur = await rt.client.get(t.kind, t.name, { namespace: t.namespace });
           const current: Record<string, string> = { ...cur.metadata[flavor.field] };
-          if (!overwrite) {
-            const refusal = flavor.overwriteError(current, changes.set);
-            if (refusal) throw new CliError(refusal);
-          }
-          const next: Record<string, string> = { ...current };
-          for (const [k, v] of changes.set) next[k] = v;
-          for (const k of changes.remove) delete next[k];
+          const changedObj = withChanges(cur, flavor, changes, overwrite);
           const before = JSON.stringify(cur);
-          const changedObj = {
-            ...cur,
-            metadata: { ...cur.metadata, [flavor.field]: next },
-          } as KubeObject;
-          if (Object.keys(next).length === 0) delete changedObj.metadata[flavor.field];
           const after = JSON.stringify(changedObj);
           const changed = before !== after;
           const write = !list && dry !== "client" && (changed || wantedVersion !== undefined);
@@ -356,6 +345,29 @@ export const labelCommand: Command = command(LABEL);
 export const annotateCommand: Command = command(ANNOTATE);
 
 /**
+ * `obj` with the label (or annotation) changes made, refused as kubectl refuses them without
+ * `--overwrite`; an emptied map is left out.
+ */
+function withChanges(
+  obj: KubeObject,
+  flavor: Flavor,
+  changes: { set: Map<string, string>; remove: string[] },
+  overwrite: boolean,
+): KubeObject {
+  const current: Record<string, string> = { ...obj.metadata[flavor.field] };
+  if (!overwrite) {
+    const refusal = flavor.overwriteError(current, changes.set);
+    if (refusal) throw new CliError(refusal);
+  }
+  const next: Record<string, string> = { ...current };
+  for (const [k, v] of changes.set) next[k] = v;
+  for (const k of changes.remove) delete next[k];
+  const changed = { ...obj, metadata: { ...obj.metadata, [flavor.field]: next } } as KubeObject;
+  if (Object.keys(next).length === 0) delete changed.metadata[flavor.field];
+  return changed;
+}
+
+/**
  * `--local`: the objects of the `-f` files changed and printed, nothing sent to a server
  * (kubectl's `Local()` builder).
  */
@@ -379,17 +391,8 @@ async function updateLocally(
   const output = ctx.flags.output as string | undefined;
   const scheme = await ctx.scheme();
   for (const m of await resolveManifests(ctx)) {
-    const current: Record<string, string> = { ...m.object.metadata[flavor.field] };
-    if (!overwrite) {
-      const refusal = flavor.overwriteError(current, changes.set);
-      if (refusal) throw new CliError(refusal);
-    }
-    const next: Record<string, string> = { ...current };
-    for (const [k, v] of changes.set) next[k] = v;
     // (kubectl notes missing keys only when it talks to a server.)
-    for (const k of changes.remove) delete next[k];
-    const changed = { ...m.object, metadata: { ...m.object.metadata, [flavor.field]: next } };
-    if (Object.keys(next).length === 0) delete changed.metadata[flavor.field];
+    const changed = withChanges(m.object, flavor, changes, overwrite);
     if (output) {
       ctx.io.stdout(
         await printNamed(changed as KubeObject, output, (o) => scheme.forObject(o), ctx.io.now()),
