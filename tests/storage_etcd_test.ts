@@ -5,6 +5,7 @@ import { openEtcdStore, parseEtcdUrl } from "../src/storage/etcd.ts";
 import { openStore, StoreError } from "../src/storage/mod.ts";
 import { type EtcdCluster, etcdForFile, etcdMissing } from "./_etcd.ts";
 import { lines } from "./_lines.ts";
+import { spawnWorker } from "./_storage_worker.ts";
 
 const ignore = etcdMissing !== undefined;
 /** One etcd for this file (when etcd is here), killed when the process ends. */
@@ -100,23 +101,13 @@ Deno.test(
 
 // ---------------------------------------------------------------- several processes
 
-const worker = new URL("./fixtures/storage_worker.ts", import.meta.url).pathname;
-
-function spawn(args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", worker, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
-
 Deno.test(
   { name: "etcd: 4 processes x 50 compare-and-swap increments lose nothing", ignore },
   async () => {
     const url = fresh();
     await using store = await openStore(url);
     await store.create("/counter", "0");
-    const procs = [0, 1, 2, 3].map(() => spawn(["increment", url, "/counter", "50"]));
+    const procs = [0, 1, 2, 3].map(() => spawnWorker(["increment", url, "/counter", "50"]));
     const outputs = procs.map((p) => lines(p.stdout));
     for (const o of outputs) assert.equal((await o.next()).value, "ready");
     await store.create("/go", "");
@@ -138,7 +129,7 @@ Deno.test(
     const ac = new AbortController();
     const events = store.watch("/mp/", from, { signal: ac.signal });
     const n = 200;
-    const writer = spawn(["write", url, "/mp/k", String(n), "2"]);
+    const writer = spawnWorker(["write", url, "/mp/k", String(n), "2"]);
     const got: { revision: number; key: string; value?: string }[] = [];
     for await (const ev of events) {
       got.push(ev);
@@ -163,7 +154,7 @@ Deno.test(
   { name: "etcd: a writer killed with SIGKILL loses no acknowledged write", ignore },
   async () => {
     const url = fresh();
-    const writer = spawn(["write", url, "/kill/k", "1000000", "0"]);
+    const writer = spawnWorker(["write", url, "/kill/k", "1000000", "0"]);
     const acked: string[][] = [];
     for await (const line of lines(writer.stdout)) {
       acked.push(line.split(" "));

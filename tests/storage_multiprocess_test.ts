@@ -3,22 +3,7 @@ import assert from "node:assert/strict";
 import { openStore, type StoreEvent } from "../src/storage/mod.ts";
 import { lines } from "./_lines.ts";
 import { freshSchema, postgres, postgresMissing } from "./_postgres.ts";
-
-const worker = new URL("./fixtures/storage_worker.ts", import.meta.url).pathname;
-
-function spawn(args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-kv", worker, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
-
-async function finish(p: Deno.ChildProcess): Promise<string> {
-  const out = await p.output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  return new TextDecoder().decode(out.stdout);
-}
+import { finish, spawnWorker } from "./_storage_worker.ts";
 
 async function tempDir(): Promise<{ dir: string; [Symbol.asyncDispose](): Promise<void> }> {
   const dir = await Deno.makeTempDir({ prefix: "k1s-storage-mp-" });
@@ -46,7 +31,7 @@ for (const [name, urlFor] of BACKENDS) {
     const store = await openStore(url);
     try {
       const r0 = await store.create("/counter", "0");
-      const procs = [0, 1, 2, 3].map(() => spawn(["increment", url, "/counter", "50"]));
+      const procs = [0, 1, 2, 3].map(() => spawnWorker(["increment", url, "/counter", "50"]));
       const outputs = procs.map((p) => lines(p.stdout));
       for (const o of outputs) assert.equal((await o.next()).value, "ready");
       const go = await store.create("/go", "");
@@ -98,7 +83,7 @@ for (const [name, urlFor] of BACKENDS) {
       const ac = new AbortController();
       const events = store.watch("/mp/", from, { signal: ac.signal });
       const n = 200;
-      const writer = spawn(["write", url, "/mp/k", String(n), "2"]);
+      const writer = spawnWorker(["write", url, "/mp/k", String(n), "2"]);
       const latencies: number[] = [];
       const got: StoreEvent[] = [];
       for await (const ev of events) {
@@ -126,7 +111,7 @@ for (const [name, urlFor] of BACKENDS) {
 
       // The other direction: a watcher process sees this process's writes.
       const start = await store.currentRevision();
-      const watcher = spawn(["watch", url, "/back/", String(start), "100"]);
+      const watcher = spawnWorker(["watch", url, "/back/", String(start), "100"]);
       const reader = lines(watcher.stdout);
       assert.equal((await reader.next()).value, "ready");
       const revs: number[] = [];
@@ -162,7 +147,7 @@ for (const [name, urlFor] of KILL_CASES) {
   Deno.test(`${name}: a writer killed with SIGKILL loses no acknowledged write`, async () => {
     await using tmp = await tempDir();
     const url = urlFor(tmp.dir);
-    const writer = spawn(["write", url, "/kill/k", "1000000", "0"]);
+    const writer = spawnWorker(["write", url, "/kill/k", "1000000", "0"]);
     const acked: string[][] = [];
     for await (const line of lines(writer.stdout)) {
       acked.push(line.split(" "));

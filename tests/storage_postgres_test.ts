@@ -10,8 +10,7 @@ import { StoreError, type StoreEvent } from "../src/storage/types.ts";
 import { freshSchema, pgTest, postgres, postgresMissing } from "./_postgres.ts";
 import { lines } from "./_lines.ts";
 import { assertInterleavedWritesSeenOnce } from "./_interleave.ts";
-
-const worker = new URL("./fixtures/storage_worker.ts", import.meta.url).pathname;
+import { finish, spawnWorker } from "./_storage_worker.ts";
 
 if (postgresMissing === undefined) {
   runStoreConformance("postgres", async () => {
@@ -21,20 +20,6 @@ if (postgresMissing === undefined) {
 } else {
   // Skipped with one line, or failed under CI=true (pgTest decides).
   pgTest("postgres: conformance", () => Promise.resolve());
-}
-
-function spawn(args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", worker, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
-
-async function finish(p: Deno.ChildProcess): Promise<string> {
-  const out = await p.output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  return new TextDecoder().decode(out.stdout);
 }
 
 function range(from: number, to: number): number[] {
@@ -57,7 +42,7 @@ pgTest(
     const perWriter = 150;
     const total = 4 * perWriter;
     // A watcher in another process, and one in this process.
-    const watcher = spawn(["watch", url, "/cw/", String(from), String(total)]);
+    const watcher = spawnWorker(["watch", url, "/cw/", String(from), String(total)]);
     const reader = lines(watcher.stdout);
     assert.equal((await reader.next()).value, "ready");
     const ac = new AbortController();
@@ -69,7 +54,7 @@ pgTest(
       }
     })();
     const writers = [0, 1, 2, 3].map((w) =>
-      spawn(["write", url, `/cw/w${w}-`, String(perWriter), "0"])
+      spawnWorker(["write", url, `/cw/w${w}-`, String(perWriter), "0"])
     );
     const acked = (await Promise.all(writers.map(finish))).flatMap((o) =>
       o.trim().split("\n").map((l) => Number(l.split(" ")[0]))
@@ -193,7 +178,7 @@ pgTest("postgres: automatic compaction keeps history bounded", async (server) =>
 pgTest("postgres: processes opening a fresh schema at once all succeed", async (server) => {
   const url = server.url({ schema: freshSchema() });
   const revs = await Promise.all(
-    [0, 1, 2, 3].map((i) => finish(spawn(["open", url, `/open/${i}`]))),
+    [0, 1, 2, 3].map((i) => finish(spawnWorker(["open", url, `/open/${i}`]))),
   );
   assert.deepEqual(revs.map(Number).sort(), [1, 2, 3, 4]);
 });
