@@ -26,6 +26,15 @@ export interface FlagSpec {
    * takes a value only with `=`, never from the next argument.
    */
   noValue?: string;
+  /** What `--help` says of the flag (kubectl's text where kubectl has the flag). */
+  description?: string;
+  /**
+   * The default as `--help` prints it after `=`, e.g. `'none'` or `30s`.
+   * Without it: `false`, `0`, `[]` or `''` by type.
+   */
+  defaultText?: string;
+  /** Accepted but left out of `--help` (as pflag's hidden flags). */
+  hidden?: boolean;
 }
 
 /** Flags by long name. */

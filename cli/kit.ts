@@ -93,16 +93,43 @@ export interface CliRuntime extends CliCore {
   readonly embedded: Runtime | undefined;
 }
 
-/** A verb. */
-export interface Command {
-  /** The verb, e.g. `get`. */
+/**
+ * What `--help` prints of a command or a subcommand, in kubectl's layout:
+ * the description, aliases, examples, subcommands, options and usage.
+ */
+export interface CommandDoc {
+  /** The verb or subcommand, e.g. `get` or `configmap`. */
   name: string;
+  /** Other names it answers to, e.g. `cm`. */
+  aliases?: string[];
   /** One line for the command list. */
   summary: string;
-  /** Usage lines for `--help`. */
+  /**
+   * The description `--help` opens with (default: the summary and a full
+   * stop). Paragraphs after the first are indented by one space, as kubectl's.
+   */
+  long?: string;
+  /** Examples: comment lines and command lines, unindented; `--help` indents them. */
+  examples?: string;
+  /**
+   * The usage line after the CLI's name, e.g. `get TYPE [NAME] [flags]`;
+   * `--help` prints it after the name and before ` [options]`.
+   */
   usage: string;
-  /** Flags of this command (long name → type, shorthand, repetition). */
+  /** Flags of this command (long name → type, shorthand, repetition, help text). */
   options?: FlagsConfig;
+  /** Subcommands, for `--help` and completion (`create configmap`, `config view`). */
+  subcommands?: CommandDoc[];
+}
+
+/** A verb. */
+export interface Command extends CommandDoc {
+  /**
+   * The heading the top-level help lists the verb under, e.g. `Basic Commands
+   * (Beginner)`, in the order the verbs come; verbs without one are listed
+   * under `Other Commands` by name.
+   */
+  group?: string;
   /** True when the command writes, so controllers settle afterwards. */
   mutates?: boolean;
   /**
@@ -123,23 +150,60 @@ export interface Command {
 /**
  * A command known by its verb until it is needed: `load` imports the module
  * that defines it (summary, usage, flags and run). The kit loads only the verb
- * that runs (all of them for the command list and `completion`).
+ * that runs (all of them for the command list and `completion`). `group` is
+ * the heading the top-level help lists it under.
  *
  * @example
  * ```ts ignore
  * const reportCommand = lazyCommand("report", async () => (await import("./report.ts")).report);
  * ```
  */
-export function lazyCommand(name: string, load: () => Promise<Command>): Command {
+export function lazyCommand(
+  name: string,
+  load: () => Promise<Command>,
+  group?: string,
+): Command {
   let loaded: Promise<Command> | undefined;
   const once = () => {
     loaded ??= load().then((c) => {
       if (c.name !== name) throw new Error(`lazy command "${name}" loaded "${c.name}"`);
-      return c;
+      return group === undefined ? c : { ...c, group };
     });
     return loaded;
   };
-  return { name, summary: "", usage: "", load: once, run: async (ctx) => (await once()).run(ctx) };
+  return {
+    name,
+    summary: "",
+    usage: "",
+    group,
+    load: once,
+    run: async (ctx) => (await once()).run(ctx),
+  };
+}
+
+/**
+ * The subcommand `args` lead to from `doc` (`configmap` or its alias `cm`
+ * under `create`), and the words that name it.
+ */
+export function findDoc(
+  doc: CommandDoc,
+  args: readonly string[],
+): { doc: CommandDoc; path: string[] } {
+  const path = [doc.name];
+  for (const arg of args) {
+    const sub = doc.subcommands?.find((s) => s.name === arg || s.aliases?.includes(arg));
+    if (!sub) break;
+    doc = sub;
+    path.push(sub.name);
+  }
+  return { doc, path };
+}
+
+/** The flags of `doc` and of all its subcommands. */
+function allOptions(doc: CommandDoc): FlagsConfig {
+  let options = { ...doc.options };
+  for (const sub of doc.subcommands ?? []) options = { ...allOptions(sub), ...options };
+  return options;
 }
 
 /** The commands with lazy ones loaded (for help and completion, which describe all of them). */
@@ -161,6 +225,8 @@ export interface CliSpec {
   defaultStore?: string;
   /** Environment variable naming the store. Default `K1S_STORE`. */
   storeEnv?: string;
+  /** The top-level help's opening line. Default: what k1s says of itself, with this name. */
+  description?: string;
   /** Commands; the kit's standard verbs are passed in by `defineCli`'s caller. */
   commands: Command[];
 }
@@ -174,14 +240,33 @@ export interface Cli {
 }
 
 const GLOBAL_OPTIONS: FlagsConfig = {
-  store: { type: "string" },
-  server: { type: "string", short: "s" },
-  kubeconfig: { type: "string" },
-  context: { type: "string" },
-  token: { type: "string" },
-  namespace: { type: "string", short: "n" },
-  help: { type: "boolean", short: "h" },
-  "no-controllers": { type: "boolean" },
+  store: {
+    type: "string",
+    description:
+      "The store to use: memory:, sqlite:PATH, kv:PATH, etcd://HOST:PORT/PREFIX or postgres://…; default the store environment variable, the context's, or one in the user data directory",
+  },
+  server: {
+    type: "string",
+    short: "s",
+    description: "The address and port of the Kubernetes API server",
+  },
+  kubeconfig: {
+    type: "string",
+    description: "Path to the kubeconfig file to use for CLI requests.",
+  },
+  context: { type: "string", description: "The name of the kubeconfig context to use" },
+  token: { type: "string", description: "Bearer token for authentication to the API server" },
+  namespace: {
+    type: "string",
+    short: "n",
+    description: "If present, the namespace scope for this CLI request",
+  },
+  help: { type: "boolean", short: "h", hidden: true },
+  "no-controllers": {
+    type: "boolean",
+    description:
+      "If true, do not run the controllers after a write: a running serve or manager holding the controllers' lease runs them instead",
+  },
 };
 
 /**
@@ -190,25 +275,6 @@ const GLOBAL_OPTIONS: FlagsConfig = {
  * next command carries on where this one stopped.
  */
 export const CONTROLLER_BUDGET_MS = 5_000;
-
-function topHelp(spec: CliSpec): string {
-  const width = Math.max(...spec.commands.map((c) => c.name.length)) + 3;
-  return `${spec.name} controls objects in a local store, the way kubectl controls a cluster.\n\n` +
-    `Commands:\n${
-      spec.commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join("\n")
-    }\n\nGlobal flags:\n` +
-    `  --store URL        store to use (memory:, sqlite:PATH, kv:PATH); default $${
-      spec.storeEnv ?? "K1S_STORE"
-    } or the user data directory\n` +
-    `  -n, --namespace    namespace (default "default", or the context's)\n` +
-    `  -s, --server URL   talk to this Kubernetes API server (k1s serve, or a cluster)\n` +
-    `  --kubeconfig FILE  a kubeconfig naming the server and credentials\n` +
-    `  --context NAME     the context to use (of \`${spec.name} config\`, else of the kubeconfig)\n` +
-    `  --token TOKEN      a bearer token for the server\n` +
-    `  --no-controllers   do not run the controllers after a write (a running \`${spec.name} serve\`\n` +
-    `                     or manager holding the controllers' lease runs them instead)\n\n` +
-    `Use "${spec.name} <command> --help" for more information about a given command.\n`;
-}
 
 /** Global flags that take their value as the next argument. */
 const VALUE_FLAGS = new Set([
@@ -275,11 +341,30 @@ export function defineCli(spec: CliSpec): Cli {
         }
       }
       const verb = verbAt < 0 ? undefined : args[verbAt];
-      if (!verb) {
-        io.stdout(topHelp({ ...spec, commands: await loadCommands(spec.commands) }));
+      const found = spec.commands.find((c) => c.name === verb);
+      if (!verb || (!found && (verb === "help" || verb === "options"))) {
+        // kubectl's `help [VERB...]` and `options`; no verb is `help`.
+        const help = await import("./help.ts");
+        const commands = await loadCommands(spec.commands);
+        if (verb === "options") {
+          io.stdout(help.optionsHelp(GLOBAL_OPTIONS));
+          return 0;
+        }
+        const topic = verb ? args.slice(verbAt + 1).filter((a) => !a.startsWith("-")) : [];
+        const command = commands.find((c) => c.name === topic[0]);
+        if (topic.length === 0) io.stdout(help.topHelp(spec, commands));
+        else if (!command) {
+          io.stdout(
+            `Unknown help topic [${topic.map((t) => `\`${t}\``).join(" ")}]\n\n\n${
+              help.topUsage(spec, commands)
+            }`,
+          );
+        } else {
+          const { doc, path } = findDoc(command, topic.slice(1));
+          io.stdout(help.commandHelp(spec.name, path, doc));
+        }
         return 0;
       }
-      const found = spec.commands.find((c) => c.name === verb);
       if (!found) {
         // As kubectl: NAME-VERB on PATH is a plugin.
         const { runPlugin } = await import("./plugins.ts");
@@ -330,12 +415,20 @@ export function defineCli(spec: CliSpec): Cli {
       const command = found.load ? await found.load() : found;
       const rest = [...args.slice(0, verbAt), ...args.slice(verbAt + 1)];
       let parsed;
+      // The flags of the subcommand the arguments name (`create configmap`) when it has its own.
+      let path = [verb];
       try {
-        parsed = parseFlags(rest, { ...GLOBAL_OPTIONS, ...command.options });
+        parsed = parseFlags(rest, { ...GLOBAL_OPTIONS, ...allOptions(command) });
+        const sub = findDoc(command, parsed.positionals);
+        path = sub.path;
+        const strict = sub.doc.options ?? (sub.doc === command ? {} : undefined);
+        if (strict) parsed = parseFlags(rest, { ...GLOBAL_OPTIONS, ...strict });
       } catch (err) {
         if (!(err instanceof FlagError)) throw err;
         // kubectl 1.27-1.33 print cobra's flag errors as their own: a lowercase "error:".
-        io.stderr(`error: ${err.message}\nSee '${spec.name} ${verb} --help' for usage.\n`);
+        io.stderr(
+          `error: ${err.message}\nSee '${spec.name} ${path.join(" ")} --help' for usage.\n`,
+        );
         return 1;
       }
       const flags = parsed.values as CommandContext["flags"];
@@ -345,7 +438,9 @@ export function defineCli(spec: CliSpec): Cli {
         io.stderr(klogWarning("helpers.go:702", DRY_RUN_DEPRECATED));
       }
       if (flags.help) {
-        io.stdout(`${command.summary}\n\nUsage:\n${command.usage}\n`);
+        const help = await import("./help.ts");
+        const { doc } = findDoc(command, parsed.positionals);
+        io.stdout(help.commandHelp(spec.name, path, doc));
         return 0;
       }
       let rt: CliRuntime | undefined;
