@@ -150,13 +150,9 @@ export async function loadManifestsLeniently(
   const problems: string[] = [];
   for (const file of files) {
     const text = await file.read();
-    try {
-      const objects = parseManifests(text, file.name);
-      objects.forEach((object, index) => out.push({ object, source: file.name, index }));
-    } catch (err) {
-      if (!(err instanceof ManifestError)) throw err;
-      problems.push(...err.messages);
-    }
+    const { objects, problem } = parseManifestsPartly(text, file.name);
+    objects.forEach((object, index) => out.push({ object, source: file.name, index }));
+    if (problem) problems.push(...problem.messages);
   }
   return { manifests: out, problems };
 }
@@ -179,23 +175,54 @@ export async function loadManifestsLeniently(
  * ```
  */
 export function parseManifests(text: string, source: string): KubeObject[] {
-  const docs = /^\s*\{/.test(text) ? parseJsonStream(text, source) : parseYamlStream(text, source);
+  const { objects, problem } = parseManifestsPartly(text, source);
+  if (problem) throw problem;
+  return objects;
+}
+
+/**
+ * As {@linkcode parseManifests}, but the objects of the documents before a
+ * bad one are returned with the problem, as kubectl's stream visitor has
+ * already handed them on (`apply -f` applies them) when it meets the bad one.
+ *
+ * @example
+ * ```ts
+ * import { parseManifestsPartly } from "./manifests.ts";
+ * import assert from "node:assert/strict";
+ * const { objects, problem } = parseManifestsPartly(
+ *   "{apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n---\nkind: [\n",
+ *   "two.yaml",
+ * );
+ * assert.deepEqual(objects.map((o) => o.metadata.name), ["a"]);
+ * assert.match(problem!.message, /^error parsing two.yaml: error converting YAML to JSON/);
+ * ```
+ */
+export function parseManifestsPartly(
+  text: string,
+  source: string,
+): { objects: KubeObject[]; problem?: ManifestError } {
+  const docs = /^\s*\{/.test(text) ? jsonStream(text, source) : yamlStream(text, source);
   const out: KubeObject[] = [];
-  for (const doc of docs) {
-    if (doc === null || doc === undefined) continue;
-    // Nothing recursive (cloning, apply's patches) may see nesting the server would refuse.
-    const problem = jsonValueProblem(doc);
-    if (problem) throw new ManifestError(`error parsing ${source}: ${problem}`);
-    const errors = validate(doc);
-    if (errors.length > 0) throw new ManifestError(validationMessage(source, errors));
-    const obj = doc as Record<string, unknown>;
-    if (isList(obj)) {
-      for (const item of obj.items as unknown[]) out.push(item as KubeObject);
-    } else {
-      out.push(obj as unknown as KubeObject);
+  try {
+    for (const doc of docs) {
+      if (doc === null || doc === undefined) continue;
+      // Nothing recursive (cloning, apply's patches) may see nesting the server would refuse.
+      const problem = jsonValueProblem(doc);
+      if (problem) throw new ManifestError(`error parsing ${source}: ${problem}`);
+      const errors = validate(doc);
+      if (errors.length > 0) throw new ManifestError(validationMessage(source, errors));
+      const obj = doc as Record<string, unknown>;
+      if (isList(obj)) {
+        for (const item of obj.items as unknown[]) out.push(item as KubeObject);
+      } else {
+        out.push(obj as unknown as KubeObject);
+      }
     }
+  } catch (err) {
+    if (!(err instanceof ManifestError)) throw err;
+    return { objects: out, problem: err };
   }
-  return out;
+  return { objects: out };
 }
 
 function validationMessage(source: string, errors: string[]): string {
@@ -254,57 +281,57 @@ const YAML_OPTIONS = {
 };
 const EXP_FLOAT = /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$/;
 
-/** Splits a YAML stream as kubectl's YAMLReader does: on lines starting with `---`. */
-function splitYaml(text: string, source: string): string[] {
-  const docs: string[] = [];
+/**
+ * The documents of a YAML stream, split as kubectl's YAMLReader does (on
+ * lines starting with `---`) and parsed one at a time: a bad separator or
+ * document throws when it is reached.
+ */
+function* yamlStream(text: string, source: string): Generator<unknown> {
   let buf: string[] = [];
   for (const line of text.split(/\r?\n/)) {
     if (line.startsWith("---")) {
+      // The reader refuses a bad separator before it hands on the document it ends.
       const rest = line.slice(3).trim();
       if (rest.length > 0 && !rest.startsWith("#")) {
         throw new ManifestError(
           `error parsing ${source}: invalid Yaml document separator: ${rest}`,
         );
       }
-      docs.push(buf.join("\n"));
+      if (buf.join("\n").trim() !== "") yield parseYaml(buf.join("\n"), source);
       buf = [];
       continue;
     }
     buf.push(line);
   }
-  docs.push(buf.join("\n"));
-  return docs.filter((d) => d.trim() !== "");
+  if (buf.join("\n").trim() !== "") yield parseYaml(buf.join("\n"), source);
 }
 
-function parseYamlStream(text: string, source: string): unknown[] {
-  return splitYaml(text, source).map((chunk) => {
-    const doc = parseDocument(chunk, YAML_OPTIONS);
-    const err = doc.errors[0];
-    if (err) {
-      const line = err.linePos?.[0].line ?? 1;
-      let msg = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-      // The parser recurses: nesting deeper than it can follow is go-yaml's depth error.
-      if (/call stack/.test(msg)) msg = "exceeded max depth";
-      throw new ManifestError(
-        `error parsing ${source}: error converting YAML to JSON: yaml: line ${line}: ${msg}`,
-      );
-    }
-    try {
-      return doc.toJS({ maxAliasCount: 1000 });
-    } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
-      throw new ManifestError(
-        `error parsing ${source}: error converting YAML to JSON: yaml: exceeded max depth`,
-      );
-    }
-  });
+function parseYaml(chunk: string, source: string): unknown {
+  const doc = parseDocument(chunk, YAML_OPTIONS);
+  const err = doc.errors[0];
+  if (err) {
+    const line = err.linePos?.[0].line ?? 1;
+    let msg = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    // The parser recurses: nesting deeper than it can follow is go-yaml's depth error.
+    if (/call stack/.test(msg)) msg = "exceeded max depth";
+    throw new ManifestError(
+      `error parsing ${source}: error converting YAML to JSON: yaml: line ${line}: ${msg}`,
+    );
+  }
+  try {
+    return doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new ManifestError(
+      `error parsing ${source}: error converting YAML to JSON: yaml: exceeded max depth`,
+    );
+  }
 }
 
 // ------------------------------------------------------------------- JSON
 
-/** A stream of concatenated JSON values, as Go's json.Decoder reads them. */
-function parseJsonStream(text: string, source: string): unknown[] {
-  const out: unknown[] = [];
+/** A stream of concatenated JSON values, as Go's json.Decoder reads them, one at a time. */
+function* jsonStream(text: string, source: string): Generator<unknown> {
   let i = 0;
   const n = text.length;
   const fail = (msg: string): never => {
@@ -340,9 +367,8 @@ function parseJsonStream(text: string, source: string): unknown[] {
     } else {
       while (i < n && !/[\s{[]/.test(text[i])) i++;
     }
-    out.push(parseJson(text.slice(start, i), () => byteLength(text.slice(0, start)), fail, false));
+    yield parseJson(text.slice(start, i), () => byteLength(text.slice(0, start)), fail, false);
   }
-  return out;
 }
 
 const byteLength = (s: string) => new TextEncoder().encode(s).length;

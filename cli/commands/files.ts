@@ -111,7 +111,7 @@ export async function forEachManifest(
   if (manifests.length === 0 && problems.length === 0) {
     throw new CliError(`no objects passed to ${verb}`);
   }
-  let code = 0;
+  const failures: string[] = [];
   const bar = progress(ctx.io, verb === "create" ? "creating" : "applying", manifests.length);
   for (const m of manifests) {
     try {
@@ -120,21 +120,19 @@ export async function forEachManifest(
       ctx.io.stdout(text);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      bar.clear();
       // kubectl: Error from server (AlreadyExists): error when creating "x.yaml": ...
-      ctx.io.stderr(
-        formatError(verb === "create" ? withSource(err, "creating", m.source) : err) + "\n",
-      );
-      code = 1;
+      failures.push(formatError(verb === "create" ? withSource(err, "creating", m.source) : err));
     }
     bar.tick();
   }
   bar.done();
-  // kubectl reports what it could not read or map after writing the rest: one error with its
-  // prefix, several as bare lines (its aggregate).
-  if (problems.length === 1) ctx.io.stderr(`error: ${problems[0]}\n`);
-  else for (const p of problems) ctx.io.stderr(`${p}\n`);
-  return problems.length > 0 ? 1 : code;
+  // kubectl reports every error at the end, as one aggregate: apply those it met reading the
+  // files first, create in the order it met them (the writes of a file before its bad document).
+  // One error gets kubectl's `error: ` prefix (unless it is a server's), several are bare lines.
+  const errors = verb === "create" ? [...failures, ...problems] : [...problems, ...failures];
+  if (errors.length === 1 && problems.length === 1) ctx.io.stderr(`error: ${errors[0]}\n`);
+  else for (const e of errors) ctx.io.stderr(`${e}\n`);
+  return errors.length > 0 ? 1 : 0;
 }
 
 /** `apply -f`: kubectl's client-side apply, object by object. */

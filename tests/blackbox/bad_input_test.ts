@@ -25,11 +25,12 @@ Deno.test("malformed manifests, unknown kinds and missing files are refused befo
   );
   const before = await snapshot(s);
 
-  // The third document is malformed (a tab in the indentation); the first changes `a`.
+  // The first document is malformed (a tab in the indentation); the second would change `a`.
+  // (Documents before a bad one are written, as kubectl's: see the next test.)
   await s.file(
     "f.yaml",
-    `${cm("a", "data:\n  k: changed\n")}---\n${cm("b")}---\napiVersion: v1\nkind: ConfigMap\n` +
-      "\tmetadata:\n  name: c\n",
+    "apiVersion: v1\nkind: ConfigMap\n\tmetadata:\n  name: c\n" +
+      `---\n${cm("a", "data:\n  k: changed\n")}---\n${cm("b")}`,
   );
   // kubectl (go-yaml): `yaml: line 3: found a tab character that violates indentation`; the line
   // counts within the document.
@@ -41,16 +42,16 @@ Deno.test("malformed manifests, unknown kinds and missing files are refused befo
   // Malformed JSON in the second object of a stream: kubectl reports the byte offset.
   await s.file(
     "f.json",
-    '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"j"}}\n' +
-      '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"k",}}\n',
+    '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"k",}}\n' +
+      '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"j"}}\n',
   );
   assertFails(
     await s.k1s(["create", "-f", "f.json"], here),
-    /^error: error parsing f\.json: json: offset 125: invalid character '}' looking for beginning of object key string\n$/,
+    /^error: error parsing f\.json: json: offset 62: invalid character '}' looking for beginning of object key string\n$/,
   );
 
   // A document without apiVersion and kind.
-  await s.file("nokind.yaml", `${cm("b")}---\nmetadata:\n  name: x\n`);
+  await s.file("nokind.yaml", `metadata:\n  name: x\n---\n${cm("b")}`);
   assertFails(
     await s.k1s(["apply", "-f", "nokind.yaml"], here),
     'error: error validating "nokind.yaml": error validating data: [apiVersion not set, kind not set]; ' +
@@ -102,8 +103,30 @@ Deno.test("create -f and apply -f write the good files and report the bad ones, 
     'error: resource mapping not found for name: "x" namespace: "" from "mixed.yaml": ' +
       'no matches for kind "Frob" in version "v1"\nensure CRDs are installed first\n',
   );
+  // In one file, the documents before a malformed one are written, the rest are not (kubectl's
+  // stream visitor hands each document on as it reads it, and stops at the bad one).
+  await s.file(
+    "partial.yaml",
+    `${cm("e")}---\n${cm("f")}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [g\n` +
+      `---\n${cm("h")}`,
+  );
+  const partial = await s.k1s(["apply", "-f", "partial.yaml"], here);
+  assert.equal(partial.code, 1);
+  assert.equal(partial.out, "configmap/e created\nconfigmap/f created\n");
+  assert.match(partial.err, /^error: error parsing partial\.yaml: error converting YAML to JSON/);
+  const created = await s.k1s(["create", "-f", "partial.yaml"], here);
+  assert.equal(created.out, "");
+  assert.equal(
+    created.err,
+    'Error from server (AlreadyExists): error when creating "partial.yaml": configmaps "e" already exists\n' +
+      'Error from server (AlreadyExists): error when creating "partial.yaml": configmaps "f" already exists\n' +
+      partial.err.replace(/^error: /, ""),
+  );
   const names = await s.k1s(["get", "cm", "-o", "name"]);
-  assert.equal(names.out, "configmap/a\nconfigmap/c\nconfigmap/d\n");
+  assert.equal(
+    names.out,
+    "configmap/a\nconfigmap/c\nconfigmap/d\nconfigmap/e\nconfigmap/f\n",
+  );
 });
 
 Deno.test("the server refuses invalid objects and missing namespaces; nothing is stored", async () => {
