@@ -9,7 +9,7 @@
  * @module
  */
 import { jsonValueProblem } from "../src/apimachinery/json_value.ts";
-import { parseDocument } from "yaml";
+import { parseDocument, type YAMLError } from "yaml";
 import { jsonSyntaxError } from "../src/apimachinery/json_syntax.ts";
 import type { KubeObject } from "../src/apimachinery/meta.ts";
 
@@ -271,8 +271,11 @@ function isList(obj: Record<string, unknown>): boolean {
  */
 const YAML_OPTIONS = {
   version: "1.1" as const,
+  // go-yaml v2 (unlike the yaml package) takes the last of repeated keys.
+  uniqueKeys: false,
   customTags: (tags: any[]) =>
-    tags.filter((t) => t.tag !== "tag:yaml.org,2002:timestamp" && t.format !== "TIME")
+    [...tags.filter((t) => t.tag !== "tag:yaml.org,2002:binary"), BINARY_TAG]
+      .filter((t) => t.tag !== "tag:yaml.org,2002:timestamp" && t.format !== "TIME")
       // An exponent needs digits before it, as go-yaml's float pattern has it: `e1` is a string
       // (the yaml package's 1.1 schema read it as NaN).
       .map((t) =>
@@ -307,26 +310,89 @@ function* yamlStream(text: string, source: string): Generator<unknown> {
 }
 
 function parseYaml(chunk: string, source: string): unknown {
+  const fail = (message: string): never => {
+    throw new ManifestError(
+      `error parsing ${source}: error converting YAML to JSON: yaml: ${message}`,
+    );
+  };
   const doc = parseDocument(chunk, YAML_OPTIONS);
   const err = doc.errors[0];
-  if (err) {
-    const line = err.linePos?.[0].line ?? 1;
-    let msg = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    // The parser recurses: nesting deeper than it can follow is go-yaml's depth error.
-    if (/call stack/.test(msg)) msg = "exceeded max depth";
-    throw new ManifestError(
-      `error parsing ${source}: error converting YAML to JSON: yaml: line ${line}: ${msg}`,
-    );
-  }
+  if (err) fail(goYamlError(err, chunk));
   try {
     return doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    throw new ManifestError(
-      `error parsing ${source}: error converting YAML to JSON: yaml: exceeded max depth`,
-    );
+    if (e instanceof RangeError) fail("exceeded max depth");
+    const alias = /^Unresolved alias \(the anchor must be set before the alias\): (.*)$/
+      .exec((e as Error).message);
+    if (alias) fail(`unknown anchor '${alias[1]}' referenced`);
+    throw e;
   }
 }
+
+/**
+ * A YAML error as go-yaml v2 (kubectl's parser) words the common ones, with
+ * its line: a scanner error names the line of the problem, a parser error the
+ * line before the token it could not use (go-yaml counts those from 0).
+ */
+function goYamlError(err: YAMLError, chunk: string): string {
+  const at = err.linePos?.[0].line ?? 1;
+  const first = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+  const scanner = (msg: string) => `line ${at}: ${msg}`;
+  const parser = (msg: string) => at > 1 ? `line ${at - 1}: ${msg}` : msg;
+  switch (err.code) {
+    case "TAG_RESOLVE_FAILED":
+      if (first.includes(BAD_BINARY)) return BAD_BINARY;
+      break;
+    case "TAB_AS_INDENT":
+      return scanner("found a tab character that violates indentation");
+    case "BAD_SCALAR_START":
+      return scanner("found character that cannot start any token");
+    case "BLOCK_AS_IMPLICIT_KEY":
+      return scanner("mapping values are not allowed in this context");
+    case "MULTILINE_IMPLICIT_KEY":
+      return parser("did not find expected key");
+    case "MISSING_CHAR":
+      if (/^Missing closing/.test(first)) return scanner("found unexpected end of stream");
+      break;
+    case "BAD_INDENT": {
+      if (/^Flow sequence/.test(first)) return parser("did not find expected ',' or ']'");
+      if (/^Flow map/.test(first)) return parser("did not find expected ',' or '}'");
+      if (/mapping items/.test(first)) {
+        // Inside a block sequence go-yaml wanted the next `-`; inside a mapping, a key.
+        const lines = chunk.split(/\r?\n/);
+        const indent = (l: string) => l.length - l.trimStart().length;
+        const n = indent(lines[at - 1] ?? "");
+        const sibling = lines.slice(0, at - 1).reverse()
+          .find((l) => l.trim() !== "" && !l.trim().startsWith("#") && indent(l) <= n);
+        const inSequence = sibling !== undefined && indent(sibling) === n &&
+          sibling.trimStart().startsWith("-");
+        return parser(`did not find expected ${inSequence ? "'-' indicator" : "key"}`);
+      }
+      break;
+    }
+  }
+  // The parser recurses: nesting deeper than it can follow is go-yaml's depth error.
+  if (/call stack/.test(first)) return scanner("exceeded max depth");
+  return scanner(first);
+}
+
+/** go-yaml's words for a `!!binary` scalar that is not base64 (it names no line). */
+const BAD_BINARY = "!!binary value contains invalid base64 data";
+
+/** go-yaml decodes `!!binary` into a string of the bytes (no Buffer reaches JSON). */
+const BINARY_TAG = {
+  tag: "tag:yaml.org,2002:binary",
+  default: false,
+  resolve(value: string, onError: (message: string) => void): string {
+    const clean = value.replace(/\s+/g, "");
+    if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(clean)) {
+      onError(BAD_BINARY);
+      return "";
+    }
+    const bytes = Uint8Array.from(atob(clean), (c) => c.charCodeAt(0));
+    return new TextDecoder().decode(bytes);
+  },
+};
 
 // ------------------------------------------------------------------- JSON
 
