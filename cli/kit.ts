@@ -455,7 +455,11 @@ export function defineCli(spec: CliSpec): Cli {
         }
       }
       const contextFlag = flags.context as string | undefined;
-      let remoteFlags = command.local
+      // `--local` (label, annotate, patch): the files are changed here and printed; kubectl
+      // contacts no server, and k1s neither writes nor creates a store nor runs controllers.
+      const offline = flags.local === true;
+      const mutates = command.mutates === true && !offline;
+      let remoteFlags = command.local || offline
         ? []
         : ["server", "kubeconfig", "context", "token"].filter((f) => flags[f] !== undefined);
       if (!command.local && flags.kubeconfig === undefined) {
@@ -541,7 +545,7 @@ export function defineCli(spec: CliSpec): Cli {
         namespaceGiven: flags.namespace !== undefined,
         runtime,
         core: async () => {
-          if (rt || remote || command.mutates) return await runtime();
+          if (rt || remote || mutates) return await runtime();
           core ??= await createRuntimeCore({
             store: await existingStoreUrl(),
             kinds: spec.kinds,
@@ -575,7 +579,7 @@ export function defineCli(spec: CliSpec): Cli {
         code = err instanceof CliError ? err.exitCode : 1;
       }
       try {
-        if (rt && command.mutates) {
+        if (rt && mutates) {
           const report = await rt.settle({ timeoutMs: CONTROLLER_BUDGET_MS });
           if (!report.idle && report.unfinished.length > 0) {
             io.stderr(

@@ -221,3 +221,30 @@ Deno.test("deno task k1s resolves --store and -f from the directory it was calle
   const got = await task(["get", "cm", "-o", "name"]);
   assert.equal(new TextDecoder().decode(got.stdout), "configmap/from-task\n");
 });
+
+Deno.test({
+  name: "--local reads files and prints: no store is created or written, no server is contacted",
+  ignore: REMOTE !== undefined,
+}, async () => {
+  await using s = await sandbox((dir) => `sqlite:${dir}/data/store.db`);
+  await s.file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n");
+  const here = { cwd: s.dir };
+  assertOk(
+    await s.k1s(["label", "--local", "-f", "cm.yaml", "a=b"], here),
+    "configmap/c labeled\n",
+  );
+  assertOk(
+    await s.k1s(["annotate", "--local", "-f", "cm.yaml", "a=b", "-o", "name"], here),
+    "configmap/c\n",
+  );
+  assertOk(
+    await s.k1s(["patch", "--local", "-f", "cm.yaml", "-p", '{"data":{"k":"v"}}'], here),
+    "configmap/c patched\n",
+  );
+  // A server named on the command line is not contacted (nothing listens there).
+  assertOk(
+    await s.k1s(["label", "--local", "-f", "cm.yaml", "a=b", "-s", "http://127.0.0.1:9"], here),
+    "configmap/c labeled\n",
+  );
+  await assert.rejects(Deno.stat(`${s.dir}/data`), Deno.errors.NotFound);
+});
