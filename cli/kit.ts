@@ -497,7 +497,16 @@ export function defineCli(spec: CliSpec): Cli {
             spec.kinds ?? [],
           );
         } catch (err) {
-          io.stderr(formatError(err) + "\n");
+          // kubectl's words for a configuration client-go finds invalid: one problem on the
+          // line, several as a list.
+          const problems = (err as { problems?: readonly string[] }).problems;
+          io.stderr(
+            problems === undefined
+              ? formatError(err) + "\n"
+              : problems.length === 1
+              ? `Error in configuration: ${problems[0]}\n`
+              : `Error in configuration: \n${problems.map((p) => `* ${p}\n`).join("")}`,
+          );
           return 1;
         }
       }

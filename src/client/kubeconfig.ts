@@ -114,10 +114,17 @@ export interface KubeconfigContext {
 
 /** Errors of this module. */
 export class KubeconfigError extends Error {
-  /** Creates an error with the given message. */
-  constructor(message: string) {
+  /**
+   * For a configuration client-go calls invalid: each problem, as kubectl
+   * lists them after `Error in configuration: `.
+   */
+  readonly problems?: readonly string[];
+
+  /** Creates an error with the given message (and the problems of an invalid configuration). */
+  constructor(message: string, problems?: readonly string[]) {
     super(message);
     this.name = "KubeconfigError";
+    this.problems = problems;
   }
 }
 
@@ -576,9 +583,6 @@ export function resolveKubeconfig(
 ): ResolvedKubeconfig {
   const contextName = options.context || config.currentContext;
   const context = own(config.contexts, contextName);
-  if (options.context && !context) {
-    throw new KubeconfigError(`context "${contextName}" does not exist`);
-  }
   const errors: string[] = [];
   const check = (failed: unknown, message: string) => failed && errors.push(message);
   check(contextName && !context, `context was not found for specified context: ${contextName}`);
@@ -610,13 +614,16 @@ export function resolveKubeconfig(
     delete cluster["tls-server-name"];
   }
   if (clusterEntry || options.server) validateCluster(clusterName, cluster, errors);
-  else check(!clusterName, EMPTY_CLUSTER);
+  // (A context that is missing is the one problem client-go names: its cluster is the defaults.)
+  else check(!clusterName && !(contextName && !context), EMPTY_CLUSTER);
   if (errors.length === 1 && errors[0] === EMPTY_CLUSTER) {
-    throw new KubeconfigError(
-      "invalid configuration: no configuration has been provided, try setting KUBERNETES_MASTER environment variable",
-    );
+    const empty =
+      "no configuration has been provided, try setting KUBERNETES_MASTER environment variable";
+    throw new KubeconfigError(`invalid configuration: ${empty}`, [empty]);
   }
-  if (errors.length > 0) throw new KubeconfigError(`invalid configuration: ${aggregate(errors)}`);
+  if (errors.length > 0) {
+    throw new KubeconfigError(`invalid configuration: ${aggregate(errors)}`, errors);
+  }
 
   const server = cluster.server!;
   const out: ResolvedKubeconfig = {

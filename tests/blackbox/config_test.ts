@@ -241,10 +241,10 @@ Deno.test({
     // The configuration's own context is local even with a kubeconfig about.
     assertOk(await k(s, ["--context", "mine", "create", "ns", "x"], env), "namespace/x created\n");
     assertOk(await k(s, ["get", "ns", "x", "-o", "name"]), "namespace/x\n");
-    // A name in neither: the kubeconfig's error (the one connect() gives).
+    // A name in neither: kubectl's words for a context its kubeconfig lacks.
     assertFails(
       await k(s, ["--context", "nope", "get", "cm"], env),
-      'error: context "nope" does not exist\n',
+      "Error in configuration: context was not found for specified context: nope\n",
     );
   } finally {
     await server.stop();
