@@ -120,6 +120,11 @@ export interface CommandDoc {
   options?: FlagsConfig;
   /** Subcommands, for `--help` and completion (`create configmap`, `config view`). */
   subcommands?: CommandDoc[];
+  /**
+   * True when the command writes, so controllers settle afterwards. A
+   * subcommand's says so for it (`apply view-last-applied` only reads).
+   */
+  mutates?: boolean;
 }
 
 /** A verb. */
@@ -130,8 +135,6 @@ export interface Command extends CommandDoc {
    * under `Other Commands` by name.
    */
   group?: string;
-  /** True when the command writes, so controllers settle afterwards. */
-  mutates?: boolean;
   /**
    * True when the command uses neither a store nor a server (as `config`):
    * the kit connects to nothing and resolves no context for it.
@@ -458,7 +461,9 @@ export function defineCli(spec: CliSpec): Cli {
       // `--local` (label, annotate, patch): the files are changed here and printed; kubectl
       // contacts no server, and k1s neither writes nor creates a store nor runs controllers.
       const offline = flags.local === true;
-      const mutates = command.mutates === true && !offline;
+      const mutates =
+        (findDoc(command, parsed.positionals).doc.mutates ?? command.mutates) === true &&
+        !offline;
       let remoteFlags = command.local || offline
         ? []
         : ["server", "kubeconfig", "context", "token"].filter((f) => flags[f] !== undefined);
