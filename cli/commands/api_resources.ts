@@ -8,21 +8,72 @@ import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { alignColumns } from "../printers/tabwriter.ts";
 
+const API_RESOURCES_EXAMPLES = `# Print the supported API resources
+k1s api-resources
+
+# Print the supported API resources with more information
+k1s api-resources -o wide
+
+# Print the supported API resources sorted by a column
+k1s api-resources --sort-by=name
+
+# Print the supported namespaced resources
+k1s api-resources --namespaced=true
+
+# Print the supported non-namespaced resources
+k1s api-resources --namespaced=false
+
+# Print the supported API resources with a specific APIGroup
+k1s api-resources --api-group=coordination.k8s.io`;
+
 /** The `api-resources` command. */
 export const apiResourcesCommand: Command = {
   name: "api-resources",
-  summary: "Print the supported API resources",
-  usage: "  api-resources [--namespaced=true|false] [--api-group=GROUP] [--verbs=VERB,...]\n" +
-    "        [--sort-by=name|kind] [--cached] [-o name|wide]",
+  summary: "Print the supported API resources on the server",
+  examples: API_RESOURCES_EXAMPLES,
+  usage: "api-resources [flags]",
   options: {
-    namespaced: { type: "boolean" },
-    "api-group": { type: "string" },
-    output: { type: "string", short: "o" },
-    "no-headers": { type: "boolean" },
-    verbs: { type: "string", multiple: true },
-    "sort-by": { type: "string" },
+    namespaced: {
+      type: "boolean",
+      // kubectl's default; only a given --namespaced filters.
+      defaultText: "true",
+      description: "If false, non-namespaced resources will be returned, otherwise returning " +
+        "namespaced resources by default.",
+    },
+    "api-group": {
+      type: "string",
+      description: "Limit to resources in the specified API group.",
+    },
+    output: {
+      type: "string",
+      short: "o",
+      description: "Output format. One of: (wide, name).",
+    },
+    "no-headers": {
+      type: "boolean",
+      description: "When using the default or custom-column output format, don't print headers " +
+        "(default print headers).",
+    },
+    categories: {
+      type: "string",
+      multiple: true,
+      description: "Limit to resources that belong to the specified categories.",
+    },
+    verbs: {
+      type: "string",
+      multiple: true,
+      description: "Limit to resources that support the specified verbs.",
+    },
+    "sort-by": {
+      type: "string",
+      description: "If non-empty, sort list of resources using specified field. The field can be " +
+        "either 'name' or 'kind'.",
+    },
     // Discovery is local: there is no cache to refresh, so --cached changes nothing.
-    cached: { type: "boolean" },
+    cached: {
+      type: "boolean",
+      description: "Use the cached list of resources if available.",
+    },
   },
   async run(ctx) {
     await list(ctx);
@@ -54,6 +105,12 @@ async function list(ctx: CommandContext): Promise<void> {
   const wanted = ((ctx.flags.verbs as string[] | undefined) ?? []).flatMap((v) => v.split(","))
     .filter((v) => v !== "");
   if (wanted.length) kinds = kinds.filter((k) => wanted.every((v) => verbsOf(k).includes(v)));
+  // --categories=a,b (or repeated): the kinds in all of them.
+  const categories = ((ctx.flags.categories as string[] | undefined) ?? [])
+    .flatMap((c) => c.split(",")).filter((c) => c !== "");
+  if (categories.length) {
+    kinds = kinds.filter((k) => categories.every((c) => k.categories.includes(c)));
+  }
   const ns = ctx.flags.namespaced as boolean | undefined;
   if (ns !== undefined) kinds = kinds.filter((k) => (k.scope === "Namespaced") === ns);
   const group = ctx.flags["api-group"] as string | undefined;

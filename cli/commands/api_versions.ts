@@ -11,7 +11,8 @@ import type { Command } from "../kit.ts";
 export const apiVersionsCommand: Command = {
   name: "api-versions",
   summary: 'Print the supported API versions on the server, in the form of "group/version"',
-  usage: "  api-versions",
+  examples: "# Print the supported API versions\nk1s api-versions",
+  usage: "api-versions",
   async run(ctx) {
     if (ctx.args.length) {
       throw new CliError(`unexpected arguments: [${ctx.args.join(" ")}]`, {

@@ -17,6 +17,13 @@ import {
 import { CliError, formatError } from "../errors.ts";
 import type { CliCore, Command } from "../kit.ts";
 import { parseResourceArgs, usesFiles } from "../resources.ts";
+import {
+  ALL_NAMESPACES_FLAG,
+  CHUNK_SIZE_FLAG,
+  filenameFlag,
+  RECURSIVE_FLAG,
+  SELECTOR_FLAG,
+} from "./read_flags.ts";
 import { eventInterval, sortEvents } from "./events.ts";
 
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -441,18 +448,58 @@ async function serviceAccountSecrets(
   return { missingSecrets, tokens };
 }
 
+const DESCRIBE_LONG = `Show details of a specific resource or group of resources.
+
+ Print a detailed description of the selected resources, including related resources such as \
+events or controllers. You may select a single object by name, all objects of that type, provide \
+a name prefix, or label selector. For example:
+
+        $ k1s describe TYPE NAME_PREFIX
+        ${""}
+ will first check for an exact match on TYPE and NAME_PREFIX. If no such resource exists, it \
+will output details for every resource that has a name prefixed with NAME_PREFIX.
+
+Use "k1s api-resources" for a complete list of supported resources.`;
+
+const DESCRIBE_EXAMPLES = `# Describe a namespace
+k1s describe namespaces default
+
+# Describe a config map
+k1s describe configmaps/app-config
+
+# Describe a config map identified by type and name in "configmap.json"
+k1s describe -f configmap.json
+
+# Describe all config maps
+k1s describe configmaps
+
+# Describe config maps by label name=myLabel
+k1s describe configmaps -l name=myLabel
+
+# Describe all config maps whose names start with 'frontend'
+# (an exact match is described alone)
+k1s describe configmaps frontend`;
+
 /** The `describe` command. */
 export const describeCommand: Command = {
   name: "describe",
   summary: "Show details of a specific resource or group of resources",
-  usage: "  describe (-f FILENAME | TYPE [NAME_PREFIX ...] | TYPE/NAME ...) [-l selector] [-A] " +
-    "[--show-events]",
+  long: DESCRIBE_LONG,
+  examples: DESCRIBE_EXAMPLES,
+  usage: "describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME)",
   options: {
-    selector: { type: "string", short: "l" },
-    "all-namespaces": { type: "boolean", short: "A" },
-    "show-events": { type: "boolean" },
-    filename: { type: "string", short: "f", multiple: true },
-    recursive: { type: "boolean", short: "R" },
+    selector: SELECTOR_FLAG,
+    "all-namespaces": ALL_NAMESPACES_FLAG,
+    "chunk-size": CHUNK_SIZE_FLAG,
+    "show-events": {
+      type: "boolean",
+      defaultText: "true",
+      description: "If true, display events related to the described object.",
+    },
+    filename: filenameFlag(
+      "Filename, directory, or URL to files containing the resource to describe",
+    ),
+    recursive: RECURSIVE_FLAG,
   },
   async run(ctx) {
     const rt = await ctx.core();
@@ -465,6 +512,7 @@ export const describeCommand: Command = {
       );
     }
     const all = ctx.flags["all-namespaces"] === true;
+    const chunk = Math.max(0, (ctx.flags["chunk-size"] as number | undefined) ?? 500);
     const selector = ctx.flags.selector as string | undefined;
     const selection = parseResourceArgs(rt.scheme, ctx.args);
     const objects: KubeObject[] = [];
@@ -498,8 +546,17 @@ export const describeCommand: Command = {
           }
         }
       } else {
-        const list = await rt.client.list(kind, { namespace, labelSelector: selector });
-        objects.push(...list.items);
+        let token: string | undefined;
+        do {
+          const page = await rt.client.list(kind, {
+            namespace,
+            labelSelector: selector,
+            limit: chunk,
+            continue: token,
+          });
+          objects.push(...page.items);
+          token = page.metadata.continue;
+        } while (token);
       }
     }
     const explicit = ctx.flags["show-events"] as boolean | undefined;

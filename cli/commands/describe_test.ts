@@ -200,6 +200,8 @@ BinaryData
 Events:  <none>
 `,
   );
+  // Listed one object a request (--chunk-size), the result is the same.
+  assert.deepEqual(await k(s.store, ["describe", "cm", "--chunk-size=1"]), r);
   const quiet = await k(s.store, ["describe", "cm", "--show-events=false"]);
   assert.ok(quiet.out.startsWith(APP + "\n\nName:         quiet"));
   assert.ok(!quiet.out.includes("Events:"));

@@ -1,18 +1,21 @@
 /**
  * `events`: kubectl's event table (`LAST SEEN  TYPE  REASON  OBJECT  MESSAGE`), oldest first,
  * for a namespace or all of them, optionally about one object (`--for TYPE/NAME`) and of some
- * types (`--types Normal,Warning`), or in any `-o` format. Also the pieces `describe` shares:
- * kubectl's event time and its `5s (x3 over 10m)` interval.
+ * types (`--types Normal,Warning`), or in the `-o` formats kubectl's events accepts (JSON,
+ * YAML, name and templates, of the typed EventList kubectl reads: see `events_typed.ts`); with
+ * `-w`, each event as it comes. Also the pieces `describe` shares: kubectl's event time and its
+ * `5s (x3 over 10m)` interval.
  *
  * @module
  */
 import { Event } from "../../src/resources/core_v1.ts";
 import { CliError } from "../errors.ts";
-import type { Command } from "../kit.ts";
+import type { Command, CommandContext } from "../kit.ts";
+import type { Kind } from "../../src/scheme/kind.ts";
 import { age, alignColumns, printObjects } from "../printers/mod.ts";
 import { toKubectlYaml } from "../printers/yaml.ts";
 import { goJson } from "../jsonpath.ts";
-import { resolveKind } from "../resources.ts";
+import { ALL_NAMESPACES_FLAG, CHUNK_SIZE_FLAG, TEMPLATE_FLAG } from "./read_flags.ts";
 
 /**
  * The time kubectl sorts an event by: the series' last observation, else `lastTimestamp`,
@@ -88,40 +91,195 @@ function typesFilter(values: string[]): string[] {
   return types;
 }
 
+/** The `-o` formats kubectl's events accepts (its PrintFlags: no table, no custom columns). */
+const EVENT_OUTPUT_FORMATS = [
+  "go-template",
+  "go-template-file",
+  "json",
+  "jsonpath",
+  "jsonpath-as-json",
+  "jsonpath-file",
+  "name",
+  "template",
+  "templatefile",
+  "yaml",
+];
+
+/**
+ * The printer of `events -o OUTPUT` (the format checked first, as kubectl builds its printer
+ * before it lists), for the sorted list or for one watched event. kubectl prints what its
+ * typed client read: a `corev1.EventList` (or `Event`) with Go's field order and defaults.
+ * `-o name` of the list prints nothing: kubectl's name printer refuses a typed list, and
+ * `events` ignores that error, as it ignores a template that fails to run.
+ */
+async function eventPrinter(
+  output: string,
+  templateFlag: unknown,
+): Promise<(events: Event | readonly Event[]) => Promise<string>> {
+  // Only the template formats take `=…`: `-o json=x` is no format.
+  const eq = output.indexOf("=");
+  const format = eq < 0 ? output : output.slice(0, eq);
+  const known = EVENT_OUTPUT_FORMATS.includes(format) &&
+    (eq < 0 || !["json", "yaml", "name"].includes(format));
+  if (!known) {
+    throw new CliError(
+      `unable to match a printer suitable for the output format "${output}", allowed formats ` +
+        `are: ${EVENT_OUTPUT_FORMATS.join(",")}`,
+    );
+  }
+  // With -o, --template is the template of the -o template formats (alone, it is ignored).
+  const template = typeof templateFlag === "string" && templateFlag !== ""
+    ? templateFlag
+    : undefined;
+  await validatePrinter(output, template);
+  const { typedEvent, typedEventList, plainData } = await import("./events_typed.ts");
+  let count = 0;
+  return async (events) => {
+    const one = !Array.isArray(events);
+    const typed = one ? typedEvent(events as Event) : typedEventList(events as Event[]);
+    if (format === "json") return goJson(typed, "    ") + "\n";
+    if (format === "yaml") return (count++ > 0 ? "---\n" : "") + toKubectlYaml(plainData(typed));
+    if (format === "name") return one ? `event/${(events as Event).metadata.name}\n` : "";
+    try {
+      return await printObjects([plainData(typed) as Event], {
+        output,
+        template,
+        kindOf: () => Event,
+        singleItemImplied: true,
+      });
+    } catch (err) {
+      // kubectl's events ignores what its printer returns: a template that fails to run prints
+      // what it printed (a Go template adds its debugging block) and the command succeeds.
+      if (!(err instanceof Error) || !err.message.startsWith("error executing ")) throw err;
+      return (err as { output?: string }).output ?? "";
+    }
+  };
+}
+
+/**
+ * Text as kubectl's events writes it, through its tab writer (widths remembered between
+ * flushes): tabs a template prints align columns.
+ */
+function tabbed(table: { lines(rows: readonly (readonly string[])[]): string }, text: string) {
+  if (!text.includes("\t")) return text;
+  const lines = text.split("\n");
+  const partial = lines.pop() ?? "";
+  if (partial !== "") lines.push(partial);
+  const out = table.lines(lines.map((l) => l.split("\t")));
+  return partial === "" ? out : out.slice(0, -1);
+}
+
+/**
+ * Checks the format and parses its template (reading template files), as kubectl does when it
+ * builds its printer, before anything is listed. Only running the template is left for later.
+ */
+async function validatePrinter(output: string, template: string | undefined): Promise<void> {
+  try {
+    await printObjects([], { output, template, kindOf: () => Event, noHeaders: true });
+  } catch (err) {
+    // The template ran on an empty list and failed there: it parsed, which is what counts.
+    if (!(err instanceof Error) || !err.message.startsWith("error executing ")) throw err;
+  }
+}
+
+/**
+ * The kind `--for TYPE/NAME` names, checked as kubectl's events does; undefined when kubectl
+ * prints the problem bare (an unknown type: its RESTMapper's error) and exits 1.
+ */
+async function forKind(ctx: CommandContext, arg: string): Promise<Kind | undefined> {
+  if (!arg.includes("/")) throw new CliError("--for must be in resource/name form");
+  const parts = arg.split("/");
+  if (parts.length !== 2) {
+    throw new CliError("arguments in resource/name form may not have more than one slash");
+  }
+  const resource = parts[0].toLowerCase();
+  const kind = (await ctx.scheme()).resolve(resource);
+  if (kind) return kind;
+  const dot = resource.indexOf(".");
+  ctx.io.stderr(
+    dot < 0
+      ? `the server doesn't have a resource type "${resource}"\n`
+      : `the server doesn't have a resource type "${resource.slice(0, dot)}" in group "${
+        resource.slice(dot + 1)
+      }"\n`,
+  );
+  return undefined;
+}
+
+const EVENTS_LONG = `Display events.
+
+ Prints a table of the most important information about events. You can request events for a \
+namespace, for all namespace, or filtered to only those pertaining to a specified resource.`;
+
+const EVENTS_EXAMPLES = `# List recent events in the default namespace
+k1s events
+
+# List recent events in all namespaces
+k1s events --all-namespaces
+
+# List recent events for the specified config map, then wait for more events and list them as they arrive
+k1s events --for configmap/web-config --watch
+
+# List recent events in YAML format
+k1s events -oyaml
+
+# List recent only events of type 'Warning' or 'Normal'
+k1s events --types=Warning,Normal`;
+
 /** The `events` command. */
 export const eventsCommand: Command = {
   name: "events",
   summary: "List events",
-  usage: "  events [(-o|--output=)json|yaml|name|jsonpath=...|custom-columns=...] " +
-    "[--for TYPE/NAME] [--types=Normal,Warning] [-A]",
+  long: EVENTS_LONG,
+  examples: EVENTS_EXAMPLES,
+  usage: "events [(-o|--output=)json|yaml|name|go-template|go-template-file|template|" +
+    "templatefile|jsonpath|jsonpath-as-json|jsonpath-file] [--for TYPE/NAME] [--watch] " +
+    "[--types=Normal,Warning]",
   options: {
-    output: { type: "string", short: "o" },
-    "all-namespaces": { type: "boolean", short: "A" },
-    for: { type: "string" },
-    types: { type: "string", multiple: true },
-    "no-headers": { type: "boolean" },
-    watch: { type: "boolean", short: "w" },
-    "chunk-size": { type: "int" },
+    output: {
+      type: "string",
+      short: "o",
+      description: "Output format. One of: (json, yaml, name, go-template, go-template-file, " +
+        "template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
+    },
+    template: TEMPLATE_FLAG,
+    "all-namespaces": ALL_NAMESPACES_FLAG,
+    for: {
+      type: "string",
+      description: "Filter events to only those pertaining to the specified resource.",
+    },
+    types: {
+      type: "string",
+      multiple: true,
+      description: "Output only events of given types.",
+    },
+    "no-headers": {
+      type: "boolean",
+      description: "When using the default output format, don't print headers.",
+    },
+    watch: {
+      type: "boolean",
+      short: "w",
+      description: "After listing the requested events, watch for more events.",
+    },
+    "chunk-size": CHUNK_SIZE_FLAG,
   },
   async run(ctx) {
-    if (ctx.args.length) {
-      throw new CliError(`unknown command "${ctx.args[0]}" for "${ctx.cli.name} events"`);
-    }
-    const rt = await ctx.core();
+    // kubectl's events takes no arguments and ignores any given (cobra's default for a leaf).
+    // Its checks come in its order: --for, the output format, then --types.
     const all = ctx.flags["all-namespaces"] === true;
-    const types = typesFilter((ctx.flags.types as string[] | undefined) ?? []);
     let fieldSelector: string | undefined;
     const forArg = ctx.flags.for as string | undefined;
     if (forArg) {
-      if (!forArg.includes("/")) throw new CliError("--for must be in resource/name form");
-      const parts = forArg.split("/");
-      if (parts.length !== 2) {
-        throw new CliError("arguments in resource/name form may not have more than one slash");
-      }
-      const kind = resolveKind(rt.scheme, parts[0].toLowerCase());
+      const kind = await forKind(ctx, forArg);
+      if (kind === undefined) return 1;
       fieldSelector = `involvedObject.kind=${kind.kind},` +
-        `involvedObject.apiVersion=${kind.apiVersion},involvedObject.name=${parts[1]}`;
+        `involvedObject.apiVersion=${kind.apiVersion},involvedObject.name=${forArg.split("/")[1]}`;
     }
+    const output = (ctx.flags.output as string | undefined) ?? "";
+    const print = output === "" ? undefined : await eventPrinter(output, ctx.flags.template);
+    const types = typesFilter((ctx.flags.types as string[] | undefined) ?? []);
+    const rt = await ctx.core();
     const wantedType = (e: Event) =>
       types.length === 0 || types.some((t) => t.toLowerCase() === (e.type ?? "").toLowerCase());
     const header = [
@@ -142,8 +300,10 @@ export const eventsCommand: Command = {
     ];
     if (ctx.flags.watch === true) {
       // kubectl events -w: a watch without a resourceVersion (the current events come first, as
-      // ADDED), each event printed and flushed on its own, deletions (expiry) left out.
-      const output = ctx.flags.output as string | undefined;
+      // ADDED), each event printed and flushed on its own (the table keeps the widths printed
+      // before, as kubectl's tab writer does), deletions (expiry) left out.
+      const { RememberingTable } = await import("./watch.ts");
+      const table = new RememberingTable();
       let first = ctx.flags["no-headers"] !== true;
       for await (
         const ev of rt.client.watch(Event, {
@@ -154,13 +314,12 @@ export const eventsCommand: Command = {
         if (ev.type === "BOOKMARK" || ev.type === "DELETED" || ev.type === "ERROR") continue;
         const e = ev.object as Event;
         if (!wantedType(e)) continue;
-        if (output) {
-          ctx.io.stdout(await printObjects([e], { output, kindOf: () => Event }));
+        if (print) {
+          ctx.io.stdout(tabbed(table, await print(e)));
           continue;
         }
-        ctx.io.stdout(
-          alignColumns(first ? [header, row(e, ctx.io.now())] : [row(e, ctx.io.now())]),
-        );
+        const now = ctx.io.now();
+        ctx.io.stdout(table.lines(first ? [header, row(e, now)] : [row(e, now)]));
         first = false;
       }
       return 0;
@@ -171,7 +330,7 @@ export const eventsCommand: Command = {
       const page = await rt.client.list(Event, {
         namespace: all ? undefined : ctx.namespace,
         fieldSelector,
-        limit: (ctx.flags["chunk-size"] as number | undefined) || 500,
+        limit: Math.max(0, (ctx.flags["chunk-size"] as number | undefined) ?? 500),
         continue: token,
       });
       items.push(...page.items);
@@ -185,14 +344,9 @@ export const eventsCommand: Command = {
       return 0;
     }
     const events = sortEvents(wanted);
-    const output = ctx.flags.output as string | undefined;
-    if (output === "json" || output === "yaml") {
-      const list = { apiVersion: "v1", items: events, kind: "EventList", metadata: {} };
-      ctx.io.stdout(output === "json" ? goJson(list, "    ") + "\n" : toKubectlYaml(list));
-      return 0;
-    }
-    if (output) {
-      ctx.io.stdout(await printObjects(events, { output, kindOf: () => Event }));
+    if (print) {
+      const { RememberingTable } = await import("./watch.ts");
+      ctx.io.stdout(tabbed(new RememberingTable(), await print(events)));
       return 0;
     }
     const now = ctx.io.now();

@@ -293,6 +293,21 @@ function output(node: ExplainNode, path: string[], recursive: boolean): string {
   return "";
 }
 
+/**
+ * A field path explain cannot follow: kubectl's `field "x" does not exist`, and the header
+ * (GROUP, KIND, VERSION) kubectl has printed on standard output before it found out.
+ */
+export class ExplainFieldError extends CliError {
+  /** The header lines and the blank line after them. */
+  readonly header: string;
+  /** The error for `field`, after `header`. */
+  constructor(field: string, header: string) {
+    super(`field "${field}" does not exist`);
+    this.name = "ExplainFieldError";
+    this.header = header;
+  }
+}
+
 /** Options of {@linkcode explainKind}. */
 export interface ExplainOptions {
   /** Field path below the kind, e.g. `["spec", "quantity"]`. */
@@ -302,8 +317,8 @@ export interface ExplainOptions {
 }
 
 /**
- * kubectl explain's text for a kind or one of its fields. Throws a {@linkcode CliError}
- * `field "x" does not exist` for an unknown field.
+ * kubectl explain's text for a kind or one of its fields. Throws an
+ * {@linkcode ExplainFieldError} (`field "x" does not exist`) for an unknown field.
  *
  * @example
  * ```ts
@@ -319,20 +334,60 @@ export async function explainKind(kind: Kind, options: ExplainOptions = {}): Pro
   const path = options.path ?? [];
   const root = await explainSchema(kind);
   const body = output(root, path, options.recursive === true);
-  if (body === "") throw new CliError(`field "${path[path.length - 1]}" does not exist`);
-  return (kind.group ? `GROUP:      ${kind.group}\n` : "") +
-    `KIND:       ${kind.kind}\nVERSION:    ${kind.version}\n\n${body}\n`;
+  const header = (kind.group ? `GROUP:      ${kind.group}\n` : "") +
+    `KIND:       ${kind.kind}\nVERSION:    ${kind.version}\n\n`;
+  if (body === "") throw new ExplainFieldError(path[path.length - 1], header);
+  return `${header}${body}\n`;
 }
+
+const EXPLAIN_LONG = `Describe fields and structure of various resources.
+
+ This command describes the fields associated with each supported API resource. Fields are \
+identified via a simple JSONPath identifier:
+
+        <type>.<fieldName>[.<fieldName>]
+        ${""}
+ Information about each field is retrieved from the server in OpenAPI format.
+
+Use "k1s api-resources" for a complete list of supported resources.`;
+
+const EXPLAIN_EXAMPLES = `# Get the documentation of the resource and its fields
+k1s explain configmaps
+
+# Get all the fields in the resource
+k1s explain configmaps --recursive
+
+# Get the explanation for leases in supported api versions
+k1s explain leases --api-version=coordination.k8s.io/v1
+
+# Get the documentation of a specific field of a resource
+k1s explain serviceaccounts.secrets`;
 
 /** The `explain` command. */
 export const explainCommand: Command = {
   name: "explain",
   summary: "Get documentation for a resource",
-  usage: "  explain TYPE[.FIELD...] [--recursive]",
+  long: EXPLAIN_LONG,
+  examples: EXPLAIN_EXAMPLES,
+  usage: "explain TYPE [--recursive=FALSE|TRUE] [--api-version=api-version-group] " +
+    "[-o|--output=plaintext]",
   options: {
-    recursive: { type: "boolean" },
-    "api-version": { type: "string" },
-    output: { type: "string", short: "o" },
+    recursive: {
+      type: "boolean",
+      description: "When true, print the name of all the fields recursively. Otherwise, print " +
+        "the available fields with their description.",
+    },
+    "api-version": {
+      type: "string",
+      description: "Use given api-version (group/version) of the resource.",
+    },
+    output: {
+      type: "string",
+      short: "o",
+      defaultText: "'plaintext'",
+      description: "Format in which to render the schema. Valid values are: (plaintext, " +
+        "plaintext-openapiv2).",
+    },
   },
   async run(ctx) {
     if (ctx.args.length === 0) {
@@ -363,6 +418,12 @@ export const explainCommand: Command = {
       }
       kind = match;
     }
-    ctx.io.stdout(await explainKind(kind, { path, recursive: ctx.flags.recursive === true }));
+    try {
+      ctx.io.stdout(await explainKind(kind, { path, recursive: ctx.flags.recursive === true }));
+    } catch (err) {
+      // kubectl's template has written the header by the time it finds the field missing.
+      if (err instanceof ExplainFieldError) ctx.io.stdout(err.header);
+      throw err;
+    }
   },
 };

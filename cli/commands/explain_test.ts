@@ -188,15 +188,17 @@ FIELDS:
 });
 
 Deno.test("explain errors as kubectl", async () => {
+  // kubectl 1.32 (against k1s serve) has printed the header when it finds a field missing.
   assert.deepEqual(await k(["explain", "cm.nope"]), {
     code: 1,
-    out: "",
+    out: "KIND:       ConfigMap\nVERSION:    v1\n\n",
     err: 'error: field "nope" does not exist\n',
   });
-  assert.equal(
-    (await k(["explain", "item.spec.size"])).err,
-    'error: field "size" does not exist\n',
-  );
+  assert.deepEqual(await k(["explain", "item.spec.size"]), {
+    code: 1,
+    out: "GROUP:      inventory.k1s.dev\nKIND:       Item\nVERSION:    v1alpha1\n\n",
+    err: 'error: field "size" does not exist\n',
+  });
   assert.equal((await k(["explain", "cm.data.x"])).err, 'error: field "x" does not exist\n');
   assert.equal(
     (await k(["explain", "frobs"])).err,

@@ -10,7 +10,20 @@ import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError, formatError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { printObjects } from "../printers/mod.ts";
-import { parseResourceArgs, requireResourceType, usesFiles } from "../resources.ts";
+import {
+  noResourcesError,
+  parseResourceArgs,
+  requireResourceType,
+  usesFiles,
+} from "../resources.ts";
+import {
+  ALL_NAMESPACES_FLAG,
+  CHUNK_SIZE_FLAG,
+  filenameFlag,
+  RECURSIVE_FLAG,
+  SELECTOR_FLAG,
+  TEMPLATE_FLAG,
+} from "./read_flags.ts";
 
 /**
  * kubectl's resource builder names the list a BadRequest or NotFound came from:
@@ -28,34 +41,139 @@ function listError(err: unknown, kind: Kind, labels: string, fields: string): un
   return ApiError.of(err.code, err.reason, message, err.status.details);
 }
 
+const GET_LONG = `Display one or many resources.
+
+ Prints a table of the most important information about the specified resources. You can \
+filter the list using a label selector and the --selector flag. If the desired resource type is \
+namespaced you will only see results in the current namespace if you don't specify any namespace.
+
+ By specifying the output as 'template' and providing a Go template as the value of the \
+--template flag, you can filter the attributes of the fetched resources.
+
+Use "k1s api-resources" for a complete list of supported resources.`;
+
+const GET_EXAMPLES = `# List all config maps in ps output format
+k1s get configmaps
+
+# List all config maps in ps output format with more information
+k1s get configmaps -o wide
+
+# List a single config map with specified NAME in ps output format
+k1s get configmap web
+
+# List leases in JSON output format, in the "v1" version of the "coordination.k8s.io" API group
+k1s get leases.v1.coordination.k8s.io -o json
+
+# List a single config map in JSON output format
+k1s get -o json configmap web-config
+
+# List a config map identified by type and name specified in "configmap.yaml" in JSON output format
+k1s get -f configmap.yaml -o json
+
+# Return only the creation time of the specified config map
+k1s get -o template configmap/web-config --template={{.metadata.creationTimestamp}}
+
+# List resource information in custom columns
+k1s get configmap web-config -o custom-columns=NAME:.metadata.name,DATA:.data
+
+# List all config maps and secrets together in ps output format
+k1s get configmaps,secrets
+
+# List one or more resources by their type and names
+k1s get configmap/web-config secret/web-tls serviceaccount/default
+
+# List all service accounts in namespace 'backend'
+k1s get serviceaccounts --namespace backend
+
+# List all config maps existing in all namespaces
+k1s get configmaps --all-namespaces`;
+
 /** The `get` command. */
 export const getCommand: Command = {
   name: "get",
   summary: "Display one or many resources",
-  usage: "  get [(-o|--output=)json|yaml|name|wide|jsonpath=...|custom-columns=...] " +
-    "(TYPE[,TYPE...] [NAME ...] | TYPE/NAME ...) [-l selector] [--field-selector ...] [-A]",
+  long: GET_LONG,
+  examples: GET_EXAMPLES,
+  usage: "get [(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|" +
+    "jsonpath|jsonpath-as-json|jsonpath-file|custom-columns|custom-columns-file|wide] " +
+    "(TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags]",
   options: {
-    output: { type: "string", short: "o" },
-    template: { type: "string" },
-    selector: { type: "string", short: "l" },
-    "field-selector": { type: "string" },
-    "all-namespaces": { type: "boolean", short: "A" },
-    "show-labels": { type: "boolean" },
-    "label-columns": { type: "string", short: "L", multiple: true },
-    "show-kind": { type: "boolean" },
-    filename: { type: "string", short: "f", multiple: true },
-    recursive: { type: "boolean", short: "R" },
-    "sort-by": { type: "string" },
-    "no-headers": { type: "boolean" },
-    "chunk-size": { type: "int" },
-    "ignore-not-found": { type: "boolean" },
-    watch: { type: "boolean", short: "w" },
-    "watch-only": { type: "boolean" },
+    output: {
+      type: "string",
+      short: "o",
+      description: "Output format. One of: (json, yaml, name, go-template, go-template-file, " +
+        "template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, " +
+        "custom-columns-file, wide). See custom columns " +
+        "[https://kubernetes.io/docs/reference/kubectl/#custom-columns], golang template " +
+        "[http://golang.org/pkg/text/template/#pkg-overview] and jsonpath template " +
+        "[https://kubernetes.io/docs/reference/kubectl/jsonpath/].",
+    },
+    template: TEMPLATE_FLAG,
+    selector: SELECTOR_FLAG,
+    "field-selector": {
+      type: "string",
+      description: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. " +
+        "--field-selector key1=value1,key2=value2). The server only supports a limited number " +
+        "of field queries per type.",
+    },
+    "all-namespaces": ALL_NAMESPACES_FLAG,
+    "show-labels": {
+      type: "boolean",
+      description: "When printing, show all labels as the last column (default hide labels column)",
+    },
+    "label-columns": {
+      type: "string",
+      short: "L",
+      multiple: true,
+      description: "Accepts a comma separated list of labels that are going to be presented as " +
+        "columns. Names are case-sensitive. You can also use multiple flag options like -L " +
+        "label1 -L label2...",
+    },
+    "show-kind": {
+      type: "boolean",
+      description: "If present, list the resource type for the requested object(s).",
+    },
+    filename: filenameFlag(
+      "Filename, directory, or URL to files identifying the resource to get from a server.",
+    ),
+    recursive: RECURSIVE_FLAG,
+    "sort-by": {
+      type: "string",
+      description: "If non-empty, sort list types using this field specification.  The field " +
+        "specification is expressed as a JSONPath expression (e.g. '{.metadata.name}'). The " +
+        "field in the API resource specified by this JSONPath expression must be an integer or " +
+        "a string.",
+    },
+    "no-headers": {
+      type: "boolean",
+      description: "When using the default or custom-column output format, don't print headers " +
+        "(default print headers).",
+    },
+    "chunk-size": CHUNK_SIZE_FLAG,
+    "ignore-not-found": {
+      type: "boolean",
+      description: "If the requested object does not exist the command will return exit code 0.",
+    },
+    watch: {
+      type: "boolean",
+      short: "w",
+      description: "After listing/getting the requested object, watch for changes.",
+    },
+    "watch-only": {
+      type: "boolean",
+      description: "Watch for changes to the requested object(s), without listing/getting first.",
+    },
+    "output-watch-events": {
+      type: "boolean",
+      description: "Output watch event objects when --watch or --watch-only is used. Existing " +
+        "objects are output as initial ADDED events.",
+    },
   },
   async run(ctx) {
     const chunk = Math.max(0, (ctx.flags["chunk-size"] as number | undefined) ?? 500);
     const files = usesFiles(ctx);
-    if (ctx.args.length === 0 && !files) {
+    const watching = ctx.flags.watch === true || ctx.flags["watch-only"] === true;
+    if (ctx.args.length === 0 && !files && !watching) {
       const err = requireResourceType(ctx.io, ctx.cli.name, "get");
       throw new CliError(
         `${err.message}\nUse "${ctx.cli.name} explain <resource>" for a detailed description of ` +
@@ -77,6 +195,14 @@ export const getCommand: Command = {
     if (ctx.flags["show-labels"] && output && output !== "wide") {
       throw new CliError(`--show-labels option cannot be used with ${output} printer`);
     }
+    const watchEvents = ctx.flags["output-watch-events"] === true;
+    if (watchEvents && !watching) {
+      throw new CliError(
+        "--output-watch-events option can only be used with --watch or --watch-only",
+      );
+    }
+    // A watch skips the check above; kubectl's resource builder then finds nothing to watch.
+    if (ctx.args.length === 0 && !files) throw noResourcesError();
     // Types resolve before the store opens: an unknown type is reported as such, store or not.
     const selection = parseResourceArgs(await ctx.scheme(), ctx.args);
     const all = ctx.flags["all-namespaces"] === true;
@@ -84,7 +210,7 @@ export const getCommand: Command = {
       throw new CliError("a resource cannot be retrieved by name across all namespaces");
     }
     const rt = await ctx.core();
-    if (ctx.flags.watch || ctx.flags["watch-only"]) {
+    if (watching) {
       if (selection.length !== 1) throw new CliError("you may only specify a single resource type");
       const { kind, names } = selection[0];
       const { watchAndPrint } = await import("./watch.ts");
@@ -98,6 +224,7 @@ export const getCommand: Command = {
         noHeaders: ctx.flags["no-headers"] === true,
         showLabels: ctx.flags["show-labels"] === true,
         namespaceColumn: all,
+        outputWatchEvents: watchEvents,
       });
     }
     const objects: KubeObject[] = [];

@@ -32,10 +32,15 @@ function info(version: string): VersionInfo {
 export const versionCommand: Command = {
   name: "version",
   summary: "Print the client and server version information",
-  usage: "  version [--client] [-o json|yaml]",
+  long: "Print the client and server version information for the current context.",
+  examples: "# Print the client and server versions for the current context\nk1s version",
+  usage: "version [flags]",
   options: {
-    client: { type: "boolean" },
-    output: { type: "string", short: "o" },
+    client: {
+      type: "boolean",
+      description: "If true, shows client version only (no server required).",
+    },
+    output: { type: "string", short: "o", description: "One of 'yaml' or 'json'." },
   },
   async run(ctx) {
     const clientOnly = ctx.flags.client === true;

@@ -11,7 +11,10 @@
  * `watchOnly`, before the first change); later rows keep the column widths of what was
  * printed before and only widen them, as kubectl's tab writer remembers widths between
  * flushes. `-o json|yaml|name|jsonpath=…` print each object by itself (YAML documents
- * separated by `---`).
+ * separated by `---`). With `outputWatchEvents` (`--output-watch-events`) every object is
+ * printed as its watch event, the current ones as ADDED: the table gets an EVENT column first,
+ * JSON is one `{"type":…,"object":…}` line per event, and YAML and the templates print the
+ * event (`-o name` still names the object).
  *
  * Caveats: the watch sees other processes' writes, but controllers are not run while
  * watching (a CLI process runs them only after its own writes).
@@ -21,6 +24,7 @@
 import { formatLabels } from "../../src/apimachinery/labels.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
+import { goJson, GoStruct } from "../jsonpath.ts";
 import { CliError, formatError } from "../errors.ts";
 import type { CommandContext } from "../kit.ts";
 import { cellText, columnsFor, loadPrinterColumns, printObjects } from "../printers/mod.ts";
@@ -45,6 +49,12 @@ export interface WatchPrintOptions {
   showLabels?: boolean;
   /** Add a NAMESPACE column (`-A`). */
   namespaceColumn?: boolean;
+  /**
+   * Print each change as its watch event (`--output-watch-events`): an EVENT column first in
+   * the table (`ADDED`, `MODIFIED`, `DELETED`), `{"type":…,"object":…}` documents otherwise.
+   * The current objects print as ADDED events.
+   */
+  outputWatchEvents?: boolean;
   /** Stops watching; the promise then resolves with 0. */
   signal?: AbortSignal;
 }
@@ -61,9 +71,21 @@ function width(s: string): number {
 /**
  * Table lines that keep (and only widen) the column widths of earlier lines: each call is one
  * flush of kubectl's tab writer, aligned together and with everything flushed before.
+ *
+ * @example
+ * ```ts
+ * import { RememberingTable } from "./watch.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const t = new RememberingTable();
+ * assert.equal(t.lines([["NAME", "AGE"], ["a", "1s"]]), "NAME   AGE\na      1s\n");
+ * assert.equal(t.lines([["longer-name", "2s"]]), "longer-name   2s\n");
+ * assert.equal(t.lines([["b", "3s"]]), "b             3s\n");
+ * ```
  */
-class RememberingTable {
+export class RememberingTable {
   #widths: number[] = [];
+  /** The rows as one flush: aligned with each other and with the widths of earlier flushes. */
   lines(rows: readonly (readonly string[])[]): string {
     for (const cells of rows) {
       for (let j = 0; j < cells.length - 1; j++) {
@@ -82,15 +104,31 @@ class RememberingTable {
   }
 }
 
+/** One object to print and the watch event that brought it (`ADDED` for the current ones). */
+interface Change {
+  type: string;
+  object: KubeObject;
+}
+
+/** kubectl's EVENT cell: the type padded to eight characters. */
+function eventCell(type: string): string {
+  return type === "ADDED" || type === "MODIFIED" || type === "DELETED" || type === "ERROR"
+    ? type.padEnd(8)
+    : type;
+}
+
 /**
  * A printer for `get -w`, called with the current objects and then with each changed one: the
- * table (header once, remembered widths) or any other `-o` format, one object each.
+ * table (header once, remembered widths) or any other `-o` format, one object each; with
+ * `outputWatchEvents`, each as its watch event, as kubectl's printers print a
+ * `metav1.WatchEvent`.
  */
 async function objectPrinter(
   ctx: CommandContext,
   kind: Kind,
   options: WatchPrintOptions,
-): Promise<(objs: readonly KubeObject[]) => Promise<string>> {
+): Promise<(changes: readonly Change[]) => Promise<string>> {
+  const events = options.outputWatchEvents === true;
   const output = options.output ?? "";
   if (output === "" || output === "wide") {
     const wide = output === "wide";
@@ -99,20 +137,22 @@ async function objectPrinter(
     const withNamespace = !!options.namespaceColumn && kind.scope !== "Cluster";
     const table = new RememberingTable();
     let headerDone = !!options.noHeaders;
-    return (objs) => {
-      if (objs.length === 0) return Promise.resolve("");
+    return (changes) => {
+      if (changes.length === 0) return Promise.resolve("");
       const rows: string[][] = [];
       if (!headerDone) {
         headerDone = true;
         rows.push([
+          ...(events ? ["EVENT"] : []),
           ...(withNamespace ? ["NAMESPACE"] : []),
           ...columns.map((c) => c.name.toUpperCase()),
           ...(options.showLabels ? ["LABELS"] : []),
         ]);
       }
       const now = ctx.io.now();
-      for (const obj of objs) {
+      for (const { type, object: obj } of changes) {
         rows.push([
+          ...(events ? [eventCell(type)] : []),
           ...(withNamespace ? [obj.metadata?.namespace ?? ""] : []),
           ...columns.map((c) => cellText(c.cell(obj, now) ?? "")),
           ...(options.showLabels ? [formatLabels(obj.metadata?.labels)] : []),
@@ -123,19 +163,34 @@ async function objectPrinter(
   }
   // Validates the format (and template) before anything is watched, as kubectl builds its
   // printer first.
-  await printObjects([], { output, kindOf: () => kind, noHeaders: true });
+  try {
+    await printObjects([], { output, kindOf: () => kind, noHeaders: true });
+  } catch (err) {
+    // Run on an empty list, the template may fail where it would not on an object: it parsed.
+    if (!(err instanceof Error) || !err.message.startsWith("error executing ")) throw err;
+  }
   let count = 0;
   const yaml = output === "yaml";
-  return async (objs) => {
+  return async (changes) => {
     let out = "";
-    for (const obj of objs) {
-      const text = await printObjects([obj], {
-        output,
-        kindOf: () => kind,
-        singleItemImplied: true,
-        noHeaders: !!options.noHeaders || count > 0,
-        now: ctx.io.now(),
-      });
+    for (const { type, object } of changes) {
+      let text: string;
+      if (events && output === "json") {
+        // kubectl marshals the metav1.WatchEvent compactly, on one line, type first.
+        text = goJson(new GoStruct({ type, object })) + "\n";
+      } else {
+        // The name printer names the object; the others print the event (yaml sorts its keys).
+        const printed = events && output !== "name"
+          ? { type, object } as unknown as KubeObject
+          : object;
+        text = await printObjects([printed], {
+          output,
+          kindOf: () => kind,
+          singleItemImplied: true,
+          noHeaders: !!options.noHeaders || count > 0,
+          now: ctx.io.now(),
+        });
+      }
       out += (yaml && count > 0 ? "---\n" : "") + text;
       count++;
     }
@@ -183,7 +238,9 @@ export async function watchAndPrint(
     fieldSelector,
   });
   if (!options.watchOnly) {
-    const out = await print(list.items.filter(wanted));
+    const out = await print(
+      list.items.filter(wanted).map((object) => ({ type: "ADDED", object })),
+    );
     if (out) ctx.io.stdout(out);
   }
   if (options.signal?.aborted) return 0;
@@ -202,7 +259,9 @@ export async function watchAndPrint(
         ctx.io.stderr(`error: ${(ev.object as { message?: string }).message ?? "watch failed"}\n`);
         return 1;
       }
-      if (wanted(ev.object)) ctx.io.stdout(await print([ev.object]));
+      if (wanted(ev.object)) {
+        ctx.io.stdout(await print([{ type: ev.type, object: ev.object }]));
+      }
     }
   } catch (err) {
     if (options.signal?.aborted) return 0;

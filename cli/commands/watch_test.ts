@@ -117,3 +117,83 @@ Deno.test("get -w -o name and a named object", async () => {
     /configmaps "nope" not found/,
   );
 });
+
+Deno.test("get -w --output-watch-events: an EVENT column first, the current objects ADDED", async () => {
+  const r = await run({ outputWatchEvents: true }, 2, changes, 5);
+  assert.equal(
+    r.out,
+    "EVENT      NAME   DATA   AGE\n" +
+      "ADDED      a      1      30s\n" +
+      "ADDED      a-much-longer-name   0      30s\n" +
+      "MODIFIED   a                    2      30s\n" +
+      "DELETED    a-much-longer-name   0      30s\n",
+  );
+  // With -A the event comes before the namespace; --watch-only prints only the changes.
+  const all = await run(
+    { outputWatchEvents: true, namespaceColumn: true, namespace: undefined, watchOnly: true },
+    0,
+    changes,
+    4,
+  );
+  assert.equal(
+    all.out,
+    "EVENT      NAMESPACE   NAME                 DATA   AGE\n" +
+      "ADDED      default     a-much-longer-name   0      30s\n" +
+      "MODIFIED   default     a                    2      30s\n" +
+      "DELETED    default     a-much-longer-name   0      30s\n",
+  );
+});
+
+Deno.test("get -w --output-watch-events -o json|yaml|name|jsonpath: kubectl's WatchEvent", async () => {
+  const uid = (s: string) => s.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "UID");
+  // JSON: one compact line per event, type first, then the object with sorted keys.
+  const json = await run({ outputWatchEvents: true, output: "json" }, 1, changes, 4);
+  const lines = uid(json.out).split("\n");
+  assert.equal(
+    lines[0],
+    '{"type":"ADDED","object":{"apiVersion":"v1","data":{"k":"1"},"kind":"ConfigMap",' +
+      '"metadata":{"creationTimestamp":"2024-01-01T00:00:00Z","name":"a","namespace":"default",' +
+      '"resourceVersion":"2","uid":"UID"}}}',
+  );
+  assert.deepEqual(
+    lines.slice(1, -1).map((l) => {
+      const e = JSON.parse(l);
+      return [e.type, e.object.metadata.name];
+    }),
+    [["ADDED", "a-much-longer-name"], ["MODIFIED", "a"], ["DELETED", "a-much-longer-name"]],
+  );
+  // YAML: the event's keys sorted (object, then type), documents separated by ---.
+  const yaml = await run(
+    { outputWatchEvents: true, output: "yaml", watchOnly: true },
+    0,
+    changes,
+    35,
+  );
+  assert.equal(
+    uid(yaml.out).split("---\n")[0],
+    "object:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n" +
+      '    creationTimestamp: "2024-01-01T00:00:00Z"\n    name: a-much-longer-name\n' +
+      '    namespace: default\n    resourceVersion: "3"\n    uid: UID\ntype: ADDED\n',
+  );
+  assert.deepEqual(yaml.out.match(/^type: \w+$/gm), [
+    "type: ADDED",
+    "type: MODIFIED",
+    "type: DELETED",
+  ]);
+  // -o name names the object; the templates see the event.
+  const name = await run({ outputWatchEvents: true, output: "name" }, 1, changes, 4);
+  assert.equal(
+    name.out,
+    "configmap/a\nconfigmap/a-much-longer-name\nconfigmap/a\nconfigmap/a-much-longer-name\n",
+  );
+  const path = await run(
+    { outputWatchEvents: true, output: 'jsonpath={.type} {.object.metadata.name}{"\\n"}' },
+    1,
+    changes,
+    4,
+  );
+  assert.equal(
+    path.out,
+    "ADDED a\nADDED a-much-longer-name\nMODIFIED a\nDELETED a-much-longer-name\n",
+  );
+});

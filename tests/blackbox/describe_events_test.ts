@@ -427,11 +427,14 @@ Deno.test("events -w prints the current events, then each new one, one line each
       "event/e2 created\n",
     );
     await until("m-e2");
-    // The header once; each event flushed on its own line.
-    assert.match(
-      out,
-      /^LAST SEEN +TYPE +REASON +OBJECT +MESSAGE\n.+Normal +Hello +ConfigMap\/x +m-e1\n.+Warning +Again +ConfigMap\/x +m-e2\n$/,
-    );
+    // The header once; each event flushed on its own line, keeping the widths printed before
+    // and widening them (TYPE), as kubectl 1.32's tab writer does.
+    const [header, first, second, rest] = out.split("\n");
+    assert.equal(header, "LAST SEEN   TYPE     REASON   OBJECT        MESSAGE");
+    // (The LAST SEEN cells, such as 337d, fit the header's width of 12.)
+    assert.equal(first.slice(12), "Normal   Hello    ConfigMap/x   m-e1");
+    assert.equal(second.slice(12), "Warning   Again    ConfigMap/x   m-e2");
+    assert.equal(rest, "");
   } finally {
     child.kill();
     await reader.cancel().catch(() => {});
@@ -449,4 +452,58 @@ Deno.test("describe -f: the objects a file names", async () => {
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^Name:\s+a\nNamespace:\s+default\n/);
   assert.match(r.out, /\nk:\n----\nv\n/);
+});
+
+Deno.test("events -w -o json|name: each event by itself, as kubectl's typed client reads it", async () => {
+  await using s = await sandbox();
+  const event = (name: string) =>
+    `apiVersion: v1\nkind: Event\nmetadata:\n  name: ${name}\ninvolvedObject:\n  kind: ConfigMap\n` +
+    `  name: x\n  namespace: default\nreason: Seen\nmessage: m-${name}\ntype: Normal\n` +
+    `lastTimestamp: "2026-01-01T00:00:00Z"\n`;
+  assertOk(await s.k1s(["create", "-f", "-"], { stdin: event("e1") }), "event/e1 created\n");
+  for (const [format, expected] of [["json", 2], ["name", 3]] as const) {
+    const child = await spawn(s, ["events", "-w", "-o", format]);
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let out = "";
+    const count = () =>
+      format === "json" ? (out.match(/^}$/gm) ?? []).length : out.split("\n").length - 1;
+    const until = async (n: number) => {
+      const deadline = Date.now() + 20_000;
+      while (count() < n) {
+        assert.ok(Date.now() < deadline, `events -w -o ${format} printed ${JSON.stringify(out)}`);
+        const { value, done } = await reader.read();
+        if (done) break;
+        out += value;
+      }
+    };
+    try {
+      await until(1);
+      const name = `${format}-e2`;
+      assertOk(
+        await s.k1s(["create", "-f", "-"], { stdin: event(name) }),
+        `event/${name} created\n`,
+      );
+      await until(expected);
+      if (format === "name") {
+        assert.equal(out, `event/e1\nevent/json-e2\nevent/${name}\n`);
+      } else {
+        // Whole Event documents (not a List), in Go's field order with its defaults.
+        const docs = out.split(/(?<=^})\n/m).filter((d) => d);
+        assert.deepEqual(docs.map((d) => JSON.parse(d).metadata.name), ["e1", name]);
+        assert.match(
+          docs[0],
+          /^{\n {4}"kind": "Event",\n {4}"apiVersion": "v1",\n {4}"metadata": {\n/,
+        );
+        assert.match(
+          docs[0],
+          /\n {4}"eventTime": null,\n {4}"reportingComponent": "",\n {4}"reportingInstance": ""\n}$/,
+        );
+      }
+    } finally {
+      child.kill();
+      await reader.cancel().catch(() => {});
+      await child.status;
+      await child.stderr.cancel().catch(() => {});
+    }
+  }
 });

@@ -126,7 +126,12 @@ Deno.test("explain prints kubectl's layout for a kind, a field path and --recurs
   assert.ok(meta.includes("    labels\t<map[string]string>"), fields);
   assert.ok(meta.includes("    name\t<string>"), fields);
 
-  assertFails(await s.k1s(["explain", "cm.nope"]), 'error: field "nope" does not exist\n');
+  // As kubectl 1.32: the header is printed before the field is found missing.
+  assert.deepEqual(await s.k1s(["explain", "cm.metadata.nope"]), {
+    code: 1,
+    out: "KIND:       ConfigMap\nVERSION:    v1\n\n",
+    err: 'error: field "nope" does not exist\n',
+  });
   assertFails(
     await s.k1s(["explain", "frobs"]),
     'error: the server doesn\'t have a resource type "frobs"\n',
@@ -236,5 +241,16 @@ Deno.test("api-resources --verbs, --sort-by and --cached, as kubectl", async () 
   assertFails(
     await s.k1s(["api-resources", "--sort-by=age"]),
     "error: --sort-by accepts only name or kind\n",
+  );
+  // --categories: the kinds in every category given (kubectl's HasAll).
+  assertOk(
+    await s.k1s(["api-resources", "--categories=api-extensions", "-o", "name"]),
+    "validatingadmissionpolicies.admissionregistration.k8s.io\n" +
+      "validatingadmissionpolicybindings.admissionregistration.k8s.io\n" +
+      "customresourcedefinitions.apiextensions.k8s.io\n",
+  );
+  assertOk(
+    await s.k1s(["api-resources", "--categories", "api-extensions", "--categories", "nope"]),
+    "NAME   SHORTNAMES   APIVERSION   NAMESPACED   KIND\n",
   );
 });

@@ -513,3 +513,33 @@ Deno.test("get -f: the objects a file names, in its order; a missing one is NotF
     'Error from server (NotFound): configmaps "ghost" not found\n',
   );
 });
+
+Deno.test("get's flag errors in kubectl 1.32's order (checked offline against kubectl)", async () => {
+  await using s = await sandbox();
+  const cases: [string[], string][] = [
+    // Without -w, a missing type is reported first, before --output-watch-events.
+    [
+      ["get", "--output-watch-events"],
+      'You must specify the type of resource to get. Use "k1s api-resources" for a complete ' +
+      "list of supported resources.\n\nerror: Required resource not specified.\n" +
+      'Use "k1s explain <resource>" for a detailed description of that resource (e.g. k1s ' +
+      "explain pods).\nSee 'k1s get -h' for help and examples\n",
+    ],
+    [
+      ["get", "cm", "--output-watch-events"],
+      "error: --output-watch-events option can only be used with --watch or --watch-only\n",
+    ],
+    [
+      ["get", "cm", "-w", "--output-watch-events", "--show-labels", "-o", "json"],
+      "error: --show-labels option cannot be used with json printer\n",
+    ],
+    // A watch skips the type check: the resource builder has nothing to watch.
+    [
+      ["get", "--watch-only", "--output-watch-events"],
+      "error: You must provide one or more resources by argument or filename.\n" +
+      "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n" +
+      "   '<resource> <name>'\n   '<resource>'\n",
+    ],
+  ];
+  for (const [args, err] of cases) assertFails(await s.k1s(args), err);
+});

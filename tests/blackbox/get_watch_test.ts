@@ -1,7 +1,7 @@
 // Black-box: `k1s get -w` and `--watch-only` as long-running processes — kubectl's initial table,
 // then one row (or document) per ADDED, MODIFIED and DELETED event, written by other processes.
 import assert from "node:assert/strict";
-import { assertOk, freshAges, type Sandbox, sandbox, spawn } from "./_harness.ts";
+import { assertFails, assertOk, freshAges, type Sandbox, sandbox, spawn } from "./_harness.ts";
 
 /** Longest wait for a watcher's output before the test fails. */
 const TIMEOUT_MS = 20_000;
@@ -212,4 +212,56 @@ metadata:
     docs.out,
     /^{\n {4}"apiVersion": "v1",\n {4}"kind": "ConfigMap",\n {4}"metadata": {\n {8}"creationTimestamp": /,
   );
+});
+
+Deno.test("get -w --output-watch-events: the event type first, current objects as ADDED (kubectl 1.32's)", async () => {
+  await using s = await sandbox();
+  // Without -w or --watch-only, kubectl 1.32 refuses the flag (checked before any request).
+  assertFails(
+    await s.k1s(["get", "cm", "--output-watch-events"]),
+    "error: --output-watch-events option can only be used with --watch or --watch-only\n",
+  );
+  assertOk(await s.k1s(["create", "cm", "a", "--from-literal=k=v"]), "configmap/a created\n");
+  await using table = await Watcher.start(s, ["get", "cm", "-w", "--output-watch-events"]);
+  await using json = await Watcher.start(s, [
+    "get",
+    "cm",
+    "--watch-only",
+    "--output-watch-events",
+    "-o",
+    "json",
+  ]);
+  await table.lines(2, "the current object");
+  // --watch-only shows nothing until a change: change `a` until the JSON watcher reports it.
+  for (let i = 1; i <= 10; i++) {
+    assertOk(await s.k1s(["label", "cm", "a", "--overwrite", `n=${i}`]), "configmap/a labeled\n");
+    if (await json.waitFor((out) => out.includes("\n"), 2000)) break;
+  }
+  assertOk(await s.k1s(["create", "cm", "b-longer-name"]), "configmap/b-longer-name created\n");
+  assertOk(await s.k1s(["delete", "cm", "b-longer-name"]), 'configmap "b-longer-name" deleted\n');
+  const done = (out: string) => out.includes("DELETED");
+  await table.until(done, "the deletion");
+  await json.until(done, "the deletion");
+  assert.equal(await table.stop(), "");
+  assert.equal(await json.stop(), "");
+  // As kubectl 1.32 prints it (seen against k1s serve): EVENT before the columns, the type
+  // padded to eight characters, widths remembered.
+  const rows = freshAges(table.out).split("\n").slice(0, -1);
+  assert.deepEqual(rows.slice(0, 2), [
+    "EVENT      NAME   DATA   AGE",
+    "ADDED      a      1      0s",
+  ]);
+  assert.ok(rows.slice(2, -2).every((r) => r === "MODIFIED   a      1      0s"), rows.join("\n"));
+  assert.deepEqual(rows.slice(-2), [
+    "ADDED      b-longer-name   0      0s",
+    "DELETED    b-longer-name   0      0s",
+  ]);
+  // JSON: one compact metav1.WatchEvent a line, `type` first.
+  const events = json.out.split("\n").slice(0, -1);
+  for (const line of events) assert.match(line, /^{"type":"[A-Z]+","object":{"apiVersion":"v1",/);
+  assert.deepEqual(
+    events.map((l) => JSON.parse(l)).map((e) => [e.type, e.object.metadata.name]).slice(-2),
+    [["ADDED", "b-longer-name"], ["DELETED", "b-longer-name"]],
+  );
+  assert.ok(events.slice(0, -2).every((l) => l.startsWith('{"type":"MODIFIED"')));
 });

@@ -1,0 +1,53 @@
+/**
+ * The flags the reading verbs (`get`, `describe`, `events`) share, with kubectl 1.32's help
+ * texts and defaults, so that each verb's `--help` documents them as kubectl does.
+ *
+ * @module
+ */
+import type { FlagSpec } from "../flags.ts";
+
+/** `-A, --all-namespaces`. */
+export const ALL_NAMESPACES_FLAG: FlagSpec = {
+  type: "boolean",
+  short: "A",
+  description: "If present, list the requested object(s) across all namespaces. Namespace in " +
+    "current context is ignored even if specified with --namespace.",
+};
+
+/** `--chunk-size` (500 by default; 0 lists everything at once). */
+export const CHUNK_SIZE_FLAG: FlagSpec = {
+  type: "int",
+  defaultText: "500",
+  description: "Return large lists in chunks rather than all at once. Pass 0 to disable. This " +
+    "flag is beta and may change in the future.",
+};
+
+/** `-l, --selector`. */
+export const SELECTOR_FLAG: FlagSpec = {
+  type: "string",
+  short: "l",
+  description: "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l " +
+    "key1=value1,key2=value2). Matching objects must satisfy all of the specified label " +
+    "constraints.",
+};
+
+/** `-R, --recursive` (with `-f`). */
+export const RECURSIVE_FLAG: FlagSpec = {
+  type: "boolean",
+  short: "R",
+  description: "Process the directory used in -f, --filename recursively. Useful when you want " +
+    "to manage related manifests organized within the same directory.",
+};
+
+/** `--template` (the template of the `-o` template formats). */
+export const TEMPLATE_FLAG: FlagSpec = {
+  type: "string",
+  description: "Template string or path to template file to use when -o=go-template, " +
+    "-o=go-template-file. The template format is golang templates " +
+    "[http://golang.org/pkg/text/template/#pkg-overview].",
+};
+
+/** `-f, --filename` of a verb that reads the objects the files name, in kubectl's words. */
+export function filenameFlag(description: string): FlagSpec {
+  return { type: "string", short: "f", multiple: true, description };
+}
