@@ -120,6 +120,8 @@ export async function printObjects(
     const eq = output.indexOf("=");
     format = eq < 0 ? output : output.slice(0, eq);
     arg = eq < 0 ? undefined : output.slice(eq + 1);
+    // Only the template and column formats take `=…`: `-o json=x` matches no printer.
+    if (arg !== undefined && ["wide", "name", "json", "yaml"].includes(format)) format = output;
   }
   const readFile = options.readFile ?? ((p: string) => Deno.readTextFileSync(p));
 

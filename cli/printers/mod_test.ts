@@ -372,14 +372,17 @@ Deno.test("-o custom-columns", async () => {
 });
 
 Deno.test("unknown output formats fail with kubectl's message", async () => {
-  await assert.rejects(
-    () => printObjects(cms, { kindOf, output: "foo" }),
-    (e: Error) =>
-      e.message ===
-        'unable to match a printer suitable for the output format "foo", allowed formats are: ' +
-          "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath," +
-          "jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml",
-  );
+  // Formats that take no argument match no printer with one (`-o json=x`), as kubectl's.
+  for (const output of ["foo", "json=x", "yaml=", "name=x", "wide=x"]) {
+    await assert.rejects(
+      () => printObjects(cms, { kindOf, output }),
+      (e: Error) =>
+        e.message ===
+          `unable to match a printer suitable for the output format "${output}", allowed formats are: ` +
+            "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath," +
+            "jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml",
+    );
+  }
 });
 
 Deno.test("toKubectlYaml folds long strings and quotes like go-yaml", () => {
