@@ -5,6 +5,12 @@
  */
 import { type Command, lazyCommand } from "../kit.ts";
 
+/** `command` with kubectl's help texts where its module has none (./help_texts.ts). */
+async function documented(command: Command | Promise<Command>): Promise<Command> {
+  const { withHelpTexts } = await import("./help_texts.ts");
+  return withHelpTexts(await command);
+}
+
 /** The headings of kubectl's top-level help. */
 const BEGINNER = "Basic Commands (Beginner)";
 const INTERMEDIATE = "Basic Commands (Intermediate)";
@@ -23,17 +29,21 @@ export function standardCommands(): Command[] {
         import("./create.ts"),
         import("./files.ts"),
       ]);
-      return createCommand(fromFiles.create);
+      return documented(createCommand(fromFiles.create));
     }, BEGINNER),
     lazyCommand("explain", async () => (await import("./explain.ts")).explainCommand, INTERMEDIATE),
     lazyCommand("get", async () => (await import("./get.ts")).getCommand, INTERMEDIATE),
-    lazyCommand("edit", async () => (await import("./edit.ts")).editCommand, INTERMEDIATE),
+    lazyCommand(
+      "edit",
+      async () => documented((await import("./edit.ts")).editCommand),
+      INTERMEDIATE,
+    ),
     lazyCommand("delete", async () => {
       const [{ deleteCommand }, { fromFiles }] = await Promise.all([
         import("./delete.ts"),
         import("./files.ts"),
       ]);
-      return deleteCommand(fromFiles.delete);
+      return documented(deleteCommand(fromFiles.delete));
     }, INTERMEDIATE),
     lazyCommand(
       "describe",
@@ -41,16 +51,47 @@ export function standardCommands(): Command[] {
       TROUBLESHOOTING,
     ),
     lazyCommand("events", async () => (await import("./events.ts")).eventsCommand, TROUBLESHOOTING),
-    lazyCommand("diff", async () => (await import("./diff.ts")).diffCommand, ADVANCED),
-    lazyCommand("apply", async () => (await import("./apply.ts")).applyCommand, ADVANCED),
-    lazyCommand("patch", async () => (await import("./patch.ts")).patchCommand, ADVANCED),
-    lazyCommand("replace", async () => (await import("./replace.ts")).replaceCommand, ADVANCED),
-    lazyCommand("wait", async () => (await import("./wait.ts")).waitCommand, ADVANCED),
-    lazyCommand("label", async () => (await import("./label.ts")).labelCommand, SETTINGS),
-    lazyCommand("annotate", async () => (await import("./label.ts")).annotateCommand, SETTINGS),
+    lazyCommand("diff", async () => documented((await import("./diff.ts")).diffCommand), ADVANCED),
+    lazyCommand("apply", async () => {
+      const [{ applyCommand }, lastApplied] = await Promise.all([
+        import("./apply.ts"),
+        import("./apply_last_applied.ts"),
+      ]);
+      return documented({
+        ...applyCommand,
+        // `apply view-last-applied` and `apply set-last-applied`.
+        run(ctx) {
+          const [sub, ...rest] = ctx.args;
+          if (sub === "view-last-applied") return lastApplied.viewLastApplied(ctx, rest);
+          if (sub === "set-last-applied") return lastApplied.setLastApplied(ctx);
+          return applyCommand.run(ctx);
+        },
+      });
+    }, ADVANCED),
+    lazyCommand(
+      "patch",
+      async () => documented((await import("./patch.ts")).patchCommand),
+      ADVANCED,
+    ),
+    lazyCommand(
+      "replace",
+      async () => documented((await import("./replace.ts")).replaceCommand),
+      ADVANCED,
+    ),
+    lazyCommand("wait", async () => documented((await import("./wait.ts")).waitCommand), ADVANCED),
+    lazyCommand(
+      "label",
+      async () => documented((await import("./label.ts")).labelCommand),
+      SETTINGS,
+    ),
+    lazyCommand(
+      "annotate",
+      async () => documented((await import("./label.ts")).annotateCommand),
+      SETTINGS,
+    ),
     lazyCommand(
       "completion",
-      async () => (await import("./completion.ts")).completionCommand,
+      async () => documented((await import("./completion.ts")).completionCommand),
       SETTINGS,
     ),
     lazyCommand(
@@ -61,10 +102,10 @@ export function standardCommands(): Command[] {
       "api-versions",
       async () => (await import("./api_versions.ts")).apiVersionsCommand,
     ),
-    lazyCommand("config", async () => (await import("./config.ts")).configCommand),
-    lazyCommand("crd", async () => (await import("./crd.ts")).crdCommand),
-    lazyCommand("plugin", async () => (await import("../plugins.ts")).pluginCommand),
-    lazyCommand("serve", async () => (await import("./serve.ts")).serveCommand),
+    lazyCommand("config", async () => documented((await import("./config.ts")).configCommand)),
+    lazyCommand("crd", async () => documented((await import("./crd.ts")).crdCommand)),
+    lazyCommand("plugin", async () => documented((await import("../plugins.ts")).pluginCommand)),
+    lazyCommand("serve", async () => documented((await import("./serve.ts")).serveCommand)),
     lazyCommand("version", async () => (await import("./version.ts")).versionCommand),
   ];
 }

@@ -280,7 +280,7 @@ Deno.test("api-versions: sorted group/versions, CRD groups included; help texts"
   for (const verb of ["replace", "diff", "api-versions"]) {
     const help = await s.k1s([verb, "--help"]);
     assert.equal(help.code, 0);
-    assert.match(help.out, new RegExp(`\\n\\nUsage:\\n  ${verb}`));
+    assert.match(help.out, new RegExp(`\\nUsage:\\n  k1s ${verb}`));
   }
   const top = await s.k1s(["--help"]);
   // kubectl's order: diff before apply, replace after patch, api-versions after api-resources.
