@@ -1,15 +1,17 @@
 /**
  * `completion bash|zsh|fish`: a shell completion script for the CLI, as kubectl's
- * `completion` prints one. It completes verbs, each verb's flags (long and short), resource
- * types (the built-in kinds and the CLI's own), and object names, which it asks the CLI for
- * with `get TYPE -o jsonpath=...` when the user presses tab. Printing the script opens no store.
+ * `completion` prints one. It completes verbs, subcommands (`create secret generic`, `config
+ * use-context`), each verb's flags (long and short, its subcommands' too), resource types (the
+ * built-in kinds and the CLI's own), and object names after a type, which it asks the CLI for
+ * with `get TYPE -o jsonpath=...` when the user presses tab; after a subcommand such as `create
+ * secret` it offers no names. Printing the script opens no store.
  *
  * @module
  */
 import { coreV1Kinds } from "../../src/resources/core_v1.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
-import { type CliSpec, type Command, loadCommands } from "../kit.ts";
+import { type CliSpec, type Command, type CommandDoc, loadCommands } from "../kit.ts";
 
 /** The shells `completion` writes scripts for. */
 export const SHELLS: readonly string[] = ["bash", "zsh", "fish"];
@@ -23,7 +25,17 @@ interface Words {
   name: string;
   /** A shell identifier made from the name. */
   id: string;
-  verbs: { name: string; summary: string; flags: string[]; options: Command["options"] }[];
+  verbs: {
+    name: string;
+    summary: string;
+    flags: string[];
+    options: Command["options"];
+    /**
+     * For a verb with subcommands: the words typed after the verb (joined by
+     * spaces, "" for none) → the subcommands that may come next.
+     */
+    subs: [string, string[]][];
+  }[];
   /** Flags that take a value (`-o`, `--output`, ...), across all verbs. */
   valued: string[];
   /** Resource type names: plurals and short names. */
@@ -32,11 +44,29 @@ interface Words {
 
 const GLOBAL_FLAGS = ["--store", "--namespace", "-n", "--help", "-h"];
 
+/** The subcommand names under each path of `doc` (`create` → `secret` → `generic`). */
+function subcommandTree(doc: CommandDoc, prefix: string[] = []): [string, string[]][] {
+  const subs = doc.subcommands ?? [];
+  if (subs.length === 0) return [];
+  return [
+    [prefix.join(" "), subs.map((s) => s.name)],
+    ...subs.flatMap((s) => subcommandTree(s, [...prefix, s.name])),
+  ];
+}
+
+/** The flags of `doc` and of its subcommands. */
+function allFlags(doc: CommandDoc): NonNullable<Command["options"]> {
+  let options = { ...doc.options };
+  for (const sub of doc.subcommands ?? []) options = { ...allFlags(sub), ...options };
+  return options;
+}
+
 function wordsOf(cli: CliSpec): Words {
   const valued = new Set(["--store", "--namespace", "-n"]);
   const verbs = cli.commands.map((c) => {
     const flags: string[] = [];
-    for (const [long, o] of Object.entries(c.options ?? {})) {
+    const options = allFlags(c);
+    for (const [long, o] of Object.entries(options)) {
       flags.push(`--${long}`);
       if (o.short) flags.push(`-${o.short}`);
       if (o.type === "string") {
@@ -48,7 +78,8 @@ function wordsOf(cli: CliSpec): Words {
       name: c.name,
       summary: c.summary,
       flags: [...flags, ...GLOBAL_FLAGS],
-      options: c.options,
+      options,
+      subs: subcommandTree(c),
     };
   });
   const types = new Set<string>();
@@ -152,6 +183,7 @@ _${w.id}() {
       if ((\${#pos[@]} == 1)); then COMPREPLY=($(compgen -W ${sq(SHELLS.join(" "))} -- "$cur")); fi
       return
       ;;
+${bashSubcommands(w)}
     ${NO_TYPE_VERBS.filter((v) => v !== "completion").map(sq).join(" | ")})
       return
       ;;
@@ -165,6 +197,34 @@ _${w.id}() {
 
 complete -o default -F _${w.id} ${w.name}
 `;
+}
+
+/** The bash cases of verbs with subcommands: the next subcommand's names, else nothing. */
+function bashSubcommands(w: Words): string {
+  return w.verbs.filter((v) => v.subs.length > 0).map((v) =>
+    `    ${sq(v.name)})\n      case "\${pos[*]:1}" in\n${
+      v.subs.map(([at, names]) =>
+        `        ${sq(at)}) COMPREPLY=($(compgen -W ${sq(names.join(" "))} -- "$cur")) ;;\n`
+      ).join("")
+    }      esac\n      return\n      ;;\n`
+  ).join("");
+}
+
+/** The zsh cases of verbs with subcommands. */
+function zshSubcommands(w: Words): string {
+  return w.verbs.filter((v) => v.subs.length > 0).map((v) =>
+    `    ${sq(v.name)})\n      case "\${(j: :)pos[2,-1]}" in\n${
+      v.subs.map(([at, names]) => `        ${sq(at)}) compadd -- ${names.map(sq).join(" ")} ;;\n`)
+        .join("")
+    }      esac\n      return\n      ;;\n`
+  ).join("");
+}
+
+/** Verbs after which no resource type comes: those of NO_TYPE_VERBS and those with subcommands. */
+function noTypeVerbs(w: Words): string[] {
+  return [
+    ...new Set([...NO_TYPE_VERBS, ...w.verbs.filter((v) => v.subs.length).map((v) => v.name)]),
+  ];
 }
 
 function zshScript(w: Words): string {
@@ -232,6 +292,7 @@ ${flagCases}
       if (( \${#pos} == 1 )); then compadd -- ${SHELLS.join(" ")}; fi
       return
       ;;
+${zshSubcommands(w)}
     ${NO_TYPE_VERBS.filter((v) => v !== "completion").map(sq).join("|")})
       return
       ;;
@@ -313,13 +374,18 @@ end
 
 function ${f}_needs_type
     set -l p (${f}_pos)
-    test (count $p) -eq 1; and not contains -- $p[1] ${NO_TYPE_VERBS.map(fq).join(" ")}
+    test (count $p) -eq 1; and not contains -- $p[1] ${noTypeVerbs(w).map(fq).join(" ")}
 end
 
 function ${f}_needs_name
     set -l p (${f}_pos)
-    test (count $p) -eq 2; and not contains -- $p[1] ${NO_TYPE_VERBS.map(fq).join(" ")}
+    test (count $p) -eq 2; and not contains -- $p[1] ${noTypeVerbs(w).map(fq).join(" ")}
     and not string match -q -- '*/*' $p[2]
+end
+
+# True when the positional words are exactly the arguments (a verb and subcommands).
+function ${f}_at
+    test "(${f}_pos)" = "$argv"
 end
 
 function ${f}_names
@@ -333,6 +399,15 @@ ${c} -s h -l help -d 'help for a command'
 ${lines.join("\n")}
 ${c} -n ${fq(`${f}_verb_is completion; and test (count (${f}_pos)) -eq 1`)} -a ${
     fq(SHELLS.join(" "))
+  }
+${
+    w.verbs.flatMap((v) =>
+      v.subs.map(([at, names]) =>
+        `${c} -n ${fq(`${f}_at ${[v.name, at].filter(Boolean).join(" ")}`)} -a ${
+          fq(names.join(" "))
+        }`
+      )
+    ).join("\n")
   }
 ${c} -n ${f}_needs_type -a ${fq(w.types.join(" "))}
 ${c} -n ${f}_needs_name -a ${fq(`(${f}_names (${f}_pos)[2])`)}

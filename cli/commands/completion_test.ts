@@ -105,3 +105,45 @@ Deno.test("completion: kubectl's errors for a missing, extra or unknown shell", 
     "error: Too many arguments. Expected only the shell type.",
   );
 });
+
+Deno.test("completion bash: subcommands where they come, object names only after a type", async () => {
+  const script = (await k(["completion", "bash"])).out;
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/k1s.bash`, script);
+    // A stand-in `k1s` that answers the name query the script makes.
+    await Deno.writeTextFile(`${dir}/k1s`, "#!/bin/sh\necho 'alpha beta'\n");
+    await Deno.chmod(`${dir}/k1s`, 0o755);
+    const probe = (line: string) =>
+      `COMP_WORDS=(${line}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _k1s; ` +
+      `echo "\${COMPREPLY[*]}"`;
+    const cases: [string, string][] = [
+      ["k1s create ''", "namespace configmap secret serviceaccount"],
+      ["k1s create secret ''", "docker-registry generic tls"],
+      ["k1s create secret generic ''", ""],
+      ["k1s create configmap ''", ""],
+      ["k1s create configmap x --from-l", "--from-literal"],
+      ["k1s config use", "use-context"],
+      ["k1s apply view", "view-last-applied"],
+      ["k1s plugin ''", "list"],
+      ["k1s get configmaps ''", "alpha beta"],
+      ["k1s label configmaps a", "alpha"],
+      ["k1s get configmaps/''", ""],
+    ];
+    const src = [`PATH=${dir}:$PATH`, `source ${dir}/k1s.bash`, ...cases.map(([l]) => probe(l))]
+      .join("\n");
+    const out = await new Deno.Command("bash", { args: ["-c", src], stdout: "piped" }).output();
+    const lines = new TextDecoder().decode(out.stdout).split("\n");
+    assert.deepEqual(lines.slice(0, cases.length), cases.map(([, want]) => want));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  const fish = (await k(["completion", "fish"])).out;
+  assert.match(fish, /-n '__k1s_at create secret' -a 'docker-registry generic tls'/);
+  assert.match(
+    fish,
+    /__k1s_needs_type\n {4}set -l p .*\n {4}test \(count \$p\) -eq 1; and not contains -- \$p\[1\] .*'create'/,
+  );
+  const zsh = (await k(["completion", "zsh"])).out;
+  assert.match(zsh, /'secret'\) compadd -- 'docker-registry' 'generic' 'tls' ;;/);
+});
