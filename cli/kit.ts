@@ -48,6 +48,11 @@ export interface CommandContext {
   /** True when `-n` was given. */
   namespaceGiven: boolean;
   /**
+   * The `--help` text of the command or subcommand the arguments name, as
+   * kubectl prints it for a command that needs a subcommand and got none.
+   */
+  help(): Promise<string>;
+  /**
    * Opens (once) the runtime over the resolved store, with the built-in
    * controllers and the CLI's (for commands that run them, such as `wait`);
    * with `--server`, `--kubeconfig`, `--context` or `--token`, a connection
@@ -568,6 +573,12 @@ export function defineCli(spec: CliSpec): Cli {
           return core;
         },
         storeUrl: () => pickStore(flags.store as string | undefined),
+        help: async () =>
+          (await import("./help.ts")).commandHelp(
+            spec.name,
+            path,
+            findDoc(command, parsed.positionals).doc,
+          ),
         scheme: async () => {
           const open = remote?.scheme ?? rt?.scheme ?? core?.scheme;
           if (open) return open;

@@ -103,7 +103,7 @@ export const pluginCommand: Command = {
     const cli = ctx.cli.name;
     if (sub !== "list") {
       if (sub === undefined) {
-        ctx.io.stdout(`${pluginCommand.summary}.\n\nUsage:\n${USAGE}`);
+        ctx.io.stdout(await ctx.help());
         return 0;
       }
       ctx.io.stderr(`error: unknown command "${sub}" for "${cli} plugin"\n`);

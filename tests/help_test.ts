@@ -217,6 +217,13 @@ Deno.test("help VERB, VERB --help, -h, options and unknown topics", async () => 
   assert.ok(
     unknown.out.startsWith("Unknown help topic [`frob`]\n\n\nBasic Commands (Beginner):\n"),
   );
+  // A command that needs a subcommand and got none prints its help, as kubectl's.
+  for (const verb of ["config", "plugin"]) {
+    const bare = await run([verb]);
+    assert.equal(bare.code, 0);
+    assert.equal(bare.out, (await run([verb, "--help"])).out, verb);
+    assert.match(bare.out, /\nAvailable Commands:\n/);
+  }
   const options = await run(["options"]);
   assert.match(options.out, /^The following options can be passed to any command:\n\n/);
   for (const flag of ["store", "server", "kubeconfig", "context", "token", "namespace"]) {

@@ -52,7 +52,7 @@ export const configCommand: Command = {
   async run(ctx) {
     const [sub, ...args] = ctx.args;
     if (sub === undefined) {
-      ctx.io.stdout(`${configCommand.summary}\n\nUsage:\n${configCommand.usage}\n`);
+      ctx.io.stdout(await ctx.help());
       return 0;
     }
     const path = configPath(ctx.cli.name, ctx.io);

@@ -26,6 +26,7 @@ function context(rt: Runtime, io: CapturedIO): CommandContext {
     core: () => Promise.resolve(rt),
     scheme: () => Promise.resolve(rt.scheme),
     storeUrl: () => "memory:",
+    help: () => Promise.resolve(""),
   };
 }
 
