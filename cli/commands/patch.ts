@@ -220,8 +220,21 @@ async function patchLocally(ctx: CommandContext, type: PatchType, body: string):
   let patch: unknown;
   try {
     patch = JSON.parse(body);
-  } catch (err) {
-    throw new CliError(`unable to parse ${JSON.stringify(body)}: ${(err as Error).message}`);
+  } catch {
+    // Only text with a JSON prefix gets here unparsed (patchBody): each patch library words
+    // the bad JSON its way.
+    const { jsonSyntaxError } = await import("../../src/apimachinery/json_syntax.ts");
+    throw new CliError(
+      type === "strategic"
+        ? "invalid JSON document"
+        : type === "merge"
+        ? "Invalid JSON Patch"
+        : jsonSyntaxError(body)?.message ?? "unexpected end of JSON input",
+    );
+  }
+  if (type === "merge" && Array.isArray(patch)) {
+    // The merge replaces the whole object with the array, which is no object.
+    throw new CliError("json: cannot unmarshal array into Go value of type unstructured.detector");
   }
   const scheme = await ctx.scheme();
   const output = ctx.flags.output as string | undefined;
