@@ -272,3 +272,51 @@ Deno.test("write options are validated as kube validates CreateOptions, UpdateOp
     ["app", "ok"],
   );
 });
+
+Deno.test("bad base64 in a Secret's data or a ConfigMap's binaryData: Go's decoder's 400", async () => {
+  await using rt = await createRuntimeCore({});
+  // [value, the offset Go's base64.StdEncoding names]
+  const cases: [string, number][] = [
+    ["not base64!", 3],
+    ["abc", 0],
+    ["abcdef", 4],
+    ["ab=c", 2],
+    ["YQ==YQ==", 4],
+    ["YQ=", 3],
+    ["a==", 1],
+  ];
+  for (const [value, at] of cases) {
+    await assert.rejects(
+      rt.client.create(Secret, {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "s", namespace: "default" },
+        data: { k: value },
+      }),
+      (err: ApiError) => {
+        assert.equal(err.code, 400, value);
+        assert.equal(
+          err.message,
+          `Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte ${at}`,
+        );
+        return true;
+      },
+    );
+  }
+  await assert.rejects(
+    rt.client.create(ConfigMap, {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "c", namespace: "default" },
+      binaryData: { k: "abc" },
+    }),
+    /ConfigMap in version "v1" cannot be handled as a ConfigMap: illegal base64 data at input byte 0/,
+  );
+  const ok = await rt.client.create(Secret, {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "s", namespace: "default" },
+    data: { k: "YWJj", e: "" },
+  });
+  assert.equal(ok.data?.k, "YWJj");
+});

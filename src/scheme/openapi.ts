@@ -251,7 +251,52 @@ function tooSmall(origin: string, minimum: number, at: At, message: string): Sch
   return { code: "too_small", origin, minimum, inclusive: true, path: pathOf(at), message };
 }
 
+/**
+ * Where Go's `base64.StdEncoding` fails on `v` (the offset its CorruptInputError
+ * names), or -1 when it decodes. Newlines are skipped, as Go's decoder skips them.
+ */
+function base64ErrorOffset(v: string): number {
+  let quantum = 0; // characters of the current 4-character group
+  let start = 0; // offset of the group
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i];
+    if (c === "\n" || c === "\r") continue;
+    if (c === "=") {
+      // Padding: after 2 characters `==`, after 3 `=`; then only newlines to the end.
+      if (quantum < 2) return i;
+      let si = i + 1;
+      const skipNewlines = () => {
+        while (si < v.length && (v[si] === "\n" || v[si] === "\r")) si++;
+      };
+      if (quantum === 2) {
+        skipNewlines();
+        if (si === v.length) return v.length;
+        if (v[si] !== "=") return si - 1;
+        si++;
+      }
+      skipNewlines();
+      return si < v.length ? si : -1;
+    }
+    if (!/[A-Za-z0-9+/]/.test(c)) return i;
+    if (quantum === 0) start = i;
+    quantum = (quantum + 1) % 4;
+  }
+  return quantum === 0 ? -1 : start;
+}
+
 function checkString(s: OpenAPISchema, v: string, at: At, out: SchemaIssue[]) {
+  if (s.format === "byte") {
+    // A built-in kind's []byte field: Go's JSON decoder refuses bad base64 with a 400.
+    const offset = base64ErrorOffset(v);
+    if (offset >= 0 && decodeError(s, v, at) !== undefined) {
+      out.push({
+        code: "invalid_format",
+        path: pathOf(at),
+        message: "Invalid base64 data",
+        decodeError: `illegal base64 data at input byte ${offset}`,
+      });
+    }
+  }
   if (s.maxLength !== undefined && v.length > s.maxLength) {
     out.push(
       tooBig(
