@@ -24,6 +24,10 @@ export const applyCommand: Command = {
     ...VALIDATE_OPTIONS,
     output: { type: "string", short: "o" },
     "field-manager": { type: "string" },
+    prune: { type: "boolean" },
+    "prune-allowlist": { type: "string", multiple: true },
+    all: { type: "boolean" },
+    selector: { type: "string", short: "l" },
   },
   mutates: true,
   async run(ctx) {

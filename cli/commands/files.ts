@@ -149,14 +149,29 @@ export async function applyFromFiles(ctx: CommandContext): Promise<number> {
   const applied: { object: KubeObject; kind: Kind }[] = [];
   const fieldManager = ctx.flags["field-manager"] as string | undefined;
   const { applyObject, applyFailureOf } = await import("../apply.ts");
+  // `--prune` (checked before anything is written) and `-l`, which also picks the objects of
+  // the files to apply, as kubectl's builder does.
+  const { prune, prunePlan } = await import("./apply_prune.ts");
+  const plan = await prunePlan(ctx);
+  const selectorText = ctx.flags.selector as string | undefined;
+  const selector = selectorText
+    ? (await import("../../src/apimachinery/labels.ts")).parseLabelSelector(selectorText)
+    : undefined;
+  const visited = {
+    uids: new Set<string>(),
+    namespaces: new Set<string>(ctx.namespaceGiven ? [ctx.namespace] : []),
+  };
   const code = await forEachManifest(ctx, "apply", async (m) => {
+    if (selector && !selector.matches(m.object.metadata.labels)) return "";
+    if (m.namespace !== undefined) visited.namespaces.add(m.namespace);
     const name = m.object.metadata.name;
     const label = `${kindLabel(m.kind)}/${name}`;
     if (dry === "client" && !together) {
       // kubectl reads the live object: absent, it would be created; present, configured.
       let line: string;
       try {
-        await rt.client.get(m.kind, name ?? "", { namespace: m.namespace });
+        const live = await rt.client.get(m.kind, name ?? "", { namespace: m.namespace });
+        if (live.metadata.uid) visited.uids.add(live.metadata.uid);
         line = `${label} configured (dry run)`;
       } catch (err) {
         if (!isNotFound(err)) throw err;
@@ -189,6 +204,7 @@ export async function applyFromFiles(ctx: CommandContext): Promise<number> {
       );
     }
     if (r.warning) ctx.io.stderr(`Warning: ${r.warning}\n`);
+    if (r.object.metadata.uid) visited.uids.add(r.object.metadata.uid);
     if (together) {
       let object = r.object;
       if (dry === "client" && r.operation === "created") {
@@ -216,6 +232,8 @@ export async function applyFromFiles(ctx: CommandContext): Promise<number> {
       }),
     );
   }
+  // kubectl prunes only after an apply without errors.
+  if (plan && code === 0) await prune(ctx, rt, plan, visited);
   return code;
 }
 

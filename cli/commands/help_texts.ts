@@ -71,7 +71,7 @@ const TEXTS: Record<string, HelpText> = {
     long:
       "Delete resources by file names, stdin, resources and names, or by resources and label selector.\n\n JSON and YAML formats are accepted. Only one type of argument may be specified: file names, resources and names, or resources and label selector.\n\n Some resources, such as pods, support graceful deletion. These resources define a default period before they are forcibly terminated (the grace period) but you may override that value with the --grace-period flag, or pass --now to set a grace-period of 1. Because these resources often represent entities in the cluster, deletion may not be acknowledged immediately. If the node hosting a pod is down or cannot reach the API server, termination may take significantly longer than the grace period. To force delete a resource, you must specify the --force flag. Note: only a subset of resources support graceful deletion. In absence of the support, the --grace-period flag is ignored.\n\n IMPORTANT: Force deleting pods does not wait for confirmation that the pod's processes have been terminated, which can leave those processes running until the node detects the deletion and completes graceful deletion. If your processes use shared storage or talk to a remote API and depend on the name of the pod to identify themselves, force deleting those pods may result in multiple processes running on different machines using the same identification which may lead to data corruption or inconsistency. Only force delete pods when you are sure the pod is terminated, or if your application can tolerate multiple copies of the same pod running at once. Also, if you force delete pods, the scheduler may place new pods on those nodes before the node has released those resources and causing those pods to be evicted immediately.\n\n Note that the delete command does NOT do resource version checks, so if someone submits an update to a resource right when you submit a delete, their update will be lost along with the rest of the resource.\n\n After a CustomResourceDefinition is deleted, invalidation of discovery cache may take up to 6 hours. If you don't want to wait, you might want to run \"k1s api-resources\" to refresh the discovery cache.",
     examples:
-      "# Delete a configmap using the type and name specified in configmap.json\nk1s delete -f ./configmap.json\n\n# Delete resources from all files that end with '.json'\nk1s delete -f '*.json'\n\n# Delete a configmap based on the type and name in the JSON passed into stdin\ncat configmap.json | k1s delete -f -\n\n# Delete a configmap with minimal delay\nk1s delete configmap foo --now\n\n# Delete all configmaps\nk1s delete configmaps --all",
+      "# Delete a configmap using the type and name specified in configmap.json\nk1s delete -f ./configmap.json\n\n# Delete a configmap based on the type and name in the JSON passed into stdin\ncat configmap.json | k1s delete -f -\n\n# Delete a configmap with minimal delay\nk1s delete configmap foo --now\n\n# Delete all configmaps\nk1s delete configmaps --all",
     usage: "delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)])",
     flags: {
       "selector": [
@@ -638,7 +638,7 @@ const TEXTS: Record<string, HelpText> = {
     long:
       "Apply a configuration to a resource by file name or stdin. The resource name must be specified. This resource will be created if it doesn't exist yet. To use 'apply', always create the resource initially with either 'apply' or 'create --save-config'.\n\n JSON and YAML formats are accepted.\n\n Alpha Disclaimer: the --prune functionality is not yet complete. Do not use unless you are aware of what the current state is. See https://issues.k8s.io/34274.",
     examples:
-      "# Apply the configuration in configmap.json to a configmap\nk1s apply -f ./configmap.json\n\n# Apply the JSON passed into stdin to a configmap\ncat configmap.json | k1s apply -f -\n\n# Apply the configuration from all files that end with '.json'\nk1s apply -f '*.json'",
+      "# Apply the configuration in configmap.json to a configmap\nk1s apply -f ./configmap.json\n\n# Apply the JSON passed into stdin to a configmap\ncat configmap.json | k1s apply -f -\n\n# Apply the configuration in manifest.yaml that matches label app=web and delete all other resources that are not in the file and match label app=web\nk1s apply --prune -f manifest.yaml -l app=web\n\n# Apply the configuration in manifest.yaml and delete all the other config maps that are not in the file\nk1s apply --prune -f manifest.yaml --all --prune-allowlist=core/v1/ConfigMap",
     usage: "apply -f FILENAME",
     flags: {
       "filename": ["[]", "The files that contain the configurations to apply."],
@@ -661,6 +661,19 @@ const TEXTS: Record<string, HelpText> = {
       "field-manager": [
         "'kubectl-client-side-apply'",
         "Name of the manager used to track field ownership.",
+      ],
+      "all": ["false", "Select all resources in the namespace of the specified resource types."],
+      "prune": [
+        "false",
+        "Automatically delete resource objects, that do not appear in the configs and are created by either apply or create --save-config. Should be used with either -l or --all.",
+      ],
+      "prune-allowlist": [
+        "[]",
+        "Overwrite the default allowlist with <group/version/kind> for --prune",
+      ],
+      "selector": [
+        "''",
+        "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.",
       ],
     },
     subcommands: ["apply set-last-applied", "apply view-last-applied"],
