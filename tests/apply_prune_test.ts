@@ -26,66 +26,25 @@ async function scene(f: KubectlFixture, run: (args: string[]) => Promise<unknown
   await Deno.writeTextFile(`${dir}/d.json`, cm("d", "web"));
   await Deno.writeTextFile(`${dir}/c.json`, cm("c", "db"));
   const allow = "--prune-allowlist=core/v1/ConfigMap";
+  /** `apply --prune -f FILE` and more flags. */
+  const prune = async (file: string, ...flags: string[]) =>
+    out.push(await run(["apply", "--prune", "-f", `${dir}/${file}`, ...flags]));
   out.push(await run(["apply", "-f", `${dir}/all.json`]));
   out.push(await run(["create", "-f", `${dir}/d.json`])); // no last-applied annotation
   // Refusals, before anything is written.
-  out.push(await run(["apply", "--prune", "-f", `${dir}/a.json`, allow]));
-  out.push(await run(["apply", "--prune", "-f", `${dir}/a.json`, "--all", "-l", "app=web", allow]));
-  out.push(
-    await run([
-      "apply",
-      "--prune",
-      "-f",
-      `${dir}/a.json`,
-      "-l",
-      "app=web",
-      "--prune-allowlist=v1/ConfigMap",
-    ]),
-  );
-  out.push(
-    await run([
-      "apply",
-      "--prune",
-      "-f",
-      `${dir}/a.json`,
-      "-l",
-      "app=web",
-      "--prune-allowlist=core/v1/Frob",
-    ]),
-  );
+  await prune("a.json", allow);
+  await prune("a.json", "--all", "-l", "app=web", allow);
+  await prune("a.json", "-l", "app=web", "--prune-allowlist=v1/ConfigMap");
+  await prune("a.json", "-l", "app=web", "--prune-allowlist=core/v1/Frob");
   // A dry run prints what would go; then the prune.
-  out.push(
-    await run([
-      "apply",
-      "--prune",
-      "-f",
-      `${dir}/a.json`,
-      "-l",
-      "app=web",
-      allow,
-      "--dry-run=client",
-    ]),
-  );
-  out.push(
-    await run([
-      "apply",
-      "--prune",
-      "-f",
-      `${dir}/a.json`,
-      "-l",
-      "app=web",
-      allow,
-      "--dry-run=server",
-    ]),
-  );
-  out.push(await run(["apply", "--prune", "-f", `${dir}/a.json`, "-l", "app=web", allow]));
-  // -l also picks what is applied: nothing of all.json but c here, and a is pruned.
-  out.push(
-    await run(["apply", "--prune", "-f", `${dir}/all.json`, "-l", "app=db", allow, "-o", "name"]),
-  );
-  out.push(await run(["apply", "--prune", "-f", `${dir}/all.json`, "--all", allow]));
+  await prune("a.json", "-l", "app=web", allow, "--dry-run=client");
+  await prune("a.json", "-l", "app=web", allow, "--dry-run=server");
+  await prune("a.json", "-l", "app=web", allow);
+  // -l also picks what is applied: of all.json only c, and nothing labelled app=db goes.
+  await prune("all.json", "-l", "app=db", allow, "-o", "name");
+  await prune("all.json", "--all", allow);
   // --all: every applied config map but c goes; d, never applied, stays.
-  out.push(await run(["apply", "--prune", "-f", `${dir}/c.json`, "--all", allow]));
+  await prune("c.json", "--all", allow);
   const left = await f.rt.client.list(ConfigMap, { namespace: "default" });
   out.push(left.items.map((o) => o.metadata.name).filter((n) => n !== "kube-root-ca.crt"));
   return out;

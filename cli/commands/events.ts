@@ -12,7 +12,7 @@ import { Event } from "../../src/resources/core_v1.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
-import { age, alignColumns, printObjects } from "../printers/mod.ts";
+import { age, alignColumns, OUTPUT_FORMATS, printObjects } from "../printers/mod.ts";
 import { toKubectlYaml } from "../printers/yaml.ts";
 import { goJson } from "../jsonpath.ts";
 import { ALL_NAMESPACES_FLAG, CHUNK_SIZE_FLAG, TEMPLATE_FLAG } from "./read_flags.ts";
@@ -92,18 +92,7 @@ function typesFilter(values: string[]): string[] {
 }
 
 /** The `-o` formats kubectl's events accepts (its PrintFlags: no table, no custom columns). */
-const EVENT_OUTPUT_FORMATS = [
-  "go-template",
-  "go-template-file",
-  "json",
-  "jsonpath",
-  "jsonpath-as-json",
-  "jsonpath-file",
-  "name",
-  "template",
-  "templatefile",
-  "yaml",
-];
+const EVENT_OUTPUT_FORMATS = OUTPUT_FORMATS.filter((f) => f !== "wide" && !f.startsWith("custom-"));
 
 /**
  * The printer of `events -o OUTPUT` (the format checked first, as kubectl builds its printer

@@ -45,6 +45,33 @@ const SUBCOMMAND_FLAGS: Record<string, FlagsConfig> = {
   },
 };
 
+/** Flag texts several commands share, as kubectl words them. */
+const OUTPUT: [string | null, string] = [
+  "''",
+  "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
+];
+const VALIDATE: [string | null, string] = [
+  "'strict'",
+  'Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.',
+];
+const SELECTOR: [string | null, string] = [
+  "''",
+  "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.",
+];
+const DRY_RUN: [string | null, string] = [
+  "'none'",
+  'Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.',
+];
+const RECURSIVE: [string | null, string] = [
+  "false",
+  "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.",
+];
+const SAVE_CONFIG: [string | null, string] = [
+  "false",
+  "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.",
+];
+const APPEND_HASH: [string | null, string] = ["false", "Append a hash of the secret to its name."];
+
 const TEXTS: Record<string, HelpText> = {
   "edit": {
     summary: "Edit a resource on the server",
@@ -54,15 +81,9 @@ const TEXTS: Record<string, HelpText> = {
       "# Edit the config map named 'settings'\nk1s edit configmap/settings\n\n# Use an alternative editor\nKUBE_EDITOR=\"nano\" k1s edit configmap/settings\n\n# Edit the secret 'app' in JSON\nk1s edit secret/app -o json",
     usage: "edit (RESOURCE/NAME | -f FILENAME)",
     flags: {
-      "output": [
-        "''",
-        "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
-      ],
+      "output": OUTPUT,
       "output-patch": ["false", "Output the patch if the resource is edited."],
-      "validate": [
-        "'strict'",
-        'Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.',
-      ],
+      "validate": VALIDATE,
     },
   },
   "delete": {
@@ -74,10 +95,7 @@ const TEXTS: Record<string, HelpText> = {
       "# Delete a configmap using the type and name specified in configmap.json\nk1s delete -f ./configmap.json\n\n# Delete a configmap based on the type and name in the JSON passed into stdin\ncat configmap.json | k1s delete -f -\n\n# Delete a configmap with minimal delay\nk1s delete configmap foo --now\n\n# Delete all configmaps\nk1s delete configmaps --all",
     usage: "delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)])",
     flags: {
-      "selector": [
-        "''",
-        "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.",
-      ],
+      "selector": SELECTOR,
       "all": ["false", "Delete all resources, in the namespace of the specified resource types."],
       "all-namespaces": [
         "false",
@@ -104,10 +122,7 @@ const TEXTS: Record<string, HelpText> = {
         "false",
         'Treat "resource not found" as a successful delete. Defaults to "true" when --all is specified.',
       ],
-      "dry-run": [
-        "'none'",
-        'Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.',
-      ],
+      "dry-run": DRY_RUN,
       "wait": [
         "true",
         "If true, wait for resources to be gone before returning. This waits for finalizers.",
@@ -117,10 +132,7 @@ const TEXTS: Record<string, HelpText> = {
         "The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object",
       ],
       "filename": ["[]", "containing the resource to delete."],
-      "recursive": [
-        "false",
-        "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.",
-      ],
+      "recursive": RECURSIVE,
     },
   },
   "diff": {
@@ -131,19 +143,13 @@ const TEXTS: Record<string, HelpText> = {
     usage: "diff -f FILENAME",
     flags: {
       "filename": ["[]", "Filename, directory, or URL to files contains the configuration to diff"],
-      "recursive": [
-        "false",
-        "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.",
-      ],
+      "recursive": RECURSIVE,
       "field-manager": [
         "'kubectl-client-side-apply'",
         "Name of the manager used to track field ownership.",
       ],
       "show-managed-fields": ["false", "If true, include managed fields in the diff."],
-      "selector": [
-        "''",
-        "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.",
-      ],
+      "selector": SELECTOR,
       "concurrency": [
         "1",
         "Number of objects to process in parallel when diffing against the live version. Larger number = faster, but more memory, I/O and CPU over that shorter period of time.",
@@ -161,23 +167,14 @@ const TEXTS: Record<string, HelpText> = {
       "patch": ["''", "The patch to be applied to the resource JSON file."],
       "patch-file": ["''", "A file containing a patch to be applied to the resource."],
       "type": ["'strategic'", "The type of patch being provided; one of [json merge strategic]"],
-      "dry-run": [
-        "'none'",
-        'Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.',
-      ],
+      "dry-run": DRY_RUN,
       "subresource": [
         "''",
         "If specified, patch will operate on the subresource of the requested object. This flag is beta and may change in the future.",
       ],
-      "output": [
-        "''",
-        "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
-      ],
+      "output": OUTPUT,
       "filename": ["[]", "Filename, directory, or URL to files identifying the resource to update"],
-      "recursive": [
-        "false",
-        "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.",
-      ],
+      "recursive": RECURSIVE,
       "local": [
         "false",
         "If true, patch will operate on the content of the file, not the server-side resource.",
@@ -193,26 +190,14 @@ const TEXTS: Record<string, HelpText> = {
     usage: "replace -f FILENAME",
     flags: {
       "filename": ["[]", "The files that contain the configurations to replace."],
-      "recursive": [
-        "false",
-        "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.",
-      ],
+      "recursive": RECURSIVE,
       "force": [
         "false",
         "If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation.",
       ],
-      "save-config": [
-        "false",
-        "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.",
-      ],
-      "dry-run": [
-        "'none'",
-        'Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.',
-      ],
-      "output": [
-        "''",
-        "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
-      ],
+      "save-config": SAVE_CONFIG,
+      "dry-run": DRY_RUN,
+      "output": OUTPUT,
       "cascade": [
         "'background'",
         'Must be "background", "orphan", or "foreground". Selects the deletion cascading strategy for the dependents (e.g. Pods created by a ReplicationController). Defaults to background.',
@@ -230,10 +215,7 @@ const TEXTS: Record<string, HelpText> = {
         "If true, wait for resources to be gone before returning. This waits for finalizers.",
       ],
       "field-manager": ["'kubectl-replace'", "Name of the manager used to track field ownership."],
-      "validate": [
-        "'strict'",
-        'Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.',
-      ],
+      "validate": VALIDATE,
     },
   },
   "wait": {
@@ -266,10 +248,7 @@ const TEXTS: Record<string, HelpText> = {
         "false",
         "If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.",
       ],
-      "output": [
-        "''",
-        "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
-      ],
+      "output": OUTPUT,
     },
   },
   "label": {
@@ -287,31 +266,19 @@ const TEXTS: Record<string, HelpText> = {
       ],
       "all": ["false", "Select all resources, in the namespace of the specified resource types"],
       "all-namespaces": ["false", "If true, check the specified action in all namespaces."],
-      "selector": [
-        "''",
-        "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.",
-      ],
+      "selector": SELECTOR,
       "list": ["false", "If true, display the labels for a given resource."],
-      "dry-run": [
-        "'none'",
-        'Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.',
-      ],
+      "dry-run": DRY_RUN,
       "resource-version": [
         "''",
         "If non-empty, the labels update will only succeed if this is the current resource-version for the object. Only valid when specifying a single resource.",
       ],
-      "output": [
-        "''",
-        "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
-      ],
+      "output": OUTPUT,
       "filename": [
         "[]",
         "Filename, directory, or URL to files identifying the resource to update the labels",
       ],
-      "recursive": [
-        "false",
-        "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.",
-      ],
+      "recursive": RECURSIVE,
       "local": ["false", "If true, label will NOT contact api-server but run locally."],
     },
   },
@@ -330,31 +297,19 @@ const TEXTS: Record<string, HelpText> = {
       ],
       "all": ["false", "Select all resources, in the namespace of the specified resource types."],
       "all-namespaces": ["false", "If true, check the specified action in all namespaces."],
-      "selector": [
-        "''",
-        "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.",
-      ],
+      "selector": SELECTOR,
       "list": ["false", "If true, display the annotations for a given resource."],
-      "dry-run": [
-        "'none'",
-        'Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.',
-      ],
+      "dry-run": DRY_RUN,
       "resource-version": [
         "''",
         "If non-empty, the annotation update will only succeed if this is the current resource-version for the object. Only valid when specifying a single resource.",
       ],
-      "output": [
-        "''",
-        "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
-      ],
+      "output": OUTPUT,
       "filename": [
         "[]",
         "Filename, directory, or URL to files identifying the resource to update the annotation",
       ],
-      "recursive": [
-        "false",
-        "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.",
-      ],
+      "recursive": RECURSIVE,
       "local": ["false", "If true, annotation will NOT contact api-server but run locally."],
     },
   },
@@ -365,27 +320,12 @@ const TEXTS: Record<string, HelpText> = {
       "# Create a configmap using the data in configmap.json\nk1s create -f ./configmap.json\n\n# Create a configmap based on the JSON passed into stdin\ncat configmap.json | k1s create -f -",
     usage: "create -f FILENAME",
     flags: {
-      "dry-run": [
-        "'none'",
-        'Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.',
-      ],
+      "dry-run": DRY_RUN,
       "filename": ["[]", "Filename, directory, or URL to files to use to create the resource"],
-      "output": [
-        "''",
-        "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
-      ],
-      "recursive": [
-        "false",
-        "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.",
-      ],
-      "save-config": [
-        "false",
-        "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.",
-      ],
-      "validate": [
-        "'strict'",
-        'Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.',
-      ],
+      "output": OUTPUT,
+      "recursive": RECURSIVE,
+      "save-config": SAVE_CONFIG,
+      "validate": VALIDATE,
     },
     options: ["dry-run", "filename", "output", "recursive", "save-config", "validate"],
     subcommands: ["create namespace", "create configmap", "create secret", "create serviceaccount"],
@@ -397,22 +337,10 @@ const TEXTS: Record<string, HelpText> = {
     usage: "create namespace NAME [--dry-run=server|client|none]",
     aliases: ["ns"],
     flags: {
-      "dry-run": [
-        "'none'",
-        'Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.',
-      ],
-      "output": [
-        "''",
-        "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
-      ],
-      "save-config": [
-        "false",
-        "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.",
-      ],
-      "validate": [
-        "'strict'",
-        'Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.',
-      ],
+      "dry-run": DRY_RUN,
+      "output": OUTPUT,
+      "save-config": SAVE_CONFIG,
+      "validate": VALIDATE,
     },
     options: ["dry-run", "output", "save-config", "validate"],
   },
@@ -427,10 +355,7 @@ const TEXTS: Record<string, HelpText> = {
     aliases: ["cm"],
     flags: {
       "append-hash": ["false", "Append a hash of the configmap to its name."],
-      "dry-run": [
-        "'none'",
-        'Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.',
-      ],
+      "dry-run": DRY_RUN,
       "from-env-file": [
         "[]",
         "Specify the path to a file to read lines of key=val pairs to create a configmap.",
@@ -443,18 +368,9 @@ const TEXTS: Record<string, HelpText> = {
         "[]",
         "Specify a key and literal value to insert in configmap (i.e. mykey=somevalue)",
       ],
-      "output": [
-        "''",
-        "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
-      ],
-      "save-config": [
-        "false",
-        "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.",
-      ],
-      "validate": [
-        "'strict'",
-        'Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.',
-      ],
+      "output": OUTPUT,
+      "save-config": SAVE_CONFIG,
+      "validate": VALIDATE,
     },
     options: [
       "append-hash",
@@ -475,22 +391,10 @@ const TEXTS: Record<string, HelpText> = {
     usage: "create serviceaccount NAME [--dry-run=server|client|none]",
     aliases: ["sa"],
     flags: {
-      "dry-run": [
-        "'none'",
-        'Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.',
-      ],
-      "output": [
-        "''",
-        "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
-      ],
-      "save-config": [
-        "false",
-        "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.",
-      ],
-      "validate": [
-        "'strict'",
-        'Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.',
-      ],
+      "dry-run": DRY_RUN,
+      "output": OUTPUT,
+      "save-config": SAVE_CONFIG,
+      "validate": VALIDATE,
     },
     options: ["dry-run", "output", "save-config", "validate"],
   },
@@ -511,31 +415,19 @@ const TEXTS: Record<string, HelpText> = {
     usage:
       "create secret docker-registry NAME --docker-username=user --docker-password=password --docker-email=email [--docker-server=string] [--from-file=[key=]source] [--dry-run=server|client|none]",
     flags: {
-      "append-hash": ["false", "Append a hash of the secret to its name."],
+      "append-hash": APPEND_HASH,
       "docker-email": ["''", "Email for Docker registry"],
       "docker-password": ["''", "Password for Docker registry authentication"],
       "docker-server": ["'https://index.docker.io/v1/'", "Server location for Docker registry"],
       "docker-username": ["''", "Username for Docker registry authentication"],
-      "dry-run": [
-        "'none'",
-        'Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.',
-      ],
+      "dry-run": DRY_RUN,
       "from-file": [
         "[]",
         "Key files can be specified using their file path, in which case a default name of .dockerconfigjson will be given to them, or optionally with a name and file path, in which case the given name will be used. Specifying a directory will iterate each named file in the directory that is a valid secret key. For this command, the key should always be .dockerconfigjson.",
       ],
-      "output": [
-        "''",
-        "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
-      ],
-      "save-config": [
-        "false",
-        "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.",
-      ],
-      "validate": [
-        "'strict'",
-        'Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.',
-      ],
+      "output": OUTPUT,
+      "save-config": SAVE_CONFIG,
+      "validate": VALIDATE,
     },
     options: [
       "append-hash",
@@ -559,11 +451,8 @@ const TEXTS: Record<string, HelpText> = {
     usage:
       "create secret generic NAME [--type=string] [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none]",
     flags: {
-      "append-hash": ["false", "Append a hash of the secret to its name."],
-      "dry-run": [
-        "'none'",
-        'Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.',
-      ],
+      "append-hash": APPEND_HASH,
+      "dry-run": DRY_RUN,
       "from-env-file": [
         "[]",
         "Specify the path to a file to read lines of key=val pairs to create a secret.",
@@ -576,19 +465,10 @@ const TEXTS: Record<string, HelpText> = {
         "[]",
         "Specify a key and literal value to insert in secret (i.e. mykey=somevalue)",
       ],
-      "output": [
-        "''",
-        "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
-      ],
-      "save-config": [
-        "false",
-        "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.",
-      ],
+      "output": OUTPUT,
+      "save-config": SAVE_CONFIG,
       "type": ["''", "The type of secret to create"],
-      "validate": [
-        "'strict'",
-        'Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.',
-      ],
+      "validate": VALIDATE,
     },
     options: [
       "append-hash",
@@ -611,25 +491,13 @@ const TEXTS: Record<string, HelpText> = {
     usage:
       "create secret tls NAME --cert=path/to/cert/file --key=path/to/key/file [--dry-run=server|client|none]",
     flags: {
-      "append-hash": ["false", "Append a hash of the secret to its name."],
+      "append-hash": APPEND_HASH,
       "cert": ["''", "Path to PEM encoded public key certificate."],
-      "dry-run": [
-        "'none'",
-        'Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.',
-      ],
+      "dry-run": DRY_RUN,
       "key": ["''", "Path to private key associated with given certificate."],
-      "output": [
-        "''",
-        "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
-      ],
-      "save-config": [
-        "false",
-        "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.",
-      ],
-      "validate": [
-        "'strict'",
-        'Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.',
-      ],
+      "output": OUTPUT,
+      "save-config": SAVE_CONFIG,
+      "validate": VALIDATE,
     },
     options: ["append-hash", "cert", "dry-run", "key", "output", "save-config", "validate"],
   },
@@ -642,22 +510,10 @@ const TEXTS: Record<string, HelpText> = {
     usage: "apply -f FILENAME",
     flags: {
       "filename": ["[]", "The files that contain the configurations to apply."],
-      "recursive": [
-        "false",
-        "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.",
-      ],
-      "dry-run": [
-        "'none'",
-        'Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.',
-      ],
-      "validate": [
-        "'strict'",
-        'Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.',
-      ],
-      "output": [
-        "''",
-        "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
-      ],
+      "recursive": RECURSIVE,
+      "dry-run": DRY_RUN,
+      "validate": VALIDATE,
+      "output": OUTPUT,
       "field-manager": [
         "'kubectl-client-side-apply'",
         "Name of the manager used to track field ownership.",
@@ -671,10 +527,7 @@ const TEXTS: Record<string, HelpText> = {
         "[]",
         "Overwrite the default allowlist with <group/version/kind> for --prune",
       ],
-      "selector": [
-        "''",
-        "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.",
-      ],
+      "selector": SELECTOR,
     },
     subcommands: ["apply set-last-applied", "apply view-last-applied"],
   },
@@ -692,14 +545,8 @@ const TEXTS: Record<string, HelpText> = {
         "[]",
         "Filename, directory, or URL to files that contains the last-applied-configuration annotations",
       ],
-      "recursive": [
-        "false",
-        "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.",
-      ],
-      "selector": [
-        "''",
-        "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.",
-      ],
+      "recursive": RECURSIVE,
+      "selector": SELECTOR,
     },
     mutates: false,
   },
@@ -716,18 +563,12 @@ const TEXTS: Record<string, HelpText> = {
         "false",
         "Will create 'last-applied-configuration' annotations if current objects doesn't have one",
       ],
-      "dry-run": [
-        "'none'",
-        'Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.',
-      ],
+      "dry-run": DRY_RUN,
       "filename": [
         "[]",
         "Filename, directory, or URL to files that contains the last-applied-configuration annotations",
       ],
-      "output": [
-        "''",
-        "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
-      ],
+      "output": OUTPUT,
     },
   },
   "plugin": {
