@@ -25,7 +25,7 @@ export const LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-confi
 export const CLIENT_SIDE_APPLY_FIELD_MANAGER = "kubectl-client-side-apply";
 
 /** What {@linkcode applyObject} needs of a client. */
-export type ApplyClient = Pick<Reader, "get"> & Pick<Writer, "create" | "patch">;
+export type ApplyClient = Pick<Reader, "get"> & Pick<Writer, "create" | "patch" | "delete">;
 
 /** Options of {@linkcode applyObject}. */
 export interface ApplyOptions {
@@ -47,6 +47,14 @@ export interface ApplyOptions {
   maxAttempts?: number;
   /** Pause before the third and later attempts, in ms; default 1000 (kubectl's). */
   backoffMs?: number;
+  /**
+   * `--force`: when the patch still conflicts or is invalid (an immutable
+   * field), delete the object and create it from the manifest, as kubectl's
+   * patcher does; the old object is restored if the new one is refused.
+   */
+  force?: boolean;
+  /** With `force`: how long to wait for the deleted object to be gone, in ms; default 30 s. */
+  forceTimeoutMs?: number;
 }
 
 /** Outcome of {@linkcode applyObject}. */
@@ -261,12 +269,66 @@ export async function applyObject(
       });
       return withWarning({ object, operation: "configured" }, warning);
     } catch (err) {
+      const invalid = (err as { reason?: string }).reason === "Invalid";
+      if (options.force && (invalid || (isConflict(err) && attempt >= maxAttempts))) {
+        const object = await deleteAndCreate(client, kind, current, modified, namespace, write, {
+          timeoutMs: options.forceTimeoutMs ?? 30_000,
+        });
+        return withWarning({ object, operation: "configured" }, warning);
+      }
       if (!isConflict(err) || attempt >= maxAttempts) {
         throw remember(err, { step: "patching", patch: goJson(patch) });
       }
     }
     if (attempt > 1) await new Promise((r) => setTimeout(r, backoffMs));
     current = await client.get(kind, name, { namespace });
+  }
+}
+
+/** A copy of `obj` without what the server set, to be created again. */
+function forCreate(obj: KubeObject): KubeObject {
+  const { resourceVersion: _r, uid: _u, creationTimestamp: _c, generation: _g, ...meta } =
+    obj.metadata;
+  return { ...obj, metadata: meta };
+}
+
+/** kubectl's `deleteAndCreate`: delete, wait until gone, create; restore the old one on failure. */
+async function deleteAndCreate(
+  client: ApplyClient,
+  kind: Kind,
+  current: KubeObject,
+  modified: KubeObject,
+  namespace: string | undefined,
+  write: { dryRun?: boolean; fieldManager?: string },
+  options: { timeoutMs: number },
+): Promise<KubeObject> {
+  const name = current.metadata.name!;
+  await client.delete(kind, name, { namespace, propagationPolicy: "Background" });
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    try {
+      await client.get(kind, name, { namespace });
+    } catch (err) {
+      if (isNotFound(err)) break;
+      throw err;
+    }
+    if (Date.now() > deadline) throw new Error("timed out waiting for the condition");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    return await client.create(kind, modified, { ...write, namespace });
+  } catch (err) {
+    // The original goes back; the new object's error is still the user's to see.
+    try {
+      await client.create(kind, forCreate(current), { ...write, namespace });
+    } catch (restoreErr) {
+      throw new Error(
+        "An error occurred force-replacing the existing object with the newly provided one:" +
+          `\n\n${(err as Error).message}.\n\nAdditionally, an error occurred attempting to ` +
+          `restore the original object:\n\n${(restoreErr as Error).message}`,
+      );
+    }
+    throw err;
   }
 }
 

@@ -84,3 +84,54 @@ Deno.test({
     assert.deepEqual(kubectlSaid.at(-1), ["c", "d"]);
   },
 });
+
+Deno.test({
+  name: "apply --force: an immutable change deletes and re-creates, as kubectl 1.32 does",
+  ignore: !haveKubectl(32),
+  async fn() {
+    await using theirs = await kubectlFixture(32);
+    await using ours = await kubectlFixture(32);
+    const steps = async (f: KubectlFixture, run: (args: string[]) => Promise<unknown>) => {
+      const frozen = (v: string) =>
+        JSON.stringify({
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "frozen" },
+          immutable: true,
+          data: { k: v },
+        });
+      await Deno.writeTextFile(`${f.dir}/v1.json`, frozen("one"));
+      await Deno.writeTextFile(`${f.dir}/v2.json`, frozen("two"));
+      const out = [await run(["apply", "-f", `${f.dir}/v1.json`])];
+      const before = await f.rt.client.get(ConfigMap, "frozen", { namespace: "default" });
+      out.push(await run(["apply", "-f", `${f.dir}/v2.json`]));
+      out.push(await run(["apply", "-f", `${f.dir}/v2.json`, "--force", "--dry-run=server"]));
+      out.push(await run(["apply", "-f", `${f.dir}/v2.json`, "--force", "--prune", "--all"]));
+      out.push(await run(["apply", "-f", `${f.dir}/v2.json`, "--force"]));
+      const after = await f.rt.client.get(ConfigMap, "frozen", { namespace: "default" });
+      out.push([after.data, after.metadata.uid !== before.metadata.uid]);
+      return out;
+    };
+    const clean = (dir: string, r: { code: number; out: string; err: string }) => ({
+      ...r,
+      out: r.out.replaceAll(dir, "DIR"),
+      err: r.err.replaceAll(dir, "DIR"),
+    });
+    const kubectlSaid = await steps(
+      theirs,
+      async (a) => clean(theirs.dir, await theirs.kubectl.run(a)),
+    );
+    const k1sSaid = await steps(
+      ours,
+      async (a) => clean(ours.dir, await runCli(k1s, ["--server", ours.server.url, ...a])),
+    );
+    if (Deno.env.get("K1S_SHOW")) console.log(JSON.stringify(kubectlSaid, null, 1));
+    assert.deepEqual(k1sSaid, kubectlSaid);
+    assert.deepEqual(kubectlSaid.at(-2), {
+      code: 0,
+      out: "configmap/frozen configured\n",
+      err: "",
+    });
+    assert.deepEqual(kubectlSaid.at(-1), [{ k: "two" }, true]);
+  },
+});

@@ -25,6 +25,7 @@ export const applyCommand: Command = {
     output: { type: "string", short: "o" },
     "field-manager": { type: "string" },
     prune: { type: "boolean" },
+    force: { type: "boolean" },
     "prune-allowlist": { type: "string", multiple: true },
     all: { type: "boolean" },
     selector: { type: "string", short: "l" },

@@ -152,6 +152,9 @@ export async function applyFromFiles(ctx: CommandContext): Promise<number> {
   // `--prune` (checked before anything is written) and `-l`, which also picks the objects of
   // the files to apply, as kubectl's builder does.
   const { prune, prunePlan } = await import("./apply_prune.ts");
+  if (dry === "server" && ctx.flags.force === true) {
+    throw new CliError("--dry-run=server cannot be used with --force");
+  }
   const plan = await prunePlan(ctx);
   const selectorText = ctx.flags.selector as string | undefined;
   const selector = selectorText
@@ -187,6 +190,7 @@ export async function applyFromFiles(ctx: CommandContext): Promise<number> {
         dryRun: dry === "server" || dry === "client",
         ...validation,
         ...(fieldManager ? { fieldManager } : {}),
+        force: ctx.flags.force === true,
       });
     } catch (err) {
       const failure = applyFailureOf(err);

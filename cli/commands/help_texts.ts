@@ -523,6 +523,10 @@ const TEXTS: Record<string, HelpText> = {
         "false",
         "Automatically delete resource objects, that do not appear in the configs and are created by either apply or create --save-config. Should be used with either -l or --all.",
       ],
+      "force": [
+        "false",
+        "If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation.",
+      ],
       "prune-allowlist": [
         "[]",
         "Overwrite the default allowlist with <group/version/kind> for --prune",
