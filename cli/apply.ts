@@ -25,7 +25,10 @@ export const LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-confi
 export const CLIENT_SIDE_APPLY_FIELD_MANAGER = "kubectl-client-side-apply";
 
 /** What {@linkcode applyObject} needs of a client. */
-export type ApplyClient = Pick<Reader, "get"> & Pick<Writer, "create" | "patch" | "delete">;
+export type ApplyClient =
+  & Pick<Reader, "get">
+  & Pick<Writer, "create" | "patch">
+  & Partial<Pick<Writer, "delete">>;
 
 /** Options of {@linkcode applyObject}. */
 export interface ApplyOptions {
@@ -303,6 +306,7 @@ async function deleteAndCreate(
   options: { timeoutMs: number },
 ): Promise<KubeObject> {
   const name = current.metadata.name!;
+  if (!client.delete) throw new TypeError("apply --force needs a client that can delete");
   await client.delete(kind, name, { namespace, propagationPolicy: "Background" });
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {

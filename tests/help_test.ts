@@ -79,9 +79,9 @@ const asK1s = (text: string) => text.replaceAll("kubectl", "k1s");
 
 /**
  * Commands whose words are k1s's own, in kubectl's layout: `config` edits k1s's configuration of
- * stores, not a kubeconfig; `completion` has no PowerShell script.
+ * stores, not a kubeconfig.
  */
-const OWN_WORDS = (path: readonly string[]) => path[0] === "config" || path[0] === "completion";
+const OWN_WORDS = (path: readonly string[]) => path[0] === "config";
 
 Deno.test("the kubectl help texts kept here are kubectl 1.32's", async (t) => {
   if (!KUBECTL_132) {

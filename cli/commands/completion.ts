@@ -1,9 +1,12 @@
 /**
- * `completion bash|zsh|fish`: a shell completion script for the CLI, as kubectl's
+ * `completion bash|zsh|fish|powershell`: a shell completion script for the CLI, as kubectl's
  * `completion` prints one. It completes verbs, subcommands (`create secret generic`, `config
  * use-context`), each verb's flags (long and short, its subcommands' too), resource types (the
- * built-in kinds and the CLI's own), and object names after a type, which it asks the CLI for
- * with `get TYPE -o jsonpath=...` when the user presses tab; after a subcommand such as `create
+ * built-in kinds and the CLI's own), and object names where kubectl completes them: after `get
+ * TYPE`, `describe TYPE`, `delete TYPE`, `edit TYPE`, `label TYPE`, `annotate TYPE`, `patch TYPE`
+ * and `wait TYPE` the names of that type (not those already on the line), and a `TYPE/` word
+ * becomes `TYPE/NAME`. The names are asked of the CLI with `get TYPE -o jsonpath=...` (with the
+ * line's `--store` and `-n`) when the user presses tab. After a subcommand such as `create
  * secret` it offers no names. Printing the script opens no store.
  *
  * @module
@@ -12,15 +15,31 @@ import { coreV1Kinds } from "../../src/resources/core_v1.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
 import { type CliSpec, type Command, type CommandDoc, loadCommands } from "../kit.ts";
+import { powershellScript } from "./completion_powershell.ts";
 
 /** The shells `completion` writes scripts for. */
-export const SHELLS: readonly string[] = ["bash", "zsh", "fish"];
+export const SHELLS: readonly string[] = ["bash", "zsh", "fish", "powershell"];
 
-/** Verbs whose first argument is not a resource type. */
-const NO_TYPE_VERBS = ["completion", "version", "api-resources", "apply"];
+/**
+ * Verbs whose arguments are objects, `TYPE NAME...` or `TYPE/NAME...`: kubectl completes
+ * their types, then the names of the type (ResourceTypeAndNameCompletionFunc).
+ */
+export const NAME_VERBS: readonly string[] = [
+  "get",
+  "describe",
+  "delete",
+  "edit",
+  "label",
+  "annotate",
+  "patch",
+  "wait",
+];
+
+/** Verbs whose one argument is a resource type and no name. */
+export const TYPE_VERBS: readonly string[] = ["explain"];
 
 /** What the scripts need to know about the CLI. */
-interface Words {
+export interface Words {
   /** The command name, e.g. `k1s`. */
   name: string;
   /** A shell identifier made from the name. */
@@ -40,9 +59,17 @@ interface Words {
   valued: string[];
   /** Resource type names: plurals and short names. */
   types: string[];
+  /** The verbs of {@linkcode NAME_VERBS} the CLI has. */
+  nameVerbs: string[];
+  /** The verbs of {@linkcode TYPE_VERBS} the CLI has. */
+  typeVerbs: string[];
 }
 
-const GLOBAL_FLAGS = ["--store", "--namespace", "-n", "--help", "-h"];
+/** The global flags completed before a verb and after it. */
+export const GLOBAL_FLAGS: readonly string[] = ["--store", "--namespace", "-n", "--help", "-h"];
+
+/** The jsonpath with which the scripts read object names: `get TYPE -o NAMES_JSONPATH`. */
+export const NAMES_JSONPATH = "jsonpath={.items[*].metadata.name}";
 
 /** The subcommand names under each path of `doc` (`create` → `secret` → `generic`). */
 function subcommandTree(doc: CommandDoc, prefix: string[] = []): [string, string[]][] {
@@ -61,7 +88,8 @@ function allFlags(doc: CommandDoc): NonNullable<Command["options"]> {
   return options;
 }
 
-function wordsOf(cli: CliSpec): Words {
+/** What the scripts of `cli` complete: its verbs, flags, subcommands and resource types. */
+export function wordsOf(cli: CliSpec): Words {
   const valued = new Set(["--store", "--namespace", "-n"]);
   const verbs = cli.commands.map((c) => {
     const flags: string[] = [];
@@ -93,11 +121,13 @@ function wordsOf(cli: CliSpec): Words {
     verbs,
     valued: [...valued].sort(),
     types: [...types].sort(),
+    nameVerbs: NAME_VERBS.filter((v) => verbs.some((c) => c.name === v)),
+    typeVerbs: TYPE_VERBS.filter((v) => verbs.some((c) => c.name === v)),
   };
 }
 
 /** Single-quotes a word for sh, bash and zsh. */
-function sq(s: string): string {
+export function sq(s: string): string {
   return `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
@@ -105,8 +135,6 @@ function sq(s: string): string {
 function fq(s: string): string {
   return `'${s.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
 }
-
-const NAMES_JSONPATH = "jsonpath={.items[*].metadata.name}";
 
 function bashScript(w: Words): string {
   const f = `__${w.id}`;
@@ -133,18 +161,30 @@ ${f}_names() {
 }
 
 _${w.id}() {
-  local cur prev word verb i
-  local -a pos=()
+  local cur prev word verb i cword
+  local -a pos=() words=()
   ${f}_scope=()
-  cur="\${COMP_WORDS[COMP_CWORD]}"
-  prev="\${COMP_WORDS[COMP_CWORD-1]}"
+  if [[ -n "\${COMP_LINE-}" ]]; then
+    # The line up to the cursor split at blanks only: bash's own words are also split at = and
+    # : (COMP_WORDBREAKS), which would cut --store=sqlite:./dev.db apart.
+    read -ra words <<<"\${COMP_LINE:0:COMP_POINT}"
+    if [[ "\${COMP_LINE:0:COMP_POINT}" == *[[:blank:]] ]]; then words+=(""); fi
+  else
+    words=("\${COMP_WORDS[@]:0:COMP_CWORD+1}")
+  fi
+  cword=$((\${#words[@]} - 1))
+  cur="\${words[cword]}"
+  prev="\${words[cword-1]}"
   COMPREPLY=()
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    word="\${COMP_WORDS[i]}"
+  for ((i = 1; i < cword; i++)); do
+    word="\${words[i]}"
     case "$word" in
       --store | -n | --namespace)
-        ${f}_scope+=("$word" "\${COMP_WORDS[i+1]}")
+        if ((i + 1 < cword)); then ${f}_scope+=("$word" "\${words[i+1]}"); fi
         ((i++))
+        ;;
+      --store=* | --namespace=*)
+        ${f}_scope+=("$word")
         ;;
       -*)
         if [[ "\${${f}_valued}" == *" $word "* ]]; then ((i++)); fi
@@ -183,15 +223,41 @@ _${w.id}() {
       if ((\${#pos[@]} == 1)); then COMPREPLY=($(compgen -W ${sq(SHELLS.join(" "))} -- "$cur")); fi
       return
       ;;
-${bashSubcommands(w)}
-    ${NO_TYPE_VERBS.filter((v) => v !== "completion").map(sq).join(" | ")})
-      return
-      ;;
-  esac
-  if ((\${#pos[@]} == 1)); then
+${bashSubcommands(w)}${
+    w.nameVerbs.length
+      ? `    ${w.nameVerbs.map(sq).join(" | ")})\n      ${f}_objects\n      return\n      ;;\n`
+      : ""
+  }${
+    w.typeVerbs.length
+      ? `    ${w.typeVerbs.map(sq).join(" | ")})\n` +
+        `      if ((\${#pos[@]} == 1)); then COMPREPLY=($(compgen -W "\${${f}_types}" -- "$cur")); fi\n` +
+        `      return\n      ;;\n`
+      : ""
+  }  esac
+}
+
+# kubectl's TYPE NAME... and TYPE/NAME... arguments, with pos (the verb and the words after it)
+# and cur of the caller: the types, then the names of the type not already given; a TYPE/ word
+# completes to TYPE/NAME, and after a TYPE/NAME the next word starts with a type and a slash.
+${f}_objects() {
+  local -a args=("\${pos[@]:1}")
+  local a i type
+  if ((\${#args[@]} > 0)) && [[ "\${args[0]}" != */* ]]; then
+    COMPREPLY=($(compgen -W "$(${f}_names "\${args[0]}")" -- "$cur"))
+    for a in "\${args[@]:1}"; do
+      for i in "\${!COMPREPLY[@]}"; do
+        if [[ "\${COMPREPLY[i]}" == "$a" ]]; then unset 'COMPREPLY[i]'; fi
+      done
+    done
+    COMPREPLY=("\${COMPREPLY[@]}")
+  elif [[ "$cur" == */* ]]; then
+    type="\${cur%%/*}"
+    COMPREPLY=($(compgen -P "$type/" -W "$(${f}_names "$type")" -- "\${cur#*/}"))
+  elif ((\${#args[@]} == 0)); then
     COMPREPLY=($(compgen -W "\${${f}_types}" -- "$cur"))
-  elif [[ "\${pos[1]}" != */* ]]; then
-    COMPREPLY=($(compgen -W "$(${f}_names "\${pos[1]}")" -- "$cur"))
+  else
+    COMPREPLY=($(compgen -S / -W "\${${f}_types}" -- "$cur"))
+    compopt -o nospace 2>/dev/null
   fi
 }
 
@@ -220,13 +286,6 @@ function zshSubcommands(w: Words): string {
   ).join("");
 }
 
-/** Verbs after which no resource type comes: those of NO_TYPE_VERBS and those with subcommands. */
-function noTypeVerbs(w: Words): string[] {
-  return [
-    ...new Set([...NO_TYPE_VERBS, ...w.verbs.filter((v) => v.subs.length).map((v) => v.name)]),
-  ];
-}
-
 function zshScript(w: Words): string {
   const f = `__${w.id}`;
   const flagCases = w.verbs.map((v) => `    ${sq(v.name)}) flags=(${v.flags.map(sq).join(" ")}) ;;`)
@@ -237,9 +296,14 @@ function zshScript(w: Words): string {
 # Load it in the current shell:   source <(${w.name} completion zsh)
 # or for every shell, put it in a directory of $fpath as _${w.name}.
 
+# The names of the objects of a type, read with the store and namespace flags given so far.
+${f}_read() {
+  ${w.name} "\${${f}_scope[@]}" get "$1" -o ${sq(NAMES_JSONPATH)} 2>/dev/null
+}
+
 ${f}_names() {
   local out
-  out="$(${w.name} "\${${f}_scope[@]}" get "$1" -o ${sq(NAMES_JSONPATH)} 2>/dev/null)"
+  out="$(${f}_read "$1")"
   compadd -- \${=out}
 }
 
@@ -257,8 +321,11 @@ _${w.id}() {
     word="\${words[i]}"
     case "$word" in
       --store|-n|--namespace)
-        ${f}_scope+=("$word" "\${words[i+1]}")
+        if (( i + 1 < CURRENT )); then ${f}_scope+=("$word" "\${words[i+1]}"); fi
         ((i++))
+        ;;
+      --store=*|--namespace=*)
+        ${f}_scope+=("$word")
         ;;
       -*)
         if (( \${valued[(Ie)$word]} )); then ((i++)); fi
@@ -292,15 +359,37 @@ ${flagCases}
       if (( \${#pos} == 1 )); then compadd -- ${SHELLS.join(" ")}; fi
       return
       ;;
-${zshSubcommands(w)}
-    ${NO_TYPE_VERBS.filter((v) => v !== "completion").map(sq).join("|")})
-      return
-      ;;
-  esac
-  if (( \${#pos} == 1 )); then
+${zshSubcommands(w)}${
+    w.nameVerbs.length
+      ? `    ${w.nameVerbs.map(sq).join("|")})\n      ${f}_objects\n      return\n      ;;\n`
+      : ""
+  }${
+    w.typeVerbs.length
+      ? `    ${w.typeVerbs.map(sq).join("|")})\n` +
+        `      if (( \${#pos} == 1 )); then compadd -- "\${types[@]}"; fi\n      return\n      ;;\n`
+      : ""
+  }  esac
+}
+
+# kubectl's TYPE NAME... and TYPE/NAME... arguments, with pos, cur and types of the caller: the
+# types, then the names of the type not already given; a TYPE/ word completes to TYPE/NAME, and
+# after a TYPE/NAME the next word starts with a type and a slash.
+${f}_objects() {
+  local -a args names
+  local type
+  args=("\${(@)pos[2,-1]}")
+  if (( \${#args} > 0 )) && [[ "\${args[1]}" != */* ]]; then
+    names=(\${="$(${f}_read "\${args[1]}")"})
+    names=(\${names:|args})
+    compadd -- "\${(@)names}"
+  elif [[ "$cur" == */* ]]; then
+    type="\${cur%%/*}"
+    names=(\${="$(${f}_read "$type")"})
+    (( \${#names} )) && compadd -- "$type/"\${^names}
+  elif (( \${#args} == 0 )); then
     compadd -- "\${types[@]}"
-  elif [[ "\${pos[2]}" != */* ]]; then
-    ${f}_names "\${pos[2]}"
+  else
+    compadd -S '' -- \${^types}/
   fi
 }
 
@@ -353,7 +442,9 @@ end
 function ${f}_scope
     set -l toks (commandline -opc)
     for i in (seq 2 (count $toks))
-        if contains -- $toks[$i] --store -n --namespace
+        if string match -q -- '--store=*' $toks[$i]; or string match -q -- '--namespace=*' $toks[$i]
+            echo $toks[$i]
+        else if contains -- $toks[$i] --store -n --namespace
             set -l j (math $i + 1)
             if test $j -le (count $toks)
                 echo $toks[$i]
@@ -372,20 +463,40 @@ function ${f}_verb_is
     test (count $p) -ge 1; and test $p[1] = $argv[1]
 end
 
-function ${f}_needs_type
+# kubectl's TYPE NAME... and TYPE/NAME... arguments of the object verbs: the types, then the
+# names of the type not already given; a TYPE/ word completes to TYPE/NAME, and after a
+# TYPE/NAME the next word starts with a type and a slash.
+function ${f}_objects
     set -l p (${f}_pos)
-    test (count $p) -eq 1; and not contains -- $p[1] ${noTypeVerbs(w).map(fq).join(" ")}
+    contains -- $p[1] ${w.nameVerbs.map(fq).join(" ")}; or return
+    set -l cur (commandline -ct)
+    if test (count $p) -ge 2; and not string match -q -- '*/*' $p[2]
+        set -l given $p
+        set -e given[1..2]
+        for n in (${f}_names $p[2])
+            contains -- $n $given; or echo $n
+        end
+    else if string match -q -- '*/*' $cur
+        set -l type (string split -m 1 / -- $cur)[1]
+        for n in (${f}_names $type)
+            echo $type/$n
+        end
+    else if test (count $p) -eq 1
+        printf '%s\\n' ${w.types.map(fq).join(" ")}
+    else
+        printf '%s/\\n' ${w.types.map(fq).join(" ")}
+    end
 end
 
-function ${f}_needs_name
+function ${f}_needs_type
     set -l p (${f}_pos)
-    test (count $p) -eq 2; and not contains -- $p[1] ${noTypeVerbs(w).map(fq).join(" ")}
-    and not string match -q -- '*/*' $p[2]
+    test (count $p) -eq 1; and contains -- $p[1] ${w.typeVerbs.map(fq).join(" ")}
 end
 
 # True when the positional words are exactly the arguments (a verb and subcommands).
 function ${f}_at
-    test "(${f}_pos)" = "$argv"
+    set -l p (${f}_pos)
+    test "$p" = "$argv"
 end
 
 function ${f}_names
@@ -410,7 +521,7 @@ ${
     ).join("\n")
   }
 ${c} -n ${f}_needs_type -a ${fq(w.types.join(" "))}
-${c} -n ${f}_needs_name -a ${fq(`(${f}_names (${f}_pos)[2])`)}
+${c} -a ${fq(`(${f}_objects)`)}
 `;
 }
 
@@ -435,19 +546,65 @@ export function completionScript(cli: CliSpec, shell: string): string | undefine
       return zshScript(w);
     case "fish":
       return fishScript(w);
+    case "powershell":
+      return powershellScript(w);
   }
   return undefined;
 }
 
-/** The `completion` command. */
+const LONG =
+  "Output shell completion code for the specified shell (bash, zsh, fish, or powershell). " +
+  "The shell code must be evaluated to provide interactive completion of k1s commands.  " +
+  "This can be done by sourcing it from the .bash_profile.\n\n" +
+  " The scripts complete the verbs and their subcommands, flags, resource types, and the names " +
+  "of objects after a type (TYPE NAME and TYPE/NAME), read from the store that the --store " +
+  "and -n flags on the line name.\n\n" +
+  " Note for zsh users: [1] zsh completions are only supported in versions of zsh >= 5.2.";
+
+const EXAMPLES = `# Installing bash completion on Linux
+## If bash-completion is not installed on Linux, install the 'bash-completion' package
+## via your distribution's package manager.
+## Load the k1s completion code for bash into the current shell
+source <(k1s completion bash)
+## Write bash completion code to a file and source it from .bash_profile
+k1s completion bash > ~/.config/k1s/completion.bash.inc
+printf "
+# k1s shell completion
+source '$HOME/.config/k1s/completion.bash.inc'
+" >> $HOME/.bash_profile
+source $HOME/.bash_profile
+
+# Load the k1s completion code for zsh[1] into the current shell
+source <(k1s completion zsh)
+# Set the k1s completion code for zsh[1] to autoload on startup
+k1s completion zsh > "\${fpath[1]}/_k1s"
+
+
+# Load the k1s completion code for fish[2] into the current shell
+k1s completion fish | source
+# To load completions for each session, execute once:
+k1s completion fish > ~/.config/fish/completions/k1s.fish
+
+# Load the k1s completion code for powershell into the current shell
+k1s completion powershell | Out-String | Invoke-Expression
+# Set k1s completion code for powershell to run on startup
+## Save completion code to a script and execute in the profile
+k1s completion powershell > $HOME\\.config\\k1s\\completion.ps1
+Add-Content $PROFILE "$HOME\\.config\\k1s\\completion.ps1"
+## Execute completion code in the profile
+Add-Content $PROFILE "if (Get-Command k1s -ErrorAction SilentlyContinue) {
+k1s completion powershell | Out-String | Invoke-Expression
+}"
+## Add completion code directly to the $PROFILE script
+k1s completion powershell >> $PROFILE`;
+
+/** The `completion` command, with kubectl's help (its words for k1s). */
 export const completionCommand: Command = {
   name: "completion",
-  summary: "Output shell completion code for the specified shell (bash, zsh or fish)",
-  usage: "  completion SHELL\n\n" +
-    "Examples:\n" +
-    "  source <(k1s completion bash)\n" +
-    "  source <(k1s completion zsh)\n" +
-    "  k1s completion fish | source",
+  summary: "Output shell completion code for the specified shell (bash, zsh, fish, or powershell)",
+  long: LONG,
+  examples: EXAMPLES,
+  usage: "completion SHELL",
   async run(ctx) {
     const hint = `See '${ctx.cli.name} completion -h' for help and examples`;
     if (ctx.args.length === 0) throw new CliError("Shell not specified.", { hint });

@@ -106,44 +106,242 @@ Deno.test("completion: kubectl's errors for a missing, extra or unknown shell", 
   );
 });
 
-Deno.test("completion bash: subcommands where they come, object names only after a type", async () => {
-  const script = (await k(["completion", "bash"])).out;
+/** The resource types of the test CLI, as the scripts offer them. */
+const TYPES = "cm configmaps ev events namespaces ns sa secrets serviceaccounts wdg widgets";
+
+/**
+ * Lines typed (a trailing space: a new word) and what the scripts offer, with a stand-in `k1s`
+ * that answers every name query with `alpha beta` (and `default team` for namespaces).
+ */
+const CASES: [string, string][] = [
+  ["k1s create ", "namespace configmap secret serviceaccount"],
+  ["k1s create secret ", "docker-registry generic tls"],
+  ["k1s create secret generic ", ""],
+  ["k1s create configmap ", ""],
+  ["k1s config use", "use-context"],
+  ["k1s apply view", "view-last-applied"],
+  ["k1s plugin ", "list"],
+  ["k1s get ", TYPES],
+  ["k1s get configmaps ", "alpha beta"],
+  ["k1s -n team describe cm ", "alpha beta"],
+  ["k1s label configmaps a", "alpha"],
+  // Names already on the line are not offered again.
+  ["k1s delete configmaps alpha ", "beta"],
+  // TYPE/ completes to TYPE/NAME; after a TYPE/NAME comes another TYPE/.
+  ["k1s get configmaps/", "configmaps/alpha configmaps/beta"],
+  ["k1s wait cm/b", "cm/beta"],
+  ["k1s describe configmaps/alpha sec", "secrets/"],
+  ["k1s explain ", TYPES],
+  ["k1s explain cm ", ""],
+  ["k1s replace ", ""],
+  ["k1s get -n ", "default team"],
+];
+
+/** A directory with the script of `shell` and a stand-in `k1s` on which names are read. */
+async function withScript(
+  shell: string,
+  file: string,
+  body: (dir: string) => Promise<void>,
+): Promise<void> {
+  const script = (await k(["completion", shell])).out;
   const dir = await Deno.makeTempDir();
   try {
-    await Deno.writeTextFile(`${dir}/k1s.bash`, script);
-    // A stand-in `k1s` that answers the name query the script makes.
-    await Deno.writeTextFile(`${dir}/k1s`, "#!/bin/sh\necho 'alpha beta'\n");
+    await Deno.writeTextFile(`${dir}/${file}`, script);
+    await Deno.writeTextFile(
+      `${dir}/k1s`,
+      '#!/bin/sh\ncase "$*" in *namespaces*) echo "default team" ;; *) echo "alpha beta" ;; esac\n',
+    );
     await Deno.chmod(`${dir}/k1s`, 0o755);
-    const probe = (line: string) =>
-      `COMP_WORDS=(${line}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _k1s; ` +
-      `echo "\${COMPREPLY[*]}"`;
-    const cases: [string, string][] = [
-      ["k1s create ''", "namespace configmap secret serviceaccount"],
-      ["k1s create secret ''", "docker-registry generic tls"],
-      ["k1s create secret generic ''", ""],
-      ["k1s create configmap ''", ""],
-      ["k1s create configmap x --from-l", "--from-literal"],
-      ["k1s config use", "use-context"],
-      ["k1s apply view", "view-last-applied"],
-      ["k1s plugin ''", "list"],
-      ["k1s get configmaps ''", "alpha beta"],
-      ["k1s label configmaps a", "alpha"],
-      ["k1s get configmaps/''", ""],
-    ];
-    const src = [`PATH=${dir}:$PATH`, `source ${dir}/k1s.bash`, ...cases.map(([l]) => probe(l))]
-      .join("\n");
-    const out = await new Deno.Command("bash", { args: ["-c", src], stdout: "piped" }).output();
-    const lines = new TextDecoder().decode(out.stdout).split("\n");
-    assert.deepEqual(lines.slice(0, cases.length), cases.map(([, want]) => want));
+    await body(dir);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-  const fish = (await k(["completion", "fish"])).out;
-  assert.match(fish, /-n '__k1s_at create secret' -a 'docker-registry generic tls'/);
+}
+
+async function shellOutput(shell: string, args: string[]): Promise<string[]> {
+  const out = await new Deno.Command(shell, { args, stdout: "piped", stderr: "piped" }).output();
+  assert.equal(new TextDecoder().decode(out.stderr), "");
+  return new TextDecoder().decode(out.stdout).split("\n");
+}
+
+/**
+ * The brackets of a PowerShell script that do not pair up, outside its comments and its single-
+ * and double-quoted strings (where a backtick escapes the next character).
+ */
+function unbalanced(script: string): string[] {
+  const stack: string[] = [];
+  const bad: string[] = [];
+  const pairs: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
+  for (let i = 0; i < script.length; i++) {
+    const c = script[i];
+    if (c === "#") {
+      while (i < script.length && script[i] !== "\n") i++;
+    } else if (c === "'") {
+      for (i++; i < script.length; i++) {
+        if (script[i] === "'" && script[i + 1] === "'") i++;
+        else if (script[i] === "'") break;
+      }
+    } else if (c === '"') {
+      for (i++; i < script.length && script[i] !== '"'; i++) if (script[i] === "`") i++;
+    } else if ("([{".includes(c)) {
+      stack.push(c);
+    } else if (c in pairs) {
+      if (stack.pop() !== pairs[c]) bad.push(`${c} at ${i}`);
+    }
+  }
+  return [...bad, ...stack];
+}
+
+/** True when `shell` runs here. */
+function runs(shell: string): boolean {
+  try {
+    return new Deno.Command(shell, { args: ["-c", "exit 0"] }).outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when `shell` runs. Otherwise prints one line naming what is missing (and throws under
+ * CI=true, where .ci/run installs it).
+ */
+function installed(shell: string): boolean {
+  if (runs(shell)) return true;
+  const why = `skipped: ${shell} is not installed (install ${shell} to run this test)`;
+  if (Deno.env.get("CI") === "true") throw new Error(why);
+  console.log(why);
+  return false;
+}
+
+Deno.test("completion bash: subcommands where they come, object names only after a type", async () => {
+  await withScript("bash", "k1s.bash", async (dir) => {
+    const probe = (line: string) => {
+      const words = line.split(" ").map((w) => w === "" ? "''" : w).join(" ");
+      return `COMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); COMPREPLY=(); _k1s; ` +
+        `echo "\${COMPREPLY[*]}"`;
+    };
+    const src = [`PATH=${dir}:$PATH`, `source ${dir}/k1s.bash`, ...CASES.map(([l]) => probe(l))];
+    const lines = await shellOutput("bash", ["-c", src.join("\n")]);
+    assert.deepEqual(lines.slice(0, CASES.length), CASES.map(([, want]) => want));
+  });
+});
+
+Deno.test({
+  name: "completion zsh: the same candidates as bash",
+  ignore: !installed("zsh"),
+  async fn() {
+    await withScript("zsh", "_k1s", async (dir) => {
+      // compadd, _describe and compdef stand in for zsh's completion system: compadd prints
+      // its words.
+      const src = [
+        `PATH=${dir}:$PATH`,
+        "compdef() { :; }",
+        "_describe() { :; }",
+        "compadd() {",
+        "  while [[ $1 == -* && $1 != -- ]]; do [[ $1 == -[SpP] ]] && shift; shift; done",
+        "  [[ $1 == -- ]] && shift",
+        '  local -a w; w=("${(@M)@:#${PREFIX}*}"); print -r -- "${(j: :)w}"',
+        "}",
+        `source ${dir}/_k1s`,
+        ...CASES.map(([line]) =>
+          `words=(\${(z)\${:-${line.replaceAll(" ", "\\ ")}}}); ` +
+          `[[ ${JSON.stringify(line)} == *" " ]] && words+=(""); CURRENT=\${#words}; ` +
+          `PREFIX=\${words[CURRENT]}; ` +
+          `print -r -- "$(_k1s)"`
+        ),
+      ];
+      const lines = await shellOutput("zsh", ["-f", "-c", src.join("\n")]);
+      assert.deepEqual(lines.slice(0, CASES.length), CASES.map(([, want]) => want));
+    });
+  },
+});
+
+Deno.test({
+  name: "completion fish: the same candidates as bash",
+  ignore: !installed("fish"),
+  async fn() {
+    await withScript("fish", "k1s.fish", async (dir) => {
+      const src = [
+        `set -x PATH ${dir} $PATH`,
+        `source ${dir}/k1s.fish`,
+        ...CASES.map(([line]) =>
+          `echo (complete -C${
+            JSON.stringify(line)
+          } | string split -f1 \\t | sort | string join ' ')`
+        ),
+      ];
+      const lines = await shellOutput("fish", ["--no-config", "-c", src.join("\n")]);
+      const sorted = (s: string) => s.split(" ").sort().join(" ");
+      assert.deepEqual(
+        lines.slice(0, CASES.length),
+        CASES.map(([, want]) => sorted(want)),
+      );
+    });
+  },
+});
+
+Deno.test("completion powershell: kubectl's script, with the CLI's words and its name queries", async () => {
+  const r = await k(["completion", "powershell"]);
+  assert.equal(r.code, 0);
+  assert.equal(r.err, "");
+  const ps = r.out;
+  assert.match(ps, /^# powershell completion for k1s /);
   assert.match(
-    fish,
-    /__k1s_needs_type\n {4}set -l p .*\n {4}test \(count \$p\) -eq 1; and not contains -- \$p\[1\] .*'create'/,
+    ps,
+    /\nRegister-ArgumentCompleter -CommandName 'k1s' -ScriptBlock \$\{__k1sCompleterBlock\}\n$/,
   );
-  const zsh = (await k(["completion", "zsh"])).out;
-  assert.match(zsh, /'secret'\) compadd -- 'docker-registry' 'generic' 'tls' ;;/);
+  assert.match(ps, /\[scriptblock\]\$\{__k1sCompleterBlock\} = \{\n {4}param\(/);
+  // The tables: verbs with summaries (quotes doubled), flags, subcommands, types.
+  assert.match(ps, /\n {8}'get' = 'Display one or many resources'\n/);
+  assert.match(ps, /'crd' = 'Export the CLI''s kinds/);
+  assert.match(ps, /\n {8}'get' = @\([^)]*'--output', '-o'/);
+  assert.match(ps, /\n {12}'secret' = @\('docker-registry', 'generic', 'tls'\)\n/);
+  assert.match(ps, /\$Types = @\('cm', 'configmaps', .*'wdg', 'widgets'\)/);
+  assert.match(
+    ps,
+    /\$NameVerbs = @\('get', 'describe', 'delete', 'edit', 'label', 'annotate', 'patch', 'wait'\)/,
+  );
+  assert.match(ps, /\$Shells = @\('bash', 'zsh', 'fish', 'powershell'\)/);
+  // Names are read from the CLI the line runs, with the line's --store and -n flags.
+  assert.match(
+    ps,
+    /\$Out = & \$Program @Scope get \$Type -o 'jsonpath=\{\.items\[\*\]\.metadata\.name\}' 2>\$null/,
+  );
+  // Brackets and braces balance outside strings and comments (a cheap stand-in for a parse
+  // where pwsh is not installed).
+  assert.deepEqual(unbalanced(ps), []);
+  // PowerShell is no Debian package: where it runs, it parses the script too (never required).
+  if (runs("pwsh")) {
+    await withScript("powershell", "k1s.ps1", async (dir) => {
+      const out = await new Deno.Command("pwsh", {
+        args: [
+          "-NoProfile",
+          "-Command",
+          `[ScriptBlock]::Create((Get-Content -Raw ${dir}/k1s.ps1)) | Out-Null`,
+        ],
+        stderr: "piped",
+      }).output();
+      assert.equal(new TextDecoder().decode(out.stderr), "");
+    });
+  }
+});
+
+Deno.test("completion bash: names are read with the line's --store and -n, colons and all", async () => {
+  await withScript("bash", "k1s.bash", async (dir) => {
+    // bash splits its own words at : and = (COMP_WORDBREAKS); the script reads COMP_LINE.
+    await Deno.writeTextFile(`${dir}/k1s`, `#!/bin/sh\nprintf '%s\\n' "$*" >> ${dir}/calls\n`);
+    const line = "k1s --store=sqlite:./dev.db -n team get cm ";
+    const src = [
+      `PATH=${dir}:$PATH`,
+      `source ${dir}/k1s.bash`,
+      `COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}; _k1s`,
+      `COMP_LINE="k1s --store memory: get configmaps/"; COMP_POINT=\${#COMP_LINE}; _k1s`,
+    ];
+    await shellOutput("bash", ["-c", src.join("\n")]);
+    assert.equal(
+      await Deno.readTextFile(`${dir}/calls`),
+      "--store=sqlite:./dev.db -n team get cm -o jsonpath={.items[*].metadata.name}\n" +
+        "--store memory: get configmaps -o jsonpath={.items[*].metadata.name}\n",
+    );
+  });
 });

@@ -223,7 +223,7 @@ const TEXTS: Record<string, HelpText> = {
     long:
       'Experimental: Wait for a specific condition on one or many resources.\n\n The command takes multiple resources and waits until the specified condition is seen in the Status field of every given resource.\n\n Alternatively, the command can wait for the given set of resources to be created or deleted by providing the "create" or "delete" keyword as the value to the --for flag.\n\n A successful message will be printed to stdout indicating when the specified condition has been met. You can use -o option to change to output destination.',
     examples:
-      '# Wait for the secret "busybox1" to be created, with a timeout of 30s\nk1s create secret generic busybox1\nk1s wait --for=create secret/busybox1 --timeout=30s\n\n# Wait for the configmap "busybox1" to be deleted, with a timeout of 60s, after having issued the "delete" command\nk1s delete configmap/busybox1\nk1s wait --for=delete configmap/busybox1 --timeout=60s',
+      '# Wait for the CustomResourceDefinition "widgets.example.com" to be established\nk1s wait --for=condition=Established crd/widgets.example.com\n\n# Wait for the config map "settings" to have the value "fast" under data.mode\nk1s wait --for=jsonpath=\'{.data.mode}\'=fast configmap/settings\n\n# Wait for the secret "busybox1" to be created, with a timeout of 30s\nk1s create secret generic busybox1\nk1s wait --for=create secret/busybox1 --timeout=30s\n\n# Wait for the configmap "busybox1" to be deleted, with a timeout of 60s, after having issued the "delete" command\nk1s delete configmap/busybox1\nk1s wait --for=delete configmap/busybox1 --timeout=60s',
     usage:
       "wait ([-f FILENAME] | resource.group/resource.name | resource.group [(-l label | --all)]) [--for=create|--for=delete|--for condition=available|--for=jsonpath='{}'[=value]]",
     flags: {
@@ -285,9 +285,9 @@ const TEXTS: Record<string, HelpText> = {
   "annotate": {
     summary: "Update the annotations on a resource",
     long:
-      "Update the annotations on one or more resources.\n\n All Kubernetes objects support the ability to store additional data with the object as annotations. Annotations are key/value pairs that can be larger than labels and include arbitrary string values such as structured JSON. Tools and system extensions may use annotations to store their own data.\n\n Attempting to set an annotation that already exists will fail unless --overwrite is set. If --resource-version is specified and does not match the current resource version on the server the command will fail.",
+      'Update the annotations on one or more resources.\n\n All Kubernetes objects support the ability to store additional data with the object as annotations. Annotations are key/value pairs that can be larger than labels and include arbitrary string values such as structured JSON. Tools and system extensions may use annotations to store their own data.\n\n Attempting to set an annotation that already exists will fail unless --overwrite is set. If --resource-version is specified and does not match the current resource version on the server the command will fail.\n\nUse "k1s api-resources" for a complete list of supported resources.',
     examples:
-      "# Update configmap 'foo' with the annotation 'description' and the value 'my frontend'\n# If the same annotation is set multiple times, only the last value will be applied\nk1s annotate configmaps foo description='my frontend'\n\n# Update a configmap identified by type and name in \"configmap.json\"\nk1s annotate -f configmap.json description='my frontend'\n\n# Update configmap 'foo' by removing an annotation named 'description' if it exists\n# Does not require the --overwrite flag\nk1s annotate configmaps foo description-",
+      "# Update config map 'foo' with the annotation 'description' and the value 'my frontend'\n# If the same annotation is set multiple times, only the last value will be applied\nk1s annotate configmaps foo description='my frontend'\n\n# Update a config map identified by type and name in \"cm.json\"\nk1s annotate -f cm.json description='my frontend'\n\n# Update config map 'foo' with the annotation 'description' and the value 'my frontend running web', overwriting any existing value\nk1s annotate --overwrite configmaps foo description='my frontend running web'\n\n# Update all config maps in the namespace\nk1s annotate configmaps --all description='my frontend running web'\n\n# Update config map 'foo' only if the resource is unchanged from version 1\nk1s annotate configmaps foo description='my frontend running web' --resource-version=1\n\n# Update config map 'foo' by removing an annotation named 'description' if it exists\n# Does not require the --overwrite flag\nk1s annotate configmaps foo description-",
     usage:
       "annotate [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version]",
     flags: {
@@ -681,13 +681,6 @@ const TEXTS: Record<string, HelpText> = {
       "output": ["'yaml'", "Output format. One of: (json, yaml)."],
     },
     options: ["output"],
-  },
-  "completion": {
-    long:
-      "Output shell completion code for the specified shell (bash, zsh or fish). The shell code must be evaluated to provide interactive completion of k1s commands.  This can be done by sourcing it from the .bash_profile.\n\n Completion covers the verbs, their flags, resource types, TYPE/NAME and the names of objects in the store.",
-    examples:
-      "# Load the k1s completion code for bash into the current shell\nsource <(k1s completion bash)\n\n# Write bash completion code to a file and source it from .bash_profile\nk1s completion bash > ~/.k1s-completion.bash\necho 'source ~/.k1s-completion.bash' >> ~/.bash_profile\n\n# Load the k1s completion code for zsh into the current shell\nsource <(k1s completion zsh)\n\n# Load the k1s completion code for fish into the current shell\nk1s completion fish | source",
-    usage: "completion SHELL",
   },
   "serve": {
     long:

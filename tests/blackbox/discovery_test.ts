@@ -212,9 +212,12 @@ Deno.test("completion prints a script for bash, zsh and fish, and rejects other 
   assert.equal(fish.err, "");
   assert.match(fish.out, /^complete -c k1s /m);
 
+  const pwsh = await s.k1s(["completion", "powershell"]);
+  assert.equal(pwsh.code, 0);
+  assert.match(pwsh.out, /Register-ArgumentCompleter/);
   assertFails(
-    await s.k1s(["completion", "powershell"]),
-    "error: Unsupported shell type \"powershell\".\nSee 'k1s completion -h' for help and examples\n",
+    await s.k1s(["completion", "tcsh"]),
+    "error: Unsupported shell type \"tcsh\".\nSee 'k1s completion -h' for help and examples\n",
   );
 });
 
