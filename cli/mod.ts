@@ -31,6 +31,7 @@ export {
   type CliSpec,
   type Command,
   type CommandContext,
+  type CommandDoc,
   defineCli,
   embeddedCliRuntime,
   lazyCommand,
