@@ -190,7 +190,7 @@ export function parseManifests(text: string, source: string): KubeObject[] {
  * import { parseManifestsPartly } from "./manifests.ts";
  * import assert from "node:assert/strict";
  * const { objects, problem } = parseManifestsPartly(
- *   "{apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n---\nkind: [\n",
+ *   "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nkind: [\n",
  *   "two.yaml",
  * );
  * assert.deepEqual(objects.map((o) => o.metadata.name), ["a"]);
