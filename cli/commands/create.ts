@@ -598,6 +598,10 @@ function dockerConfigJson(user: string, password: string, email: string, server:
   return `{"auths":{${goString(server)}:{${entry.join(",")}}}}`;
 }
 
+/**
+ * The flags of `create` and of all its generators; ./help_texts.ts says which
+ * of them each one takes (the kit parses each subcommand with its own).
+ */
 const GENERATOR_OPTIONS = {
   "from-literal": { type: "string" as const, multiple: true },
   "from-file": { type: "string" as const, multiple: true },
@@ -627,17 +631,9 @@ export function createCommand(
 ): Command {
   return {
     name: "create",
-    summary: "Create a resource from a file or from stdin, or with a generator",
-    usage:
-      "  create -f FILENAME [-R] [--save-config] [-o json|yaml|name|jsonpath=...] [--validate=strict|warn|ignore]\n" +
-      "  create namespace NAME\n" +
-      "  create configmap NAME [--from-literal=key=value] [--from-file=[key=]source] [--from-env-file=path] [--append-hash]\n" +
-      "  create secret generic NAME [--type=string] [--from-literal=key=value] [--from-file=[key=]source] [--from-env-file=path] [--append-hash]\n" +
-      "  create secret tls NAME --cert=path/to/cert/file --key=path/to/key/file [--append-hash]\n" +
-      "  create secret docker-registry NAME --docker-username=user --docker-password=password [--docker-email=email] [--docker-server=string] [--from-file=[key=]source] [--append-hash]\n" +
-      "  create serviceaccount NAME\n" +
-      "\n" +
-      "  Generators also take --save-config, --dry-run=none|client|server and -o.",
+    // kubectl's texts, its subcommands' docs and flags: ./help_texts.ts.
+    summary: "Create a resource from a file or from stdin",
+    usage: "create -f FILENAME",
     options: GENERATOR_OPTIONS,
     mutates: true,
     async run(ctx) {

@@ -1,8 +1,9 @@
 /**
  * `edit`: kubectl's `edit TYPE NAME` — the object goes to `$KUBE_EDITOR` / `$EDITOR` (default
  * `vi`) as YAML (or JSON with `-o json`); the saved file replaces the object, guarded by the
- * resourceVersion it was read at. An invalid, conflicting or unparsable edit reopens the file
- * with the reasons in a comment block at the top, as kubectl does.
+ * resourceVersion it was read at. An invalid or unparsable edit reopens the file with the
+ * reasons in a comment block at the top, as kubectl does; an edit the server refuses otherwise
+ * (a Conflict) is kept, and `replace -f` proposed.
  *
  * @module
  */
@@ -222,7 +223,7 @@ export const editCommand: Command = {
     const asJson = output === "json";
     const { kind, name, namespace } = await targetOf(ctx);
     const rt = await ctx.runtime();
-    let current = await rt.client.get(kind, name, { namespace });
+    const current = await rt.client.get(kind, name, { namespace });
     const resource = resourceString(kind);
     const editor = editorCommand(ctx.io);
     const render = (obj: KubeObject) =>
@@ -337,19 +338,6 @@ export const editCommand: Command = {
           containsError = true;
           continue;
         }
-        if (err.reason === "Conflict") {
-          // Reopen the user's copy; saving it again with a change applies it over the latest.
-          ctx.io.stderr(
-            `error: ${resource} ${JSON.stringify(name)} could not be updated: ${err.message}\n`,
-          );
-          reasons.push({
-            head: `${resource} ${JSON.stringify(name)} could not be updated`,
-            other: [err.message],
-          });
-          containsError = true;
-          current = await rt.client.get(kind, name, { namespace });
-          continue;
-        }
         if (err.reason === "NotFound") {
           ctx.io.stderr(
             `error: ${resource} ${JSON.stringify(name)} could not be found on the server\n` +
@@ -359,10 +347,13 @@ export const editCommand: Command = {
           );
           return 1;
         }
-        stored(file);
-        throw new CliError(
-          `${resource} ${JSON.stringify(name)} could not be updated: ${err.message}`,
+        // Any other failure (a Conflict over a resourceVersion the user edited, a refusal): as
+        // kubectl, the file is kept and `replace -f` proposed; exit code 1 with nothing more.
+        ctx.io.stderr(
+          `error: ${resource} ${JSON.stringify(name)} could not be patched: ${err.message}\n` +
+            `You can run \`${ctx.cli.name} replace -f ${file}\` to try this update again.\n`,
         );
+        return 1;
       }
       await Deno.remove(file);
       if (output) {

@@ -54,7 +54,9 @@ export async function patchBody(text: string): Promise<string> {
   if (err) {
     const line = err.linePos?.[0].line ?? 1;
     throw new CliError(
-      `unable to parse ${JSON.stringify(text)}: yaml: ${goYamlMessage(err.message, line)}`,
+      `unable to parse ${JSON.stringify(text)}: yaml: ${
+        flowError(text, err.message) ?? goYamlMessage(err.message, line)
+      }`,
     );
   }
   return JSON.stringify(doc.toJS() ?? null);
@@ -66,12 +68,68 @@ export async function patchBody(text: string): Promise<string> {
  */
 function goYamlMessage(message: string, line: number): string {
   const msg = message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-  const close = /^Flow (sequence|mapping).* end with an? ([\]}])/.exec(msg);
-  if (close) return `line ${line}: did not find expected ',' or '${close[2]}'`;
   if (/^Nested mappings are not allowed/.test(msg)) {
     return `${line > 1 ? `line ${line}: ` : ""}mapping values are not allowed in this context`;
   }
   return `line ${line}: ${msg}`;
+}
+
+/** go-yaml's `line N: ` for a problem on 0-based line `line` (none on the first line). */
+function where(line: number): string {
+  return line > 0 ? `line ${line}: ` : "";
+}
+
+/**
+ * go-yaml's message for an unclosed flow collection or quoted scalar, which the
+ * parser here words its own way. A flow collection fails at the first closing
+ * bracket of the wrong kind, else at the end of the text: with `did not find
+ * expected node content` when a value should come next (after `[`, `{`, `,` or
+ * `:`), else `did not find expected ',' or ']'` (or `'}'`). go-yaml names the
+ * line of the token it stopped at, counted from 0 (the end of a text without a
+ * final newline is on the line after its last), and no line when that is 0.
+ * Undefined for other errors.
+ */
+function flowError(text: string, message: string): string | undefined {
+  if (/^Missing closing ["']quote/.test(message)) {
+    // A scanner error at the end of the text: go-yaml counts its line from 1.
+    const last = text.split("\n").length - 1;
+    return `${where(last === 0 ? 0 : last + 1)}found unexpected end of stream`;
+  }
+  if (!/^Flow (sequence|map)/.test(message)) return undefined;
+  const closers: string[] = []; // of the open flow collections, innermost last
+  let line = 0;
+  let previous = ""; // the last character outside quotes that is not blank
+  let stoppedAt: number | undefined; // the line of a closing bracket of the wrong kind
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") line++;
+    if (/\s/.test(c)) continue;
+    if ((c === '"' || c === "'") && closers.length > 0) {
+      // A quoted scalar: skip to its end ('' and \" stay inside).
+      for (i++; i < text.length; i++) {
+        if (text[i] === "\n") line++;
+        else if (c === '"' && text[i] === "\\") i++;
+        else if (c === "'" && text[i] === "'" && text[i + 1] === "'") i++;
+        else if (text[i] === c) break;
+      }
+    } else if ((c === "[" || c === "{") && (closers.length > 0 || /^[:\-,?]?$/.test(previous))) {
+      closers.push(c === "[" ? "]" : "}");
+    } else if ((c === "]" || c === "}") && closers.length > 0) {
+      if (c !== closers[closers.length - 1]) {
+        stoppedAt = line;
+        break;
+      }
+      closers.pop();
+    }
+    previous = c;
+  }
+  if (closers.length === 0) return undefined;
+  // At the end, go-yaml's scanner has moved to the line after an unterminated last line.
+  stoppedAt ??= text.endsWith("\n") ? line : line + 1;
+  const expected = /^[[{,:]$/.test(previous)
+    ? "node content"
+    : `',' or '${closers[closers.length - 1]}'`;
+  return `${where(stoppedAt)}did not find expected ${expected}`;
 }
 
 type Target = ObjectTarget;

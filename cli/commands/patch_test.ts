@@ -126,6 +126,27 @@ Deno.test("patch: bad input gets kubectl's errors and exit code 1, and writes no
       "Error from server (BadRequest): error decoding patch: json: cannot unmarshal object into " +
       "Go value of type []handlers.jsonPatchOp\n",
     ],
+    // kube-apiserver decodes a JSON or merge patch into its own type (kubectl's field validation
+    // is strict): a patch of the other type's shape fails there.
+    [
+      ["patch", "cm", "app", "--type=merge", "-p", '[{"op":"remove","path":"/data/a"}]'],
+      "Error from server (BadRequest): error decoding patch: json: cannot unmarshal array into " +
+      "Go value of type map[string]interface {}\n",
+    ],
+    [
+      ["patch", "cm", "app", "--type=json", "-p", "data: {a: '2'}"],
+      "Error from server (BadRequest): error decoding patch: json: cannot unmarshal object into " +
+      "Go value of type []handlers.jsonPatchOp\n",
+    ],
+    [
+      ["patch", "cm", "app", "--type=json", "-p", '"a"'],
+      "Error from server (BadRequest): error decoding patch: json: cannot unmarshal string into " +
+      "Go value of type []handlers.jsonPatchOp\n",
+    ],
+    [
+      ["patch", "cm", "app", "--type=foo", "-p", '[{"op":"remove","path":"/data/a"}]'],
+      'error: --type must be one of [json merge strategic], not "foo"\n',
+    ],
     [
       ["patch", "cm", "ghost", "-p", "{}"],
       'Error from server (NotFound): configmaps "ghost" not found\n',

@@ -369,6 +369,127 @@ const CASES: Case[] = [
     "err": "error: \"..x\" is not valid key name for a Secret must not start with '..'\n",
   },
   {
+    "title": "secret: a literal key with a blank",
+    "args": [
+      "secret",
+      "generic",
+      "s",
+      "--from-literal=a b=c",
+    ],
+    "code": 1,
+    "out": "",
+    "err":
+      "error: \"a b\" is not valid key name for a Secret a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')\n",
+  },
+  {
+    "title": "secret: a file key with a blank",
+    "args": [
+      "secret",
+      "generic",
+      "s",
+      "--from-file=a b=a.txt",
+    ],
+    "code": 1,
+    "out": "",
+    "err":
+      "error: \"a b\" is not valid key name for a Secret a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')\n",
+  },
+  {
+    "title": "namespace: a configmap's flag",
+    "args": [
+      "namespace",
+      "x",
+      "--from-literal=a=b",
+    ],
+    "code": 1,
+    "out": "",
+    "err": "error: unknown flag: --from-literal\nSee 'k1s create namespace --help' for usage.\n",
+  },
+  {
+    "title": "serviceaccount: --append-hash is not its flag",
+    "args": [
+      "serviceaccount",
+      "x",
+      "--append-hash",
+    ],
+    "code": 1,
+    "out": "",
+    "err":
+      "error: unknown flag: --append-hash\nSee 'k1s create serviceaccount --help' for usage.\n",
+  },
+  {
+    "title": "configmap: -f is create's flag, not the generator's",
+    "args": [
+      "configmap",
+      "x",
+      "-f",
+      "cm.yaml",
+    ],
+    "code": 1,
+    "out": "",
+    "err":
+      "error: unknown shorthand flag: 'f' in -f\nSee 'k1s create configmap --help' for usage.\n",
+  },
+  {
+    "title": "secret: the generators' flags without a type",
+    "args": [
+      "secret",
+      "x",
+      "--from-literal=a=b",
+    ],
+    "code": 1,
+    "out": "",
+    "err": "error: unknown flag: --from-literal\nSee 'k1s create secret --help' for usage.\n",
+  },
+  {
+    "title": "secret generic: a tls flag",
+    "args": [
+      "secret",
+      "generic",
+      "x",
+      "--cert=c.pem",
+    ],
+    "code": 1,
+    "out": "",
+    "err": "error: unknown flag: --cert\nSee 'k1s create secret generic --help' for usage.\n",
+  },
+  {
+    "title": "secret tls: a generic flag",
+    "args": [
+      "secret",
+      "tls",
+      "x",
+      "--from-literal=a=b",
+    ],
+    "code": 1,
+    "out": "",
+    "err": "error: unknown flag: --from-literal\nSee 'k1s create secret tls --help' for usage.\n",
+  },
+  {
+    "title": "secret docker-registry: --type is generic's",
+    "args": [
+      "secret",
+      "docker-registry",
+      "x",
+      "--type=y",
+    ],
+    "code": 1,
+    "out": "",
+    "err":
+      "error: unknown flag: --type\nSee 'k1s create secret docker-registry --help' for usage.\n",
+  },
+  {
+    "title": "create -f: a generator's flag",
+    "args": [
+      "-f",
+      "cm.yaml",
+      "--from-literal=a=b",
+    ],
+    "code": 1,
+    "out": "",
+    "err": "error: unknown flag: --from-literal\nSee 'k1s create --help' for usage.\n",
+  },
+  {
     "title": "--append-hash on a configmap",
     "args": [
       "configmap",

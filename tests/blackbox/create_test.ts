@@ -277,3 +277,30 @@ Deno.test("generators print -o json in the Go types' field order, as kubectl doe
     "creationTimestamp",
   ]);
 });
+
+Deno.test("create -f: a Secret key the API server refuses, in data or in stringData", async () => {
+  await using s = await sandbox();
+  const here = { cwd: s.dir };
+  const secret = (name: string, field: string, key: string, value: string) =>
+    `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n${field}:\n  "${key}": ${value}\n`;
+  await s.file("blank.yaml", secret("blank", "data", "a b", "YQ=="));
+  await s.file("dots.yaml", secret("dots", "stringData", "..x", "x"));
+  // kube-apiserver's ValidateSecret, in kubectl's words for an Invalid error: stringData is
+  // merged into data before validation, so both name the key under data.
+  assertFails(
+    await s.k1s(["create", "-f", "blank.yaml"], here),
+    'The Secret "blank" is invalid: data[a b]: Invalid value: "a b": a valid config key must ' +
+      "consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  " +
+      "or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')\n",
+  );
+  assertFails(
+    await s.k1s(["create", "-f", "dots.yaml"], here),
+    `The Secret "dots" is invalid: data[..x]: Invalid value: "..x": must not start with '..'\n`,
+  );
+  // A server dry run is validated the same way; nothing is stored either way.
+  assertFails(
+    await s.k1s(["create", "-f", "dots.yaml", "--dry-run=server"], here),
+    `The Secret "dots" is invalid: data[..x]: Invalid value: "..x": must not start with '..'\n`,
+  );
+  assertOk(await s.k1s(["get", "secrets", "-o", "name"]), "");
+});
