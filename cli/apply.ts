@@ -11,7 +11,7 @@
 import type { FieldValidation } from "../src/registry/options.ts";
 import { isConflict, isNotFound } from "../src/apimachinery/errors.ts";
 import { applyMergePatch, createMergePatch } from "../src/apimachinery/merge_patch.ts";
-import type { KubeObject } from "../src/apimachinery/meta.ts";
+import type { KubeObject, PropagationPolicy } from "../src/apimachinery/meta.ts";
 import { createThreeWayStrategicMergePatch } from "../src/apimachinery/strategic_merge_patch.ts";
 import type { Writer } from "../src/client/client.ts";
 import type { Kind } from "../src/scheme/kind.ts";
@@ -58,6 +58,17 @@ export interface ApplyOptions {
   force?: boolean;
   /** With `force`: how long to wait for the deleted object to be gone, in ms; default 30 s. */
   forceTimeoutMs?: number;
+  /** With `force`: what happens to the deleted object's dependents; default Background. */
+  propagationPolicy?: PropagationPolicy;
+  /**
+   * With `force`: waits until the deleted object is gone (and fails on
+   * timeout). The default reads it every 100 ms for `forceTimeoutMs`; a CLI
+   * over an embedded store passes one that also runs the controllers, which
+   * finish a foreground deletion.
+   */
+  waitForDeletion?: (
+    target: { kind: Kind; name: string; namespace?: string; uid?: string },
+  ) => Promise<void>;
 }
 
 /** Outcome of {@linkcode applyObject}. */
@@ -274,13 +285,20 @@ export async function applyObject(
     } catch (err) {
       const invalid = (err as { reason?: string }).reason === "Invalid";
       if (options.force && (invalid || (isConflict(err) && attempt >= maxAttempts))) {
-        const object = await deleteAndCreate(client, kind, current, modified, namespace, write, {
-          timeoutMs: options.forceTimeoutMs ?? 30_000,
-        });
+        let object;
+        try {
+          object = await deleteAndCreate(client, kind, current, modified, namespace, write, {
+            timeoutMs: options.forceTimeoutMs ?? 30_000,
+            propagationPolicy: options.propagationPolicy ?? "Background",
+            waitForDeletion: options.waitForDeletion,
+          });
+        } catch (err) {
+          throw rememberWarning(err, warning);
+        }
         return withWarning({ object, operation: "configured" }, warning);
       }
       if (!isConflict(err) || attempt >= maxAttempts) {
-        throw remember(err, { step: "patching", patch: goJson(patch) });
+        throw rememberWarning(remember(err, { step: "patching", patch: goJson(patch) }), warning);
       }
     }
     if (attempt > 1) await new Promise((r) => setTimeout(r, backoffMs));
@@ -303,21 +321,29 @@ async function deleteAndCreate(
   modified: KubeObject,
   namespace: string | undefined,
   write: { dryRun?: boolean; fieldManager?: string },
-  options: { timeoutMs: number },
+  options: {
+    timeoutMs: number;
+    propagationPolicy: PropagationPolicy;
+    waitForDeletion?: ApplyOptions["waitForDeletion"];
+  },
 ): Promise<KubeObject> {
   const name = current.metadata.name!;
   if (!client.delete) throw new TypeError("apply --force needs a client that can delete");
-  await client.delete(kind, name, { namespace, propagationPolicy: "Background" });
-  const deadline = Date.now() + options.timeoutMs;
-  for (;;) {
-    try {
-      await client.get(kind, name, { namespace });
-    } catch (err) {
-      if (isNotFound(err)) break;
-      throw err;
+  await client.delete(kind, name, { namespace, propagationPolicy: options.propagationPolicy });
+  if (options.waitForDeletion) {
+    await options.waitForDeletion({ kind, name, namespace, uid: current.metadata.uid });
+  } else {
+    const deadline = Date.now() + options.timeoutMs;
+    for (;;) {
+      try {
+        await client.get(kind, name, { namespace });
+      } catch (err) {
+        if (isNotFound(err)) break;
+        throw err;
+      }
+      if (Date.now() > deadline) throw new Error("timed out waiting for the condition");
+      await new Promise((r) => setTimeout(r, 100));
     }
-    if (Date.now() > deadline) throw new Error("timed out waiting for the condition");
-    await new Promise((r) => setTimeout(r, 100));
   }
   try {
     return await client.create(kind, modified, { ...write, namespace });
@@ -336,7 +362,11 @@ async function deleteAndCreate(
   }
 }
 
-/** Where {@linkcode applyObject} failed, for kubectl's wording in front of the server's message. */
+/**
+ * Where {@linkcode applyObject} failed, for kubectl's wording in front of the
+ * server's message: creating, or patching (with the patch). A failed
+ * `--force` re-creation has none: kubectl shows its error as it is.
+ */
 export type ApplyFailure = { step: "creating" } | { step: "patching"; patch: string };
 
 const failures = new WeakMap<object, ApplyFailure>();
@@ -348,6 +378,24 @@ const failures = new WeakMap<object, ApplyFailure>();
  */
 export function applyFailureOf(err: unknown): ApplyFailure | undefined {
   return typeof err === "object" && err !== null ? failures.get(err) : undefined;
+}
+
+const warnings = new WeakMap<object, string>();
+
+/**
+ * The warning of a failed {@linkcode applyObject} on an object without the
+ * last-applied annotation: kubectl prints it before patching, whether or not
+ * the patch succeeds.
+ */
+export function applyWarningOf(err: unknown): string | undefined {
+  return typeof err === "object" && err !== null ? warnings.get(err) : undefined;
+}
+
+function rememberWarning(err: unknown, warning: string | undefined): unknown {
+  if (warning !== undefined && typeof err === "object" && err !== null) {
+    warnings.set(err, warning);
+  }
+  return err;
 }
 
 function remember(err: unknown, failure: ApplyFailure): unknown {

@@ -13,7 +13,9 @@ import {
 } from "@k1s/k1s";
 import {
   type ApplyClient,
+  applyFailureOf,
   applyObject,
+  applyWarningOf,
   createThreeWayMergePatch,
   LAST_APPLIED_ANNOTATION,
   lastAppliedConfiguration,
@@ -302,4 +304,65 @@ Deno.test("API errors are thrown as they are", async () => {
     () => apply(rt, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}\n"),
     (e) => e instanceof ApiError && e.reason === "Invalid",
   );
+});
+
+Deno.test("a refused patch keeps kubectl's missing-annotation warning and the patch sent", async () => {
+  await using rt = await newRuntime();
+  await rt.client.create(ConfigMap, {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "big", namespace: "default" },
+  });
+  const big = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata: {k: ${
+    "x".repeat(300_000)
+  }}\n`;
+  const err = await apply(rt, big).then(() => undefined, (e) => e);
+  assert.ok(err instanceof ApiError && err.reason === "Invalid", String(err));
+  assert.match(applyWarningOf(err)!, /^resource configmaps\/big is missing the kubectl/);
+  assert.equal(applyFailureOf(err)?.step, "patching");
+  // Created by apply: no warning, the create step.
+  const fresh = await apply(rt, big.replace("name: big", "name: fresh")).then(
+    () => undefined,
+    (e) => e,
+  );
+  assert.equal(applyWarningOf(fresh), undefined);
+  assert.deepEqual(applyFailureOf(fresh), { step: "creating" });
+});
+
+Deno.test("force: an invalid patch deletes and re-creates, with the propagation policy asked", async () => {
+  await using rt = await newRuntime();
+  const frozen = (v: string) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: frozen}\nimmutable: true\ndata: {k: ${v}}\n`;
+  const [first] = await apply(rt, frozen("one"));
+  const policies: unknown[] = [];
+  const client: ApplyClient = {
+    get: (...a) => rt.client.get(...a),
+    create: (...a) => rt.client.create(...a),
+    patch: (...a) => rt.client.patch(...a),
+    delete: (kind, name, options) => {
+      policies.push(options?.propagationPolicy);
+      return rt.client.delete(kind, name, options);
+    },
+  };
+  const object = parseManifests(frozen("two"), "test.yaml")[0];
+  const r = await applyObject(client, ConfigMap, { object }, {
+    force: true,
+    propagationPolicy: "Foreground",
+    // The garbage collector finishes a foreground deletion.
+    waitForDeletion: async ({ name, namespace }) => {
+      for (;;) {
+        await rt.settle();
+        try {
+          await rt.client.get(ConfigMap, name, { namespace });
+        } catch (err) {
+          if (isNotFound(err)) return;
+          throw err;
+        }
+      }
+    },
+  });
+  assert.equal(r.operation, "configured");
+  assert.deepEqual(r.object.data, { k: "two" });
+  assert.notEqual(r.object.metadata.uid, first.object.metadata.uid);
+  assert.deepEqual(policies, ["Foreground"]);
 });

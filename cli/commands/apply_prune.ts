@@ -13,7 +13,9 @@ import type { Kind } from "../../src/scheme/kind.ts";
 import type { Scheme } from "../../src/scheme/scheme.ts";
 import { LAST_APPLIED_ANNOTATION } from "../apply.ts";
 import { CliError } from "../errors.ts";
-import type { CliRuntime, CommandContext } from "../kit.ts";
+import { type CliRuntime, type CommandContext, klogWarning } from "../kit.ts";
+import type { PropagationPolicy } from "../../src/apimachinery/meta.ts";
+import type { WaitTarget } from "./wait.ts";
 import { kindLabel } from "../resources.ts";
 
 /** kubectl's default allowlist (group/version/kind); kinds this CLI does not serve are left out. */
@@ -42,6 +44,8 @@ export interface PrunePlan {
   kinds: Kind[];
   /** The label selector (`-l`), or undefined with `--all`. */
   selector?: string;
+  /** True when the kinds are the default list (no `--prune-allowlist`). */
+  defaultList: boolean;
 }
 
 function kindOf(scheme: Scheme, gvk: string, strict: boolean): Kind | undefined {
@@ -72,6 +76,9 @@ function kindOf(scheme: Scheme, gvk: string, strict: boolean): Kind | undefined 
 export async function prunePlan(ctx: CommandContext): Promise<PrunePlan | undefined> {
   const selector = ctx.flags.selector as string | undefined;
   const all = ctx.flags.all === true;
+  // kubectl reads the allowlist first (its Complete), then checks the flags (its Validate).
+  // Without --prune the allowlist is neither read nor refused.
+  const kinds = ctx.flags.prune === true ? await pruneKinds(ctx) : undefined;
   if (all && selector) throw new CliError("cannot set --all and --selector at the same time");
   if (ctx.flags.prune !== true) return undefined;
   if (ctx.flags.force === true) throw new CliError("--force cannot be used with --prune");
@@ -82,18 +89,80 @@ export async function prunePlan(ctx: CommandContext): Promise<PrunePlan | undefi
         "a label selector",
     );
   }
+  return { ...kinds!, selector };
+}
+
+/**
+ * The kinds `--prune-allowlist` names (kubectl's `prune.ParseResources`, with
+ * its errors), or kubectl's default list restricted to the kinds served.
+ */
+export async function pruneKinds(
+  ctx: CommandContext,
+): Promise<{ kinds: Kind[]; defaultList: boolean }> {
   const scheme = await ctx.scheme();
   const allowlist = (ctx.flags["prune-allowlist"] as string[] | undefined) ?? [];
-  const kinds = allowlist.length
-    ? allowlist.map((gvk) => kindOf(scheme, gvk, true)!)
-    : DEFAULT_ALLOWLIST.map((gvk) => kindOf(scheme, gvk, false)).filter((k) => k !== undefined);
-  return { kinds, selector };
+  if (allowlist.length > 0) {
+    return { kinds: allowlist.map((gvk) => kindOf(scheme, gvk, true)!), defaultList: false };
+  }
+  const kinds = DEFAULT_ALLOWLIST.map((gvk) => kindOf(scheme, gvk, false)).filter((k) =>
+    k !== undefined
+  );
+  return { kinds, defaultList: true };
 }
+
+/**
+ * The objects a prune would delete: of the plan's kinds, in the visited
+ * namespaces (and cluster-scoped), matching the selector, carrying the
+ * last-applied annotation, and not visited. Prints kubectl's klog warning
+ * when the kinds are the default list.
+ */
+export async function prunable(
+  ctx: CommandContext,
+  rt: CliRuntime,
+  plan: Omit<PrunePlan, "selector"> & { selector?: string },
+  visited: Visited,
+): Promise<{ kind: Kind; object: KubeObject }[]> {
+  const scopes: [Kind, string | undefined][] = [];
+  for (const ns of visited.namespaces) {
+    for (const k of plan.kinds) if (k.scope === "Namespaced") scopes.push([k, ns]);
+  }
+  for (const k of plan.kinds) if (k.scope !== "Namespaced") scopes.push([k, undefined]);
+  if (plan.defaultList) {
+    // kubectl's klog warning (its namespace is never empty, so it is always given): the
+    // default list still holds cluster-scoped kinds.
+    ctx.io.stderr(klogWarning("prune.go:71", NAMESPACE_DEPRECATION));
+  }
+  const out: { kind: Kind; object: KubeObject }[] = [];
+  for (const [kind, namespace] of scopes) {
+    const list = await rt.client.list(kind, { namespace, labelSelector: plan.selector });
+    for (const obj of list.items as KubeObject[]) {
+      if (obj.metadata.annotations?.[LAST_APPLIED_ANNOTATION] === undefined) continue;
+      if (obj.metadata.uid !== undefined && visited.uids.has(obj.metadata.uid)) continue;
+      out.push({ kind, object: { ...obj, apiVersion: kind.apiVersion, kind: kind.kind } });
+    }
+  }
+  return out;
+}
+
+const NAMESPACE_DEPRECATION =
+  "Deprecated: kubectl apply will no longer prune non-namespaced resources by default when " +
+  "used with the --namespace flag in a future release. To preserve the current behaviour, " +
+  "list the resources you want to target explicitly in the --prune-allowlist flag.";
 
 /** The objects an apply wrote, by uid, and the namespaces it visited. */
 export interface Visited {
   uids: Set<string>;
   namespaces: Set<string>;
+}
+
+/** How {@linkcode prune} deletes: kubectl's delete flags of apply. */
+export interface PruneOptions {
+  /** `--cascade`: what happens to the dependents; default Background. */
+  propagationPolicy?: PropagationPolicy;
+  /** `--wait`: return once the pruned objects are gone (finalizers done). */
+  wait?: boolean;
+  /** With `wait`: how long to wait, in ms; 0 waits as long as it takes. */
+  timeoutMs?: number;
 }
 
 /**
@@ -105,29 +174,34 @@ export async function prune(
   rt: CliRuntime,
   plan: PrunePlan,
   visited: Visited,
+  options: PruneOptions = {},
 ): Promise<void> {
   const dry = ctx.flags["dry-run"] as string | undefined;
   const suffix = dry === "client" ? " (dry run)" : dry === "server" ? " (server dry run)" : "";
   const byName = ctx.flags.output === "name";
-  const scopes: [Kind, string | undefined][] = [];
-  for (const ns of visited.namespaces) {
-    for (const k of plan.kinds) if (k.scope === "Namespaced") scopes.push([k, ns]);
-  }
-  for (const k of plan.kinds) if (k.scope !== "Namespaced") scopes.push([k, undefined]);
-  for (const [kind, namespace] of scopes) {
-    const list = await rt.client.list(kind, { namespace, labelSelector: plan.selector });
-    for (const obj of list.items as KubeObject[]) {
-      if (obj.metadata.annotations?.[LAST_APPLIED_ANNOTATION] === undefined) continue;
-      if (obj.metadata.uid !== undefined && visited.uids.has(obj.metadata.uid)) continue;
-      if (dry !== "client") {
-        await rt.client.delete(kind, obj.metadata.name!, {
+  const pruned: WaitTarget[] = [];
+  for (const { kind, object: obj } of await prunable(ctx, rt, plan, visited)) {
+    if (dry !== "client") {
+      await rt.client.delete(kind, obj.metadata.name!, {
+        namespace: obj.metadata.namespace,
+        propagationPolicy: options.propagationPolicy ?? "Background",
+        dryRun: dry === "server",
+      });
+      if (dry !== "server") {
+        pruned.push({
+          kind,
+          name: obj.metadata.name!,
           namespace: obj.metadata.namespace,
-          propagationPolicy: "Background",
-          dryRun: dry === "server",
+          uid: obj.metadata.uid,
         });
       }
-      const label = `${kindLabel(kind)}/${obj.metadata.name}`;
-      ctx.io.stdout(byName ? `${label}\n` : `${label} pruned${suffix}\n`);
     }
+    const label = `${kindLabel(kind)}/${obj.metadata.name}`;
+    ctx.io.stdout(byName ? `${label}\n` : `${label} pruned${suffix}\n`);
+  }
+  if (options.wait && pruned.length > 0) {
+    // Finalizers run in the controllers, which the wait settles.
+    const { waitForDeletion } = await import("./wait.ts");
+    await waitForDeletion(ctx, pruned, { timeoutMs: options.timeoutMs });
   }
 }

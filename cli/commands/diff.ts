@@ -28,6 +28,7 @@ import {
 } from "../apply.ts";
 import { toKubectlYaml } from "../printers/yaml.ts";
 import { type ResolvedManifest, resolveManifests } from "./files.ts";
+import { RECURSIVE, SELECTOR } from "./apply.ts";
 
 /** kubectl diff's default field manager (that of client-side apply). */
 const FIELD_MANAGER = "kubectl-client-side-apply";
@@ -49,19 +50,53 @@ function isObj(v: unknown): v is Obj {
 export const diffCommand: Command = {
   name: "diff",
   summary: "Diff the live version against a would-be applied version",
-  usage: "  diff -f FILENAME [-R] [-l selector] [--field-manager=kubectl-client-side-apply] " +
-    "[--show-managed-fields]\n\n" +
-    "  The diff program is $KUBECTL_EXTERNAL_DIFF (its first word, then the directories, then its\n" +
-    '  other words made of letters, digits, "-" and "="), else "diff -u -N".\n' +
-    "  Exit status: 0 no differences, 1 differences found, >1 k1s or diff failed.",
+  long:
+    "Diff configurations specified by file name or stdin between the current online configuration, and the configuration as it would be if applied.\n\n" +
+    " The output is always YAML.\n\n" +
+    ' KUBECTL_EXTERNAL_DIFF environment variable can be used to select your own diff command. Users can use external commands with params too, example: KUBECTL_EXTERNAL_DIFF="colordiff -N -u"\n\n' +
+    ' By default, the "diff" command available in your path will be run with the "-u" (unified diff) and "-N" (treat absent files as empty) options.\n\n' +
+    " Exit status: 0 No differences were found. 1 Differences were found. >1 k1s or diff failed with an error.\n\n" +
+    " Note: KUBECTL_EXTERNAL_DIFF, if used, is expected to follow that convention.",
+  examples: "# Diff resources included in configmap.json\n" +
+    "k1s diff -f configmap.json\n\n" +
+    "# Diff file read from stdin\n" +
+    "cat configmap.yaml | k1s diff -f -",
+  usage: "diff -f FILENAME",
   options: {
-    filename: { type: "string", short: "f", multiple: true },
-    recursive: { type: "boolean", short: "R" },
-    "field-manager": { type: "string" },
-    "show-managed-fields": { type: "boolean" },
-    selector: { type: "string", short: "l" },
     // Accepted as kubectl does; objects are diffed one after the other.
-    concurrency: { type: "int" },
+    concurrency: {
+      type: "int",
+      description:
+        "Number of objects to process in parallel when diffing against the live version. Larger number = faster, but more memory, I/O and CPU over that shorter period of time.",
+      defaultText: "1",
+    },
+    "field-manager": {
+      type: "string",
+      description: "Name of the manager used to track field ownership.",
+      defaultText: "'kubectl-client-side-apply'",
+    },
+    filename: {
+      type: "string",
+      short: "f",
+      multiple: true,
+      description: "Filename, directory, or URL to files contains the configuration to diff",
+    },
+    prune: {
+      type: "boolean",
+      description:
+        "Include resources that would be deleted by pruning. Can be used with -l and default shows all resources would be pruned",
+    },
+    "prune-allowlist": {
+      type: "string",
+      multiple: true,
+      description: "Overwrite the default allowlist with <group/version/kind> for --prune",
+    },
+    recursive: RECURSIVE,
+    selector: SELECTOR,
+    "show-managed-fields": {
+      type: "boolean",
+      description: "If true, include managed fields in the diff.",
+    },
   },
   async run(ctx) {
     try {
@@ -91,6 +126,9 @@ async function diff(ctx: CommandContext): Promise<number> {
   if (!ctx.flags.filename) throw new CliError("must specify one of -f and -k");
   const fieldManager = (ctx.flags["field-manager"] as string | undefined) ?? FIELD_MANAGER;
   const showManaged = ctx.flags["show-managed-fields"] === true;
+  // `--prune`: the kinds are read first (kubectl's Complete).
+  const { pruneKinds, prunable } = await import("./apply_prune.ts");
+  const pruning = ctx.flags.prune === true ? await pruneKinds(ctx) : undefined;
   const rt = await ctx.runtime();
   let manifests = await resolveManifests(ctx);
   const selector = ctx.flags.selector as string | undefined;
@@ -103,6 +141,8 @@ async function diff(ctx: CommandContext): Promise<number> {
   let mergedDir: string | undefined;
   try {
     mergedDir = await Deno.makeTempDir({ prefix: "MERGED-" });
+    // What was diffed, for --prune: the live objects' uids and the namespaces.
+    const visited = { uids: new Set<string>(), namespaces: new Set<string>() };
     for (const m of manifests) {
       const local = structuredClone(m.object) as KubeObject;
       local.metadata ??= {};
@@ -111,6 +151,8 @@ async function diff(ctx: CommandContext): Promise<number> {
       let merged: KubeObject | undefined;
       for (let attempt = 1; attempt <= MAX_RETRIES; attempt++) {
         live = await getLive(rt, m);
+        if (m.namespace !== undefined) visited.namespaces.add(m.namespace);
+        if (live?.metadata.uid) visited.uids.add(live.metadata.uid);
         const force = attempt === MAX_RETRIES;
         if (force) {
           ctx.io.stderr(klogWarning(
@@ -140,6 +182,17 @@ async function diff(ctx: CommandContext): Promise<number> {
         ctx.io.stderr(
           `Warning: Detected changes to resource ${live.metadata.name} which is currently being deleted.\n`,
         );
+      }
+    }
+    if (pruning) {
+      // kubectl writes what a prune would delete, as it is, on the live side only.
+      const gone = await prunable(ctx, rt, { ...pruning, selector }, visited);
+      for (const { kind, object } of gone) {
+        const { group, version } = kind;
+        const name = `${group ? `${group}.` : ""}${version}.${kind.kind}.${
+          object.metadata.namespace ?? ""
+        }.${object.metadata.name}`;
+        await writeVersion(`${liveDir}/${name}`, object as Obj);
       }
     }
     return await runDiffProgram(ctx, liveDir, mergedDir);

@@ -7,7 +7,7 @@
  * @module
  */
 import { validateOptions } from "../validate.ts";
-import { ApiError, isNotFound } from "../../src/apimachinery/errors.ts";
+import { ApiError } from "../../src/apimachinery/errors.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError, formatError } from "../errors.ts";
@@ -16,7 +16,6 @@ import { kindLabel } from "../resources.ts";
 import { deleteTargets, withSource } from "./delete.ts";
 import { resultPrinter } from "./create.ts";
 import { progress } from "../progress.ts";
-import { printObjects } from "../printers/mod.ts";
 
 /** A manifest resolved to its kind and namespace. */
 export interface ResolvedManifest {
@@ -133,112 +132,6 @@ export async function forEachManifest(
   if (errors.length === 1 && problems.length === 1) ctx.io.stderr(`error: ${errors[0]}\n`);
   else for (const e of errors) ctx.io.stderr(`${e}\n`);
   return errors.length > 0 ? 1 : 0;
-}
-
-/** `apply -f`: kubectl's client-side apply, object by object. */
-export async function applyFromFiles(ctx: CommandContext): Promise<number> {
-  const rt = await ctx.runtime();
-  const dry = ctx.flags["dry-run"] as string | undefined;
-  const validation = validateOptions(ctx.flags, ctx.io);
-  // `-o`: kubectl's printer for what apply did (checked before anything is written). Except
-  // for `-o name`, kubectl prints the applied objects together at the end: one as itself,
-  // several as a List.
-  const print = resultPrinter(ctx);
-  const output = (ctx.flags.output as string | undefined) ?? "";
-  const together = output !== "" && output !== "name";
-  const applied: { object: KubeObject; kind: Kind }[] = [];
-  const fieldManager = ctx.flags["field-manager"] as string | undefined;
-  const { applyObject, applyFailureOf } = await import("../apply.ts");
-  // `--prune` (checked before anything is written) and `-l`, which also picks the objects of
-  // the files to apply, as kubectl's builder does.
-  const { prune, prunePlan } = await import("./apply_prune.ts");
-  if (dry === "server" && ctx.flags.force === true) {
-    throw new CliError("--dry-run=server cannot be used with --force");
-  }
-  const plan = await prunePlan(ctx);
-  const selectorText = ctx.flags.selector as string | undefined;
-  const selector = selectorText
-    ? (await import("../../src/apimachinery/labels.ts")).parseLabelSelector(selectorText)
-    : undefined;
-  const visited = {
-    uids: new Set<string>(),
-    namespaces: new Set<string>(ctx.namespaceGiven ? [ctx.namespace] : []),
-  };
-  const code = await forEachManifest(ctx, "apply", async (m) => {
-    if (selector && !selector.matches(m.object.metadata.labels)) return "";
-    if (m.namespace !== undefined) visited.namespaces.add(m.namespace);
-    const name = m.object.metadata.name;
-    const label = `${kindLabel(m.kind)}/${name}`;
-    if (dry === "client" && !together) {
-      // kubectl reads the live object: absent, it would be created; present, configured.
-      let line: string;
-      try {
-        const live = await rt.client.get(m.kind, name ?? "", { namespace: m.namespace });
-        if (live.metadata.uid) visited.uids.add(live.metadata.uid);
-        line = `${label} configured (dry run)`;
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-        line = `${label} created (dry run)`;
-      }
-      return await print(m.object, m.kind, line);
-    }
-    let r;
-    try {
-      r = await applyObject(rt.client, m.kind, { object: m.object }, {
-        namespace: m.namespace,
-        // A client dry run printing objects: the server computes them without storing.
-        dryRun: dry === "server" || dry === "client",
-        ...validation,
-        ...(fieldManager ? { fieldManager } : {}),
-        force: ctx.flags.force === true,
-      });
-    } catch (err) {
-      const failure = applyFailureOf(err);
-      if (!(err instanceof ApiError) || !failure) throw err;
-      if (failure.step === "creating") throw withSource(err, "creating", m.source);
-      // kubectl's applyOneObject and Patcher both add the source to a failed patch.
-      const { group, version, plural, kind } = m.kind;
-      throw withSource(
-        withSource(err, "patching", m.source),
-        `applying patch:\n${failure.patch}\nto:\n` +
-          `Resource: "${group}/${version}, Resource=${plural}", ` +
-          `GroupVersionKind: "${group}/${version}, Kind=${kind}"\n` +
-          `Name: ${JSON.stringify(name)}, Namespace: ${JSON.stringify(m.namespace ?? "")}\nfor:`,
-        m.source,
-      );
-    }
-    if (r.warning) ctx.io.stderr(`Warning: ${r.warning}\n`);
-    if (r.object.metadata.uid) visited.uids.add(r.object.metadata.uid);
-    if (together) {
-      let object = r.object;
-      if (dry === "client" && r.operation === "created") {
-        // kubectl builds a new object itself in a client dry run: no server-set fields.
-        const { creationTimestamp: _c, uid: _u, resourceVersion: _r, generation: _g, ...meta } =
-          object.metadata;
-        object = { ...object, metadata: meta };
-      }
-      applied.push({ object, kind: m.kind });
-      return "";
-    }
-    return await print(
-      r.object,
-      m.kind,
-      `${label} ${r.operation}${dry === "server" ? " (server dry run)" : ""}`,
-    );
-  });
-  if (together && applied.length > 0) {
-    const kinds = new Map(applied.map((a) => [a.object, a.kind]));
-    ctx.io.stdout(
-      await printObjects(applied.map((a) => a.object), {
-        output,
-        kindOf: (o) => kinds.get(o),
-        singleItemImplied: applied.length === 1,
-      }),
-    );
-  }
-  // kubectl prunes only after an apply without errors.
-  if (plan && code === 0) await prune(ctx, rt, plan, visited);
-  return code;
 }
 
 /** The `-f` handlers of create and delete. */

@@ -9,7 +9,7 @@
  * @module
  */
 import type { FlagsConfig, FlagSpec } from "../flags.ts";
-import { type Command, type CommandDoc, DRY_RUN_FLAG } from "../kit.ts";
+import type { Command, CommandDoc } from "../kit.ts";
 
 /** The help of one command path: kubectl's words, or k1s's where it differs. */
 interface HelpText {
@@ -27,23 +27,6 @@ interface HelpText {
   /** False for a subcommand that only reads. */
   mutates?: boolean;
 }
-
-/** Flags of subcommands the command's module does not declare. */
-const SUBCOMMAND_FLAGS: Record<string, FlagsConfig> = {
-  "apply view-last-applied": {
-    output: { type: "string", short: "o" },
-    all: { type: "boolean" },
-    filename: { type: "string", short: "f", multiple: true },
-    recursive: { type: "boolean", short: "R" },
-    selector: { type: "string", short: "l" },
-  },
-  "apply set-last-applied": {
-    "create-annotation": { type: "boolean" },
-    "dry-run": DRY_RUN_FLAG,
-    filename: { type: "string", short: "f", multiple: true },
-    output: { type: "string", short: "o" },
-  },
-};
 
 /** Flag texts several commands share, as kubectl words them. */
 const OUTPUT: [string | null, string] = [
@@ -135,27 +118,6 @@ const TEXTS: Record<string, HelpText> = {
       "recursive": RECURSIVE,
     },
   },
-  "diff": {
-    summary: "Diff the live version against a would-be applied version",
-    long:
-      'Diff configurations specified by file name or stdin between the current online configuration, and the configuration as it would be if applied.\n\n The output is always YAML.\n\n KUBECTL_EXTERNAL_DIFF environment variable can be used to select your own diff command. Users can use external commands with params too, example: KUBECTL_EXTERNAL_DIFF="colordiff -N -u"\n\n By default, the "diff" command available in your path will be run with the "-u" (unified diff) and "-N" (treat absent files as empty) options.\n\n Exit status: 0 No differences were found. 1 Differences were found. >1 k1s or diff failed with an error.\n\n Note: KUBECTL_EXTERNAL_DIFF, if used, is expected to follow that convention.',
-    examples: "# Diff resources included in configmap.json\nk1s diff -f configmap.json",
-    usage: "diff -f FILENAME",
-    flags: {
-      "filename": ["[]", "Filename, directory, or URL to files contains the configuration to diff"],
-      "recursive": RECURSIVE,
-      "field-manager": [
-        "'kubectl-client-side-apply'",
-        "Name of the manager used to track field ownership.",
-      ],
-      "show-managed-fields": ["false", "If true, include managed fields in the diff."],
-      "selector": SELECTOR,
-      "concurrency": [
-        "1",
-        "Number of objects to process in parallel when diffing against the live version. Larger number = faster, but more memory, I/O and CPU over that shorter period of time.",
-      ],
-    },
-  },
   "patch": {
     summary: "Update fields of a resource",
     long:
@@ -179,43 +141,6 @@ const TEXTS: Record<string, HelpText> = {
         "false",
         "If true, patch will operate on the content of the file, not the server-side resource.",
       ],
-    },
-  },
-  "replace": {
-    summary: "Replace a resource by file name or stdin",
-    long:
-      "Replace a resource by file name or stdin.\n\n JSON and YAML formats are accepted. If replacing an existing resource, the complete resource spec must be provided. This can be obtained by\n\n        $ k1s get TYPE NAME -o yaml",
-    examples:
-      "# Replace a configmap using the data in configmap.json\nk1s replace -f ./configmap.json\n\n# Replace a configmap based on the JSON passed into stdin\ncat configmap.json | k1s replace -f -\n\n# Force replace, delete and then re-create the resource\nk1s replace --force -f ./configmap.json",
-    usage: "replace -f FILENAME",
-    flags: {
-      "filename": ["[]", "The files that contain the configurations to replace."],
-      "recursive": RECURSIVE,
-      "force": [
-        "false",
-        "If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation.",
-      ],
-      "save-config": SAVE_CONFIG,
-      "dry-run": DRY_RUN,
-      "output": OUTPUT,
-      "cascade": [
-        "'background'",
-        'Must be "background", "orphan", or "foreground". Selects the deletion cascading strategy for the dependents (e.g. Pods created by a ReplicationController). Defaults to background.',
-      ],
-      "grace-period": [
-        "-1",
-        "Period of time in seconds given to the resource to terminate gracefully. Ignored if negative. Set to 1 for immediate shutdown. Can only be set to 0 when --force is true (force deletion).",
-      ],
-      "timeout": [
-        "0s",
-        "The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object",
-      ],
-      "wait": [
-        "false",
-        "If true, wait for resources to be gone before returning. This waits for finalizers.",
-      ],
-      "field-manager": ["'kubectl-replace'", "Name of the manager used to track field ownership."],
-      "validate": VALIDATE,
     },
   },
   "wait": {
@@ -501,40 +426,6 @@ const TEXTS: Record<string, HelpText> = {
     },
     options: ["append-hash", "cert", "dry-run", "key", "output", "save-config", "validate"],
   },
-  "apply": {
-    summary: "Apply a configuration to a resource by file name or stdin",
-    long:
-      "Apply a configuration to a resource by file name or stdin. The resource name must be specified. This resource will be created if it doesn't exist yet. To use 'apply', always create the resource initially with either 'apply' or 'create --save-config'.\n\n JSON and YAML formats are accepted.\n\n Alpha Disclaimer: the --prune functionality is not yet complete. Do not use unless you are aware of what the current state is. See https://issues.k8s.io/34274.",
-    examples:
-      "# Apply the configuration in configmap.json to a configmap\nk1s apply -f ./configmap.json\n\n# Apply the JSON passed into stdin to a configmap\ncat configmap.json | k1s apply -f -\n\n# Apply the configuration in manifest.yaml that matches label app=web and delete all other resources that are not in the file and match label app=web\nk1s apply --prune -f manifest.yaml -l app=web\n\n# Apply the configuration in manifest.yaml and delete all the other config maps that are not in the file\nk1s apply --prune -f manifest.yaml --all --prune-allowlist=core/v1/ConfigMap",
-    usage: "apply -f FILENAME",
-    flags: {
-      "filename": ["[]", "The files that contain the configurations to apply."],
-      "recursive": RECURSIVE,
-      "dry-run": DRY_RUN,
-      "validate": VALIDATE,
-      "output": OUTPUT,
-      "field-manager": [
-        "'kubectl-client-side-apply'",
-        "Name of the manager used to track field ownership.",
-      ],
-      "all": ["false", "Select all resources in the namespace of the specified resource types."],
-      "prune": [
-        "false",
-        "Automatically delete resource objects, that do not appear in the configs and are created by either apply or create --save-config. Should be used with either -l or --all.",
-      ],
-      "force": [
-        "false",
-        "If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation.",
-      ],
-      "prune-allowlist": [
-        "[]",
-        "Overwrite the default allowlist with <group/version/kind> for --prune",
-      ],
-      "selector": SELECTOR,
-    },
-    subcommands: ["apply set-last-applied", "apply view-last-applied"],
-  },
   "apply view-last-applied": {
     summary: "View the latest last-applied-configuration annotations of a resource/object",
     long:
@@ -769,8 +660,8 @@ function described(options: FlagsConfig, names: readonly string[], text: HelpTex
 function docFor(path: string, options: FlagsConfig, own?: CommandDoc): CommandDoc {
   const text = TEXTS[path] ?? {};
   const name = path.slice(path.lastIndexOf(" ") + 1);
-  const pool = { ...options, ...SUBCOMMAND_FLAGS[path] };
-  const names = text.options ?? Object.keys(own?.options ?? SUBCOMMAND_FLAGS[path] ?? {});
+  const pool = options;
+  const names = text.options ?? Object.keys(own?.options ?? {});
   const documented = own?.long !== undefined || own?.examples !== undefined;
   const doc: CommandDoc = {
     ...own,

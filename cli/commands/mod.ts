@@ -51,13 +51,13 @@ export function standardCommands(): Command[] {
       TROUBLESHOOTING,
     ),
     lazyCommand("events", async () => (await import("./events.ts")).eventsCommand, TROUBLESHOOTING),
-    lazyCommand("diff", async () => documented((await import("./diff.ts")).diffCommand), ADVANCED),
+    lazyCommand("diff", async () => (await import("./diff.ts")).diffCommand, ADVANCED),
     lazyCommand("apply", async () => {
       const [{ applyCommand }, lastApplied] = await Promise.all([
         import("./apply.ts"),
         import("./apply_last_applied.ts"),
       ]);
-      return documented({
+      return {
         ...applyCommand,
         // `apply view-last-applied` and `apply set-last-applied`.
         run(ctx) {
@@ -66,7 +66,7 @@ export function standardCommands(): Command[] {
           if (sub === "set-last-applied") return lastApplied.setLastApplied(ctx);
           return applyCommand.run(ctx);
         },
-      });
+      };
     }, ADVANCED),
     lazyCommand(
       "patch",
@@ -75,7 +75,7 @@ export function standardCommands(): Command[] {
     ),
     lazyCommand(
       "replace",
-      async () => documented((await import("./replace.ts")).replaceCommand),
+      async () => (await import("./replace.ts")).replaceCommand,
       ADVANCED,
     ),
     lazyCommand("wait", async () => documented((await import("./wait.ts")).waitCommand), ADVANCED),

@@ -13,11 +13,12 @@
  *
  * @module
  */
-import { VALIDATE_OPTIONS, validateOptions } from "../validate.ts";
+import { validateOptions } from "../validate.ts";
 import { ApiError, isNotFound } from "../../src/apimachinery/errors.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import { CliError, formatError } from "../errors.ts";
-import { type Command, type CommandContext, DRY_RUN_FLAG } from "../kit.ts";
+import type { Command, CommandContext } from "../kit.ts";
+import { DRY_RUN, OUTPUT, RECURSIVE, VALIDATE } from "./apply.ts";
 import { kindLabel } from "../resources.ts";
 import { LAST_APPLIED_ANNOTATION, withLastApplied } from "../apply.ts";
 import { resultPrinter } from "./create.ts";
@@ -54,22 +55,68 @@ function toSend(m: ResolvedManifest, saveConfig: boolean): KubeObject {
 export const replaceCommand: Command = {
   name: "replace",
   summary: "Replace a resource by file name or stdin",
-  usage: "  replace -f FILENAME [-R] [--force] [--save-config] [--dry-run=none|client|server]\n" +
-    "          [-o json|yaml|name|jsonpath=...] [--validate=strict|warn|ignore]\n" +
-    "          [--cascade=background|foreground|orphan] [--grace-period=-1] [--timeout=0s] [--wait]",
+  long: "Replace a resource by file name or stdin.\n\n" +
+    " JSON and YAML formats are accepted. If replacing an existing resource, the complete resource spec must be provided. This can be obtained by\n\n" +
+    "        $ k1s get TYPE NAME -o yaml",
+  examples: "# Replace a config map using the data in configmap.json\n" +
+    "k1s replace -f ./configmap.json\n\n" +
+    "# Replace a config map based on the JSON passed into stdin\n" +
+    "cat configmap.json | k1s replace -f -\n\n" +
+    "# Update a config map's key mode to fast\n" +
+    "k1s get configmap settings -o yaml | sed 's/\\(mode:\\).*$/\\1 fast/' | k1s replace -f -\n\n" +
+    "# Force replace, delete and then re-create the resource\n" +
+    "k1s replace --force -f ./configmap.json",
+  usage: "replace -f FILENAME",
   options: {
-    filename: { type: "string", short: "f", multiple: true },
-    recursive: { type: "boolean", short: "R" },
-    force: { type: "boolean" },
-    "save-config": { type: "boolean" },
-    "dry-run": DRY_RUN_FLAG,
-    output: { type: "string", short: "o" },
-    cascade: { type: "string", noValue: "background" },
-    "grace-period": { type: "int" },
-    timeout: { type: "string" },
-    wait: { type: "boolean" },
-    "field-manager": { type: "string" },
-    ...VALIDATE_OPTIONS,
+    cascade: {
+      type: "string",
+      noValue: "background",
+      description:
+        'Must be "background", "orphan", or "foreground". Selects the deletion cascading strategy for the dependents (e.g. Pods created by a ReplicationController). Defaults to background.',
+      defaultText: "'background'",
+    },
+    "dry-run": DRY_RUN,
+    "field-manager": {
+      type: "string",
+      description: "Name of the manager used to track field ownership.",
+      defaultText: "'kubectl-replace'",
+    },
+    filename: {
+      type: "string",
+      short: "f",
+      multiple: true,
+      description: "The files that contain the configurations to replace.",
+    },
+    force: {
+      type: "boolean",
+      description:
+        "If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation.",
+    },
+    "grace-period": {
+      type: "int",
+      description:
+        "Period of time in seconds given to the resource to terminate gracefully. Ignored if negative. Set to 1 for immediate shutdown. Can only be set to 0 when --force is true (force deletion).",
+      defaultText: "-1",
+    },
+    output: OUTPUT,
+    recursive: RECURSIVE,
+    "save-config": {
+      type: "boolean",
+      description:
+        "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.",
+    },
+    timeout: {
+      type: "string",
+      description:
+        "The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object",
+      defaultText: "0s",
+    },
+    validate: VALIDATE,
+    wait: {
+      type: "boolean",
+      description:
+        "If true, wait for resources to be gone before returning. This waits for finalizers.",
+    },
   },
   mutates: true,
   async run(ctx) {

@@ -199,6 +199,45 @@ Deno.test("diff -f: exit 0 without changes, 1 with a unified diff, new objects, 
   assert.doesNotMatch(masked.out, /YQ==|Yg==|Yw==/);
 });
 
+Deno.test("diff --prune: what apply --prune would delete shows as removed (kubectl 1.32's diff)", async () => {
+  await using s = await sandbox();
+  const here = { cwd: s.dir };
+  const labelled = (name: string, value: string) => CM(name, value, "  labels:\n    app: web\n");
+  await s.file("ab.yaml", `${labelled("a", "1")}---\n${labelled("b", "1")}`);
+  await s.file("a.yaml", labelled("a", "1"));
+  assertOk(
+    await s.k1s(["apply", "-f", "ab.yaml"], here),
+    "configmap/a created\nconfigmap/b created\n",
+  );
+  // Without --prune, a.yaml matches what is live.
+  assertOk(await s.k1s(["diff", "-f", "a.yaml", "-l", "app=web"], here), "");
+  const pruned = normalized(
+    await s.k1s(
+      ["diff", "-f", "a.yaml", "--prune", "-l", "app=web", "--prune-allowlist=core/v1/ConfigMap"],
+      here,
+    ),
+  );
+  assert.deepEqual(pruned, {
+    code: 1,
+    err: "",
+    out: "diff -u -N LIVE/v1.ConfigMap.default.b MERGED/v1.ConfigMap.default.b\n" +
+      "--- LIVE/v1.ConfigMap.default.b\n+++ MERGED/v1.ConfigMap.default.b\n" +
+      '@@ -1,15 +0,0 @@\n-apiVersion: v1\n-data:\n-  a: "1"\n-kind: ConfigMap\n-metadata:\n' +
+      "-  annotations:\n-    kubectl.kubernetes.io/last-applied-configuration: |\n" +
+      '-      {"apiVersion":"v1","data":{"a":"1"},"kind":"ConfigMap","metadata":{"annotations":{},' +
+      '"labels":{"app":"web"},"name":"b","namespace":"default"}}\n' +
+      '-  creationTimestamp: "T"\n-  labels:\n-    app: web\n-  name: b\n-  namespace: default\n' +
+      '-  resourceVersion: "RV"\n-  uid: UID\n',
+  });
+  // Nothing was deleted; an unknown kind in the allowlist is kubectl's error (exit 2).
+  assertOk(await s.k1s(["get", "cm", "b", "-o", "name"]), "configmap/b\n");
+  assertFails(
+    await s.k1s(["diff", "-f", "a.yaml", "--prune", "--prune-allowlist=core/v1/Bogus"], here),
+    'error: no matches for kind "Bogus" in version "v1"\n',
+    2,
+  );
+});
+
 Deno.test("diff: KUBECTL_EXTERNAL_DIFF, a custom program's status, and failures exit 2", async () => {
   await using s = await sandbox();
   const here = { cwd: s.dir };
