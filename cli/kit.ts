@@ -433,6 +433,8 @@ export function defineCli(spec: CliSpec): Cli {
         if (strict) parsed = parseFlags(rest, { ...GLOBAL_OPTIONS, ...strict });
       } catch (err) {
         if (!(err instanceof FlagError)) throw err;
+        // An unknown flag fails the first parse too: name the subcommand the words lead to.
+        if (path.length === 1) path = findDoc(command, rest.filter((a) => !a.startsWith("-"))).path;
         // kubectl 1.27-1.33 print cobra's flag errors as their own: a lowercase "error:".
         io.stderr(
           `error: ${err.message}\nSee '${spec.name} ${path.join(" ")} --help' for usage.\n`,

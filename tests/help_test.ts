@@ -242,9 +242,17 @@ Deno.test("a subcommand's help and flag errors name the subcommand, as kubectl's
   const expected = "error: unknown flag: --from-literal\n" +
     "See 'k1s create namespace --help' for usage.\n";
   assert.equal(io.err, expected);
+  // A flag no command has fails the first, loose parse: the subcommand is still named.
+  const unknown = captureIO();
+  assert.equal(await k1s.run(["apply", "edit-last-applied", "--frob"], unknown), 1);
+  const unknownExpected = "error: unknown flag: --frob\n" +
+    "See 'k1s apply edit-last-applied --help' for usage.\n";
+  assert.equal(unknown.err, unknownExpected);
   if (KUBECTL_132) {
     const dir = await Deno.makeTempDir({ prefix: "k1s-help-" });
     try {
+      const u = await kubectlOffline(["apply", "edit-last-applied", "--frob"], dir);
+      assert.equal(asK1s(u.err), unknownExpected);
       const r = await kubectlOffline(["create", "namespace", "x", "--from-literal=a=b"], dir);
       assert.equal(asK1s(r.err), expected);
     } finally {

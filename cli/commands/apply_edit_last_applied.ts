@@ -21,7 +21,7 @@ import { printNamed } from "../printers/mod.ts";
 import { toKubectlYaml } from "../printers/yaml.ts";
 import { kindLabel, namedTargets } from "../resources.ts";
 import { validateOptions } from "../validate.ts";
-import { editorCommand } from "./edit.ts";
+import { editorCommand, hasLines, launch, stripComments } from "./edit.ts";
 import { resolveManifests } from "./files.ts";
 import { patchBody } from "./patch.ts";
 
@@ -34,31 +34,6 @@ interface Annotated {
   kind: Kind;
   live: KubeObject;
   config: KubeObject;
-}
-
-function stripComments(text: string): string {
-  return text.split("\n").filter((l) => !l.trimStart().startsWith("#")).join("\n");
-}
-
-function hasLines(text: string): boolean {
-  return text.split("\n").some((l) => l.trim() !== "" && !l.trim().startsWith("#"));
-}
-
-/** Runs `sh -c "EDITOR 'FILE'"` on the terminal; fails as kubectl does when it fails. */
-async function launch(editor: string, file: string): Promise<void> {
-  let ok = false;
-  try {
-    const status = await new Deno.Command("sh", {
-      args: ["-c", `${editor} '${file.replaceAll("'", `'\\''`)}'`],
-      stdin: "inherit",
-      stdout: "inherit",
-      stderr: "inherit",
-    }).spawn().status;
-    ok = status.success;
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw new CliError(`there was a problem with the editor ${JSON.stringify(editor)}`);
 }
 
 /** The live objects the arguments or `-f` name, with their annotations. */

@@ -65,12 +65,12 @@ export function editHeader(reasons: readonly EditReason[]): string {
 }
 
 /** The text without comment lines (those whose first non-blank character is `#`). */
-function stripComments(text: string): string {
+export function stripComments(text: string): string {
   return text.split("\n").filter((l) => !l.trimStart().startsWith("#")).join("\n");
 }
 
 /** True when some line is neither blank nor a comment. */
-function hasLines(text: string): boolean {
+export function hasLines(text: string): boolean {
   return text.split("\n").some((l) => {
     const t = l.trim();
     return t !== "" && !t.startsWith("#");
@@ -130,7 +130,7 @@ async function onPath(name: string): Promise<boolean> {
  * Runs `sh -c "EDITOR 'FILE'"` on the terminal; fails as kubectl does when the editor cannot be
  * found or exits non-zero.
  */
-async function launch(editor: string, file: string): Promise<void> {
+export async function launch(editor: string, file: string): Promise<void> {
   const { shown, lookup } = editorWords(editor);
   if (lookup !== undefined && !(await onPath(lookup))) {
     throw new CliError(`unable to launch the editor ${JSON.stringify(shown)}`);
