@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { metaV1Docs } from "../../src/scheme/meta_v1_docs.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
 import type { Command } from "../kit.ts";
@@ -94,61 +95,49 @@ const strMap = (description: string): ExplainNode => ({
   additionalProperties: { type: "string" },
 });
 
-/** The metadata every kind has (a subset of ObjectMeta: the fields k1s serves). */
+const OM = metaV1Docs.ObjectMeta;
+const OR = metaV1Docs.OwnerReference;
+
+/**
+ * The metadata every kind has (the ObjectMeta fields k1s serves), with Kubernetes 1.32's
+ * descriptions.
+ */
 const OBJECT_META: ExplainNode = {
   type: "object",
   typeName: "ObjectMeta",
-  description: "Standard object's metadata: name, namespace, labels, annotations and the " +
-    "fields the server maintains.",
+  description: "Standard object's metadata. More info: " +
+    "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
   properties: {
-    annotations: strMap("Unstructured key value map stored with the object."),
-    creationTimestamp: str("When the object was created (RFC 3339, UTC). Set by the server."),
-    deletionGracePeriodSeconds: {
-      type: "integer",
-      description: "Seconds allowed for the object to terminate gracefully once deleted.",
-    },
-    deletionTimestamp: str("When the object will be deleted (RFC 3339). Set by the server."),
-    finalizers: {
-      type: "array",
-      description: "Must be empty before the object is removed from the store.",
-      items: { type: "string" },
-    },
-    generateName: str("Prefix for a server-generated name, used when name is empty."),
-    generation: {
-      type: "integer",
-      description: "A sequence number for changes to the desired state. Set by the server.",
-    },
-    labels: strMap("Map of string keys and values usable to select objects."),
-    name: str("Name, unique within a namespace."),
-    namespace: str("The namespace the object lives in; empty for cluster-scoped kinds."),
+    annotations: strMap(OM.annotations),
+    creationTimestamp: str(OM.creationTimestamp),
+    deletionGracePeriodSeconds: { type: "integer", description: OM.deletionGracePeriodSeconds },
+    deletionTimestamp: str(OM.deletionTimestamp),
+    finalizers: { type: "array", description: OM.finalizers, items: { type: "string" } },
+    generateName: str(OM.generateName),
+    generation: { type: "integer", description: OM.generation },
+    labels: strMap(OM.labels),
+    name: str(OM.name),
+    namespace: str(OM.namespace),
     ownerReferences: {
       type: "array",
-      description: "Objects this object depends on; when all are gone it is garbage collected.",
+      description: OM.ownerReferences,
       items: {
         type: "object",
         typeName: "OwnerReference",
-        description: "Identifies an owning object in the same namespace.",
+        description: OR[""],
         required: ["apiVersion", "kind", "name", "uid"],
         properties: {
-          apiVersion: str("API version of the referent."),
-          blockOwnerDeletion: {
-            type: "boolean",
-            description: "If true, the owner cannot be deleted (foreground) before this object.",
-          },
-          controller: {
-            type: "boolean",
-            description: "If true, this reference is the controller.",
-          },
-          kind: str("Kind of the referent."),
-          name: str("Name of the referent."),
-          uid: str("UID of the referent."),
+          apiVersion: str(OR.apiVersion),
+          blockOwnerDeletion: { type: "boolean", description: OR.blockOwnerDeletion },
+          controller: { type: "boolean", description: OR.controller },
+          kind: str(OR.kind),
+          name: str(OR.name),
+          uid: str(OR.uid),
         },
       },
     },
-    resourceVersion: str(
-      "An opaque value identifying this version of the object. Set by the server.",
-    ),
-    uid: str("Unique identifier of the object over time. Set by the server."),
+    resourceVersion: str(OM.resourceVersion),
+    uid: str(OM.uid),
   },
 };
 
@@ -182,9 +171,17 @@ export async function explainSchema(kind: Kind): Promise<ExplainNode> {
     description: body.description,
     properties: {
       apiVersion: str(
-        "APIVersion defines the versioned schema of this representation of an object.",
+        "APIVersion defines the versioned schema of this representation of an object. " +
+          "Servers should convert recognized schemas to the latest internal value, and may " +
+          "reject unrecognized values. More info: " +
+          "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
       ),
-      kind: str("Kind is a string value representing the REST resource this object represents."),
+      kind: str(
+        "Kind is a string value representing the REST resource this object represents. " +
+          "Servers may infer this from the endpoint the client submits requests to. Cannot " +
+          "be updated. In CamelCase. More info: " +
+          "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+      ),
       metadata: OBJECT_META,
       ...body.properties,
     },

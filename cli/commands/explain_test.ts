@@ -32,8 +32,8 @@ function k(args: string[]) {
 }
 
 const HEAD = "GROUP:      inventory.k1s.dev\nKIND:       Item\nVERSION:    v1alpha1\n\n";
-const META = "Standard object's metadata: name, namespace, labels, annotations and the\n" +
-  "    fields the server maintains.\n";
+const META = "Standard object's metadata. More info:\n" +
+  "    https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata\n";
 
 Deno.test("explain a kind: its fields with types, descriptions and -required-", async () => {
   assert.deepEqual(await k(["explain", "items"]), {
@@ -43,10 +43,15 @@ Deno.test("explain a kind: its fields with types, descriptions and -required-", 
 FIELDS:
   apiVersion\t<string>
     APIVersion defines the versioned schema of this representation of an object.
+    Servers should convert recognized schemas to the latest internal value, and
+    may reject unrecognized values. More info:
+    https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
 
   kind\t<string>
     Kind is a string value representing the REST resource this object
-    represents.
+    represents. Servers may infer this from the endpoint the client submits
+    requests to. Cannot be updated. In CamelCase. More info:
+    https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
 
   metadata\t<ObjectMeta>
     ${META}
@@ -119,7 +124,8 @@ DESCRIPTION:
   assert.equal(
     through.out,
     "KIND:       Namespace\nVERSION:    v1\n\nFIELD: uid <string>\n\n\n" +
-      "DESCRIPTION:\n    UID of the referent.\n    \n\n",
+      "DESCRIPTION:\n    UID of the referent. More info:\n" +
+      "    https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids\n    \n\n",
   );
 });
 
@@ -171,7 +177,8 @@ FIELD: status <NamespaceStatus>
 
 
 DESCRIPTION:
-    Status describes the current status of a Namespace.
+    Status describes the current status of a Namespace. More info:
+    https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     
 FIELDS:
   conditions\t<[]NamespaceCondition>

@@ -12,6 +12,7 @@ import type { LabelSelectorObject } from "../apimachinery/labels.ts";
 import type { KubeObject } from "../apimachinery/meta.ts";
 import { defineObjectKind, type Kind, type ObjectInput } from "../scheme/kind.ts";
 import { type OpenAPISchema, openAPISchema } from "../scheme/openapi.ts";
+import { admissionregistrationV1Docs as docs } from "./admissionregistration_v1_docs.ts";
 
 type ValidationModule = typeof import("./admissionregistration_v1_validation.ts");
 let validation: ValidationModule | undefined;
@@ -212,20 +213,21 @@ const labelSelector = (description: string): OpenAPISchema => ({
   properties: {
     matchLabels: {
       type: "object",
-      description: "matchLabels is a map of {key,value} pairs.",
+      description: docs.LabelSelector.matchLabels,
       additionalProperties: { type: "string" },
     },
     matchExpressions: {
       type: "array",
-      description: "matchExpressions is a list of label selector requirements.",
+      description: docs.LabelSelector.matchExpressions,
       items: {
         type: "object",
         title: "LabelSelectorRequirement",
+        description: docs.LabelSelectorRequirement[""],
         required: ["key", "operator"],
         properties: {
-          key: str("key is the label key that the selector applies to."),
-          operator: str("operator represents a key's relationship to a set of values."),
-          values: strings("values is an array of string values."),
+          key: str(docs.LabelSelectorRequirement.key),
+          operator: str(docs.LabelSelectorRequirement.operator),
+          values: strings(docs.LabelSelectorRequirement.values),
         },
       },
     },
@@ -235,16 +237,14 @@ const labelSelector = (description: string): OpenAPISchema => ({
 const namedRule: OpenAPISchema = {
   type: "object",
   title: "NamedRuleWithOperations",
-  description: "NamedRuleWithOperations is a tuple of Operations and Resources with ResourceNames.",
+  description: docs.NamedRuleWithOperations[""],
   properties: {
-    resourceNames: strings(
-      "ResourceNames is an optional white list of names that the rule applies to.",
-    ),
-    operations: strings("Operations is the operations the admission hook cares about."),
-    apiGroups: strings("APIGroups is the API groups the resources belong to."),
-    apiVersions: strings("APIVersions is the API versions the resources belong to."),
-    resources: strings("Resources is a list of resources this rule applies to."),
-    scope: str('scope specifies the scope of this rule: "Cluster", "Namespaced" or "*".'),
+    resourceNames: strings(docs.NamedRuleWithOperations.resourceNames),
+    operations: strings(docs.NamedRuleWithOperations.operations),
+    apiGroups: strings(docs.NamedRuleWithOperations.apiGroups),
+    apiVersions: strings(docs.NamedRuleWithOperations.apiVersions),
+    resources: strings(docs.NamedRuleWithOperations.resources),
+    scope: str(docs.NamedRuleWithOperations.scope),
   },
 };
 
@@ -253,39 +253,33 @@ const matchResources = (description: string): OpenAPISchema => ({
   title: "MatchResources",
   description,
   properties: {
-    namespaceSelector: labelSelector(
-      "NamespaceSelector decides whether to run the admission control policy on an object " +
-        "based on whether the namespace for that object matches the selector.",
-    ),
-    objectSelector: labelSelector(
-      "ObjectSelector decides whether to run the validation based on if the object has " +
-        "matching labels.",
-    ),
+    namespaceSelector: labelSelector(docs.MatchResources.namespaceSelector),
+    objectSelector: labelSelector(docs.MatchResources.objectSelector),
     resourceRules: {
       type: "array",
-      description: "ResourceRules describes what operations on what resources/subresources " +
-        "the ValidatingAdmissionPolicy matches.",
+      description: docs.MatchResources.resourceRules,
       items: namedRule,
     },
     excludeResourceRules: {
       type: "array",
-      description: "ExcludeResourceRules describes what operations on what " +
-        "resources/subresources the ValidatingAdmissionPolicy should not care about.",
+      description: docs.MatchResources.excludeResourceRules,
       items: namedRule,
     },
-    matchPolicy: str(
-      'matchPolicy defines how the "MatchResources" list is used to match ' +
-        'incoming requests. Allowed values are "Exact" or "Equivalent".',
-    ),
+    matchPolicy: str(docs.MatchResources.matchPolicy),
   },
 });
 
-const exprItem = (title: string, description: string, props: Record<string, OpenAPISchema>) => ({
+const exprItem = (
+  title: keyof typeof docs,
+  description: string,
+  props: Record<string, OpenAPISchema>,
+) => ({
   type: "array" as const,
   description,
   items: {
     type: "object" as const,
     title,
+    description: docs[title][""],
     required: Object.keys(props).filter((k) =>
       k === "expression" || k === "name" || k === "key" || k === "valueExpression"
     ),
@@ -296,107 +290,78 @@ const exprItem = (title: string, description: string, props: Record<string, Open
 const policySchema: OpenAPISchema = {
   type: "object",
   title: "ValidatingAdmissionPolicy",
-  description: "ValidatingAdmissionPolicy describes the definition of an admission validation " +
-    "policy that accepts or rejects an object without changing it.",
+  description: docs.ValidatingAdmissionPolicy[""],
   properties: {
     spec: {
       type: "object",
       title: "ValidatingAdmissionPolicySpec",
-      description: "Specification of the desired behavior of the ValidatingAdmissionPolicy.",
+      description: docs.ValidatingAdmissionPolicy.spec,
       properties: {
         paramKind: {
           type: "object",
           title: "ParamKind",
-          description:
-            "ParamKind specifies the kind of resources used to parameterize this policy.",
+          description: docs.ValidatingAdmissionPolicySpec.paramKind,
           properties: {
-            apiVersion: str("APIVersion is the API group version the resources belong to."),
-            kind: str("Kind is the API kind the resources belong to."),
+            apiVersion: str(docs.ParamKind.apiVersion),
+            kind: str(docs.ParamKind.kind),
           },
         },
-        matchConstraints: matchResources(
-          "MatchConstraints specifies what resources this policy is designed to validate.",
-        ),
-        validations: exprItem(
-          "Validation",
-          "Validations contain CEL expressions which is used " +
-            "to apply the validation.",
-          {
-            expression: str("Expression represents the expression which will be evaluated by CEL."),
-            message: str("Message represents the message displayed when validation fails."),
-            reason: str(
-              "Reason represents a machine-readable description of why this validation failed.",
-            ),
-            messageExpression: str(
-              "messageExpression declares a CEL expression that evaluates to " +
-                "the validation failure message that is returned when this rule fails.",
-            ),
-          },
-        ),
-        failurePolicy: str(
-          "failurePolicy defines how to handle failures for the admission " +
-            "policy. Allowed values are Ignore or Fail. Defaults to Fail.",
-        ),
+        matchConstraints: matchResources(docs.ValidatingAdmissionPolicySpec.matchConstraints),
+        validations: exprItem("Validation", docs.ValidatingAdmissionPolicySpec.validations, {
+          expression: str(docs.Validation.expression),
+          message: str(docs.Validation.message),
+          reason: str(docs.Validation.reason),
+          messageExpression: str(docs.Validation.messageExpression),
+        }),
+        failurePolicy: str(docs.ValidatingAdmissionPolicySpec.failurePolicy),
         auditAnnotations: exprItem(
           "AuditAnnotation",
-          "auditAnnotations contains CEL " +
-            "expressions which are used to produce audit annotations for the audit event.",
+          docs.ValidatingAdmissionPolicySpec.auditAnnotations,
           {
-            key: str("key specifies the audit annotation key."),
-            valueExpression: str(
-              "valueExpression represents the expression which is evaluated " +
-                "by CEL to produce an audit annotation value.",
-            ),
+            key: str(docs.AuditAnnotation.key),
+            valueExpression: str(docs.AuditAnnotation.valueExpression),
           },
         ),
         matchConditions: exprItem(
           "MatchCondition",
-          "MatchConditions is a list of conditions " +
-            "that must be met for a request to be validated.",
+          docs.ValidatingAdmissionPolicySpec.matchConditions,
           {
-            name: str("Name is an identifier for this match condition."),
-            expression: str("Expression represents the expression which will be evaluated by CEL."),
+            name: str(docs.MatchCondition.name),
+            expression: str(docs.MatchCondition.expression),
           },
         ),
-        variables: exprItem(
-          "Variable",
-          "Variables contain definitions of variables that can " +
-            "be used in composition of other expressions.",
-          {
-            name: str("Name is the name of the variable."),
-            expression: str(
-              "Expression is the expression that will be evaluated as the value " +
-                "of the variable.",
-            ),
-          },
-        ),
+        variables: exprItem("Variable", docs.ValidatingAdmissionPolicySpec.variables, {
+          name: str(docs.Variable.name),
+          expression: str(docs.Variable.expression),
+        }),
       },
     },
     status: {
       type: "object",
       title: "ValidatingAdmissionPolicyStatus",
-      description: "The status of the ValidatingAdmissionPolicy.",
+      description: docs.ValidatingAdmissionPolicy.status,
       properties: {
         observedGeneration: {
           type: "integer",
           format: "int64",
-          description: "The generation observed by the controller.",
+          description: docs.ValidatingAdmissionPolicyStatus.observedGeneration,
         },
         typeChecking: {
           type: "object",
           title: "TypeChecking",
-          description: "The results of type checking for each expression.",
+          description: docs.ValidatingAdmissionPolicyStatus.typeChecking,
           properties: {
             expressionWarnings: {
               type: "array",
-              description: "The type checking warnings for each expression.",
+              description: docs.TypeChecking.expressionWarnings,
               items: {
                 type: "object",
                 title: "ExpressionWarning",
+                description: docs.ExpressionWarning[""],
                 required: ["fieldRef", "warning"],
                 properties: {
-                  fieldRef: str("The path to the field that refers the expression."),
-                  warning: str("The content of type checking information."),
+                  fieldRef: str(docs.ExpressionWarning.fieldRef),
+                  warning: str(docs.ExpressionWarning.warning),
                 },
               },
             },
@@ -404,23 +369,23 @@ const policySchema: OpenAPISchema = {
         },
         conditions: {
           type: "array",
-          description:
-            "The conditions represent the latest available observations of a policy's current state.",
+          description: docs.ValidatingAdmissionPolicyStatus.conditions,
           items: {
             type: "object",
             title: "Condition",
+            description: docs.Condition[""],
             required: ["type", "status"],
             properties: {
-              type: str("type of condition."),
-              status: str("status of the condition, one of True, False, Unknown."),
+              type: str(docs.Condition.type),
+              status: str(docs.Condition.status),
               observedGeneration: {
                 type: "integer",
                 format: "int64",
-                description: "observedGeneration.",
+                description: docs.Condition.observedGeneration,
               },
-              lastTransitionTime: str("lastTransitionTime."),
-              reason: str("reason."),
-              message: str("message."),
+              lastTransitionTime: str(docs.Condition.lastTransitionTime),
+              reason: str(docs.Condition.reason),
+              message: str(docs.Condition.message),
             },
           },
         },
@@ -432,44 +397,27 @@ const policySchema: OpenAPISchema = {
 const bindingSchema: OpenAPISchema = {
   type: "object",
   title: "ValidatingAdmissionPolicyBinding",
-  description: "ValidatingAdmissionPolicyBinding binds the ValidatingAdmissionPolicy with " +
-    "paramerized resources.",
+  description: docs.ValidatingAdmissionPolicyBinding[""],
   properties: {
     spec: {
       type: "object",
       title: "ValidatingAdmissionPolicyBindingSpec",
-      description: "Specification of the desired behavior of the ValidatingAdmissionPolicyBinding.",
+      description: docs.ValidatingAdmissionPolicyBinding.spec,
       properties: {
-        policyName: str(
-          "PolicyName references a ValidatingAdmissionPolicy name which the " +
-            "ValidatingAdmissionPolicyBinding binds to.",
-        ),
+        policyName: str(docs.ValidatingAdmissionPolicyBindingSpec.policyName),
         paramRef: {
           type: "object",
           title: "ParamRef",
-          description: "paramRef specifies the parameter resource used to configure the " +
-            "admission control policy.",
+          description: docs.ValidatingAdmissionPolicyBindingSpec.paramRef,
           properties: {
-            name: str("name is the name of the resource being referenced."),
-            namespace: str("namespace is the namespace of the referenced resource."),
-            selector: labelSelector(
-              "selector can be used to match multiple param objects " +
-                "based on their labels.",
-            ),
-            parameterNotFoundAction: str(
-              "parameterNotFoundAction controls the behavior of " +
-                "the binding when the resource exists, and name or selector is valid, but there " +
-                "are no parameters matched by the binding.",
-            ),
+            name: str(docs.ParamRef.name),
+            namespace: str(docs.ParamRef.namespace),
+            selector: labelSelector(docs.ParamRef.selector),
+            parameterNotFoundAction: str(docs.ParamRef.parameterNotFoundAction),
           },
         },
-        matchResources: matchResources(
-          "MatchResources declares what resources match this binding.",
-        ),
-        validationActions: strings(
-          "validationActions declares how Validations of the " +
-            "referenced ValidatingAdmissionPolicy are enforced.",
-        ),
+        matchResources: matchResources(docs.ValidatingAdmissionPolicyBindingSpec.matchResources),
+        validationActions: strings(docs.ValidatingAdmissionPolicyBindingSpec.validationActions),
       },
     },
   },

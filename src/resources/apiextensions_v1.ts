@@ -22,6 +22,7 @@ import type { KubeObject } from "../apimachinery/meta.ts";
 import type { FieldPatchMeta, PatchMeta } from "../apimachinery/strategic_merge_patch.ts";
 import type { ObjectInput } from "../scheme/kind.ts";
 import type { OpenAPISchema } from "../scheme/openapi.ts";
+import { apiextensionsV1Docs as docs } from "./apiextensions_v1_docs.ts";
 import { isObject } from "../apimachinery/json_value.ts";
 
 // ---------------------------------------------------------------- types
@@ -205,32 +206,32 @@ const namesSchema = (description: string): OpenAPISchema => ({
   title: "CustomResourceDefinitionNames",
   description,
   properties: {
-    plural: str("plural is the plural name of the resource to serve, all lowercase."),
-    singular: str("singular is the singular name of the resource. Defaults to lowercased kind."),
-    kind: str("kind is the serialized kind of the resource, normally CamelCase and singular."),
-    listKind: str("listKind is the serialized kind of the list; defaults to `kind`List."),
-    shortNames: strings("shortNames are short names for the resource, all lowercase."),
-    categories: strings("categories is a list of grouped resources, e.g. `all`."),
+    plural: str(docs.CustomResourceDefinitionNames.plural),
+    singular: str(docs.CustomResourceDefinitionNames.singular),
+    kind: str(docs.CustomResourceDefinitionNames.kind),
+    listKind: str(docs.CustomResourceDefinitionNames.listKind),
+    shortNames: strings(docs.CustomResourceDefinitionNames.shortNames),
+    categories: strings(docs.CustomResourceDefinitionNames.categories),
   },
 });
 
 const subresourcesSchema: OpenAPISchema = {
   type: "object",
   title: "CustomResourceSubresources",
-  description: "subresources specify what subresources this version has.",
+  description: docs.CustomResourceDefinitionVersion.subresources,
   properties: {
     status: {
       type: "object",
-      description: "status indicates the custom resource should serve a `/status` subresource.",
+      description: docs.CustomResourceSubresources.status,
     },
     scale: {
       type: "object",
       title: "CustomResourceSubresourceScale",
-      description: "scale indicates the custom resource should serve a `/scale` subresource.",
+      description: docs.CustomResourceSubresources.scale,
       properties: {
-        specReplicasPath: str("JSON path (e.g. `.spec.replicas`) of the desired replicas."),
-        statusReplicasPath: str("JSON path (e.g. `.status.replicas`) of the observed replicas."),
-        labelSelectorPath: str("JSON path of the label selector in serialized form."),
+        specReplicasPath: str(docs.CustomResourceSubresourceScale.specReplicasPath),
+        statusReplicasPath: str(docs.CustomResourceSubresourceScale.statusReplicasPath),
+        labelSelectorPath: str(docs.CustomResourceSubresourceScale.labelSelectorPath),
       },
     },
   },
@@ -239,58 +240,55 @@ const subresourcesSchema: OpenAPISchema = {
 const columnSchema: OpenAPISchema = {
   type: "object",
   title: "CustomResourceColumnDefinition",
-  description: "CustomResourceColumnDefinition specifies a column for server side printing.",
+  description: docs.CustomResourceColumnDefinition[""],
   properties: {
-    name: str("name is a human readable name for the column."),
-    type: str("type is an OpenAPI type definition for this column."),
-    format: str("format is an optional OpenAPI type definition for this column."),
-    description: str("description is a human readable description of this column."),
+    name: str(docs.CustomResourceColumnDefinition.name),
+    type: str(docs.CustomResourceColumnDefinition.type),
+    format: str(docs.CustomResourceColumnDefinition.format),
+    description: str(docs.CustomResourceColumnDefinition.description),
     priority: {
       type: "integer",
       format: "int32",
-      description: "priority is an integer defining the relative importance of this column.",
+      description: docs.CustomResourceColumnDefinition.priority,
     },
-    jsonPath: str("jsonPath is a simple JSON path evaluated against each custom resource."),
+    jsonPath: str(docs.CustomResourceColumnDefinition.jsonPath),
   },
 };
 
 const versionSchema: OpenAPISchema = {
   type: "object",
   title: "CustomResourceDefinitionVersion",
-  description: "CustomResourceDefinitionVersion describes a version for CRD.",
+  description: docs.CustomResourceDefinitionVersion[""],
   properties: {
-    name: str("name is the version name, e.g. \u201cv1\u201d, \u201cv2beta1\u201d."),
-    served: bool("served is a flag enabling/disabling this version from being served."),
-    storage: bool("storage indicates this version should be used when persisting objects."),
-    deprecated: bool("deprecated indicates this version of the custom resource API is deprecated."),
-    deprecationWarning: str("deprecationWarning overrides the default warning returned."),
+    name: str(docs.CustomResourceDefinitionVersion.name),
+    served: bool(docs.CustomResourceDefinitionVersion.served),
+    storage: bool(docs.CustomResourceDefinitionVersion.storage),
+    deprecated: bool(docs.CustomResourceDefinitionVersion.deprecated),
+    deprecationWarning: str(docs.CustomResourceDefinitionVersion.deprecationWarning),
     schema: {
       type: "object",
       title: "CustomResourceValidation",
-      description: "schema describes the schema used for validation, pruning, and defaulting.",
+      description: docs.CustomResourceDefinitionVersion.schema,
       properties: {
         openAPIV3Schema: {
-          description: "openAPIV3Schema is the OpenAPI v3 schema to use for validation.",
+          description: docs.CustomResourceValidation.openAPIV3Schema,
         },
       },
     },
     subresources: subresourcesSchema,
     additionalPrinterColumns: {
       type: "array",
-      description:
-        "additionalPrinterColumns specifies additional columns returned in Table output.",
+      description: docs.CustomResourceDefinitionVersion.additionalPrinterColumns,
       items: columnSchema,
     },
     selectableFields: {
       type: "array",
-      description:
-        "selectableFields specifies paths to fields that may be used as field selectors.",
+      description: docs.CustomResourceDefinitionVersion.selectableFields,
       items: {
         type: "object",
         title: "SelectableField",
-        description: "SelectableField specifies the JSON path of a field that may be used " +
-          "with field selectors.",
-        properties: { jsonPath: str("jsonPath is a simple JSON path.") },
+        description: docs.SelectableField[""],
+        properties: { jsonPath: str(docs.SelectableField.jsonPath) },
       },
     },
   },
@@ -299,45 +297,43 @@ const versionSchema: OpenAPISchema = {
 const conversionSchema: OpenAPISchema = {
   type: "object",
   title: "CustomResourceConversion",
-  description: "conversion defines conversion settings for the CRD.",
+  description: docs.CustomResourceDefinitionSpec.conversion,
   properties: {
-    strategy: str("strategy specifies how custom resources are converted between versions."),
+    strategy: str(docs.CustomResourceConversion.strategy),
     webhook: {
       type: "object",
       title: "WebhookConversion",
-      description: "webhook describes how to call the conversion webhook.",
+      description: docs.CustomResourceConversion.webhook,
       properties: {
         clientConfig: {
           type: "object",
           title: "WebhookClientConfig",
-          description: "clientConfig is the instructions for how to call the webhook.",
+          description: docs.WebhookConversion.clientConfig,
           properties: {
-            url: str("url gives the location of the webhook, in standard URL form."),
+            url: str(docs.WebhookClientConfig.url),
             service: {
               type: "object",
               title: "ServiceReference",
-              description: "service is a reference to the service for this webhook.",
+              description: docs.WebhookClientConfig.service,
               properties: {
-                namespace: str("namespace is the namespace of the service."),
-                name: str("name is the name of the service."),
-                path: str("path is an optional URL path at which the webhook will be contacted."),
+                namespace: str(docs.ServiceReference.namespace),
+                name: str(docs.ServiceReference.name),
+                path: str(docs.ServiceReference.path),
                 port: {
                   type: "integer",
                   format: "int32",
-                  description: "port is an optional service port. Defaults to 443.",
+                  description: docs.ServiceReference.port,
                 },
               },
             },
             caBundle: {
               type: "string",
               format: "byte",
-              description: "caBundle is a PEM encoded CA bundle.",
+              description: docs.WebhookClientConfig.caBundle,
             },
           },
         },
-        conversionReviewVersions: strings(
-          "conversionReviewVersions is an ordered list of preferred `ConversionReview` versions.",
-        ),
+        conversionReviewVersions: strings(docs.WebhookConversion.conversionReviewVersions),
       },
     },
   },
@@ -347,61 +343,48 @@ const conversionSchema: OpenAPISchema = {
 export const crdFieldsSchema: OpenAPISchema = {
   type: "object",
   title: "CustomResourceDefinition",
-  description: "CustomResourceDefinition represents a resource that should be exposed on the " +
-    "API server. Its name MUST be in the format <.spec.name>.<.spec.group>.",
+  description: docs.CustomResourceDefinition[""],
   properties: {
     spec: {
       type: "object",
       title: "CustomResourceDefinitionSpec",
-      description: "spec describes how the user wants the resources to appear",
+      description: docs.CustomResourceDefinition.spec,
       properties: {
-        group: str("group is the API group of the defined custom resource."),
-        names: namesSchema("names specify the resource and kind names for the custom resource."),
-        scope: str(
-          "scope indicates whether the defined custom resource is cluster- or " +
-            "namespace-scoped. Allowed values are `Cluster` and `Namespaced`.",
-        ),
+        group: str(docs.CustomResourceDefinitionSpec.group),
+        names: namesSchema(docs.CustomResourceDefinitionSpec.names),
+        scope: str(docs.CustomResourceDefinitionSpec.scope),
         versions: {
           type: "array",
-          description: "versions is the list of all API versions of the defined custom resource.",
+          description: docs.CustomResourceDefinitionSpec.versions,
           items: versionSchema,
         },
         conversion: conversionSchema,
-        preserveUnknownFields: bool(
-          "preserveUnknownFields indicates that object fields which are not specified in the " +
-            "OpenAPI schema should be preserved when persisting to storage.",
-        ),
+        preserveUnknownFields: bool(docs.CustomResourceDefinitionSpec.preserveUnknownFields),
       },
     },
     status: {
       type: "object",
       title: "CustomResourceDefinitionStatus",
-      description: "status indicates the actual state of the CustomResourceDefinition",
+      description: docs.CustomResourceDefinition.status,
       properties: {
         conditions: {
           type: "array",
-          description: "conditions indicate state for particular aspects of a " +
-            "CustomResourceDefinition",
+          description: docs.CustomResourceDefinitionStatus.conditions,
           items: {
             type: "object",
             title: "CustomResourceDefinitionCondition",
-            description: "CustomResourceDefinitionCondition contains details for the current " +
-              "condition of this pod.",
+            description: docs.CustomResourceDefinitionCondition[""],
             properties: {
-              type: str("type is the type of the condition."),
-              status: str("status is the status of the condition. Can be True, False, Unknown."),
-              lastTransitionTime: str(
-                "lastTransitionTime last time the condition transitioned from one status to another.",
-              ),
-              reason: str("reason is a unique, one-word, CamelCase reason for the transition."),
-              message: str("message is a human-readable message indicating details."),
+              type: str(docs.CustomResourceDefinitionCondition.type),
+              status: str(docs.CustomResourceDefinitionCondition.status),
+              lastTransitionTime: str(docs.CustomResourceDefinitionCondition.lastTransitionTime),
+              reason: str(docs.CustomResourceDefinitionCondition.reason),
+              message: str(docs.CustomResourceDefinitionCondition.message),
             },
           },
         },
-        acceptedNames: namesSchema("acceptedNames are the names that are actually being used."),
-        storedVersions: strings(
-          "storedVersions lists all versions of CustomResources that were ever persisted.",
-        ),
+        acceptedNames: namesSchema(docs.CustomResourceDefinitionStatus.acceptedNames),
+        storedVersions: strings(docs.CustomResourceDefinitionStatus.storedVersions),
       },
     },
   },

@@ -41,6 +41,7 @@ import {
   type SchemaParseResult,
 } from "../scheme/kind.ts";
 import { type OpenAPISchema, openAPISchema } from "../scheme/openapi.ts";
+import { coordinationV1Docs as docs } from "./coordination_v1_docs.ts";
 
 // ---------------------------------------------------------------- types
 
@@ -170,40 +171,20 @@ const int32 = (description: string): OpenAPISchema => ({
 const fieldsSchema = openAPISchema<LeaseFields>({
   type: "object",
   title: "Lease",
-  description: "Lease defines a lease concept.",
+  description: docs.Lease[""],
   properties: {
     spec: {
       type: "object",
       title: "LeaseSpec",
-      description: "spec contains the specification of the Lease. More info: " +
-        "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status",
+      description: docs.Lease.spec,
       properties: {
-        holderIdentity: str(
-          "holderIdentity contains the identity of the holder of a current lease. If " +
-            "Coordinated Leader Election is used, the holder identity must be equal to the " +
-            "elected LeaseCandidate.metadata.name field.",
-        ),
-        leaseDurationSeconds: int32(
-          "leaseDurationSeconds is a duration that candidates for a lease need to wait to force " +
-            "acquire it. This is measured against the time of last observed renewTime.",
-        ),
-        acquireTime: str("acquireTime is a time when the current lease was acquired."),
-        renewTime: str(
-          "renewTime is a time when the current holder of a lease has last updated the lease.",
-        ),
-        leaseTransitions: int32(
-          "leaseTransitions is the number of transitions of a lease between holders.",
-        ),
-        strategy: str(
-          "Strategy indicates the strategy for picking the leader for coordinated leader " +
-            "election. If the field is not specified, there is no active coordination for this " +
-            "lease. (Alpha) Using this field requires the CoordinatedLeaderElection feature " +
-            "gate to be enabled.",
-        ),
-        preferredHolder: str(
-          "PreferredHolder signals to a lease holder that the lease has a more optimal holder " +
-            "and should be given up. This field can only be set if Strategy is also set.",
-        ),
+        holderIdentity: str(docs.LeaseSpec.holderIdentity),
+        leaseDurationSeconds: int32(docs.LeaseSpec.leaseDurationSeconds),
+        acquireTime: str(docs.LeaseSpec.acquireTime),
+        renewTime: str(docs.LeaseSpec.renewTime),
+        leaseTransitions: int32(docs.LeaseSpec.leaseTransitions),
+        strategy: str(docs.LeaseSpec.strategy),
+        preferredHolder: str(docs.LeaseSpec.preferredHolder),
       },
     },
   },

@@ -10,6 +10,7 @@ import { validateFinalizerName } from "../apimachinery/validation.ts";
 import type { FieldPatchMeta, PatchMeta } from "../apimachinery/strategic_merge_patch.ts";
 import { defineObjectKind, type Kind, type ObjectInput } from "../scheme/kind.ts";
 import { type OpenAPISchema, openAPISchema } from "../scheme/openapi.ts";
+import { coreV1Docs as docs } from "./core_v1_docs.ts";
 
 /** Largest total size of a ConfigMap's or Secret's data, in bytes (1 MiB). */
 export const MAX_DATA_BYTES = 1024 * 1024;
@@ -139,17 +140,16 @@ export const Namespace: Kind<Namespace, ObjectInput & NamespaceFields> = defineO
   schema: openAPISchema<NamespaceFields>({
     type: "object",
     title: "Namespace",
-    description: "Namespace provides a scope for Names. Use of multiple namespaces is optional.",
+    description: docs.Namespace[""],
     properties: {
       spec: {
         type: "object",
         title: "NamespaceSpec",
-        description: "Spec defines the behavior of the Namespace.",
+        description: docs.Namespace.spec,
         properties: {
           finalizers: {
             type: "array",
-            description: "Finalizers is an opaque list of values that must be empty to " +
-              "permanently remove object from storage.",
+            description: docs.NamespaceSpec.finalizers,
             items: { type: "string" },
           },
         },
@@ -157,33 +157,27 @@ export const Namespace: Kind<Namespace, ObjectInput & NamespaceFields> = defineO
       status: {
         type: "object",
         title: "NamespaceStatus",
-        description: "Status describes the current status of a Namespace.",
+        description: docs.Namespace.status,
         properties: {
           phase: {
             type: "string",
             enum: ["Active", "Terminating"],
-            description: "Phase is the current lifecycle phase of the namespace.",
+            description: docs.NamespaceStatus.phase,
           },
           conditions: {
             type: "array",
-            description: "Represents the latest available observations of a namespace's " +
-              "current state.",
+            description: docs.NamespaceStatus.conditions,
             items: {
               type: "object",
               title: "NamespaceCondition",
-              description: "NamespaceCondition contains details about state of namespace.",
+              description: docs.NamespaceCondition[""],
               required: ["type", "status"],
               properties: {
-                type: str("Type of namespace controller condition."),
-                status: str("Status of the condition, one of True, False, Unknown."),
-                lastTransitionTime: str(
-                  "Last time the condition transitioned from one status to another.",
-                ),
-                reason: str(
-                  "Unique, one-word, CamelCase reason for the condition's last " +
-                    "transition.",
-                ),
-                message: str("Human-readable message indicating details about last transition."),
+                type: str(docs.NamespaceCondition.type),
+                status: str(docs.NamespaceCondition.status),
+                lastTransitionTime: str(docs.NamespaceCondition.lastTransitionTime),
+                reason: str(docs.NamespaceCondition.reason),
+                message: str(docs.NamespaceCondition.message),
               },
             },
           },
@@ -239,25 +233,11 @@ export const ConfigMap: Kind<ConfigMap, ConfigMapInput> = defineObjectKind({
   schema: openAPISchema<ConfigMapFields>({
     type: "object",
     title: "ConfigMap",
-    description: "ConfigMap holds configuration data for pods to consume.",
+    description: docs.ConfigMap[""],
     properties: {
-      data: stringMap(
-        "Data contains the configuration data. Each key must consist of alphanumeric " +
-          "characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the " +
-          "BinaryData field. The keys stored in Data must not overlap with the keys in the " +
-          "BinaryData field.",
-      ),
-      binaryData: bytesMap(
-        "BinaryData contains the binary data. Each key must consist of alphanumeric " +
-          "characters, '-', '_' or '.'. BinaryData can contain byte sequences that are not in " +
-          "the UTF-8 range. The keys stored in BinaryData must not overlap with the ones in " +
-          "the Data field.",
-      ),
-      immutable: bool(
-        "Immutable, if set to true, ensures that data stored in the ConfigMap cannot be " +
-          "updated (only object metadata can be modified). If not set to true, the field can " +
-          "be modified at any time. Defaulted to nil.",
-      ),
+      data: stringMap(docs.ConfigMap.data),
+      binaryData: bytesMap(docs.ConfigMap.binaryData),
+      immutable: bool(docs.ConfigMap.immutable),
     },
   }),
   patchMeta: withMetadata(),
@@ -330,30 +310,16 @@ export const Secret: Kind<Secret, SecretInput> = defineObjectKind({
   schema: openAPISchema<SecretFields>({
     type: "object",
     title: "Secret",
-    description: "Secret holds secret data of a certain type. The total bytes of the values in " +
-      "the Data field must be less than MaxSecretSize bytes.",
+    description: docs.Secret[""],
     properties: {
-      data: bytesMap(
-        "Data contains the secret data. Each key must consist of alphanumeric characters, " +
-          "'-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, " +
-          "representing the arbitrary (possibly non-string) data value here.",
-      ),
-      stringData: stringMap(
-        "stringData allows specifying non-binary secret data in string form. It is provided " +
-          "as a write-only input field for convenience. All keys and values are merged into " +
-          "the data field on write, overwriting any existing values. The stringData field is " +
-          "never output when reading from the API.",
-      ),
+      data: bytesMap(docs.Secret.data),
+      stringData: stringMap(docs.Secret.stringData),
       type: {
         type: "string",
         default: "Opaque",
-        description: "Used to facilitate programmatic handling of secret data.",
+        description: docs.Secret.type,
       },
-      immutable: bool(
-        "Immutable, if set to true, ensures that data stored in the Secret cannot be updated " +
-          "(only object metadata can be modified). If not set to true, the field can be " +
-          "modified at any time. Defaulted to nil.",
-      ),
+      immutable: bool(docs.Secret.immutable),
     },
   }),
   selectableFields: ["type"],
@@ -429,16 +395,13 @@ const objectReference = (description: string): OpenAPISchema => ({
   title: "ObjectReference",
   description,
   properties: {
-    kind: str("Kind of the referent."),
-    namespace: str("Namespace of the referent."),
-    name: str("Name of the referent."),
-    uid: str("UID of the referent."),
-    apiVersion: str("API version of the referent."),
-    resourceVersion: str("Specific resourceVersion to which this reference is made, if any."),
-    fieldPath: str(
-      "If referring to a piece of an object instead of an entire object, this string should " +
-        "contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2].",
-    ),
+    kind: str(docs.ObjectReference.kind),
+    namespace: str(docs.ObjectReference.namespace),
+    name: str(docs.ObjectReference.name),
+    uid: str(docs.ObjectReference.uid),
+    apiVersion: str(docs.ObjectReference.apiVersion),
+    resourceVersion: str(docs.ObjectReference.resourceVersion),
+    fieldPath: str(docs.ObjectReference.fieldPath),
   },
 });
 
@@ -467,35 +430,24 @@ export const ServiceAccount: Kind<
   schema: openAPISchema<ServiceAccountFields>({
     type: "object",
     title: "ServiceAccount",
-    description: "ServiceAccount binds together: * a name, understood by users, and perhaps by " +
-      "peripheral systems, for an identity * a principal that can be authenticated and " +
-      "authorized * a set of secrets",
+    description: docs.ServiceAccount[""],
     properties: {
       secrets: {
         type: "array",
-        description: "Secrets is a list of the secrets in the same namespace that pods running " +
-          "using this ServiceAccount are allowed to use.",
-        items: objectReference(
-          "ObjectReference contains enough information to let you inspect or modify the " +
-            "referred object.",
-        ),
+        description: docs.ServiceAccount.secrets,
+        items: objectReference(docs.ObjectReference[""]),
       },
       imagePullSecrets: {
         type: "array",
-        description: "ImagePullSecrets is a list of references to secrets in the same namespace " +
-          "to use for pulling any images in pods that reference this ServiceAccount.",
+        description: docs.ServiceAccount.imagePullSecrets,
         items: {
           type: "object",
           title: "LocalObjectReference",
-          description: "LocalObjectReference contains enough information to let you locate the " +
-            "referenced object inside the same namespace.",
-          properties: { name: str("Name of the referent.") },
+          description: docs.LocalObjectReference[""],
+          properties: { name: str(docs.LocalObjectReference.name) },
         },
       },
-      automountServiceAccountToken: bool(
-        "AutomountServiceAccountToken indicates whether pods running as this service account " +
-          "should have an API token automatically mounted.",
-      ),
+      automountServiceAccountToken: bool(docs.ServiceAccount.automountServiceAccountToken),
     },
   }),
   patchMeta: withMetadata({
@@ -549,57 +501,46 @@ export const Event: Kind<Event, ObjectInput & EventFields> = defineObjectKind({
   schema: openAPISchema<EventFields>({
     type: "object",
     title: "Event",
-    description: "Event is a report of an event somewhere in the cluster.",
+    description: docs.Event[""],
     required: ["involvedObject"],
     properties: {
-      involvedObject: objectReference("The object that this event is about."),
-      reason: str(
-        "This should be a short, machine understandable string that gives the reason for the " +
-          "transition into the object's current status.",
-      ),
-      message: str("A human-readable description of the status of this operation."),
+      involvedObject: objectReference(docs.Event.involvedObject),
+      reason: str(docs.Event.reason),
+      message: str(docs.Event.message),
       source: {
         type: "object",
         title: "EventSource",
-        description: "The component reporting this event.",
+        description: docs.Event.source,
         properties: {
-          component: str("Component from which the event is generated."),
-          host: str("Node name on which the event is generated."),
+          component: str(docs.EventSource.component),
+          host: str(docs.EventSource.host),
         },
       },
-      firstTimestamp: str(
-        "The time at which the event was first recorded. (Time of server receipt is in " +
-          "TypeMeta.)",
-      ),
-      lastTimestamp: str(
-        "The time at which the most recent occurrence of this event was recorded.",
-      ),
+      firstTimestamp: str(docs.Event.firstTimestamp),
+      lastTimestamp: str(docs.Event.lastTimestamp),
       count: {
         type: "integer",
         format: "int32",
-        description: "The number of times this event has occurred.",
+        description: docs.Event.count,
       },
-      type: str("Type of this event (Normal, Warning), new types could be added in the future"),
-      eventTime: str("Time when this Event was first observed."),
+      type: str(docs.Event.type),
+      eventTime: str(docs.Event.eventTime),
       series: {
         type: "object",
         title: "EventSeries",
-        description: "Data about the Event series this event represents or nil if it's a " +
-          "singleton Event.",
+        description: docs.Event.series,
         properties: {
           count: {
             type: "integer",
-            description: "Number of occurrences in this series up to the last heartbeat time",
+            description: docs.EventSeries.count,
           },
-          lastObservedTime: str("Time of the last occurrence observed"),
+          lastObservedTime: str(docs.EventSeries.lastObservedTime),
         },
       },
-      action: str("What action was taken/failed regarding to the Regarding object."),
-      related: objectReference("Optional secondary object for more complex actions."),
-      reportingComponent: str(
-        "Name of the controller that emitted this Event, e.g. `kubernetes.io/kubelet`.",
-      ),
-      reportingInstance: str("ID of the controller instance, e.g. `kubelet-xyzf`."),
+      action: str(docs.Event.action),
+      related: objectReference(docs.Event.related),
+      reportingComponent: str(docs.Event.reportingComponent),
+      reportingInstance: str(docs.Event.reportingInstance),
     },
   }),
   selectableFields: [
