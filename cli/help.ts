@@ -3,7 +3,9 @@
  * templates): the description, `Aliases:`, `Examples:`, `Available
  * Commands:`, `Options:` (one entry per flag, `--name=default:` then a tab and
  * the text) and `Usage:`, and a top-level list of verbs grouped under
- * headings. Loaded only when help is asked for.
+ * headings. Loaded only when help is asked for. On a terminal at least 80
+ * columns wide the text is word-wrapped as kubectl wraps it (at 80, 100 or 120
+ * columns; flag descriptions ten columns narrower); elsewhere it is not.
  *
  * @module
  */
@@ -12,6 +14,73 @@ import type { CliSpec, Command, CommandDoc } from "./kit.ts";
 
 /** The heading of verbs that name no group (kubectl's). */
 export const OTHER_COMMANDS = "Other Commands";
+
+/**
+ * kubectl's wrapping width for a terminal of `columns` columns: 120, 100 or
+ * 80, whichever is the widest that fits; 0 (no wrapping) for a narrower
+ * terminal or none.
+ */
+export function wrapLimit(columns: number): number {
+  return columns >= 120 ? 120 : columns >= 100 ? 100 : columns >= 80 ? 80 : 0;
+}
+
+/**
+ * Word-wraps `text` at `limit` characters a line, as kubectl's help does (its
+ * go-wordwrap): lines break only at white space, a run of spaces where a line
+ * breaks is dropped, existing line breaks stay, and a word longer than the
+ * limit is left whole. A limit of 0 leaves the text as it is.
+ *
+ * @example
+ * ```ts
+ * import { wrapText } from "./help.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(wrapText("one two three", 8), "one two\nthree");
+ * ```
+ */
+export function wrapText(text: string, limit: number): string {
+  if (limit <= 0) return text;
+  let out = "";
+  let current = 0;
+  let word = "";
+  let space = "";
+  // Lengths in code points, as go-wordwrap counts runes.
+  let wordLen = 0;
+  let spaceLen = 0;
+  const flush = () => {
+    current += spaceLen + wordLen;
+    out += space + word;
+    space = word = "";
+    spaceLen = wordLen = 0;
+  };
+  for (const ch of text) {
+    if (ch === "\n") {
+      if (wordLen === 0) {
+        if (current + spaceLen <= limit) out += space;
+        space = "";
+        spaceLen = 0;
+      } else flush();
+      out += ch;
+      current = 0;
+    } else if (/\s/.test(ch) && ch !== "\u00a0") {
+      if (spaceLen === 0 || wordLen > 0) flush();
+      space += ch;
+      spaceLen++;
+    } else {
+      word += ch;
+      wordLen++;
+      if (current + spaceLen + wordLen > limit && wordLen < limit) {
+        out += "\n";
+        current = 0;
+        space = "";
+        spaceLen = 0;
+      }
+    }
+  }
+  if (wordLen === 0) {
+    if (current + spaceLen <= limit) out += space;
+  } else out += space + word;
+  return out;
+}
 
 function defaultText(spec: FlagSpec): string {
   if (spec.defaultText !== undefined) return spec.defaultText;
@@ -33,19 +102,21 @@ function defaultText(spec: FlagSpec): string {
  * );
  * ```
  */
-export function flagHelp(name: string, spec: FlagSpec): string {
+export function flagHelp(name: string, spec: FlagSpec, limit = 0): string {
   const label = spec.short ? `-${spec.short}, --${name}` : `--${name}`;
-  // kubectl joins a description's lines with spaces (it wraps only on a terminal).
+  // kubectl joins a description's lines with spaces and wraps them only on a terminal, ten
+  // columns narrower than the rest, each line after a tab.
   const text = (spec.description ?? "").split("\n").join(" ");
-  return `    ${label}=${defaultText(spec)}:\n\t${text}\n\n`;
+  const lines = limit > 0 ? wrapText(text, limit - 10) : text;
+  return `    ${label}=${defaultText(spec)}:\n\t${lines.replaceAll("\n", "\n\t")}\n\n`;
 }
 
 /** The flags of `options` that `--help` shows, by name, as kubectl lists them. */
-export function flagsHelp(options: FlagsConfig): string {
+export function flagsHelp(options: FlagsConfig, limit = 0): string {
   return Object.keys(options)
     .filter((name) => !options[name].hidden)
     .sort()
-    .map((name) => flagHelp(name, options[name]))
+    .map((name) => flagHelp(name, options[name], limit))
     .join("");
 }
 
@@ -60,9 +131,16 @@ function padding(docs: readonly CommandDoc[]): number {
 
 /**
  * The help of a command or subcommand. `path` is the words after the CLI's
- * name that lead to it (`["create", "configmap"]`).
+ * name that lead to it (`["create", "configmap"]`); `columns` is the width of
+ * the terminal it is printed on (0: not a terminal).
  */
-export function commandHelp(cliName: string, path: readonly string[], doc: CommandDoc): string {
+export function commandHelp(
+  cliName: string,
+  path: readonly string[],
+  doc: CommandDoc,
+  columns = 0,
+): string {
+  const limit = wrapLimit(columns);
   let out = `${(doc.long ?? `${doc.summary}.`).trimEnd()}\n`;
   if (doc.aliases?.length) out += `\nAliases:\n${[doc.name, ...doc.aliases].join(", ")}\n`;
   if (doc.examples) {
@@ -71,7 +149,7 @@ export function commandHelp(cliName: string, path: readonly string[], doc: Comma
   }
   const subs = doc.subcommands ?? [];
   if (subs.length) out += `\nAvailable Commands:\n${commandList(subs, padding(subs))}`;
-  const flags = flagsHelp(doc.options ?? {});
+  const flags = flagsHelp(doc.options ?? {}, limit);
   out += flags ? `\nOptions:\n${flags}` : "\n";
   out += `Usage:\n  ${cliName} ${doc.usage} [options]\n\n`;
   if (subs.length) {
@@ -79,7 +157,7 @@ export function commandHelp(cliName: string, path: readonly string[], doc: Comma
       path.join(" ")
     } <command> --help" for more information about a given command.\n`;
   }
-  return out + optionsLine(cliName);
+  return wrapText(out + optionsLine(cliName), limit);
 }
 
 function optionsLine(cliName: string): string {
@@ -105,21 +183,35 @@ function groupedCommands(commands: readonly Command[]): string {
   return [...groups].map(([group, cs]) => `${group}:\n${commandList(cs, pad)}`).join("\n");
 }
 
-/** The verbs, grouped, and the usage lines: what `help` prints after its description. */
-export function topUsage(spec: CliSpec, commands: readonly Command[]): string {
+/**
+ * The verbs, grouped, and the usage lines: what `help` prints after its
+ * description, wrapped for a terminal of `columns` columns (0: none).
+ */
+export function topUsage(spec: CliSpec, commands: readonly Command[], columns = 0): string {
+  return wrapText(topUsageText(spec, commands), wrapLimit(columns));
+}
+
+function topUsageText(spec: CliSpec, commands: readonly Command[]): string {
   return `${groupedCommands(commands)}\nUsage:\n  ${spec.name} [flags] [options]\n\n` +
     `Use "${spec.name} <command> --help" for more information about a given command.\n` +
     optionsLine(spec.name);
 }
 
-/** The top-level help: what the CLI is, then the verbs under their headings. */
-export function topHelp(spec: CliSpec, commands: readonly Command[]): string {
+/**
+ * The top-level help: what the CLI is, then the verbs under their headings,
+ * wrapped for a terminal of `columns` columns (0: none).
+ */
+export function topHelp(spec: CliSpec, commands: readonly Command[], columns = 0): string {
   const about = spec.description ??
     `${spec.name} controls objects in a local store, the way kubectl controls a cluster.`;
-  return `${about.trimEnd()}\n\n${topUsage(spec, commands)}`;
+  return wrapText(`${about.trimEnd()}\n\n${topUsageText(spec, commands)}`, wrapLimit(columns));
 }
 
-/** `options`: the flags every command takes. */
-export function optionsHelp(globals: FlagsConfig): string {
-  return `The following options can be passed to any command:\n\n${flagsHelp(globals)}`;
+/** `options`: the flags every command takes, wrapped for a terminal of `columns` columns. */
+export function optionsHelp(globals: FlagsConfig, columns = 0): string {
+  const limit = wrapLimit(columns);
+  return wrapText(
+    `The following options can be passed to any command:\n\n${flagsHelp(globals, limit)}`,
+    limit,
+  );
 }

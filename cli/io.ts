@@ -17,6 +17,8 @@ export interface CliIO {
   env(name: string): string | undefined;
   /** True when standard error is a terminal (progress is shown only then). */
   isTerminal: boolean;
+  /** The width of the terminal standard output is, in columns; 0 when it is not a terminal. */
+  columns?(): number;
   /** Current time in ms. */
   now(): number;
   /** Current directory. */
@@ -32,6 +34,14 @@ export function processIO(): CliIO {
     readStdin: () => new Response(Deno.stdin.readable).text(),
     env: (n) => Deno.env.get(n),
     isTerminal: Deno.stderr.isTerminal(),
+    columns: () => {
+      if (!Deno.stdout.isTerminal()) return 0;
+      try {
+        return Deno.consoleSize().columns;
+      } catch {
+        return 0;
+      }
+    },
     now: () => Date.now(),
     cwd: () => Deno.cwd(),
   };
@@ -47,7 +57,14 @@ export interface CapturedIO extends CliIO {
 
 /** Builds an in-memory IO with the given stdin, environment and time. */
 export function captureIO(
-  options: { stdin?: string; env?: Record<string, string>; now?: number; cwd?: string } = {},
+  options: {
+    stdin?: string;
+    env?: Record<string, string>;
+    now?: number;
+    cwd?: string;
+    /** The terminal width standard output pretends to have (none: not a terminal). */
+    columns?: number;
+  } = {},
 ): CapturedIO {
   const io: CapturedIO = {
     out: "",
@@ -57,6 +74,7 @@ export function captureIO(
     readStdin: () => Promise.resolve(options.stdin ?? ""),
     env: (n) => options.env?.[n],
     isTerminal: false,
+    columns: () => options.columns ?? 0,
     now: () => options.now ?? Date.now(),
     cwd: () => options.cwd ?? Deno.cwd(),
   };

@@ -355,21 +355,21 @@ export function defineCli(spec: CliSpec): Cli {
         const help = await import("./help.ts");
         const commands = await loadCommands(spec.commands);
         if (verb === "options") {
-          io.stdout(help.optionsHelp(GLOBAL_OPTIONS));
+          io.stdout(help.optionsHelp(GLOBAL_OPTIONS, io.columns?.() ?? 0));
           return 0;
         }
         const topic = verb ? args.slice(verbAt + 1).filter((a) => !a.startsWith("-")) : [];
         const command = commands.find((c) => c.name === topic[0]);
-        if (topic.length === 0) io.stdout(help.topHelp(spec, commands));
+        if (topic.length === 0) io.stdout(help.topHelp(spec, commands, io.columns?.() ?? 0));
         else if (!command) {
           io.stdout(
             `Unknown help topic [${topic.map((t) => `\`${t}\``).join(" ")}]\n\n\n${
-              help.topUsage(spec, commands)
+              help.topUsage(spec, commands, io.columns?.() ?? 0)
             }`,
           );
         } else {
           const { doc, path } = findDoc(command, topic.slice(1));
-          io.stdout(help.commandHelp(spec.name, path, doc));
+          io.stdout(help.commandHelp(spec.name, path, doc, io.columns?.() ?? 0));
         }
         return 0;
       }
@@ -450,7 +450,7 @@ export function defineCli(spec: CliSpec): Cli {
       if (flags.help) {
         const help = await import("./help.ts");
         const { doc } = findDoc(command, parsed.positionals);
-        io.stdout(help.commandHelp(spec.name, path, doc));
+        io.stdout(help.commandHelp(spec.name, path, doc, io.columns?.() ?? 0));
         return 0;
       }
       let rt: CliRuntime | undefined;
@@ -580,6 +580,7 @@ export function defineCli(spec: CliSpec): Cli {
             spec.name,
             path,
             findDoc(command, parsed.positionals).doc,
+            io.columns?.() ?? 0,
           ),
         scheme: async () => {
           const open = remote?.scheme ?? rt?.scheme ?? core?.scheme;

@@ -178,3 +178,36 @@ export async function kubectlOffline(
   const dec = new TextDecoder();
   return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
 }
+
+/**
+ * Runs kubectl 1.32 offline as {@linkcode kubectlOffline} does (in `dir`, with a home that does not
+ * exist), but with its standard output on a terminal `columns` wide (a pseudo-terminal from util-linux's `script`), where kubectl wraps its
+ * help. Undefined when `script` is not installed.
+ */
+export async function kubectlOnTerminal(
+  args: string[],
+  dir: string,
+  columns: number,
+): Promise<string | undefined> {
+  const quoted = args.map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(" ");
+  let r: Deno.CommandOutput;
+  try {
+    r = await new Deno.Command("script", {
+      args: ["-qec", `stty cols ${columns} rows 50; exec '${KUBECTL_132}' ${quoted}`, "/dev/null"],
+      cwd: dir,
+      clearEnv: true,
+      env: {
+        PATH: Deno.env.get("PATH") ?? "",
+        // A fixed home, never created: `options` prints the cache directory under it.
+        HOME: "/k1s-help-home",
+        KUBECONFIG: "/k1s-help-home/config",
+      },
+      stdin: "null",
+    }).output();
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+  if (!r.success) throw new Error(`script: ${new TextDecoder().decode(r.stderr)}`);
+  return new TextDecoder().decode(r.stdout).replaceAll("\r\n", "\n");
+}
