@@ -12,6 +12,7 @@ import { jsonValueProblem } from "../src/apimachinery/json_value.ts";
 import { parseDocument, type YAMLError } from "yaml";
 import { jsonSyntaxError } from "../src/apimachinery/json_syntax.ts";
 import type { KubeObject } from "../src/apimachinery/meta.ts";
+import { glob, GlobPatternError } from "./glob.ts";
 
 /** One object read from a manifest source. */
 export interface Manifest {
@@ -66,9 +67,12 @@ interface Source {
  * Reads every manifest of `sources` (paths, directories or `-`).
  *
  * Errors ({@linkcode ManifestError}), as kubectl words them:
- * - `the path "x.yaml" does not exist` (checked for all sources before any is read);
+ * - `the path "x.yaml" does not exist` (checked for all sources before any is read); a
+ *   path that does not exist is expanded as a pattern first (`-f '*.yaml'`, Go's
+ *   `filepath.Glob`), and a malformed one is `pattern "[a-" is not valid: syntax error
+ *   in pattern`;
  * - `error reading [dir]: recognized file extensions are [.json .yaml .yml]` for a
- *   directory without manifests;
+ *   directory without manifests when nothing was found before it;
  * - `error parsing x.yaml: error converting YAML to JSON: yaml: line N: ...` for
  *   malformed YAML (the line counts within the document, as kubectl's does), and
  *   `error parsing x.json: ...` for malformed JSON;
@@ -113,38 +117,54 @@ export async function loadManifestsLeniently(
   options: LoadManifestsOptions = {},
 ): Promise<{ manifests: Manifest[]; problems: string[] }> {
   const files: Source[] = [];
-  // kubectl checks every path while parsing flags, before reading any of them.
-  const stats = new Map<string, Deno.FileInfo>();
-  for (const path of sources) {
-    if (path === "-") continue;
-    try {
-      stats.set(path, await Deno.stat(path));
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) {
-        throw new ManifestError(`the path "${path}" does not exist`);
-      }
-      throw err;
-    }
-  }
-  for (const path of sources) {
-    if (path === "-") {
+  // kubectl checks every path while parsing flags, before reading any of them; a path that
+  // does not exist is a pattern (Go's filepath.Glob) if it expands to something.
+  const errors: string[] = [];
+  for (const arg of sources) {
+    if (arg === "-") {
       files.push({ name: STDIN, read: () => readStdin(options.stdin) });
       continue;
     }
-    if (!stats.get(path)!.isDirectory) {
-      files.push({ name: path, read: () => Deno.readTextFile(path) });
-      continue;
+    let paths = [arg];
+    if (!await pathExists(arg)) {
+      try {
+        paths = await glob(arg);
+      } catch (err) {
+        if (!(err instanceof GlobPatternError)) throw err;
+        errors.push(`pattern "${arg}" is not valid: ${err.message}`);
+        continue;
+      }
+      if (paths.length === 0) {
+        errors.push(`the path "${arg}" does not exist`);
+        continue;
+      }
     }
-    const found = await walk(path, options.recursive ?? false);
-    if (found.length === 0) {
-      throw new ManifestError(
-        `error reading [${path}]: recognized file extensions are [${
+    for (const path of paths) {
+      const info = await Deno.stat(path).catch((err) => {
+        if (err instanceof Deno.errors.NotFound) return undefined; // a dangling link
+        throw err;
+      });
+      if (!info) {
+        errors.push(`the path "${path}" does not exist`);
+        continue;
+      }
+      if (!info.isDirectory) {
+        files.push({ name: path, read: () => Deno.readTextFile(path) });
+        continue;
+      }
+      const found = await walk(path, options.recursive ?? false);
+      for (const f of found) files.push({ name: f, read: () => Deno.readTextFile(f) });
+    }
+    // As kubectl's builder: only when nothing at all has been found so far.
+    if (files.length === 0 && errors.length === 0) {
+      errors.push(
+        `error reading [${paths.join(" ")}]: recognized file extensions are [${
           MANIFEST_EXTENSIONS.join(" ")
         }]`,
       );
     }
-    for (const f of found) files.push({ name: f, read: () => Deno.readTextFile(f) });
   }
+  if (errors.length > 0) throw new ManifestError(errors);
 
   const out: Manifest[] = [];
   const problems: string[] = [];
@@ -470,6 +490,16 @@ function join(dir: string, name: string): string {
 }
 
 /** Files of `root` with a manifest extension, in lexical order (Go's filepath.Walk). */
+async function pathExists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
 async function walk(root: string, recursive: boolean): Promise<string[]> {
   const entries: Deno.DirEntry[] = [];
   for await (const e of Deno.readDir(root)) entries.push(e);
