@@ -53,6 +53,45 @@ export const SELECTOR: FlagSpec = {
     "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.",
 };
 
+/** `--force` of the verbs that delete and re-create (apply, replace), kubectl's words. */
+export const FORCE: FlagSpec = {
+  type: "boolean",
+  description: "If true, immediately remove resources from API and bypass graceful deletion. " +
+    "Note that immediate deletion of some resources may result in inconsistency or data loss " +
+    "and requires confirmation.",
+};
+
+/** `--grace-period` of the verbs that delete (-1: the object's own default). */
+export const GRACE_PERIOD: FlagSpec = {
+  type: "int",
+  description: "Period of time in seconds given to the resource to terminate gracefully. " +
+    "Ignored if negative. Set to 1 for immediate shutdown. Can only be set to 0 when --force " +
+    "is true (force deletion).",
+  defaultText: "-1",
+};
+
+/** `--timeout` of the verbs that delete and wait for it (apply --force, replace --force). */
+export const DELETE_TIMEOUT: FlagSpec = {
+  type: "string",
+  description: "The length of time to wait before giving up on a delete, zero means determine " +
+    "a timeout from the size of the object",
+  defaultText: "0s",
+};
+
+/** `--wait` of apply and replace: wait for what they delete to be gone. */
+export const WAIT_FOR_DELETION: FlagSpec = {
+  type: "boolean",
+  description:
+    "If true, wait for resources to be gone before returning. This waits for finalizers.",
+};
+
+/** `--prune-allowlist` of apply and diff. */
+export const PRUNE_ALLOWLIST: FlagSpec = {
+  type: "string",
+  multiple: true,
+  description: "Overwrite the default allowlist with <group/version/kind> for --prune",
+};
+
 const FIELD_MANAGER: FlagSpec = {
   type: "string",
   description: "Name of the manager used to track field ownership.",
@@ -192,42 +231,20 @@ export const applyCommand: Command = {
       multiple: true,
       description: "The files that contain the configurations to apply.",
     },
-    force: {
-      type: "boolean",
-      description:
-        "If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation.",
-    },
-    "grace-period": {
-      type: "int",
-      description:
-        "Period of time in seconds given to the resource to terminate gracefully. Ignored if negative. Set to 1 for immediate shutdown. Can only be set to 0 when --force is true (force deletion).",
-      defaultText: "-1",
-    },
+    force: FORCE,
+    "grace-period": GRACE_PERIOD,
     output: OUTPUT,
     prune: {
       type: "boolean",
       description:
         "Automatically delete resource objects, that do not appear in the configs and are created by either apply or create --save-config. Should be used with either -l or --all.",
     },
-    "prune-allowlist": {
-      type: "string",
-      multiple: true,
-      description: "Overwrite the default allowlist with <group/version/kind> for --prune",
-    },
+    "prune-allowlist": PRUNE_ALLOWLIST,
     recursive: RECURSIVE,
     selector: SELECTOR,
-    timeout: {
-      type: "string",
-      description:
-        "The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object",
-      defaultText: "0s",
-    },
+    timeout: DELETE_TIMEOUT,
     validate: VALIDATE,
-    wait: {
-      type: "boolean",
-      description:
-        "If true, wait for resources to be gone before returning. This waits for finalizers.",
-    },
+    wait: WAIT_FOR_DELETION,
   },
   subcommands: [editLastAppliedDoc, setLastAppliedDoc, viewLastAppliedDoc],
   mutates: true,

@@ -28,7 +28,7 @@ import {
 } from "../apply.ts";
 import { toKubectlYaml } from "../printers/yaml.ts";
 import { type ResolvedManifest, resolveManifests } from "./files.ts";
-import { RECURSIVE, SELECTOR } from "./apply.ts";
+import { PRUNE_ALLOWLIST, RECURSIVE, SELECTOR } from "./apply.ts";
 
 /** kubectl diff's default field manager (that of client-side apply). */
 const FIELD_MANAGER = "kubectl-client-side-apply";
@@ -86,11 +86,7 @@ export const diffCommand: Command = {
       description:
         "Include resources that would be deleted by pruning. Can be used with -l and default shows all resources would be pruned",
     },
-    "prune-allowlist": {
-      type: "string",
-      multiple: true,
-      description: "Overwrite the default allowlist with <group/version/kind> for --prune",
-    },
+    "prune-allowlist": PRUNE_ALLOWLIST,
     recursive: RECURSIVE,
     selector: SELECTOR,
     "show-managed-fields": {

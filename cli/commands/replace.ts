@@ -18,7 +18,16 @@ import { ApiError, isNotFound } from "../../src/apimachinery/errors.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import { CliError, formatError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
-import { DRY_RUN, OUTPUT, RECURSIVE, VALIDATE } from "./apply.ts";
+import {
+  DELETE_TIMEOUT,
+  DRY_RUN,
+  FORCE,
+  GRACE_PERIOD,
+  OUTPUT,
+  RECURSIVE,
+  VALIDATE,
+  WAIT_FOR_DELETION,
+} from "./apply.ts";
 import { kindLabel } from "../resources.ts";
 import { LAST_APPLIED_ANNOTATION, withLastApplied } from "../apply.ts";
 import { resultPrinter } from "./create.ts";
@@ -87,17 +96,8 @@ export const replaceCommand: Command = {
       multiple: true,
       description: "The files that contain the configurations to replace.",
     },
-    force: {
-      type: "boolean",
-      description:
-        "If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation.",
-    },
-    "grace-period": {
-      type: "int",
-      description:
-        "Period of time in seconds given to the resource to terminate gracefully. Ignored if negative. Set to 1 for immediate shutdown. Can only be set to 0 when --force is true (force deletion).",
-      defaultText: "-1",
-    },
+    force: FORCE,
+    "grace-period": GRACE_PERIOD,
     output: OUTPUT,
     recursive: RECURSIVE,
     "save-config": {
@@ -105,18 +105,9 @@ export const replaceCommand: Command = {
       description:
         "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.",
     },
-    timeout: {
-      type: "string",
-      description:
-        "The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object",
-      defaultText: "0s",
-    },
+    timeout: DELETE_TIMEOUT,
     validate: VALIDATE,
-    wait: {
-      type: "boolean",
-      description:
-        "If true, wait for resources to be gone before returning. This waits for finalizers.",
-    },
+    wait: WAIT_FOR_DELETION,
   },
   mutates: true,
   async run(ctx) {
