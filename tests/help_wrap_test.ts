@@ -8,7 +8,8 @@ import { captureIO } from "../cli/io.ts";
 import { k1s } from "../cli/cli_under_test.ts";
 import type { CommandDoc } from "../cli/kit.ts";
 import type { FlagsConfig } from "../cli/flags.ts";
-import { commandHelp, optionsHelp, wrapLimit, wrapText } from "../cli/help.ts";
+import { commandHelp, optionsHelp, wrapLimit } from "../cli/help.ts";
+import { wrapText } from "../cli/wordwrap.ts";
 import { KUBECTL_132, kubectlOnTerminal } from "./_kubectl.ts";
 
 const HELP = new URL("./testdata/kubectl-1.32-help/", import.meta.url);

@@ -1,293 +1,24 @@
 /**
- * `explain`: kubectl's explain layout (GROUP/KIND/VERSION, DESCRIPTION, FIELDS with
- * `<type>` and `-required-`) built from a kind's zod schema, for the kind or a field path,
- * optionally as the whole field tree (`--recursive`).
+ * `explain`: kubectl's explain (GROUP/KIND/VERSION, DESCRIPTION, FIELDS with `<type>` and
+ * `-required-`) for a kind or a field path, optionally as the whole field tree
+ * (`--recursive`), rendered as kubectl renders it from the OpenAPI v3 document of the kind's
+ * group-version: the server's against a server, else the one k1s serves for the store.
  *
  * @module
  */
-import { metaV1Docs } from "../../src/scheme/meta_v1_docs.ts";
+import type { HttpClient } from "../../src/client/http.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
-import { CliError } from "../errors.ts";
+import { Scheme } from "../../src/scheme/scheme.ts";
+import { CliError, NoStoreError } from "../errors.ts";
+import { explainSchemaText, kindSchema } from "./explain_render.ts";
 import type { Command } from "../kit.ts";
 import { resolveKind } from "../resources.ts";
 
-/** A schema node as explain needs it (JSON Schema, resolved and simplified). */
-export interface ExplainNode {
-  /** JSON Schema type (`object`, `string`, `integer`, …); absent when unknown. */
-  type?: string;
-  /** Named type shown instead of `Object` (kubectl shows `ObjectMeta` for metadata). */
-  typeName?: string;
-  /** Description, from zod's `.describe()`. */
-  description?: string;
-  /** Object properties. */
-  properties?: Record<string, ExplainNode>;
-  /** Required property names. */
-  required?: string[];
-  /** Array items. */
-  items?: ExplainNode;
-  /** Map values. */
-  additionalProperties?: ExplainNode;
-  /** Allowed values. */
-  enum?: unknown[];
-}
-
-type Json = Record<string, unknown>;
-
-/** Turns JSON Schema into {@linkcode ExplainNode}s, resolving local `$ref`s (cycles stop). */
-function fromJsonSchema(schema: Json, root: Json, seen: Set<string> = new Set()): ExplainNode {
-  const ref = schema.$ref as string | undefined;
-  if (ref?.startsWith("#")) {
-    if (seen.has(ref)) return { type: "object" };
-    const target = ref === "#" ? root : ref.slice(2).split("/").reduce<unknown>(
-      (o, k) => (o as Json | undefined)?.[decodeURIComponent(k.replace(/~1/g, "/"))],
-      root,
-    ) as Json | undefined;
-    if (target) {
-      const node = fromJsonSchema(target, root, new Set([...seen, ref]));
-      if (schema.description) node.description = schema.description as string;
-      return node;
-    }
-  }
-  const alternatives = (schema.anyOf ?? schema.oneOf) as Json[] | undefined;
-  if (alternatives) {
-    const real = alternatives.filter((a) => a.type !== "null");
-    if (real.length === 1) {
-      const node = fromJsonSchema(real[0], root, seen);
-      if (schema.description) node.description = schema.description as string;
-      return node;
-    }
-  }
-  const allOf = schema.allOf as Json[] | undefined;
-  if (allOf?.length === 1 && !schema.properties) {
-    const node = fromJsonSchema(allOf[0], root, seen);
-    if (schema.description) node.description = schema.description as string;
-    return node;
-  }
-  const node: ExplainNode = {};
-  let type = schema.type;
-  if (Array.isArray(type)) type = type.find((t) => t !== "null");
-  if (typeof type === "string") node.type = type;
-  if (typeof schema.description === "string") node.description = schema.description;
-  // A titled object shows its type name (`<ObjectReference>`), as kubectl shows Go type names.
-  if (typeof schema.title === "string" && node.type === "object") node.typeName = schema.title;
-  if (Array.isArray(schema.enum)) node.enum = schema.enum;
-  else if (schema.const !== undefined) node.enum = [schema.const];
-  if (schema.properties && typeof schema.properties === "object") {
-    node.properties = {};
-    for (const [k, v] of Object.entries(schema.properties as Record<string, Json>)) {
-      node.properties[k] = fromJsonSchema(v, root, seen);
-    }
-  }
-  if (Array.isArray(schema.required)) node.required = schema.required as string[];
-  if (schema.items && typeof schema.items === "object" && !Array.isArray(schema.items)) {
-    node.items = fromJsonSchema(schema.items as Json, root, seen);
-  }
-  if (schema.additionalProperties && typeof schema.additionalProperties === "object") {
-    node.additionalProperties = fromJsonSchema(schema.additionalProperties as Json, root, seen);
-  }
-  return node;
-}
-
-const str = (description: string): ExplainNode => ({ type: "string", description });
-const strMap = (description: string): ExplainNode => ({
-  type: "object",
-  description,
-  additionalProperties: { type: "string" },
-});
-
-const OM = metaV1Docs.ObjectMeta;
-const OR = metaV1Docs.OwnerReference;
-
-/**
- * The metadata every kind has (the ObjectMeta fields k1s serves), with Kubernetes 1.32's
- * descriptions.
- */
-const OBJECT_META: ExplainNode = {
-  type: "object",
-  typeName: "ObjectMeta",
-  description: "Standard object's metadata. More info: " +
-    "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
-  properties: {
-    annotations: strMap(OM.annotations),
-    creationTimestamp: str(OM.creationTimestamp),
-    deletionGracePeriodSeconds: { type: "integer", description: OM.deletionGracePeriodSeconds },
-    deletionTimestamp: str(OM.deletionTimestamp),
-    finalizers: { type: "array", description: OM.finalizers, items: { type: "string" } },
-    generateName: str(OM.generateName),
-    generation: { type: "integer", description: OM.generation },
-    labels: strMap(OM.labels),
-    name: str(OM.name),
-    namespace: str(OM.namespace),
-    ownerReferences: {
-      type: "array",
-      description: OM.ownerReferences,
-      items: {
-        type: "object",
-        typeName: "OwnerReference",
-        description: OR[""],
-        required: ["apiVersion", "kind", "name", "uid"],
-        properties: {
-          apiVersion: str(OR.apiVersion),
-          blockOwnerDeletion: { type: "boolean", description: OR.blockOwnerDeletion },
-          controller: { type: "boolean", description: OR.controller },
-          kind: str(OR.kind),
-          name: str(OR.name),
-          uid: str(OR.uid),
-        },
-      },
-    },
-    resourceVersion: str(OM.resourceVersion),
-    uid: str(OM.uid),
-  },
-};
-
-/**
- * The schema explain walks for a kind: `apiVersion`, `kind`, `metadata` and the fields of the
- * kind's zod schema (via `z.toJSONSchema`, input side, so defaulted fields are not required).
- *
- * @example
- * ```ts
- * import { explainSchema } from "./explain.ts";
- * import { ConfigMap } from "@k1s/k1s";
- * import assert from "node:assert/strict";
- *
- * const root = await explainSchema(ConfigMap);
- * assert.deepEqual(Object.keys(root.properties ?? {}).sort(), [
- *   "apiVersion", "binaryData", "data", "immutable", "kind", "metadata",
- * ]);
- * ```
- */
-export async function explainSchema(kind: Kind): Promise<ExplainNode> {
-  const params = { io: "input", unrepresentable: "any" } as const;
-  // zod and OpenAPI schemas describe themselves; other zod-shaped schemas (zod/mini) go through zod.
-  const json =
-    (kind.schema.toJSONSchema
-      ? kind.schema.toJSONSchema(params)
-      : (await import("zod")).z.toJSONSchema(kind.schema as any, params)) as Json;
-  const body = fromJsonSchema(json, json);
-  return {
-    ...body,
-    type: "object",
-    description: body.description,
-    properties: {
-      apiVersion: str(
-        "APIVersion defines the versioned schema of this representation of an object. " +
-          "Servers should convert recognized schemas to the latest internal value, and may " +
-          "reject unrecognized values. More info: " +
-          "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
-      ),
-      kind: str(
-        "Kind is a string value representing the REST resource this object represents. " +
-          "Servers may infer this from the endpoint the client submits requests to. Cannot " +
-          "be updated. In CamelCase. More info: " +
-          "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
-      ),
-      metadata: OBJECT_META,
-      ...body.properties,
-    },
-  };
-}
-
-/** go-wordwrap: greedy wrapping at spaces; a word longer than the limit stays whole. */
-function wrap(text: string, limit: number): string {
-  return text.split("\n").map((line) => {
-    const words = line.split(" ");
-    const lines: string[] = [];
-    let cur = "";
-    for (const word of words) {
-      if (cur !== "" && [...cur].length + 1 + [...word].length > limit) {
-        lines.push(cur);
-        cur = word;
-      } else {
-        cur = cur === "" ? word : `${cur} ${word}`;
-      }
-    }
-    lines.push(cur);
-    return lines.join("\n");
-  }).join("\n");
-}
-
-function indent(amount: number, text: string): string {
-  const pad = " ".repeat(amount);
-  return pad + text.replaceAll("\n", "\n" + pad);
-}
-
-function typeGuess(node: ExplainNode): string {
-  if (node.items) return `[]${typeGuess(node.items)}`;
-  if (node.additionalProperties) return `map[string]${typeGuess(node.additionalProperties)}`;
-  if (node.typeName) return node.typeName;
-  if (node.type === "object" || !node.type) return "Object";
-  return node.type;
-}
-
-function enumText(node: ExplainNode, long: boolean, limit: number, indentAmount = 0): string {
-  if (!node.enum?.length) return "";
-  let s = long ? "ENUM:" : `\n${" ".repeat(indentAmount)}enum: `;
-  for (let i = 0; i < node.enum.length; i++) {
-    if (limit > -1 && i >= limit) {
-      s += ", ....";
-      break;
-    }
-    if (i > 0 && !long) s += ", ";
-    else if (long) s += "\n    ";
-    const v = node.enum[i];
-    s += v === "" ? '""' : String(v);
-  }
-  return s;
-}
-
-function descriptionOf(node: ExplainNode): string {
-  let s = node.description ? node.description + "\n" : "";
-  if (node.items) s += descriptionOf(node.items);
-  if (node.additionalProperties) s += descriptionOf(node.additionalProperties);
-  return s;
-}
-
-function fieldDetail(parent: ExplainNode, name: string, short: boolean, level: number): string {
-  const amount = level * 2;
-  const field = parent.properties![name];
-  let s = indent(amount, name) + `\t<${typeGuess(field)}>`;
-  if (parent.required?.includes(name)) s += " -required-";
-  s += enumText(field, false, 4, amount) + "\n";
-  if (!short) {
-    s += indent(amount + 2, wrap(field.description || "<no description>", 78 - amount)) + "\n";
-    s += "\n";
-  }
-  return s;
-}
-
-function fieldList(node: ExplainNode, level: number, recursive: boolean, depth = 0): string {
-  if (depth > 32) return ""; // a self-referencing schema: stop, as kubectl stops at a cycle
-  let s = "";
-  for (const name of Object.keys(node.properties ?? {}).sort()) {
-    s += fieldDetail(node, name, recursive, level);
-    if (recursive) s += fieldList(node.properties![name], level + 1, recursive, depth + 1);
-  }
-  if (node.items) s += fieldList(node.items, level, recursive, depth + 1);
-  if (node.additionalProperties) {
-    s += fieldList(node.additionalProperties, level, recursive, depth + 1);
-  }
-  return s;
-}
-
-function output(node: ExplainNode, path: string[], recursive: boolean): string {
-  if (path.length === 0) {
-    let s = "DESCRIPTION:\n" + indent(4, wrap(descriptionOf(node) || "<empty>", 76)) + "\n";
-    const fields = fieldList(node, 1, recursive);
-    if (fields) s += "FIELDS:\n" + fields;
-    return s;
-  }
-  const sub = node.properties?.[path[0]];
-  if (sub) {
-    let s = "";
-    if (path.length === 1) {
-      s += `FIELD: ${path[0]} <${typeGuess(sub)}>\n${enumText(sub, true, -1)}\n\n`;
-    }
-    return s + output(sub, path.slice(1), recursive);
-  }
-  if (node.items) return output(node.items, path, recursive);
-  if (node.additionalProperties) return output(node.additionalProperties, path, recursive);
-  return "";
+/** The OpenAPI v3 document k1s serves for `kind`'s group-version, from `scheme`. */
+async function servedDocument(scheme: Scheme, kind: Kind): Promise<Record<string, unknown>> {
+  const { openAPIV3Document } = await import("../../src/server/openapi.ts");
+  const doc = await openAPIV3Document(scheme, { group: kind.group, version: kind.version });
+  return (doc ?? {}) as unknown as Record<string, unknown>;
 }
 
 /**
@@ -311,11 +42,20 @@ export interface ExplainOptions {
   path?: string[];
   /** Print the field tree instead of one level with descriptions. */
   recursive?: boolean;
+  /**
+   * The OpenAPI v3 document of the kind's group-version, as a server serves
+   * it at `/openapi/v3/…` (default: the one k1s serves for `scheme`).
+   */
+  document?: Record<string, unknown>;
+  /** The kinds served beside this one (default: this kind alone). */
+  scheme?: Scheme;
 }
 
 /**
- * kubectl explain's text for a kind or one of its fields. Throws an
- * {@linkcode ExplainFieldError} (`field "x" does not exist`) for an unknown field.
+ * kubectl explain's text for a kind or one of its fields, rendered from the
+ * OpenAPI v3 document k1s serves for it (or `options.document`) as kubectl
+ * renders it. Throws an {@linkcode ExplainFieldError} (`field "x" does not
+ * exist`) for an unknown field.
  *
  * @example
  * ```ts
@@ -329,12 +69,44 @@ export interface ExplainOptions {
  */
 export async function explainKind(kind: Kind, options: ExplainOptions = {}): Promise<string> {
   const path = options.path ?? [];
-  const root = await explainSchema(kind);
-  const body = output(root, path, options.recursive === true);
+  const doc = options.document ?? await servedDocument(options.scheme ?? new Scheme([kind]), kind);
+  const gvk = { group: kind.group, version: kind.version, kind: kind.kind };
+  const schema = kindSchema(doc, gvk);
+  if (!schema) {
+    throw new CliError(
+      `GVK map[group:${gvk.group} kind:${gvk.kind} version:${gvk.version}] not found in ` +
+        "OpenAPI schema",
+    );
+  }
   const header = (kind.group ? `GROUP:      ${kind.group}\n` : "") +
     `KIND:       ${kind.kind}\nVERSION:    ${kind.version}\n\n`;
+  const body = explainSchemaText(doc, schema, path, options.recursive === true);
   if (body === "") throw new ExplainFieldError(path[path.length - 1], header);
   return `${header}${body}\n`;
+}
+
+/**
+ * The kind and field path of `explain`'s argument, as kubectl splits it: the
+ * first word names the resource; when a resource of that name is also
+ * written with its group (`leases.coordination.k8s.io.spec`), the group is
+ * part of the name, not of the field path.
+ */
+function splitResource(scheme: Scheme, arg: string): { kind: Kind; path: string[] } {
+  const text = arg.replace(/\.$/, "");
+  const words = text.split(".");
+  const kind = resolveKind(scheme, words[0].toLowerCase());
+  const candidates = scheme.kinds().filter((k) => k.plural === kind.plural || k.kind === kind.kind);
+  for (const k of [kind, ...candidates]) {
+    const groupResource = k.group ? `${k.plural}.${k.group}` : k.plural;
+    if (
+      text.startsWith(groupResource) && (text.length === groupResource.length ||
+        text[groupResource.length] === ".")
+    ) {
+      const rest = text.slice(groupResource.length + 1);
+      return { kind: k, path: rest ? rest.split(".") : [] };
+    }
+  }
+  return { kind, path: words.slice(1) };
 }
 
 const EXPLAIN_LONG = `Describe fields and structure of various resources.
@@ -401,8 +173,9 @@ export const explainCommand: Command = {
       throw new CliError(`unsupported output format: ${output}`);
     }
     const scheme = await ctx.scheme();
-    const [type, ...path] = ctx.args[0].split(".");
-    let kind = resolveKind(scheme, type.toLowerCase());
+    const split = splitResource(scheme, ctx.args[0]);
+    const path = split.path;
+    let kind = split.kind;
     const apiVersion = ctx.flags["api-version"] as string | undefined;
     if (apiVersion) {
       const match = scheme.kinds().find((k) =>
@@ -415,8 +188,27 @@ export const explainCommand: Command = {
       }
       kind = match;
     }
+    // Against a server, its document, as kubectl reads it; else the one k1s would serve.
+    let client: unknown;
     try {
-      ctx.io.stdout(await explainKind(kind, { path, recursive: ctx.flags.recursive === true }));
+      client = (await ctx.core()).client;
+    } catch (err) {
+      if (!(err instanceof NoStoreError)) throw err;
+    }
+    let document: Record<string, unknown> | undefined;
+    if (client && typeof (client as HttpClient).openAPIV3 === "function") {
+      document = await (client as HttpClient).openAPIV3(kind);
+      if (!document) throw new CliError(`couldn't find resource for "${kind.plural}"`);
+    }
+    try {
+      ctx.io.stdout(
+        await explainKind(kind, {
+          path,
+          recursive: ctx.flags.recursive === true,
+          document,
+          scheme,
+        }),
+      );
     } catch (err) {
       // kubectl's template has written the header by the time it finds the field missing.
       if (err instanceof ExplainFieldError) ctx.io.stdout(err.header);

@@ -146,6 +146,14 @@ FIELDS:
     generateName\t<string>
     generation\t<integer>
     labels\t<map[string]string>
+    managedFields\t<[]ManagedFieldsEntry>
+      apiVersion\t<string>
+      fieldsType\t<string>
+      fieldsV1\t<FieldsV1>
+      manager\t<string>
+      operation\t<string>
+      subresource\t<string>
+      time\t<string>
     name\t<string>
     namespace\t<string>
     ownerReferences\t<[]OwnerReference>
@@ -156,6 +164,7 @@ FIELDS:
       name\t<string> -required-
       uid\t<string> -required-
     resourceVersion\t<string>
+    selfLink\t<string>
     uid\t<string>
   spec\t<Object> -required-
     color\t<string>

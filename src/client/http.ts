@@ -879,6 +879,30 @@ export class HttpClient implements Client {
     return out;
   }
 
+  /**
+   * The server's OpenAPI v3 document of one group-version, as `kubectl
+   * explain` reads it: the index at `/openapi/v3`, then the document the
+   * index names for `api/v1` or `apis/GROUP/VERSION`. Undefined when the
+   * index does not list the group-version.
+   */
+  async openAPIV3(
+    gv: { group: string; version: string },
+  ): Promise<Record<string, unknown> | undefined> {
+    const index = await this.#json<{ paths?: Record<string, { serverRelativeURL?: string }> }>({
+      method: "GET",
+      path: "/openapi/v3",
+    });
+    const key = gv.group ? `apis/${gv.group}/${gv.version}` : `api/${gv.version}`;
+    const url = index?.paths?.[key]?.serverRelativeURL;
+    if (!url) return undefined;
+    const at = url.indexOf("?");
+    return await this.#json<Record<string, unknown>>({
+      method: "GET",
+      path: at < 0 ? url : url.slice(0, at),
+      query: new URLSearchParams(at < 0 ? "" : url.slice(at + 1)),
+    });
+  }
+
   /** A client bound to one kind and (for namespaced kinds) one namespace. */
   resource<T extends KubeObject, In>(kind: Kind<T, In>, namespace?: string): ResourceClient<T, In> {
     return bindResource(this, kind, namespace);

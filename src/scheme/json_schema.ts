@@ -8,6 +8,7 @@
  * @module
  */
 import type { Kind } from "./kind.ts";
+import { metaV1Docs } from "./meta_v1_docs.ts";
 
 /** A JSON Schema or OpenAPI schema object, as plain JSON. */
 export type JsonSchema = { [keyword: string]: unknown };
@@ -242,163 +243,73 @@ export const METADATA_DESCRIPTION: string =
 export const LIST_METADATA_DESCRIPTION: string =
   `Standard list metadata. More info: ${CONVENTIONS}#types-kinds`;
 
+const OM = metaV1Docs.ObjectMeta;
+const OR = metaV1Docs.OwnerReference;
+const MF = metaV1Docs.ManagedFieldsEntry;
+const LM = metaV1Docs.ListMeta;
+
 const OBJECT_META: JsonSchema = {
   type: "object",
-  description: "ObjectMeta is metadata that all persisted resources must have, which includes " +
-    "all objects users must create.",
+  description: OM[""],
   properties: {
-    annotations: stringMap(
-      "Annotations is an unstructured key value map stored with a resource that may be set by " +
-        "external tools to store and retrieve arbitrary metadata. They are not queryable and " +
-        "should be preserved when modifying objects. More info: " +
-        "https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations",
-    ),
-    creationTimestamp: time(
-      "CreationTimestamp is a timestamp representing the server time when this object was " +
-        "created. It is not guaranteed to be set in happens-before order across separate " +
-        "operations. Clients may not set this value. It is represented in RFC3339 form and is " +
-        "in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: " +
-        `${CONVENTIONS}#metadata`,
-    ),
-    deletionGracePeriodSeconds: int64(
-      "Number of seconds allowed for this object to gracefully terminate before it will be " +
-        "removed from the system. Only set when deletionTimestamp is also set. May only be " +
-        "shortened. Read-only.",
-    ),
-    deletionTimestamp: time(
-      "DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted. " +
-        "This field is set by the server when a graceful deletion is requested by the user, and " +
-        "is not directly settable by a client. The resource is expected to be deleted (no " +
-        "longer visible from resource lists, and not reachable by name) after the time in this " +
-        "field, once the finalizers list is empty. As long as the finalizers list contains " +
-        "items, deletion is blocked. Once the deletionTimestamp is set, this value may not be " +
-        "unset or be set further into the future, although it may be shortened or the resource " +
-        "may be deleted prior to this time. If not set, graceful deletion of the object has not " +
-        "been requested.\n\nPopulated by the system when a graceful deletion is requested. " +
-        `Read-only. More info: ${CONVENTIONS}#metadata`,
-    ),
+    annotations: stringMap(OM.annotations),
+    creationTimestamp: time(OM.creationTimestamp),
+    deletionGracePeriodSeconds: int64(OM.deletionGracePeriodSeconds),
+    deletionTimestamp: time(OM.deletionTimestamp),
     finalizers: {
       type: "array",
-      description: "Must be empty before the object is deleted from the registry. Each entry is " +
-        "an identifier for the responsible component that will remove the entry from the list. " +
-        "If the deletionTimestamp of the object is non-nil, entries in this list can only be " +
-        "removed. Finalizers may be processed and removed in any order.  Order is NOT enforced " +
-        "because it introduces significant risk of stuck finalizers. finalizers is a shared " +
-        "field, any actor with permission can reorder it.",
+      description: OM.finalizers,
       items: { type: "string", default: "" },
       "x-kubernetes-list-type": "set",
       "x-kubernetes-patch-strategy": "merge",
     },
-    generateName: str(
-      "GenerateName is an optional prefix, used by the server, to generate a unique name ONLY " +
-        "IF the Name field has not been provided. If this field is used, the name returned to " +
-        "the client will be different than the name passed. This value will also be combined " +
-        "with a unique suffix. The provided value has the same validation rules as the Name " +
-        "field, and may be truncated by the length of the suffix required to make the value " +
-        "unique on the server.\n\nIf this field is specified and the generated name exists, the " +
-        "server will return a 409.\n\nApplied only if Name is not specified. More info: " +
-        `${CONVENTIONS}#idempotency`,
-    ),
-    generation: int64(
-      "A sequence number representing a specific generation of the desired state. Populated " +
-        "by the system. Read-only.",
-    ),
-    labels: stringMap(
-      "Map of string keys and values that can be used to organize and categorize (scope and " +
-        "select) objects. May match selectors of replication controllers and services. More " +
-        "info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels",
-    ),
+    generateName: str(OM.generateName),
+    generation: int64(OM.generation),
+    labels: stringMap(OM.labels),
     managedFields: {
       type: "array",
-      description: "ManagedFields maps workflow-id and version to the set of fields that are " +
-        "managed by that workflow. This is mostly for internal housekeeping, and users " +
-        "typically shouldn't need to set or understand this field. A workflow can be the " +
-        "user's name, a controller's name, or the name of a specific apply path like " +
-        '"ci-cd". The set of fields is always in the version that the workflow used when ' +
-        "modifying the object.",
+      description: OM.managedFields,
       items: { allOf: [ref("ManagedFieldsEntry")], default: {} },
       "x-kubernetes-list-type": "atomic",
     },
-    name: str(
-      "Name must be unique within a namespace. Is required when creating resources, although " +
-        "some resources may allow a client to request the generation of an appropriate name " +
-        "automatically. Name is primarily intended for creation idempotence and configuration " +
-        "definition. Cannot be updated. More info: " +
-        "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
-    ),
-    namespace: str(
-      "Namespace defines the space within which each name must be unique. An empty namespace " +
-        'is equivalent to the "default" namespace, but "default" is the canonical ' +
-        "representation. Not all objects are required to be scoped to a namespace - the value " +
-        "of this field for those objects will be empty.\n\nMust be a DNS_LABEL. Cannot be " +
-        "updated. More info: " +
-        "https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces",
-    ),
+    name: str(OM.name),
+    namespace: str(OM.namespace),
     ownerReferences: {
       type: "array",
-      description: "List of objects depended by this object. If ALL objects in the list have " +
-        "been deleted, this object will be garbage collected. If this object is managed by a " +
-        "controller, then an entry in this list will point to this controller, with the " +
-        "controller field set to true. There cannot be more than one managing controller.",
+      description: OM.ownerReferences,
       items: { allOf: [ref("OwnerReference")], default: {} },
       "x-kubernetes-list-map-keys": ["uid"],
       "x-kubernetes-list-type": "map",
       "x-kubernetes-patch-merge-key": "uid",
       "x-kubernetes-patch-strategy": "merge",
     },
-    resourceVersion: str(
-      "An opaque value that represents the internal version of this object that can be used " +
-        "by clients to determine when objects have changed. May be used for optimistic " +
-        "concurrency, change detection, and the watch operation on a resource or set of " +
-        "resources. Clients must treat these values as opaque and passed unmodified back to " +
-        "the server. They may only be valid for a particular resource or set of " +
-        "resources.\n\nPopulated by the system. Read-only. Value must be treated as opaque by " +
-        `clients and . More info: ${CONVENTIONS}#concurrency-control-and-consistency`,
-    ),
-    selfLink: str(
-      "Deprecated: selfLink is a legacy read-only field that is no longer populated by the " +
-        "system.",
-    ),
-    uid: str(
-      "UID is the unique in time and space value for this object. It is typically generated " +
-        "by the server on successful creation of a resource and is not allowed to change on " +
-        "PUT operations.\n\nPopulated by the system. Read-only. More info: " +
-        "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids",
-    ),
+    resourceVersion: str(OM.resourceVersion),
+    selfLink: str(OM.selfLink),
+    uid: str(OM.uid),
   },
 };
 
 const OWNER_REFERENCE: JsonSchema = {
   type: "object",
-  description: "OwnerReference contains enough information to let you identify an owning " +
-    "object. An owning object must be in the same namespace as the dependent, or be " +
-    "cluster-scoped, so there is no namespace field.",
+  description: OR[""],
   required: ["apiVersion", "kind", "name", "uid"],
   properties: {
-    apiVersion: { ...str("API version of the referent."), default: "" },
+    apiVersion: { ...str(OR.apiVersion), default: "" },
     blockOwnerDeletion: {
       type: "boolean",
-      description: 'If true, AND if the owner has the "foregroundDeletion" finalizer, then the ' +
-        "owner cannot be deleted from the key-value store until this reference is removed. " +
-        "Defaults to false.",
+      description: OR.blockOwnerDeletion,
     },
     controller: {
       type: "boolean",
-      description: "If true, this reference points to the managing controller.",
+      description: OR.controller,
     },
-    kind: { ...str(`Kind of the referent. More info: ${CONVENTIONS}#types-kinds`), default: "" },
+    kind: { ...str(OR.kind), default: "" },
     name: {
-      ...str(
-        "Name of the referent. More info: " +
-          "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
-      ),
+      ...str(OR.name),
       default: "",
     },
     uid: {
-      ...str(
-        "UID of the referent. More info: " +
-          "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids",
-      ),
+      ...str(OR.uid),
       default: "",
     },
   },
@@ -407,65 +318,29 @@ const OWNER_REFERENCE: JsonSchema = {
 
 const MANAGED_FIELDS_ENTRY: JsonSchema = {
   type: "object",
-  description: "ManagedFieldsEntry is a workflow-id, a FieldSet and the group version of the " +
-    "resource that the fieldset applies to.",
+  description: MF[""],
   properties: {
-    apiVersion: str(
-      "APIVersion defines the version of this resource that this field set applies to. The " +
-        'format is "group/version" just like the top-level APIVersion field. It is necessary ' +
-        "to track the version of a field set because it cannot be automatically converted.",
-    ),
-    fieldsType: str(
-      "FieldsType is the discriminator for the different fields format and version. There is " +
-        'currently only one possible value: "FieldsV1"',
-    ),
+    apiVersion: str(MF.apiVersion),
+    fieldsType: str(MF.fieldsType),
     fieldsV1: {
       allOf: [ref("FieldsV1")],
-      description: 'FieldsV1 holds the first JSON version format as described in the "FieldsV1" ' +
-        "type.",
+      description: MF.fieldsV1,
     },
-    manager: str("Manager is an identifier of the workflow managing these fields."),
-    operation: str(
-      "Operation is the type of operation which lead to this ManagedFieldsEntry being " +
-        "created. The only valid values for this field are 'Apply' and 'Update'.",
-    ),
-    subresource: str(
-      "Subresource is the name of the subresource used to update that object, or empty " +
-        "string if the object was updated through the main resource.",
-    ),
-    time: time(
-      "Time is the timestamp of when the ManagedFields entry was added. The timestamp will " +
-        "also be updated if a field is added, the manager changes any of the owned fields " +
-        "value or removes a field.",
-    ),
+    manager: str(MF.manager),
+    operation: str(MF.operation),
+    subresource: str(MF.subresource),
+    time: time(MF.time),
   },
 };
 
 const LIST_META: JsonSchema = {
   type: "object",
-  description: "ListMeta describes metadata that synthetic resources must have, including " +
-    "lists and various status objects. A resource may have only one of {ObjectMeta, ListMeta}.",
+  description: LM[""],
   properties: {
-    continue: str(
-      "continue may be set if the user set a limit on the number of items returned, and " +
-        "indicates that the server has more data available. The value is opaque and may be " +
-        "used to issue another request to the endpoint that served this list to retrieve the " +
-        "next set of available objects.",
-    ),
-    remainingItemCount: int64(
-      "remainingItemCount is the number of subsequent items in the list which are not " +
-        "included in this list response.",
-    ),
-    resourceVersion: str(
-      "String that identifies the server's internal version of this object that can be used " +
-        "by clients to determine when objects have changed. Value must be treated as opaque " +
-        "by clients and passed unmodified back to the server. Populated by the system. " +
-        `Read-only. More info: ${CONVENTIONS}#concurrency-control-and-consistency`,
-    ),
-    selfLink: str(
-      "Deprecated: selfLink is a legacy read-only field that is no longer populated by the " +
-        "system.",
-    ),
+    continue: str(LM.continue),
+    remainingItemCount: int64(LM.remainingItemCount),
+    resourceVersion: str(LM.resourceVersion),
+    selfLink: str(LM.selfLink),
   },
 };
 
