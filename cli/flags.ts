@@ -146,6 +146,8 @@ export function parseFlags(
       break;
     }
     if (arg.startsWith("--")) {
+      // pflag's: a long flag's name neither starts with `-` nor is empty.
+      if (arg[2] === "-" || arg[2] === "=") throw new FlagError(`bad flag syntax: ${arg}`);
       const eq = arg.indexOf("=");
       const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
       const spec = Object.hasOwn(config, name) ? config[name] : undefined;

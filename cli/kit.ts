@@ -350,6 +350,16 @@ export function defineCli(spec: CliSpec): Cli {
       }
       const verb = verbAt < 0 ? undefined : args[verbAt];
       const found = spec.commands.find((c) => c.name === verb);
+      if (!verb) {
+        // Flags without a verb are the root command's: a bad one is an error, as kubectl's.
+        try {
+          parseFlags(args, GLOBAL_OPTIONS);
+        } catch (err) {
+          if (!(err instanceof FlagError)) throw err;
+          io.stderr(`error: ${err.message}\nSee '${spec.name} --help' for usage.\n`);
+          return 1;
+        }
+      }
       if (!verb || (!found && (verb === "help" || verb === "options"))) {
         // kubectl's `help [VERB...]` and `options`; no verb is `help`.
         const help = await import("./help.ts");
@@ -442,10 +452,25 @@ export function defineCli(spec: CliSpec): Cli {
         return 1;
       }
       const flags = parsed.values as CommandContext["flags"];
-      if (flags["dry-run"] === DRY_RUN_UNCHANGED) {
+      const dryRun = flags["dry-run"];
+      if (dryRun === DRY_RUN_UNCHANGED) {
         // A bare --dry-run: kubectl's deprecated default, a client dry run, with its warning.
         flags["dry-run"] = "client";
         io.stderr(klogWarning("helpers.go:702", DRY_RUN_DEPRECATED));
+      } else if (typeof dryRun === "string" && GO_BOOLS.has(dryRun)) {
+        // `--dry-run=true|false`: kubectl's older boolean values, with its warning.
+        const on = GO_BOOLS.get(dryRun)!;
+        const mode = on ? "client" : "none";
+        flags["dry-run"] = mode;
+        io.stderr(klogWarning(
+          on ? "helpers.go:716" : "helpers.go:719",
+          `--dry-run=${dryRun} is deprecated (boolean value) and can be replaced with ` +
+            `--dry-run=${mode}.`,
+        ));
+      }
+      // kubectl's json, yaml and name printers take their names in any case.
+      if (typeof flags.output === "string" && /^(json|yaml|name)$/i.test(flags.output)) {
+        flags.output = flags.output.toLowerCase();
       }
       if (flags.help) {
         const help = await import("./help.ts");
@@ -651,6 +676,12 @@ export const DRY_RUN_UNCHANGED = "unchanged";
 export const DRY_RUN_FLAG = { type: "string", noValue: DRY_RUN_UNCHANGED } as const;
 
 const DRY_RUN_DEPRECATED = "--dry-run is deprecated and can be replaced with --dry-run=client.";
+
+/** The spellings Go's strconv.ParseBool reads, and what they mean. */
+const GO_BOOLS = new Map<string, boolean>([
+  ...["1", "t", "T", "TRUE", "true", "True"].map((v) => [v, true] as const),
+  ...["0", "f", "F", "FALSE", "false", "False"].map((v) => [v, false] as const),
+]);
 
 /**
  * A warning line as kubectl's klog writes it to stderr:

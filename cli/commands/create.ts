@@ -638,16 +638,23 @@ export function createCommand(
     mutates: true,
     async run(ctx) {
       if (ctx.flags.filename) {
+        if (ctx.args.length > 0) {
+          throw new CliError(`Unexpected args: [${ctx.args.join(" ")}]`, {
+            hint: `See '${ctx.cli.name} create -h' for help and examples`,
+          });
+        }
         if (ctx.flags["save-config"]) return await createFromFilesSavingConfig(ctx);
         return await createFromFiles(ctx);
       }
       const [what, ...rest] = ctx.args;
-      const needName = (args: string[], usage: string) => {
+      // `emptyLater`: the generator checks for an empty name after its files (secret tls).
+      const needName = (args: string[], usage: string, emptyLater = false) => {
         if (args.length !== 1) {
           throw new CliError(`exactly one NAME is required, got ${args.length}`, {
             hint: `See '${ctx.cli.name} create ${usage} -h' for help and examples`,
           });
         }
+        if (args[0] === "" && !emptyLater) throw new CliError("name must be specified");
         return args[0];
       };
       const appendHash = ctx.flags["append-hash"] === true;
@@ -714,13 +721,14 @@ export function createCommand(
             await readFileSources(files, d.add);
             await readEnvFileSources(envFiles, "secret", d.literal);
           } else if (sub === "tls") {
-            name = needName(rest.slice(1), usage);
+            name = needName(rest.slice(1), usage, true);
             p = prepare(ctx);
             const cert = (ctx.flags.cert as string | undefined) ?? "";
             const key = (ctx.flags.key as string | undefined) ?? "";
             if (!cert || !key) throw new CliError("key and cert must be specified");
             const certPem = await readTlsFile(cert);
             const keyPem = await readTlsFile(key);
+            if (name === "") throw new CliError("name must be specified");
             await checkKeyPair(certPem, keyPem);
             type = "kubernetes.io/tls";
             d = new SecretData();
@@ -748,12 +756,14 @@ export function createCommand(
             else {d.data[".dockerconfigjson"] = utf8.encode(
                 dockerConfigJson(user, password, email, server),
               );}
+          } else if (sub === undefined) {
+            // As kubectl: `create secret` alone prints its help, on standard error.
+            ctx.io.stderr(await ctx.help());
+            return 1;
           } else {
-            throw new CliError(
-              sub === undefined
-                ? "you must specify the type of secret to create: generic, tls or docker-registry"
-                : `unknown secret type "${sub}": one of generic, tls or docker-registry`,
-            );
+            throw new CliError(`unknown command "${rest.join(" ")}"`, {
+              hint: `See '${ctx.cli.name} create secret -h' for help and examples`,
+            });
           }
           const obj: KubeObject = { apiVersion: "v1", kind: "Secret", metadata: { name } };
           if (appendHash) obj.metadata.name = `${name}-${await secretHash(name, type, d)}`;
@@ -762,11 +772,10 @@ export function createCommand(
           return void await createOne(ctx, p, Secret, obj, "failed to create secret ");
         }
         case undefined:
-          throw new CliError("must specify one of -f and -k", {
-            hint: `See '${ctx.cli.name} create -h' for help and examples`,
-          });
+          throw new CliError("must specify one of -f and -k");
         default:
-          throw new CliError(`unknown command "${what}" for "${ctx.cli.name} create"`, {
+          // kubectl's words for arguments that name no generator.
+          throw new CliError(`Unexpected args: [${ctx.args.join(" ")}]`, {
             hint: `See '${ctx.cli.name} create -h' for help and examples`,
           });
       }
