@@ -517,10 +517,14 @@ export const describeCommand: Command = {
     const selection = parseResourceArgs(rt.scheme, ctx.args);
     const objects: KubeObject[] = [];
     const errors: ApiError[] = [];
+    // The files' problems: kubectl's describe reports them before the server's errors.
+    let problems: string[] = [];
     if (files) {
       // describe -f: the objects the files name, each in its own namespace.
-      const { resolveManifests } = await import("./files.ts");
-      for (const m of await resolveManifests(ctx)) {
+      const { resolveManifestsLeniently } = await import("./files.ts");
+      const read = await resolveManifestsLeniently(ctx);
+      problems = read.problems;
+      for (const m of read.resolved) {
         try {
           objects.push(
             await rt.client.get(m.kind, m.object.metadata.name!, { namespace: m.namespace }),
@@ -577,12 +581,14 @@ export const describeCommand: Command = {
     const showEvents = explicit ?? true;
     const texts = await describeAll(rt, objects, showEvents, now);
     if (texts.length) ctx.io.stdout(texts.join("\n\n"));
-    if (objects.length === 0 && errors.length === 0) {
+    if (objects.length === 0 && errors.length === 0 && problems.length === 0) {
       ctx.io.stderr(
         all ? "No resources found\n" : `No resources found in ${ctx.namespace} namespace.\n`,
       );
     }
+    // (kubectl's describe prints each error as it is, a problem of the files too.)
+    for (const p of problems) ctx.io.stderr(p + "\n");
     for (const e of errors) ctx.io.stderr(formatError(e) + "\n");
-    return errors.length ? 1 : 0;
+    return errors.length || problems.length ? 1 : 0;
   },
 };

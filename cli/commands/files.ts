@@ -46,7 +46,12 @@ export async function resolveManifests(ctx: CommandContext): Promise<ResolvedMan
  */
 export async function resolveManifestsLeniently(
   ctx: CommandContext,
-): Promise<{ resolved: ResolvedManifest[]; problems: string[] }> {
+): Promise<{
+  resolved: ResolvedManifest[];
+  problems: string[];
+  /** The objects and the problems of mapping them, in the files' order (parse problems last). */
+  entries: ({ manifest: ResolvedManifest } | { problem: string })[];
+}> {
   // The kinds are enough: `label --local -f` and `diff` resolve files without writing.
   const scheme = await ctx.scheme();
   // The YAML parser is loaded only by commands that read files: it is most of start-up time.
@@ -56,15 +61,21 @@ export async function resolveManifestsLeniently(
     stdin: () => ctx.io.readStdin(),
   });
   const resolved: ResolvedManifest[] = [];
+  const entries: ({ manifest: ResolvedManifest } | { problem: string })[] = [];
+  const parseProblems = [...problems];
   for (const m of manifests) {
     try {
-      resolved.push(resolveOne(ctx, scheme, m));
+      const manifest = resolveOne(ctx, scheme, m);
+      resolved.push(manifest);
+      entries.push({ manifest });
     } catch (err) {
       if (!(err instanceof CliError)) throw err;
       problems.push(err.message);
+      entries.push({ problem: err.message });
     }
   }
-  return { resolved, problems };
+  for (const problem of parseProblems) entries.push({ problem });
+  return { resolved, problems, entries };
 }
 
 function resolveOne(
@@ -162,15 +173,21 @@ export const fromFiles = {
     });
   },
   async delete(ctx: CommandContext): Promise<number> {
-    const manifests = await resolveManifests(ctx);
-    return await deleteTargets(
+    // As kubectl: the objects it could map are deleted; the others are reported after them.
+    const { resolved, problems } = await resolveManifestsLeniently(ctx);
+    const code = await deleteTargets(
       ctx,
-      manifests.map((m) => ({
+      resolved.map((m) => ({
         kind: m.kind,
         name: m.object.metadata.name!,
         namespace: m.namespace,
         source: m.source,
       })),
     );
+    if (problems.length === 0) return code;
+    // After a server's error the problems are lines of an aggregate; alone, one is an error.
+    if (code === 0 && problems.length === 1) ctx.io.stderr(`error: ${problems[0]}\n`);
+    else for (const p of problems) ctx.io.stderr(`${p}\n`);
+    return 1;
   },
 };

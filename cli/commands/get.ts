@@ -235,8 +235,14 @@ export const getCommand: Command = {
     let named = 0;
     if (files) {
       // get -f: the objects the files name, each in its own namespace.
-      const { resolveManifests } = await import("./files.ts");
-      for (const m of await resolveManifests(ctx)) {
+      const { resolveManifestsLeniently } = await import("./files.ts");
+      for (const entry of (await resolveManifestsLeniently(ctx)).entries) {
+        // The files' problems are reported among the server's errors, in the order met.
+        if ("problem" in entry) {
+          errors.push(entry.problem);
+          continue;
+        }
+        const m = entry.manifest;
         named++;
         try {
           objects.push(
@@ -294,7 +300,7 @@ export const getCommand: Command = {
     if (!table && objects.length === 0 && (ctx.flags["ignore-not-found"] || singleItemImplied)) {
       // kubectl prints no empty List when nothing was found and it ignores that, or when the
       // one object named is missing (only the error).
-    } else if (objects.length === 0 && named === 0 && table) {
+    } else if (objects.length === 0 && named === 0 && table && errors.length === 0) {
       if (ctx.flags["ignore-not-found"]) return 0;
       const scoped = selection.every((s) => s.kind.scope === "Namespaced") && !all;
       ctx.io.stderr(
@@ -320,6 +326,7 @@ export const getCommand: Command = {
         }),
       );
     }
+    // (kubectl's get prints each error as it is, a problem of the files too.)
     for (const e of errors) ctx.io.stderr(e + "\n");
     return errors.length ? 1 : 0;
   },

@@ -32,7 +32,7 @@ import { kindLabel } from "../resources.ts";
 import { LAST_APPLIED_ANNOTATION, withLastApplied } from "../apply.ts";
 import { resultPrinter } from "./create.ts";
 import { cascade, withSource } from "./delete.ts";
-import { type ResolvedManifest, resolveManifests } from "./files.ts";
+import { type ResolvedManifest, resolveManifests, resolveManifestsLeniently } from "./files.ts";
 import { parseGoDuration, waitForDeletion, type WaitTarget } from "./wait.ts";
 import { type DryRun, parseDryRun } from "../flags.ts";
 
@@ -129,7 +129,11 @@ export const replaceCommand: Command = {
     const fieldManager = (ctx.flags["field-manager"] as string | undefined) ?? FIELD_MANAGER;
     const saveConfig = ctx.flags["save-config"] === true;
     const rt = await ctx.runtime();
-    const manifests = await resolveManifests(ctx);
+    // As kubectl: without --force the objects it could map are replaced and the others reported
+    // after them; --force deletes nothing unless every object is known.
+    const { resolved: manifests, problems } = force
+      ? { resolved: await resolveManifests(ctx), problems: [] }
+      : await resolveManifestsLeniently(ctx);
     const suffix = dry === "client" ? " (dry run)" : dry === "server" ? " (server dry run)" : "";
     const line = (obj: KubeObject, m: ResolvedManifest) =>
       print(obj, m.kind, `${kindLabel(m.kind)}/${m.object.metadata.name} replaced${suffix}`);
@@ -211,6 +215,10 @@ export const replaceCommand: Command = {
         failed(err, "replacing", m.source);
       }
     }
-    return code;
+    if (problems.length === 0) return code;
+    // After a server's error the problems are lines of an aggregate; alone, one is an error.
+    if (code === 0 && problems.length === 1) ctx.io.stderr(`error: ${problems[0]}\n`);
+    else for (const p of problems) ctx.io.stderr(`${p}\n`);
+    return 1;
   },
 };

@@ -1,9 +1,11 @@
 /**
- * `version`: the client version and, unless `--client`, the version of the store's server (the
- * embedded one, which is the client's), as kubectl prints them (text, `-o json` or `-o yaml`).
+ * `version`: the client version and, unless `--client`, the server's: the embedded one's (the
+ * client's own) on a local store, what `/version` says through a server, as kubectl prints
+ * them (text, `-o json` or `-o yaml`).
  *
  * @module
  */
+import type { HttpClient } from "../../src/client/http.ts";
 import { CliError, NoStoreError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { toKubectlYaml } from "../printers/yaml.ts";
@@ -59,12 +61,17 @@ export const versionCommand: Command = {
       // The embedded server is the client; opening the store is what reaching it means.
       // A store that cannot be opened is a server that cannot be reached; one that does not
       // exist yet is not opened (reading never creates it) and the server is this program.
+      let client: unknown;
       try {
-        await ctx.core();
+        client = (await ctx.core()).client;
       } catch (err) {
         if (!(err instanceof NoStoreError)) throw err;
       }
-      versions.serverVersion = info(ctx.cli.version);
+      // A server says its own version, as kube-apiserver's `/version` does.
+      const remote = client as Partial<Pick<HttpClient, "serverVersion">> | undefined;
+      versions.serverVersion = typeof remote?.serverVersion === "function"
+        ? await remote.serverVersion() as unknown as VersionInfo
+        : info(ctx.cli.version);
     }
     if (output === "json") {
       ctx.io.stdout(JSON.stringify(versions, null, 2) + "\n");

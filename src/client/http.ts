@@ -879,6 +879,11 @@ export class HttpClient implements Client {
     return out;
   }
 
+  /** What the server's `/version` says (kube's version.Info: major, minor, gitVersion, …). */
+  async serverVersion(): Promise<Record<string, unknown>> {
+    return await this.#json<Record<string, unknown>>({ method: "GET", path: "/version" });
+  }
+
   /**
    * The server's OpenAPI v3 document of one group-version, as `kubectl
    * explain` reads it: the index at `/openapi/v3`, then the document the
