@@ -12,13 +12,15 @@
 import { isConflict } from "../../src/apimachinery/errors.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import { isValidLabelValue } from "../../src/apimachinery/validation.ts";
+import { goJson } from "../jsonpath.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
-import { printNamed } from "../printers/mod.ts";
+import { kindPrefix, OUTPUT_FORMATS, PrintError, printNamed } from "../printers/mod.ts";
+import { kindFromObject } from "../printers/table.ts";
 import { kindLabel, parseResourceArgs } from "../resources.ts";
 import { resolveManifests } from "./files.ts";
-import { dryRunSuffix, parseDryRun } from "./patch.ts";
+import { type DryRun, dryRunSuffix, parseDryRun } from "./patch.ts";
 import { DRY_RUN_FLAG } from "../kit.ts";
 
 /** How often a label or annotation write is retried on a conflict. */
@@ -108,7 +110,10 @@ export function parseLabelPairs(pairs: readonly string[]): PairChanges {
  * assert.deepEqual([...parseAnnotationPairs(["note=a=b"]).set], [["note", "a=b"]]);
  * ```
  */
-export function parseAnnotationPairs(pairs: readonly string[]): PairChanges {
+export function parseAnnotationPairs(
+  pairs: readonly string[],
+  options: { checkBoth?: boolean } = {},
+): PairChanges {
   const set = new Map<string, string>();
   const remove: string[] = [];
   const invalid: string[] = [];
@@ -119,6 +124,13 @@ export function parseAnnotationPairs(pairs: readonly string[]): PairChanges {
     else invalid.push(spec);
   }
   if (invalid.length) throw new CliError(`invalid annotation format: ${invalid.join(", ")}`);
+  const changes = { set, remove };
+  if (options.checkBoth !== false) checkAnnotationsNotBoth(changes);
+  return changes;
+}
+
+/** kubectl's refusal of an annotation both set and removed (checked after the flags). */
+function checkAnnotationsNotBoth({ set, remove }: PairChanges): void {
   const both = remove.filter((k) => set.has(k));
   if (both.length) {
     throw new CliError(
@@ -126,14 +138,12 @@ export function parseAnnotationPairs(pairs: readonly string[]): PairChanges {
         both.join(", "),
     );
   }
-  return { set, remove };
 }
 
 /** What differs between `label` and `annotate`. */
 interface Flavor {
   verb: "label" | "annotate";
   field: "labels" | "annotations";
-  parse(pairs: readonly string[]): PairChanges;
   /** kubectl's refusal to overwrite without `--overwrite`, or undefined. */
   overwriteError(current: Record<string, string>, set: Map<string, string>): string | undefined;
   /** The word printed after `kind/name`. */
@@ -151,7 +161,6 @@ interface Flavor {
 const LABEL: Flavor = {
   verb: "label",
   field: "labels",
-  parse: parseLabelPairs,
   overwriteError(current, set) {
     const errs = [...set].filter(([k, v]) => k in current && current[k] !== v)
       .sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
@@ -171,7 +180,6 @@ const LABEL: Flavor = {
 const ANNOTATE: Flavor = {
   verb: "annotate",
   field: "annotations",
-  parse: parseAnnotationPairs,
   overwriteError(current, set) {
     const found = [...set]
       .filter(([k, v]) => k !== "kubernetes.io/change-cause" && k in current && current[k] !== v)
@@ -252,15 +260,40 @@ function command(flavor: Flavor): Command {
     },
     mutates: true,
     async run(ctx) {
-      // kubectl's order: parse the pairs, then validate the flags, then find the objects.
-      const { resources, pairs } = splitResourcesAndPairs(ctx.args, flavor.verb);
-      const changes = flavor.parse(pairs);
+      // kubectl's order: the dry-run flag, the pairs, then the other flags, then the objects.
       const dry = parseDryRun(ctx.flags["dry-run"]);
+      const { resources, pairs } = splitResourcesAndPairs(ctx.args, what);
+      const changes = flavor.verb === "label"
+        ? parseLabelPairs(pairs)
+        : parseAnnotationPairs(pairs, { checkBoth: false });
       const list = ctx.flags.list === true;
+      // (annotate lets --list win over -o.)
+      if (flavor.verb === "label" && list && ctx.flags.output) {
+        throw new CliError("--list and --output may not be specified together");
+      }
       if (ctx.flags.all && ctx.flags.selector !== undefined) {
         throw new CliError("cannot set --all and --selector at the same time");
       }
-      if (resources.length === 0 && !ctx.flags.filename) {
+      const local = ctx.flags.local === true;
+      const example = flavor.verb === "label" ? "pod" : "rsrc";
+      if (local) {
+        if (dry === "server") {
+          throw new CliError(
+            "cannot specify --local and --dry-run=server - did you mean --dry-run=client?",
+          );
+        }
+        if (resources.length > 0) {
+          throw new CliError(
+            `can only use local files by -f ${example}.yaml or --filename=${example}.json ` +
+              "when --local=true is set",
+          );
+        }
+        if (!ctx.flags.filename) {
+          throw new CliError(
+            `one or more files must be specified as -f ${example}.yaml or --filename=${example}.json`,
+          );
+        }
+      } else if (resources.length === 0 && !ctx.flags.filename) {
         throw new CliError(
           "one or more resources must be specified as <resource> <name> or <resource>/<name>",
         );
@@ -268,7 +301,8 @@ function command(flavor: Flavor): Command {
       if (changes.set.size === 0 && changes.remove.length === 0 && !list) {
         throw new CliError(`at least one ${what} update is required`);
       }
-      if (ctx.flags.local === true) return await updateLocally(ctx, flavor, resources, changes);
+      if (flavor.verb === "annotate") checkAnnotationsNotBoth(changes);
+      if (local) return await updateLocally(ctx, flavor, changes, dry);
       const targets = await targetsOf(ctx, resources);
       const rt = await ctx.runtime();
       const overwrite = ctx.flags.overwrite === true;
@@ -367,45 +401,181 @@ function withChanges(
   return changed;
 }
 
+/** The `-o` formats kubectl's label and annotate accept (its PrintFlags: no tables or columns). */
+const LOCAL_OUTPUT_FORMATS = OUTPUT_FORMATS.filter((f) =>
+  f !== "wide" && !f.startsWith("custom-columns")
+);
+
+/** kubectl's refusal of an `-o` format label and annotate have no printer for, or undefined. */
+function outputFormatError(output: string): string | undefined {
+  const eq = output.indexOf("=");
+  let format = eq < 0 ? output : output.slice(0, eq);
+  // Only the template formats take `=…`: `-o json=x` matches no printer.
+  if (eq >= 0 && ["name", "json", "yaml"].includes(format)) format = output;
+  if (LOCAL_OUTPUT_FORMATS.includes(format)) return undefined;
+  return `unable to match a printer suitable for the output format "${output}", ` +
+    `allowed formats are: ${LOCAL_OUTPUT_FORMATS.join(",")}`;
+}
+
+/**
+ * The changes made to a copy of `obj` as kubectl's labelFunc and updateAnnotations make them:
+ * the map is always set (an emptied one stays, `{}`), and `--resource-version` is written in.
+ * Throws kubectl's refusal to overwrite without `--overwrite`.
+ */
+function changedLocally(
+  obj: KubeObject,
+  flavor: Flavor,
+  changes: PairChanges,
+  overwrite: boolean,
+  resourceVersion: string | undefined,
+): KubeObject {
+  const current: Record<string, string> = { ...obj.metadata?.[flavor.field] };
+  if (!overwrite) {
+    const refusal = flavor.overwriteError(current, changes.set);
+    if (refusal) throw new CliError(refusal);
+  }
+  const next: Record<string, string> = { ...current };
+  for (const [k, v] of changes.set) next[k] = v;
+  for (const k of changes.remove) delete next[k];
+  const metadata = { ...obj.metadata, [flavor.field]: next };
+  if (resourceVersion) metadata.resourceVersion = resourceVersion;
+  return { ...obj, metadata } as KubeObject;
+}
+
+/**
+ * The word after `kind/name`, as kubectl 1.32 words it from the object's JSON before and
+ * after: label says `not labeled` when the JSON is the same, `unlabeled` when it got shorter
+ * without `--overwrite`, else `labeled` (so setting an object's first label map, even empty,
+ * or its resourceVersion, counts); annotate always says `annotated`.
+ */
+function localMessage(
+  flavor: Flavor,
+  before: KubeObject,
+  after: KubeObject,
+  overwrite: boolean,
+): string {
+  if (flavor.verb === "annotate") return "annotated";
+  const [a, b] = [goJson(before), goJson(after)];
+  if (a === b) return "not labeled";
+  const bytes = (s: string) => new TextEncoder().encode(s).length;
+  return !overwrite && bytes(b) < bytes(a) ? "unlabeled" : "labeled";
+}
+
+/** `obj` with its resourceVersion cleared when one is given, as kubectl clears it first. */
+function withoutVersion(obj: KubeObject, resourceVersion: string | undefined): KubeObject {
+  if (!resourceVersion || obj.metadata?.resourceVersion === undefined) return obj;
+  const { resourceVersion: _, ...metadata } = obj.metadata;
+  return { ...obj, metadata } as KubeObject;
+}
+
+/**
+ * kubectl's singleItemImplied for `-f`: one file in all, not standard input. A directory counts
+ * as one when it holds one manifest file.
+ */
+async function oneFileGiven(
+  ctx: CommandContext,
+  sources: ReadonlySet<string>,
+  problems: number,
+): Promise<boolean> {
+  const files = ctx.flags.filename as string[];
+  if (files.length !== 1 || files[0] === "-") return false;
+  try {
+    if ((await Deno.stat(files[0])).isFile) return true;
+  } catch {
+    // A pattern: as many files as it matched.
+  }
+  return sources.size + problems <= 1;
+}
+
 /**
  * `--local`: the objects of the `-f` files changed and printed, nothing sent to a server
- * (kubectl's `Local()` builder).
+ * (kubectl's `Local()` builder, which reads every object as unstructured, so kinds this
+ * scheme does not know are labelled too). An object that fails is reported at the end with
+ * the files that did not load, as kubectl's aggregate, after the others are printed.
  */
 async function updateLocally(
   ctx: CommandContext,
   flavor: Flavor,
-  resources: string[],
-  changes: { set: Map<string, string>; remove: string[] },
+  changes: PairChanges,
+  dry: DryRun,
 ): Promise<number> {
-  if (parseDryRun(ctx.flags["dry-run"]) === "server") {
-    throw new CliError(
-      "cannot specify --local and --dry-run=server - did you mean --dry-run=client?",
-    );
-  }
-  if (resources.length > 0) {
-    throw new CliError(
-      "can only use local files by -f pod.yaml or --filename=pod.json when --local=true is set",
-    );
-  }
   const overwrite = ctx.flags.overwrite === true;
+  const list = ctx.flags.list === true;
   const output = ctx.flags.output as string | undefined;
-  const scheme = await ctx.scheme();
-  for (const m of await resolveManifests(ctx)) {
-    // (kubectl notes missing keys only when it talks to a server.)
-    const changed = withChanges(m.object, flavor, changes, overwrite);
-    if (output) {
-      ctx.io.stdout(
-        await printNamed(changed as KubeObject, output, (o) => scheme.forObject(o), ctx.io.now()),
-      );
-      continue;
-    }
-    const before = JSON.stringify(m.object);
-    const after = JSON.stringify(changed);
-    ctx.io.stdout(
-      `${kindLabel(m.kind)}/${m.object.metadata.name} ${
-        flavor.message(before !== after, overwrite, before, after, changes.remove.length > 0)
-      }\n`,
-    );
+  const resourceVersion = (ctx.flags["resource-version"] as string | undefined) || undefined;
+  // annotate makes its printer before it reads the files; label makes one for each object.
+  if (flavor.verb === "annotate" && output) {
+    const refusal = outputFormatError(output);
+    if (refusal) throw new CliError(refusal);
   }
-  return 0;
+  const { loadManifestsLeniently } = await import("../manifests.ts");
+  const { manifests, problems } = await loadManifestsLeniently(ctx.flags.filename as string[], {
+    recursive: ctx.flags.recursive === true,
+    stdin: () => ctx.io.readStdin(),
+  });
+  const one = await oneFileGiven(ctx, new Set(manifests.map((m) => m.source)), problems.length);
+  if (!one && resourceVersion) {
+    throw new CliError("--resource-version may only be used with a single resource");
+  }
+  const errors: string[] = [];
+  let printed = 0;
+  for (const { object } of manifests) {
+    try {
+      const own = object.metadata?.namespace;
+      if (own && ctx.namespaceGiven && own !== ctx.namespace) {
+        throw new CliError(
+          `the namespace from the provided object "${own}" does not match the namespace "${ctx.namespace}". ` +
+            `You must pass '--namespace=${own}' to perform this operation.`,
+        );
+      }
+      const changed = changedLocally(object, flavor, changes, overwrite, resourceVersion);
+      const gk = kindFromObject(changed);
+      if (list) {
+        const indent = one ? "" : " ";
+        let text = one
+          ? ""
+          : `Listing ${flavor.field} for ${gk.kind}.${gk.group}/${changed.metadata?.name ?? ""}:\n`;
+        for (const [k, v] of Object.entries(changed.metadata[flavor.field] ?? {})) {
+          text += `${indent}${k}=${v}\n`;
+        }
+        ctx.io.stdout(text);
+        continue;
+      }
+      if (!output) {
+        ctx.io.stdout(
+          `${kindPrefix(gk)}/${changed.metadata?.name ?? ""} ${
+            localMessage(flavor, withoutVersion(object, resourceVersion), changed, overwrite)
+          }${dryRunSuffix(dry)}\n`,
+        );
+        continue;
+      }
+      const refusal = outputFormatError(output);
+      if (refusal) throw new CliError(refusal);
+      const format = output.split("=")[0];
+      let shown = changed;
+      if (format === "json" || format === "yaml") {
+        // kubectl's JSON and YAML printers leave managedFields out.
+        const { managedFields: _, ...metadata } = changed.metadata;
+        shown = { ...changed, metadata } as KubeObject;
+      }
+      let text: string;
+      try {
+        text = await printNamed(shown, output, () => undefined, ctx.io.now());
+      } catch (err) {
+        if (err instanceof PrintError) throw new CliError(err.message);
+        throw err;
+      }
+      // annotate prints every object with one printer (YAML documents after the first start
+      // with `---`); label makes a printer for each.
+      if (flavor.verb === "annotate" && format === "yaml" && printed++ > 0) text = "---\n" + text;
+      ctx.io.stdout(text);
+    } catch (err) {
+      if (!(err instanceof CliError)) throw err;
+      errors.push(err.message);
+    }
+  }
+  errors.push(...problems);
+  if (errors.length === 1) ctx.io.stderr(`error: ${errors[0]}\n`);
+  else for (const e of errors) ctx.io.stderr(`${e}\n`);
+  return errors.length ? 1 : 0;
 }

@@ -6,13 +6,14 @@
  */
 import { ApiError } from "../../src/apimachinery/errors.ts";
 import { jsonEqual } from "../../src/apimachinery/json_equal.ts";
+import { goJson } from "../jsonpath.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import type { PatchType } from "../../src/registry/registry.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { printNamed } from "../printers/mod.ts";
-import { kindLabel, namedTargets, type ObjectTarget } from "../resources.ts";
+import { kindLabel, namedTargets, noResourcesError, type ObjectTarget } from "../resources.ts";
 import { resolveManifests } from "./files.ts";
 import { DRY_RUN_FLAG } from "../kit.ts";
 
@@ -175,6 +176,10 @@ export const patchCommand: Command = {
     filename: { type: "string", short: "f", multiple: true },
     recursive: { type: "boolean", short: "R" },
     local: { type: "boolean" },
+    "show-managed-fields": {
+      type: "boolean",
+      description: "If true, keep the managedFields when printing objects in JSON or YAML format.",
+    },
   },
   mutates: true,
   async run(ctx) {
@@ -196,7 +201,8 @@ export const patchCommand: Command = {
         "must specify --patch or --patch-file containing the contents of the patch",
       );
     }
-    const typeText = ((ctx.flags.type as string | undefined) ?? "strategic").toLowerCase();
+    // An empty --type is kubectl's default, strategic.
+    const typeText = ((ctx.flags.type as string | undefined) || "strategic").toLowerCase();
     if (!(typeText in MEDIA_TYPES)) {
       throw new CliError(
         `--type must be one of [json merge strategic], not ${
@@ -247,7 +253,12 @@ export const patchCommand: Command = {
       const output = ctx.flags.output as string | undefined;
       if (output) {
         ctx.io.stdout(
-          await printNamed(after, output, (o) => rt.scheme.forObject(o), ctx.io.now()),
+          await printNamed(
+            printable(ctx, after, output),
+            output,
+            (o) => rt.scheme.forObject(o),
+            ctx.io.now(),
+          ),
         );
       } else {
         ctx.io.stdout(
@@ -262,12 +273,74 @@ export const patchCommand: Command = {
   },
 };
 
+/** kubectl's name of an object's kind for `KIND/NAME`: `configmap`, `widget.example.com`. */
+function nameLabel(obj: KubeObject): string {
+  const slash = (obj.apiVersion ?? "").indexOf("/");
+  const group = slash >= 0 ? obj.apiVersion.slice(0, slash) : "";
+  const kind = String(obj.kind ?? "").toLowerCase();
+  return group ? `${kind}.${group}` : kind;
+}
+
+/** Go's `GroupVersionKind.String()` of an object: `example.com/v1, Kind=Widget`, `/v1, Kind=X`. */
+function gvkString(obj: KubeObject): string {
+  const apiVersion = obj.apiVersion ?? "";
+  const gv = apiVersion.includes("/") ? apiVersion : `/${apiVersion}`;
+  return `${gv}, Kind=${obj.kind ?? ""}`;
+}
+
+/**
+ * The API groups of kubectl's typed scheme (client-go's `kubernetes/scheme`): a local strategic
+ * merge patch needs the Go type of the object, which kubectl has for these groups only (not for
+ * apiextensions.k8s.io, apiregistration.k8s.io or custom resources).
+ */
+const TYPED_GROUPS: ReadonlySet<string> = new Set([
+  "",
+  "admissionregistration.k8s.io",
+  "internal.apiserver.k8s.io",
+  "apps",
+  "authentication.k8s.io",
+  "authorization.k8s.io",
+  "autoscaling",
+  "batch",
+  "certificates.k8s.io",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+  "events.k8s.io",
+  "extensions",
+  "flowcontrol.apiserver.k8s.io",
+  "networking.k8s.io",
+  "node.k8s.io",
+  "policy",
+  "rbac.authorization.k8s.io",
+  "resource.k8s.io",
+  "scheduling.k8s.io",
+  "storage.k8s.io",
+  "storagemigration.k8s.io",
+]);
+
+/** The object without `metadata.managedFields`, as kubectl's json and yaml printers show it. */
+function withoutManagedFields(obj: KubeObject): KubeObject {
+  if (!obj.metadata || !("managedFields" in obj.metadata)) return obj;
+  const { managedFields: _, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
+/** What `-o` prints for `obj`: json and yaml leave managedFields out unless asked for. */
+function printable(ctx: CommandContext, obj: KubeObject, output: string): KubeObject {
+  const format = output.toLowerCase();
+  const json = format === "json" || format === "yaml";
+  return json && ctx.flags["show-managed-fields"] !== true ? withoutManagedFields(obj) : obj;
+}
+
 /**
  * `patch --local -f`: the patch applied to the files' objects here and the results printed,
- * nothing sent (kubectl's local patch). Objects it does not apply to are reported at the end,
- * as kubectl's aggregate.
+ * nothing sent (kubectl's local patch). Objects need no known kind: kubectl maps none locally,
+ * and merge and JSON patches apply to any object; a strategic merge patch needs the object's Go
+ * type. Objects it does not apply to are reported at the end, as kubectl's aggregate.
  */
 async function patchLocally(ctx: CommandContext, type: PatchType, body: string): Promise<number> {
+  const files = (ctx.flags.filename as string[] | undefined) ?? [];
+  if (files.length === 0) throw noResourcesError();
   const [{ applyJsonPatch }, { applyMergePatch }, { applyStrategicMergePatch }] = await Promise.all(
     [
       import("../../src/apimachinery/json_patch.ts"),
@@ -275,43 +348,97 @@ async function patchLocally(ctx: CommandContext, type: PatchType, body: string):
       import("../../src/apimachinery/strategic_merge_patch.ts"),
     ],
   );
+  const scheme = await ctx.scheme();
+  const { loadManifestsLeniently, ManifestError } = await import("../manifests.ts");
+  const { manifests, problems } = await loadManifestsLeniently(files, {
+    recursive: ctx.flags.recursive === true,
+    stdin: () => ctx.io.readStdin(),
+  });
+  if (problems.length > 0) throw new ManifestError(problems);
+  for (const { object } of manifests) {
+    // Without a mapping kubectl checks every object that names a namespace.
+    const own = object.metadata?.namespace;
+    if (own && ctx.namespaceGiven && own !== ctx.namespace) {
+      throw new CliError(
+        `the namespace from the provided object "${own}" does not match the namespace "${ctx.namespace}". ` +
+          `You must pass '--namespace=${own}' to perform this operation.`,
+      );
+    }
+  }
+  if (manifests.length === 0) throw new CliError("no objects passed to patch");
   let patch: unknown;
+  let badJson: string | undefined;
   try {
     patch = JSON.parse(body);
   } catch {
     // Only text with a JSON prefix gets here unparsed (patchBody): each patch library words
     // the bad JSON its way.
     const { jsonSyntaxError } = await import("../../src/apimachinery/json_syntax.ts");
-    throw new CliError(
-      type === "strategic"
-        ? "invalid JSON document"
-        : type === "merge"
-        ? "Invalid JSON Patch"
-        : jsonSyntaxError(body)?.message ?? "unexpected end of JSON input",
-    );
+    badJson = type === "strategic"
+      ? "invalid JSON document"
+      : type === "merge"
+      ? "Invalid JSON Patch"
+      : jsonSyntaxError(body)?.message ?? "unexpected end of JSON input";
   }
-  if (type === "merge" && Array.isArray(patch)) {
-    // The merge replaces the whole object with the array, which is no object.
-    throw new CliError("json: cannot unmarshal array into Go value of type unstructured.detector");
-  }
-  const scheme = await ctx.scheme();
+  const apply = (object: KubeObject): KubeObject => {
+    if (type === "strategic") {
+      const kind = scheme.forObject(object);
+      if (!kind || !TYPED_GROUPS.has(kind.group)) {
+        throw new CliError(
+          `strategic merge patch is not supported for ${
+            gvkString(object)
+          } locally, try --type merge`,
+        );
+      }
+      if (badJson !== undefined) throw new CliError(badJson);
+      // A null patch unmarshals to no map: nothing changes.
+      if (patch === null) return structuredClone(object);
+      return applyStrategicMergePatch(object, patch, kind.patchMeta ?? {}, { literal: true });
+    }
+    if (badJson !== undefined) throw new CliError(badJson);
+    if (type === "json") {
+      // A null JSON patch has no operations.
+      return patch === null ? structuredClone(object) : applyJsonPatch(object, patch as never);
+    }
+    if (Array.isArray(patch)) {
+      // The merge replaces the whole object with the array, which is no object.
+      throw new CliError(
+        "json: cannot unmarshal array into Go value of type unstructured.detector",
+      );
+    }
+    return applyMergePatch(object, patch);
+  };
   const output = ctx.flags.output as string | undefined;
   const failures: string[] = [];
-  for (const m of await resolveManifests(ctx)) {
+  for (const m of manifests) {
     let after: KubeObject;
     try {
-      after = type === "json"
-        ? applyJsonPatch(m.object, patch as never)
-        : type === "merge"
-        ? applyMergePatch(m.object, patch)
-        : applyStrategicMergePatch(m.object, patch, m.kind.patchMeta ?? {});
+      after = apply(m.object);
+      // The result is decoded again, which needs a kind.
+      if (typeof after.kind !== "string" || after.kind === "") {
+        throw new CliError(`Object 'Kind' is missing in '${goJson(after)}'`);
+      }
     } catch (err) {
       failures.push((err as Error).message);
       continue;
     }
     if (output) {
-      ctx.io.stdout(await printNamed(after, output, (o) => scheme.forObject(o), ctx.io.now()));
-    } else ctx.io.stdout(`${kindLabel(m.kind)}/${m.object.metadata.name} patched\n`);
+      ctx.io.stdout(
+        await printNamed(
+          printable(ctx, after, output),
+          output,
+          (o) => scheme.forObject(o),
+          ctx.io.now(),
+        ),
+      );
+    } else {
+      const changed = !jsonEqual(after, m.object);
+      ctx.io.stdout(
+        `${nameLabel(after)}/${after.metadata?.name ?? ""} patched${
+          changed ? "" : " (no change)"
+        }\n`,
+      );
+    }
   }
   if (failures.length === 1) ctx.io.stderr(`error: ${failures[0]}\n`);
   else for (const f of failures) ctx.io.stderr(`${f}\n`);

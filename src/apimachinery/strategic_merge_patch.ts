@@ -325,6 +325,16 @@ interface MergeOptions {
   mergeParallelList: boolean;
   /** Server side: drop nulls that match nothing. */
   ignoreUnmatchedNulls: boolean;
+  /**
+   * Keep what Kubernetes' untyped merge keeps (kubectl's `patch --local`): replaced lists and
+   * objects and appended list items as the patch has them, directives included.
+   */
+  literal?: boolean;
+}
+
+/** True when directives are dropped from values taken from the patch (server side, typed). */
+function stripping(opts: MergeOptions): boolean {
+  return opts.mergeParallelList && !opts.literal;
 }
 
 function isDirectiveKey(k: string): boolean {
@@ -493,7 +503,7 @@ function mergePatchIntoOriginal(
     if (foundOriginal && !foundPatch) {
       merged = originalList;
     } else if (!foundOriginal && foundPatch) {
-      merged = removeDirectives(patchList, opts.mergeParallelList).value as unknown[];
+      merged = removeDirectives(patchList, stripping(opts)).value as unknown[];
     } else if (foundOriginal && foundPatch) {
       merged = mergeSliceHandler(
         originalList,
@@ -542,7 +552,7 @@ function mergeMap(
 ): Obj {
   if (has(patch, DIRECTIVE)) {
     const replaced = handleDirectiveInMergeMap(patch[DIRECTIVE], patch);
-    return opts.mergeParallelList ? removeDirectives(replaced, true).value as Obj : replaced;
+    return stripping(opts) ? removeDirectives(replaced, true).value as Obj : replaced;
   }
   const orig: Obj = original ?? {};
   applyRetainKeys(orig, patch, opts);
@@ -567,7 +577,7 @@ function mergeMap(
     const takePatch = () => {
       if (isDeleteList) return;
       if (opts.ignoreUnmatchedNulls) discardNulls(patchV);
-      const r = removeDirectives(patchV, opts.mergeParallelList);
+      const r = removeDirectives(patchV, stripping(opts));
       if (r.keep) orig[k] = r.value;
       else delete orig[k];
     };
@@ -584,7 +594,7 @@ function mergeMap(
     if (ok === "map") {
       const { strategy } = strategyOf(meta);
       orig[k] = strategy === REPLACE
-        ? (opts.mergeParallelList ? removeDirectives(patchV, true).value : patchV)
+        ? (stripping(opts) ? removeDirectives(patchV, true).value : patchV)
         : mergeMap(orig[k] as Obj, patchV as Obj, sub, opts);
     } else if (ok === "slice") {
       const { strategy } = strategyOf(meta);
@@ -599,7 +609,7 @@ function mergeMap(
         k,
       );
     } else {
-      const r = removeDirectives(patchV, opts.mergeParallelList);
+      const r = removeDirectives(patchV, stripping(opts));
       if (r.keep) orig[k] = r.value;
       else delete orig[k];
     }
@@ -620,7 +630,7 @@ function mergeSliceHandler(
   if (strategy === MERGE || isDeleteList) {
     return mergeSlice(original, patch, schema, mergeKey, opts, isDeleteList, name);
   }
-  return opts.mergeParallelList ? removeDirectives(patch, true).value as unknown[] : patch;
+  return stripping(opts) ? removeDirectives(patch, true).value as unknown[] : patch;
 }
 
 function mergeSlice(
@@ -696,7 +706,7 @@ function mergeSliceWithoutSpecialElements(
     const found = findMapByKey(out, mergeKey, m[mergeKey]);
     if (found) {
       out[found.index] = mergeMap(found.map, m, schema, opts);
-    } else if (opts.mergeParallelList) {
+    } else if (stripping(opts)) {
       if (opts.ignoreUnmatchedNulls) discardNulls(m);
       out.push(removeDirectives(m, true).value);
     } else {
@@ -723,6 +733,11 @@ function mergeSliceWithoutSpecialElements(
  * @param original The current object.
  * @param patch The patch (an object).
  * @param meta Patch metadata of the object's top-level fields.
+ * @param options `literal`: give the result as Kubernetes' untyped merge does (what
+ *   `kubectl patch --local` prints): lists and objects the patch replaces, and list items it
+ *   appends, are kept as the patch has them, directives and all. By default those are stripped
+ *   of directives (`$patch` maps and `$retainKeys`/`$setElementOrder` keys) and of nulls in
+ *   appended items, as decoding into a typed object does on the server.
  * @throws {PatchError} (code 422) with the Kubernetes message for a patch
  *   that cannot be applied, e.g. `map: map[image:x] does not contain declared merge key: name`;
  *   code 400 `invalid JSON document` when `patch` or `original` is not an object.
@@ -745,6 +760,7 @@ export function applyStrategicMergePatch<T = Record<string, unknown>>(
   original: unknown,
   patch: unknown,
   meta: PatchMeta = {},
+  options: { literal?: boolean } = {},
 ): T {
   if (!isObj(patch)) throw new PatchError("invalid JSON document", 400);
   if (original !== null && original !== undefined && !isObj(original)) {
@@ -754,6 +770,7 @@ export function applyStrategicMergePatch<T = Record<string, unknown>>(
   return mergeMap(o, structuredClone(patch), meta, {
     mergeParallelList: true,
     ignoreUnmatchedNulls: true,
+    literal: options.literal === true,
   }) as T;
 }
 

@@ -458,3 +458,28 @@ Deno.test("three-way: primitive list deletions from last-applied only", () => {
     { metadata: { finalizers: ["a", "live"] } },
   );
 });
+
+Deno.test("literal: replaced lists and appended items keep the patch's directives", () => {
+  const meta: PatchMeta = {
+    spec: {
+      fields: { variables: { patchStrategy: "merge", patchMergeKey: "name" }, validations: {} },
+    },
+  };
+  const original = { spec: { validations: [{ expression: "a" }], variables: [{ name: "v1" }] } };
+  const patch = {
+    spec: {
+      validations: [{ expression: "a", $patch: "delete" }],
+      variables: [{ name: "v2", x: { $patch: "delete" }, y: null }],
+    },
+  };
+  assert.deepEqual(applyStrategicMergePatch(original, patch, meta, { literal: true }), {
+    spec: {
+      validations: [{ expression: "a", $patch: "delete" }],
+      variables: [{ name: "v2", x: { $patch: "delete" }, y: null }, { name: "v1" }],
+    },
+  });
+  // By default (the server's typed result) directives and unmatched nulls are dropped.
+  assert.deepEqual(applyStrategicMergePatch(original, patch, meta), {
+    spec: { validations: [], variables: [{ name: "v2" }, { name: "v1" }] },
+  });
+});

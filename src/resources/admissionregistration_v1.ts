@@ -9,6 +9,7 @@
  * @module
  */
 import type { LabelSelectorObject } from "../apimachinery/labels.ts";
+import type { PatchMeta } from "../apimachinery/strategic_merge_patch.ts";
 import type { KubeObject } from "../apimachinery/meta.ts";
 import { defineObjectKind, type Kind, type ObjectInput } from "../scheme/kind.ts";
 import { type OpenAPISchema, openAPISchema } from "../scheme/openapi.ts";
@@ -496,6 +497,26 @@ export type ValidatingAdmissionPolicyBindingInput = ObjectInput & {
 };
 
 /**
+ * The strategic-merge-patch tags of ValidatingAdmissionPolicy (`patchStrategy`/`patchMergeKey`
+ * in k8s.io/api): metadata's finalizers and ownerReferences, and the spec's matchConditions and
+ * variables merged by name. validations and auditAnnotations are atomic: a patch replaces them.
+ */
+const policyPatchMeta: PatchMeta = {
+  metadata: {
+    fields: {
+      finalizers: { patchStrategy: "merge" },
+      ownerReferences: { patchStrategy: "merge", patchMergeKey: "uid" },
+    },
+  },
+  spec: {
+    fields: {
+      matchConditions: { patchStrategy: "merge", patchMergeKey: "name" },
+      variables: { patchStrategy: "merge", patchMergeKey: "name" },
+    },
+  },
+};
+
+/**
  * ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, cluster-scoped,
  * status subresource, generation tracked).
  *
@@ -521,6 +542,7 @@ export const ValidatingAdmissionPolicy: Kind<
   statusSubresource: true,
   generation: true,
   schema: openAPISchema<Omit<ValidatingAdmissionPolicy, keyof KubeObject>>(policySchema),
+  patchMeta: policyPatchMeta,
   load: loadValidation,
   prepare(obj) {
     defaultValidatingAdmissionPolicy(obj as ValidatingAdmissionPolicy);
