@@ -146,14 +146,6 @@ interface Flavor {
   field: "labels" | "annotations";
   /** kubectl's refusal to overwrite without `--overwrite`, or undefined. */
   overwriteError(current: Record<string, string>, set: Map<string, string>): string | undefined;
-  /** The word printed after `kind/name`. */
-  message(
-    changed: boolean,
-    overwrite: boolean,
-    before: string,
-    after: string,
-    removing: boolean,
-  ): string;
   /** kubectl prints `label "k" not found.` for missing keys; annotate says nothing. */
   notFoundLine?(key: string): string;
 }
@@ -166,13 +158,6 @@ const LABEL: Flavor = {
       .sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
       .map(([k]) => `'${k}' already has a value (${current[k]}), and --overwrite is false`);
     return errs.length === 0 ? undefined : errs.length === 1 ? errs[0] : `[${errs.join(", ")}]`;
-  },
-  message(changed, overwrite, before, after, removing) {
-    // kubectl's updateDataChangeMsg: "unlabeled" when the object got shorter without --overwrite.
-    // Removing a label that is not there still says "labeled" in kubectl 1.32 (seen against
-    // kube-apiserver), after its `label "k" not found.` line.
-    if (!changed) return removing ? "labeled" : "not labeled";
-    return !overwrite && after.length < before.length ? "unlabeled" : "labeled";
   },
   notFoundLine: (key) => `label ${JSON.stringify(key)} not found.\n`,
 };
@@ -189,7 +174,6 @@ const ANNOTATE: Flavor = {
       ? `--overwrite is false but found the following declared annotation(s): ${found.join("; ")}`
       : undefined;
   },
-  message: () => "annotated",
 };
 
 interface Target {
@@ -314,9 +298,7 @@ function command(flavor: Flavor): Command {
           const cur = await rt.client.get(t.kind, t.name, { namespace: t.namespace });
           const current: Record<string, string> = { ...cur.metadata[flavor.field] };
           const changedObj = withChanges(cur, flavor, changes, overwrite);
-          const before = JSON.stringify(cur);
-          const after = JSON.stringify(changedObj);
-          const changed = before !== after;
+          const changed = JSON.stringify(cur) !== JSON.stringify(changedObj);
           const write = !list && dry !== "client" && (changed || wantedVersion !== undefined);
           if (!list && dry !== "client" && !reported && flavor.notFoundLine) {
             for (const k of changes.remove) {
@@ -346,7 +328,7 @@ function command(flavor: Flavor): Command {
           if (list) {
             const many = targets.length > 1;
             if (many) {
-              ctx.io.stderr(
+              ctx.io.stdout(
                 `Listing ${flavor.field} for ${t.kind.kind}.${t.kind.group}/${t.name}:\n`,
               );
             }
@@ -360,8 +342,19 @@ function command(flavor: Flavor): Command {
           } else {
             ctx.io.stdout(
               `${kindLabel(t.kind)}/${t.name} ${
-                flavor.message(changed, overwrite, before, after, changes.remove.length > 0)
-              }${dryRunSuffix(dry)}\n`,
+                // kubectl 1.32 words it from the object before and after its labelFunc.
+                localMessage(
+                  flavor,
+                  withoutVersion(cur, wantedVersion),
+                  changedLocally(
+                    withoutVersion(cur, wantedVersion),
+                    flavor,
+                    changes,
+                    overwrite,
+                    wantedVersion,
+                  ),
+                  overwrite,
+                )}${dryRunSuffix(dry)}\n`,
             );
           }
           break;

@@ -78,8 +78,13 @@ Deno.test("label: --all, -l and several names", async () => {
   assert.match(all.out, /^configmap\/a labeled\nconfigmap\/b labeled\nconfigmap\/c labeled\n/);
   assert.deepEqual(await meta(s.store, "c", "labels"), { z: "3" });
   const list = await k(s.store, ["label", "cm", "a", "b", "--list"]);
-  assert.equal(list.out, " x=1\n y=2\n z=3\n x=1\n y=2\n z=3\n");
-  assert.equal(list.err, "Listing labels for ConfigMap./a:\nListing labels for ConfigMap./b:\n");
+  // kubectl writes each header before its object's labels, on standard output.
+  assert.equal(
+    list.out,
+    "Listing labels for ConfigMap./a:\n x=1\n y=2\n z=3\n" +
+      "Listing labels for ConfigMap./b:\n x=1\n y=2\n z=3\n",
+  );
+  assert.equal(list.err, "");
 });
 
 Deno.test("label and annotate: dry runs print kubectl's suffix and store nothing", async () => {
