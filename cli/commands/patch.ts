@@ -24,7 +24,7 @@ const MEDIA_TYPES: Record<PatchType, string> = {
   strategic: "application/strategic-merge-patch+json",
 };
 
-import { dryRunSuffix, parseDryRun } from "../flags.ts";
+import { parseDryRun } from "../flags.ts";
 export { type DryRun, dryRunSuffix, parseDryRun } from "../flags.ts";
 
 /**
@@ -135,14 +135,12 @@ function flowError(text: string, message: string): string | undefined {
 
 type Target = ObjectTarget;
 
-/** `the body of the request was in an unknown format ...` as kubectl wraps it for a 415. */
+/** kubectl's words for a 415: the patch type, the kind, then the server's message. */
 function unsupported(err: ApiError, kind: Kind, type: PatchType): CliError {
-  const at = err.message.indexOf("the body of the request");
-  const why = at >= 0 ? err.message.slice(at) : err.message;
   return new CliError(
     `${
       MEDIA_TYPES[type]
-    } is not supported by ${kind.group}/${kind.version}, Kind=${kind.kind}: ${why}`,
+    } is not supported by ${kind.group}/${kind.version}, Kind=${kind.kind}: ${err.message}`,
   );
 }
 
@@ -263,9 +261,10 @@ export const patchCommand: Command = {
       } else {
         ctx.io.stdout(
           // kubectl names what the server answered: a Scale for the scale subresource.
+          // (kubectl's patch prints no dry-run suffix.)
           `${subresource === "scale" ? "scale.autoscaling" : kindLabel(t.kind)}/${t.name} patched${
             changed ? "" : " (no change)"
-          }${dryRunSuffix(dry)}\n`,
+          }\n`,
         );
       }
     }

@@ -112,12 +112,11 @@ export async function patch<T extends KubeObject>(
     );
   }
   if (type === "strategic" && !k.patchMeta && options.subresource !== "scale") {
+    // kube-apiserver's words: the media types a kind without Go types (a CRD's) accepts.
     throw ApiError.of(
       415,
       "UnsupportedMediaType",
-      `strategic merge patch is not supported for ${k.plural}${
-        k.group ? "." + k.group : ""
-      }: the body of the request was in an unknown format - accepted media types include: ` +
+      "the body of the request was in an unknown format - accepted media types include: " +
         "application/json-patch+json, application/merge-patch+json",
     );
   }
