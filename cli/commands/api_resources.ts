@@ -3,7 +3,10 @@
  *
  * @module
  */
+import type { DiscoveredResource, HttpClient } from "../../src/client/http.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
+import { kindVerbs } from "../../src/server/discovery.ts";
+import { NoStoreError } from "../errors.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { alignColumns } from "../printers/tabwriter.ts";
@@ -97,14 +100,14 @@ async function list(ctx: CommandContext): Promise<void> {
   }
   // kubectl's order: by group (or the --sort-by field), then by name, in byte order.
   const cmp = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0;
-  const key = (k: Kind) => sortBy === "name" ? k.plural : sortBy === "kind" ? k.kind : k.group;
-  let kinds = [...(await ctx.scheme()).kinds()].sort((a: Kind, b: Kind) =>
+  const key = (k: Resource) => sortBy === "name" ? k.plural : sortBy === "kind" ? k.kind : k.group;
+  let kinds = (await servedResources(ctx)).sort((a, b) =>
     cmp(key(a), key(b)) || cmp(a.plural, b.plural)
   );
   // --verbs=a,b (or repeated): the kinds that support all of them.
   const wanted = ((ctx.flags.verbs as string[] | undefined) ?? []).flatMap((v) => v.split(","))
     .filter((v) => v !== "");
-  if (wanted.length) kinds = kinds.filter((k) => wanted.every((v) => verbsOf(k).includes(v)));
+  if (wanted.length) kinds = kinds.filter((k) => wanted.every((v) => k.verbs.includes(v)));
   // --categories=a,b (or repeated): the kinds in all of them.
   const categories = ((ctx.flags.categories as string[] | undefined) ?? [])
     .flatMap((c) => c.split(",")).filter((c) => c !== "");
@@ -131,16 +134,65 @@ async function list(ctx: CommandContext): Promise<void> {
       String(k.scope === "Namespaced"),
       k.kind,
     ];
-    if (out === "wide") row.push(verbsOf(k).join(","), k.categories.join(","));
+    if (out === "wide") row.push(k.verbs.join(","), k.categories.join(","));
     return row;
   });
   ctx.io.stdout(alignColumns(ctx.flags["no-headers"] ? rows : [headers, ...rows]));
 }
 
-/** The verbs the registry serves for a kind, as discovery lists them. */
-function verbsOf(k: Kind): string[] {
-  // Namespaces cannot be deleted as a collection (the registry answers 405, as kube does).
-  return k.group === "" && k.kind === "Namespace"
-    ? ["create", "delete", "get", "list", "patch", "update", "watch"]
-    : ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+/** What api-resources lists of a resource. */
+interface Resource {
+  group: string;
+  plural: string;
+  shortNames: readonly string[];
+  apiVersion: string;
+  scope: string;
+  kind: string;
+  verbs: readonly string[];
+  categories: readonly string[];
+}
+
+/**
+ * The resources to list: through a server, its discovery (preferred versions, as kubectl's
+ * ServerPreferredResources), which has what the server serves beside stored kinds (the
+ * reviews); else the store's kinds, with the verbs the registry serves for them.
+ */
+async function servedResources(ctx: CommandContext): Promise<Resource[]> {
+  const client = await clientOf(ctx);
+  if (client) {
+    return (await client.discover()).filter((r) => r.preferred).map((r: DiscoveredResource) => ({
+      group: r.group,
+      plural: r.resource,
+      shortNames: r.shortNames,
+      apiVersion: r.group ? `${r.group}/${r.version}` : r.version,
+      scope: r.scope,
+      kind: r.kind,
+      verbs: r.verbs,
+      categories: r.categories,
+    }));
+  }
+  return [...(await ctx.scheme()).kinds()].map((k: Kind) => ({
+    group: k.group,
+    plural: k.plural,
+    shortNames: k.shortNames,
+    apiVersion: k.apiVersion,
+    scope: k.scope,
+    kind: k.kind,
+    verbs: kindVerbs(k),
+    categories: k.categories,
+  }));
+}
+
+/** The HTTP client when the CLI talks to a server, else undefined. */
+export async function clientOf(
+  ctx: CommandContext,
+): Promise<Pick<HttpClient, "discover"> | undefined> {
+  let client: unknown;
+  try {
+    client = (await ctx.core()).client;
+  } catch (err) {
+    if (!(err instanceof NoStoreError)) throw err;
+  }
+  const http = client as Partial<Pick<HttpClient, "discover">> | undefined;
+  return typeof http?.discover === "function" ? http as Pick<HttpClient, "discover"> : undefined;
 }

@@ -6,6 +6,7 @@
  */
 import { CliError } from "../errors.ts";
 import type { Command } from "../kit.ts";
+import { clientOf } from "./api_resources.ts";
 
 /** The `api-versions` command. */
 export const apiVersionsCommand: Command = {
@@ -19,10 +20,11 @@ export const apiVersionsCommand: Command = {
         hint: `See '${ctx.cli.name} api-versions -h' for help and examples`,
       });
     }
+    // Through a server, the group-versions its discovery lists; else the store's kinds'.
     const versions = new Set<string>();
-    for (const k of (await ctx.scheme()).kinds()) {
-      versions.add(k.group ? `${k.group}/${k.version}` : k.version);
-    }
+    const client = await clientOf(ctx);
+    const served = client ? await client.discover() : (await ctx.scheme()).kinds();
+    for (const k of served) versions.add(k.group ? `${k.group}/${k.version}` : k.version);
     // Go's sort.Strings: byte order.
     const sorted = [...versions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     ctx.io.stdout(sorted.map((v) => v + "\n").join(""));

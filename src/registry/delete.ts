@@ -141,6 +141,21 @@ export async function del<T extends KubeObject>(
   });
 }
 
+/**
+ * False for the kinds kube serves no deletecollection for: namespaces (a request gets 405).
+ *
+ * @example
+ * ```ts
+ * import { collectionDeletable } from "./delete.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(collectionDeletable({ group: "", kind: "Namespace" }), false);
+ * assert.equal(collectionDeletable({ group: "", kind: "ConfigMap" }), true);
+ * ```
+ */
+export function collectionDeletable(kind: { group: string; kind: string }): boolean {
+  return !(kind.group === "" && kind.kind === "Namespace");
+}
+
 /** Deletes every object matching the selectors; returns what was deleted or marked. */
 export async function deleteCollection<T extends KubeObject>(
   core: RegistryCore,
@@ -148,9 +163,7 @@ export async function deleteCollection<T extends KubeObject>(
   options: DeleteCollectionOptions = {},
 ): Promise<KubeList<T>> {
   const k = core.served(kind);
-  if (k.group === "" && k.kind === "Namespace") {
-    throw ApiError.methodNotAllowed();
-  }
+  if (!collectionDeletable(k)) throw ApiError.methodNotAllowed();
   const found = await list(core, kind, {
     namespace: options.namespace,
     labelSelector: options.labelSelector,

@@ -32,6 +32,7 @@
  * @module
  */
 import { compareKubeVersions } from "../apimachinery/gvk.ts";
+import { collectionDeletable } from "../registry/delete.ts";
 import { acceptsJson, parseAccept } from "./http.ts";
 import type { GroupVersion, GroupVersionKind } from "../apimachinery/gvk.ts";
 import type { Kind, Scope } from "../scheme/kind.ts";
@@ -49,6 +50,16 @@ export const OBJECT_VERBS: readonly string[] = Object.freeze([
   "update",
   "watch",
 ]);
+
+/**
+ * The verbs the registry serves on `kind`'s main resource: {@linkcode OBJECT_VERBS}, without
+ * deletecollection for the kinds that have none (namespaces).
+ */
+export function kindVerbs(kind: { group: string; kind: string }): readonly string[] {
+  return collectionDeletable(kind)
+    ? OBJECT_VERBS
+    : OBJECT_VERBS.filter((v) => v !== "deletecollection");
+}
 
 /** The verbs of a `status` subresource. */
 export const STATUS_VERBS: readonly string[] = Object.freeze(["get", "patch", "update"]);
@@ -172,7 +183,7 @@ export function servedResources(scheme: Scheme, options: DiscoveryOptions = {}):
       kind: kind.kind,
       listKind: kind.listKind,
       scope: kind.scope,
-      verbs: OBJECT_VERBS,
+      verbs: kindVerbs(kind),
       shortNames: kind.shortNames,
       categories: kind.categories,
       subresources: subresources.sort((a, b) => compare(a.name, b.name)),
