@@ -628,7 +628,9 @@ export function defineCli(spec: CliSpec): Cli {
       try {
         code = (await command.run(ctx)) ?? 0;
       } catch (err) {
-        io.stderr(formatError(err) + "\n");
+        // As kubectl's CheckErr: a newline unless the message ends in one.
+        const text = formatError(err);
+        io.stderr(text.endsWith("\n") ? text : text + "\n");
         code = err instanceof CliError ? err.exitCode : 1;
       }
       try {

@@ -21,7 +21,9 @@
 
 import { PrintError } from "./errors.ts";
 import { executeTemplate, TemplateExecError } from "./go_template_exec.ts";
-import { formatValue, GoInt, goQuote } from "./go_template_fmt.ts";
+import { OBJECT_META_FIELDS } from "../../src/apimachinery/meta.ts";
+import { goJson, GoStruct } from "../../src/apimachinery/jsonpath.ts";
+import { formatValue, GoInt, type GoMap, goQuote, isMap } from "./go_template_fmt.ts";
 import { KUBECTL_FUNCS } from "./go_template_funcs.ts";
 import { type ParsedTemplate, parseTemplate, TemplateParseError } from "./go_template_parse.ts";
 
@@ -119,7 +121,7 @@ export function goTemplatePrinter(
       const debug = `Error executing template: ${e.message}. ` +
         "Printing more information for debugging the template:\n" +
         `\ttemplate was:\n\t\t${template}\n` +
-        `\traw data was:\n\t\t${goJsonCompact(obj)}\n` +
+        `\traw data was:\n\t\t${rawJson(obj)}\n` +
         `\tobject given to template engine was:\n\t\t${formatValue(data)}\n\n`;
       throw new GoTemplateExecPrintError(
         `error executing template ${goQuote(template)}: ${e.message}`,
@@ -129,19 +131,38 @@ export function goTemplatePrinter(
   };
 }
 
-/** Go's `json.Marshal` of decoded JSON: sorted keys, `<`, `>` and `&` escaped. */
-function goJsonCompact(v: unknown): string {
-  const sort = (x: unknown): unknown => {
-    if (Array.isArray(x)) return x.map(sort);
-    if (x !== null && typeof x === "object") {
-      return Object.fromEntries(
-        Object.keys(x).sort().map((k) => [k, sort((x as Record<string, unknown>)[k])]),
-      );
-    }
-    return x;
-  };
-  return JSON.stringify(sort(v)).replace(
-    /[<>&\u2028\u2029]/g,
-    (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"),
+/** Field orders, after TypeMeta and ObjectMeta, of the Go types kubectl's generators build. */
+const STRUCT_FIELDS: Record<string, readonly string[]> = {
+  ConfigMap: ["immutable", "data", "binaryData"],
+  Secret: ["immutable", "data", "stringData", "type"],
+  Namespace: ["spec", "status"],
+  ServiceAccount: ["secrets", "imagePullSecrets", "automountServiceAccountToken"],
+};
+
+/**
+ * Go's `json.Marshal` of what kubectl gives the printer, the "raw data" of its debugging block.
+ * An object whose `metadata.creationTimestamp` is `null` is a Go type kubectl built
+ * (`create configmap --dry-run=client`): its fields print in declaration order (kind,
+ * apiVersion, metadata, then the type's fields). Any other is unstructured, a Go map: sorted
+ * keys.
+ */
+function rawJson(obj: unknown): string {
+  const meta = (obj as { metadata?: { creationTimestamp?: unknown } } | null)?.metadata;
+  if (meta?.creationTimestamp !== null || !isMap(obj)) return goJson(obj);
+  const { kind, apiVersion, metadata, ...rest } = obj;
+  return goJson(
+    struct(
+      { kind, apiVersion, metadata: struct(metadata as GoMap, OBJECT_META_FIELDS), ...rest },
+      ["kind", "apiVersion", "metadata", ...(STRUCT_FIELDS[String(kind)] ?? [])],
+    ),
   );
+}
+
+/** `fields` of `o` in `order` (others after them), as a struct for goJson. */
+function struct(o: GoMap, order: readonly string[]): GoStruct {
+  const keys = [
+    ...order.filter((k) => k in o),
+    ...Object.keys(o).filter((k) => !order.includes(k)),
+  ];
+  return new GoStruct(Object.fromEntries(keys.map((k) => [k, o[k]])));
 }

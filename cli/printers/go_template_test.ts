@@ -4,6 +4,7 @@
 // what it printed before failing.
 import assert from "node:assert/strict";
 import {
+  GoTemplateExecPrintError,
   goTemplatePrinter,
   parseGoTemplate,
   TemplateExecError,
@@ -761,6 +762,29 @@ Deno.test("an execution error carries kubectl's stdout: partial output, then the
       "the template:\n\ttemplate was:\n\t\tx{{.kind.x}}\n\traw data was:\n\t\t" +
       '{"data":{"a":"1"},"kind":"ConfigMap"}\n\tobject given to template engine was:\n\t\t' +
       "map[data:map[a:1] kind:ConfigMap]\n\n",
+  );
+});
+
+Deno.test("the debug block's raw data of a typed object is in its Go fields' order", () => {
+  // What `create configmap x --from-literal=a=1 --dry-run=client` builds: a Go ConfigMap, which
+  // json.Marshal prints kind, apiVersion, metadata, data; kubectl 1.32's stdout, byte for byte.
+  const cm = {
+    apiVersion: "v1",
+    data: { b: "2", a: "1" },
+    kind: "ConfigMap",
+    metadata: { creationTimestamp: null, name: "x" },
+  };
+  const err = caught(() => goTemplatePrinter("{{.kind.foo}}")(cm));
+  assert.ok(err instanceof GoTemplateExecPrintError);
+  assert.equal(
+    err.output,
+    'Error executing template: template: output:1:7: executing "output" at <.kind.foo>: ' +
+      "can't evaluate field foo in type interface {}. Printing more information for debugging " +
+      "the template:\n\ttemplate was:\n\t\t{{.kind.foo}}\n\traw data was:\n\t\t" +
+      '{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"x","creationTimestamp":null},' +
+      '"data":{"a":"1","b":"2"}}\n\tobject given to template engine was:\n\t\t' +
+      "map[apiVersion:v1 data:map[a:1 b:2] kind:ConfigMap metadata:map[creationTimestamp:<nil> " +
+      "name:x]]\n\n",
   );
 });
 

@@ -28,6 +28,7 @@
 
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
+import type { JsonPathTemplate } from "../jsonpath.ts";
 import { loadPrinterColumns } from "./columns.ts";
 import type { CustomColumn } from "./custom_columns.ts";
 import { PrintError } from "./errors.ts";
@@ -77,6 +78,11 @@ export interface PrintObjectsOptions extends PrintOptions {
    * `go-template` when `output` is empty.
    */
   template?: string;
+  /**
+   * `--allow-missing-template-keys`: false makes a missing field an error of jsonpath and Go
+   * templates; default true.
+   */
+  allowMissingKeys?: boolean;
   /** Reads `*-file=` templates and columns; default `Deno.readTextFileSync`. */
   readFile?(path: string): string;
 }
@@ -155,28 +161,35 @@ export async function printObjects(
     case "jsonpath":
     case "jsonpath-as-json":
     case "jsonpath-file": {
-      let template = arg ?? "";
-      if (format === "jsonpath-file" && template !== "") {
+      // As kubectl: the template must be given, but an empty template file is an empty
+      // template, which prints nothing.
+      if (!arg) throw new PrintError("template format specified but no template given");
+      let template = arg;
+      if (format === "jsonpath-file") {
         try {
           template = readFile(template);
         } catch (e) {
           throw new PrintError(`error reading --template ${arg}, ${errorText(e, arg ?? "")}`);
         }
       }
-      if (template === "") throw new PrintError("template format specified but no template given");
-      const { goJson, parseJsonPath } = await import("../jsonpath.ts");
-      let path;
+      const { goJson, JsonPathError, jsonPathDebug, parseJsonPath } = await import(
+        "../jsonpath.ts"
+      );
+      let path: JsonPathTemplate;
       try {
-        path = parseJsonPath(template);
+        path = parseJsonPath(template, { allowMissingKeys: options.allowMissingKeys ?? true });
       } catch (e) {
         throw new PrintError((e as Error).message);
       }
       printer = (objs) => {
+        const data = wrap(objs, options);
         try {
-          const data = wrap(objs, options);
           if (format !== "jsonpath-as-json") return path.execute(data);
           return path.results(data).map((r) => goJson(r, "    ") + "\n").join("");
         } catch (e) {
+          if (e instanceof JsonPathError && e.phase === "execute") {
+            throw new PrintError(jsonPathDebug(e, data));
+          }
           throw new PrintError((e as Error).message);
         }
       };
@@ -216,7 +229,7 @@ export async function printObjects(
         }
       }
       const { goTemplatePrinter } = await import("./go_template.ts");
-      const render = goTemplatePrinter(template);
+      const render = goTemplatePrinter(template, { allowMissingKeys: options.allowMissingKeys });
       printer = (objs) => render(wrap(objs, options));
       break;
     }
@@ -258,5 +271,12 @@ function wrap(objects: readonly KubeObject[], options: PrintOptions): unknown {
 
 function errorText(e: unknown, path: string): string {
   if (e instanceof Deno.errors.NotFound) return `open ${path}: no such file or directory`;
+  // Go opens a directory and then fails to read it.
+  if (
+    e instanceof Deno.errors.IsADirectory ||
+    /^Is a directory \(os error 21\)/.test(String((e as Error)?.message))
+  ) {
+    return `read ${path}: is a directory`;
+  }
   return (e as Error).message;
 }

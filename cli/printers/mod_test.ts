@@ -342,6 +342,58 @@ Deno.test("-o jsonpath and jsonpath-as-json run on the List (or the named object
   );
 });
 
+Deno.test("template failures: jsonpath's debug block, template files as Go reads them", async () => {
+  const obj = {
+    apiVersion: "v1",
+    kind: "Thing",
+    metadata: { name: "t", creationTimestamp: "2024-01-01T00:00:00Z" },
+    spec: { n: 3, big: 1e21, f: 2.5, on: true, none: null, list: [], s: 'q"<' },
+  };
+  await assert.rejects(
+    () =>
+      printObjects([obj as KubeObject], {
+        kindOf,
+        output: "jsonpath={.spec.n[0]}",
+        singleItemImplied: true,
+      }),
+    (e: Error) =>
+      e instanceof PrintError &&
+      e.message ===
+        'error executing jsonpath "{.spec.n[0]}": Error executing template: int64 is not array ' +
+          "or slice. Printing more information for debugging the template:\n\ttemplate was:\n" +
+          "\t\t{.spec.n[0]}\n\tobject given to jsonpath engine was:\n\t\t" +
+          'map[string]interface {}{"apiVersion":"v1", "kind":"Thing", "metadata":' +
+          'map[string]interface {}{"creationTimestamp":"2024-01-01T00:00:00Z", "name":"t"}, ' +
+          '"spec":map[string]interface {}{"big":1e+21, "f":2.5, "list":[]interface {}{}, "n":3, ' +
+          '"none":interface {}(nil), "on":true, "s":"q\\"<"}}\n\n\n',
+  );
+  // --allow-missing-template-keys=false: a missing field fails (kubectl 1.32's messages).
+  const named = { kindOf, singleItemImplied: true, allowMissingKeys: false };
+  await assert.rejects(
+    () => printObjects([cms[0]], { ...named, output: "jsonpath={.nope}" }),
+    /^PrintError: error executing jsonpath "\{\.nope\}": Error executing template: nope is not found\. Printing more information/,
+  );
+  await assert.rejects(
+    () => printObjects([cms[0]], { ...named, output: "go-template={{.nope}}" }),
+    (e: Error) =>
+      e.message ===
+        'error executing template "{{.nope}}": template: output:1:2: executing "output" at ' +
+          '<.nope>: map has no entry for key "nope"',
+  );
+  const readFile = (path: string): string => {
+    if (path === "empty") return "";
+    throw new Deno.errors.IsADirectory(`Is a directory (os error 21): readfile '${path}'`);
+  };
+  // An empty template file is an empty template: nothing to print.
+  assert.equal(await printObjects(cms, { kindOf, output: "jsonpath-file=empty", readFile }), "");
+  for (const format of ["jsonpath-file", "go-template-file", "templatefile"]) {
+    await assert.rejects(
+      () => printObjects(cms, { kindOf, output: `${format}=dir`, readFile }),
+      /^PrintError: error reading --template dir, read dir: is a directory$/,
+    );
+  }
+});
+
 Deno.test("-o custom-columns", async () => {
   assert.equal(
     await printObjects(cms, {
