@@ -242,6 +242,22 @@ export function assertFails(r: Run, err: string | RegExp, code = 1): void {
 }
 
 /**
+ * A run of `api-resources` or `api-versions` without what a server serves beside the stored
+ * kinds: through `k1s serve` they list the self-subject reviews too (as kubectl does against
+ * it; tests/api_resources_kubectl_test.ts checks those lines), which a local store has not.
+ */
+export function withoutServedReviews(r: Run): Run {
+  if (!REMOTE) return r;
+  return {
+    ...r,
+    out: r.out.replace(
+      /^(selfsubject.*|authentication\.k8s\.io\/v1|authorization\.k8s\.io\/v1)\n/gm,
+      "",
+    ),
+  };
+}
+
+/**
  * Makes ages of freshly created objects stable: a seconds cell (`0s` … `59s`) or a minutes and
  * seconds one (`2m5s`), what kubectl prints for objects created in the last minutes, becomes
  * `0s`. A loaded CI machine can take more than ten seconds between a sandbox's seeding and a

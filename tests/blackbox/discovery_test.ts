@@ -1,7 +1,7 @@
 // Black-box: what the k1s process tells about itself — api-resources, explain, version and the
 // shell completion scripts — in kubectl's layouts, with kubectl's errors and exit codes.
 import assert from "node:assert/strict";
-import { assertFails, assertOk, REMOTE, sandbox } from "./_harness.ts";
+import { assertFails, assertOk, REMOTE, sandbox, withoutServedReviews } from "./_harness.ts";
 
 const VERSION: string = JSON.parse(
   await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
@@ -10,7 +10,7 @@ const VERSION: string = JSON.parse(
 Deno.test("api-resources lists the kinds as kubectl does, filtered by scope and group", async () => {
   await using s = await sandbox();
   assertOk(
-    await s.k1s(["api-resources"]),
+    withoutServedReviews(await s.k1s(["api-resources"])),
     "NAME                                SHORTNAMES   APIVERSION                        NAMESPACED   KIND\n" +
       "configmaps                          cm           v1                                true         ConfigMap\n" +
       "events                              ev           v1                                true         Event\n" +
@@ -23,7 +23,7 @@ Deno.test("api-resources lists the kinds as kubectl does, filtered by scope and 
       "leases                                           coordination.k8s.io/v1            true         Lease\n",
   );
   assertOk(
-    await s.k1s(["api-resources", "-o", "name"]),
+    withoutServedReviews(await s.k1s(["api-resources", "-o", "name"])),
     "configmaps\nevents\nnamespaces\nsecrets\nserviceaccounts\n" +
       "validatingadmissionpolicies.admissionregistration.k8s.io\n" +
       "validatingadmissionpolicybindings.admissionregistration.k8s.io\n" +
@@ -31,7 +31,7 @@ Deno.test("api-resources lists the kinds as kubectl does, filtered by scope and 
       "leases.coordination.k8s.io\n",
   );
   assertOk(
-    await s.k1s(["api-resources", "--namespaced=false"]),
+    withoutServedReviews(await s.k1s(["api-resources", "--namespaced=false"])),
     "NAME                                SHORTNAMES   APIVERSION                        NAMESPACED   KIND\n" +
       "namespaces                          ns           v1                                false        Namespace\n" +
       "validatingadmissionpolicies                      admissionregistration.k8s.io/v1   false        ValidatingAdmissionPolicy\n" +
@@ -40,7 +40,9 @@ Deno.test("api-resources lists the kinds as kubectl does, filtered by scope and 
   );
   // --api-group= is the core group; --namespaced alone means true.
   assertOk(
-    await s.k1s(["api-resources", "--api-group=", "--namespaced", "--no-headers"]),
+    withoutServedReviews(
+      await s.k1s(["api-resources", "--api-group=", "--namespaced", "--no-headers"]),
+    ),
     "configmaps        cm    v1    true   ConfigMap\n" +
       "events            ev    v1    true   Event\n" +
       "secrets                 v1    true   Secret\n" +
@@ -48,11 +50,11 @@ Deno.test("api-resources lists the kinds as kubectl does, filtered by scope and 
   );
   // A group with no kinds: the header only.
   assertOk(
-    await s.k1s(["api-resources", "--api-group", "apps"]),
+    withoutServedReviews(await s.k1s(["api-resources", "--api-group", "apps"])),
     "NAME   SHORTNAMES   APIVERSION   NAMESPACED   KIND\n",
   );
   // -o wide: VERBS comma-separated, then CATEGORIES (empty for these kinds).
-  const wide = await s.k1s(["api-resources", "-o", "wide", "--api-group="]);
+  const wide = withoutServedReviews(await s.k1s(["api-resources", "-o", "wide", "--api-group="]));
   assert.equal(wide.code, 0);
   assert.equal(wide.err, "");
   const rows = wide.out.split("\n");
@@ -71,7 +73,7 @@ Deno.test("api-resources lists the kinds as kubectl does, filtered by scope and 
   // Namespaces cannot be deleted as a collection, as in Kubernetes.
   assert.match(rows[3], /^namespaces .* create,delete,get,list,patch,update,watch {3,}$/);
   assertFails(
-    await s.k1s(["api-resources", "pods"]),
+    withoutServedReviews(await s.k1s(["api-resources", "pods"])),
     "error: unexpected arguments: [pods]\nSee 'k1s api-resources -h' for help and examples\n",
   );
 });
@@ -226,7 +228,9 @@ Deno.test("completion prints a script for bash, zsh and fish, and rejects other 
 
 Deno.test("api-resources --verbs, --sort-by and --cached, as kubectl", async () => {
   await using s = await sandbox();
-  const byKind = await s.k1s(["api-resources", "--sort-by=kind", "-o", "name"]);
+  const byKind = withoutServedReviews(
+    await s.k1s(["api-resources", "--sort-by=kind", "-o", "name"]),
+  );
   assert.equal(byKind.code, 0, byKind.err);
   const names = byKind.out.trim().split("\n");
   // ConfigMap < CustomResourceDefinition < Event < Lease < MutatingWebhookConfiguration < ...
@@ -237,26 +241,34 @@ Deno.test("api-resources --verbs, --sort-by and --cached, as kubectl", async () 
     "leases.coordination.k8s.io",
   ]);
   // Namespaces cannot be deleted as a collection: not listed for that verb.
-  const collection = await s.k1s(["api-resources", "--verbs=deletecollection,get", "-o", "name"]);
+  const collection = withoutServedReviews(
+    await s.k1s(["api-resources", "--verbs=deletecollection,get", "-o", "name"]),
+  );
   assert.ok(!collection.out.split("\n").includes("namespaces"), collection.out);
   assert.ok(collection.out.split("\n").includes("configmaps"));
   assertOk(
-    await s.k1s(["api-resources", "--verbs", "list", "--verbs", "frob", "--cached"]),
+    withoutServedReviews(
+      await s.k1s(["api-resources", "--verbs", "list", "--verbs", "frob", "--cached"]),
+    ),
     "NAME   SHORTNAMES   APIVERSION   NAMESPACED   KIND\n",
   );
   assertFails(
-    await s.k1s(["api-resources", "--sort-by=age"]),
+    withoutServedReviews(await s.k1s(["api-resources", "--sort-by=age"])),
     "error: --sort-by accepts only name or kind\n",
   );
   // --categories: the kinds in every category given (kubectl's HasAll).
   assertOk(
-    await s.k1s(["api-resources", "--categories=api-extensions", "-o", "name"]),
+    withoutServedReviews(
+      await s.k1s(["api-resources", "--categories=api-extensions", "-o", "name"]),
+    ),
     "validatingadmissionpolicies.admissionregistration.k8s.io\n" +
       "validatingadmissionpolicybindings.admissionregistration.k8s.io\n" +
       "customresourcedefinitions.apiextensions.k8s.io\n",
   );
   assertOk(
-    await s.k1s(["api-resources", "--categories", "api-extensions", "--categories", "nope"]),
+    withoutServedReviews(
+      await s.k1s(["api-resources", "--categories", "api-extensions", "--categories", "nope"]),
+    ),
     "NAME   SHORTNAMES   APIVERSION   NAMESPACED   KIND\n",
   );
 });
