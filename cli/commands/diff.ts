@@ -6,15 +6,15 @@
  * named `[group.]version.Kind.namespace.name`, and `diff -u -N LIVE MERGED`
  * (or `$KUBECTL_EXTERNAL_DIFF`) compares them.
  *
- * Exit status, as kubectl's: 0 no differences, 1 differences, >1 the diff
- * program or k1s failed (the diff program's own status is passed on; k1s's
- * errors exit with 2). `managedFields` are left out unless
+ * Exit status, as kubectl's: 0 no differences, 1 differences, 2 the diff
+ * program or k1s failed (a diff program that exits with more than 1 is
+ * reported as `failed to run "PROGRAM": exit status N`). `managedFields` are left out unless
  * `--show-managed-fields`; the values of a Secret's `data` are masked
  * (`***`, or `*** (before)` / `*** (after)` when they changed).
  *
  * @module
  */
-import { isConflict, isNotFound } from "../../src/apimachinery/errors.ts";
+import { ApiError, isConflict, isNotFound } from "../../src/apimachinery/errors.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import { createThreeWayStrategicMergePatch } from "../../src/apimachinery/strategic_merge_patch.ts";
 import { parseLabelSelector } from "../../src/apimachinery/labels.ts";
@@ -29,6 +29,7 @@ import {
 import { toKubectlYaml } from "../printers/yaml.ts";
 import { type ResolvedManifest, resolveManifests } from "./files.ts";
 import { PRUNE_ALLOWLIST, RECURSIVE, SELECTOR } from "./apply.ts";
+import { withSource } from "./delete.ts";
 
 /** kubectl diff's default field manager (that of client-side apply). */
 const FIELD_MANAGER = "kubectl-client-side-apply";
@@ -133,10 +134,10 @@ async function diff(ctx: CommandContext): Promise<number> {
     const matcher = parseLabelSelector(selector);
     manifests = manifests.filter((m) => matcher.matches(m.object.metadata?.labels));
   }
-  const liveDir = await Deno.makeTempDir({ prefix: "LIVE-" });
+  const liveDir = await makeTempDir("LIVE");
   let mergedDir: string | undefined;
   try {
-    mergedDir = await Deno.makeTempDir({ prefix: "MERGED-" });
+    mergedDir = await makeTempDir("MERGED");
     // What was diffed, for --prune: the live objects' uids and the namespaces.
     const visited = { uids: new Set<string>(), namespaces: new Set<string>() };
     for (const m of manifests) {
@@ -239,12 +240,35 @@ async function mergedOf(
     const meta = isObj(patch.metadata) ? patch.metadata : {};
     patch.metadata = { ...meta, resourceVersion: live.metadata.resourceVersion ?? "" };
   }
-  return await rt.client.patch(kind, local.metadata.name ?? "", patch, {
-    namespace: m.namespace,
-    dryRun: true,
-    fieldManager: options.fieldManager,
-    type: kind.patchMeta ? "strategic" : "merge",
-  });
+  try {
+    return await rt.client.patch(kind, local.metadata.name ?? "", patch, {
+      namespace: m.namespace,
+      dryRun: true,
+      fieldManager: options.fieldManager,
+      type: kind.patchMeta ? "strategic" : "merge",
+    });
+  } catch (err) {
+    // kubectl's Patcher names the file (AddSourceToErr); a Conflict stays a Conflict.
+    throw err instanceof ApiError ? withSource(err, "patching", m.source) : err;
+  }
+}
+
+/**
+ * A new directory as Go's `os.MkdirTemp("", prefix+"-")` names it: `$TMPDIR` (else `/tmp`),
+ * `PREFIX-` and a random decimal number.
+ */
+async function makeTempDir(prefix: string): Promise<string> {
+  const base = Deno.env.get("TMPDIR") || "/tmp";
+  for (;;) {
+    const n = crypto.getRandomValues(new Uint32Array(1))[0];
+    const dir = `${base}/${prefix}-${n}`;
+    try {
+      await Deno.mkdir(dir, { mode: 0o700 });
+      return dir;
+    } catch (err) {
+      if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
+    }
+  }
 }
 
 function lastAppliedOf(live: KubeObject): Obj {
@@ -296,11 +320,33 @@ async function writeVersion(path: string, obj: Obj | undefined): Promise<void> {
   await Deno.writeTextFile(path, obj === undefined ? "" : toKubectlYaml(obj), { mode: 0o700 });
 }
 
+/** True when `path` is a file with an execute bit (Go's `exec.LookPath` check). */
+async function isExecutable(path: string): Promise<boolean> {
+  try {
+    const info = await Deno.stat(path);
+    return info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether Go's `exec.LookPath` finds `name`: as it is with a `/`, else in a `$PATH` directory. */
+async function lookPath(name: string): Promise<boolean> {
+  if (name.includes("/")) return await isExecutable(name);
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    if (await isExecutable(`${dir || "."}/${name}`)) return true;
+  }
+  return false;
+}
+
 /**
  * Runs the diff program as kubectl does: `$KUBECTL_EXTERNAL_DIFF` split on
  * spaces — its first word is the program, the directories come next, then
  * the other words made only of letters, digits, `-` and `=` — else
- * `diff -u -N LIVE MERGED`. Its status is the command's.
+ * `diff -u -N LIVE MERGED`. The program gets the name it was given as its
+ * `argv[0]` (`sh -c 'exec "$0" "$@"'`: Deno would pass the full path). Its
+ * status 0 or 1 is the command's; a program that cannot be started, or exits
+ * with more, fails as kubectl's `failed to run "PROGRAM": …`.
  */
 async function runDiffProgram(ctx: CommandContext, from: string, to: string): Promise<number> {
   let program = "diff";
@@ -311,24 +357,30 @@ async function runDiffProgram(ctx: CommandContext, from: string, to: string): Pr
     program = words[0];
     args = [from, to, ...words.slice(1).filter((w) => /^[a-zA-Z0-9-=]+$/.test(w))];
   }
+  // k8s.io/utils/exec reports any failure to start the program this way.
+  const notFound = () =>
+    new CliError(
+      `failed to run ${JSON.stringify(program)}: executable file not found in $PATH`,
+    );
+  if (!(await lookPath(program))) throw notFound();
   let out;
   try {
-    out = await new Deno.Command(program, {
-      args,
+    out = await new Deno.Command("/bin/sh", {
+      args: ["-c", 'exec "$0" "$@"', program, ...args],
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
     }).output();
-  } catch (err) {
-    const why = err instanceof Deno.errors.NotFound
-      ? `exec: ${JSON.stringify(program)}: executable file not found in $PATH`
-      : err instanceof Error
-      ? err.message
-      : String(err);
-    throw new CliError(`failed to run ${JSON.stringify(program)}: ${why}`);
+  } catch {
+    throw notFound();
   }
   const dec = new TextDecoder();
   if (out.stdout.length) ctx.io.stdout(dec.decode(out.stdout));
   if (out.stderr.length) ctx.io.stderr(dec.decode(out.stderr));
+  // Go's ExitStatus() of a killed program is -1: os.Exit(-1) exits with 255.
+  if (out.signal !== null) return 255;
+  if (out.code > 1) {
+    throw new CliError(`failed to run ${JSON.stringify(program)}: exit status ${out.code}`);
+  }
   return out.code;
 }

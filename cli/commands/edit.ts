@@ -2,8 +2,11 @@
  * `edit`: kubectl's `edit TYPE NAME` — the object goes to `$KUBE_EDITOR` / `$EDITOR` (default
  * `vi`) as YAML (or JSON with `-o json`); the saved file replaces the object, guarded by the
  * resourceVersion it was read at. An invalid or unparsable edit reopens the file with the
- * reasons in a comment block at the top, as kubectl does; an edit the server refuses otherwise
- * (a Conflict) is kept, and `replace -f` proposed.
+ * reasons in a comment block at the top, as kubectl does — first kubectl's client-side check of
+ * the saved file (unless `--validate=false`: it must parse to an object with a string
+ * `apiVersion` and `kind`; an empty file fails it), then the builder's syntax errors, then the
+ * server's Invalid; an edit the server refuses otherwise (a Conflict) is kept, and `replace -f`
+ * proposed.
  *
  * @module
  */
@@ -75,6 +78,60 @@ export function hasLines(text: string): boolean {
     const t = l.trim();
     return t !== "" && !t.startsWith("#");
   });
+}
+
+/** kubectl's ManualStrip: the text without its comment lines (`#!` lines are kept). */
+function manualStrip(text: string): string {
+  return text.split("\n").filter((l) => {
+    const t = l.trim();
+    return !t.startsWith("#") || t.startsWith("#!");
+  }).join("\n");
+}
+
+/** The words of Go's utilerrors aggregate: one error as it is, more as `[a, b]`. */
+function aggregate(errors: string[]): string {
+  return errors.length === 1 ? errors[0] : `[${errors.join(", ")}]`;
+}
+
+/**
+ * Why kubectl's client-side check of an edited file (its `ParamVerifyingSchema`, run unless
+ * `--validate=false|ignore`) refuses it, or undefined: the text without comments must parse,
+ * be an object, and carry a string `apiVersion` that is a group-version and a string `kind`.
+ *
+ * @example
+ * ```ts
+ * import { editValidationError } from "./edit.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(await editValidationError("# nothing\n"), "invalid object to validate");
+ * assert.equal(await editValidationError("metadata: {}\n"), "[apiVersion not set, kind not set]");
+ * assert.equal(await editValidationError("apiVersion: v1\nkind: ConfigMap\n"), undefined);
+ * ```
+ */
+export async function editValidationError(edited: string): Promise<string | undefined> {
+  const stripped = manualStrip(edited);
+  let value: unknown;
+  try {
+    value = JSON.parse(await patchBody(stripped));
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const prefix = `unable to parse ${JSON.stringify(stripped)}: `;
+    return msg.startsWith(prefix) ? msg.slice(prefix.length) : msg;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return "invalid object to validate";
+  }
+  const fields = value as Record<string, unknown>;
+  const errors: string[] = [];
+  const apiVersion = fields.apiVersion;
+  if (apiVersion == null) errors.push("apiVersion not set");
+  else if (typeof apiVersion !== "string") errors.push("apiVersion isn't string type");
+  else if (apiVersion !== "/" && apiVersion.split("/").length > 2) {
+    errors.push(`unexpected GroupVersion string: ${apiVersion}`);
+  }
+  const kind = fields.kind;
+  if (kind == null) errors.push("kind not set");
+  else if (typeof kind !== "string") errors.push("kind isn't string type");
+  return errors.length ? aggregate(errors) : undefined;
 }
 
 /** Single-quotes a word for `sh`. */
@@ -155,8 +212,28 @@ function resourceString(kind: Kind): string {
   return kind.group ? `${kind.plural}.${kind.group}` : kind.plural;
 }
 
-/** Parses the saved file; returns the object or the syntax error kubectl would report. */
-async function parseEdited(text: string): Promise<{ obj?: KubeObject; error?: string }> {
+/** Go's encoding/json of a decoded value: map keys sorted, `<`, `>` and `&` escaped. */
+function goJson(v: unknown): string {
+  const sorted = (x: unknown): unknown =>
+    Array.isArray(x) ? x.map(sorted) : typeof x === "object" && x !== null
+      ? Object.fromEntries(
+        Object.keys(x).sort().map((k) => [k, sorted((x as Record<string, unknown>)[k])]),
+      )
+      : x;
+  return JSON.stringify(sorted(v)).replace(
+    /[<>&]/g,
+    (c) => `\\u00${c.charCodeAt(0).toString(16)}`,
+  );
+}
+
+/**
+ * Parses the saved file as kubectl's builder reads `edited-file`: the object, none (a null
+ * document), or the syntax error kubectl would report.
+ */
+async function parseEdited(
+  text: string,
+  scheme: { forObject(o: KubeObject): Kind | undefined },
+): Promise<{ obj?: KubeObject; error?: string }> {
   let json: string;
   try {
     json = await patchBody(text);
@@ -165,7 +242,7 @@ async function parseEdited(text: string): Promise<{ obj?: KubeObject; error?: st
     const prefix = `unable to parse ${JSON.stringify(text)}: `;
     const msg = err instanceof Error ? err.message : String(err);
     return {
-      error: `error converting YAML to JSON: ${
+      error: `error parsing edited-file: error converting YAML to JSON: ${
         msg.startsWith(prefix) ? msg.slice(prefix.length) : msg
       }`,
     };
@@ -174,13 +251,33 @@ async function parseEdited(text: string): Promise<{ obj?: KubeObject; error?: st
   try {
     value = JSON.parse(json);
   } catch (err) {
-    return { error: `error converting YAML to JSON: ${(err as Error).message}` };
+    return { error: `error parsing edited-file: ${(err as Error).message}` };
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { error: "Object 'Kind' is missing in 'edited-file'" };
+  if (value === null) return {};
+  const decode = `unable to decode "edited-file": `;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    const type = Array.isArray(value)
+      ? "array"
+      : typeof value === "boolean"
+      ? "bool"
+      : typeof value;
+    return {
+      error: `${decode}json: cannot unmarshal ${type} into Go value of type unstructured.detector`,
+    };
   }
   const obj = value as KubeObject;
-  if (!obj.kind) return { error: "Object 'Kind' is missing in 'edited-file'" };
+  if (typeof obj.kind !== "string" || !obj.kind) {
+    return { error: `${decode}Object 'Kind' is missing in '${goJson(value)}'` };
+  }
+  if (obj.apiVersion && !scheme.forObject(obj)) {
+    return {
+      error: `resource mapping not found for name: "${obj.metadata?.name ?? ""}" namespace: "${
+        obj.metadata?.namespace ?? ""
+      }" from "edited-file": no matches for kind "${obj.kind}" in version "${
+        obj.apiVersion ?? ""
+      }"\nensure CRDs are installed first`,
+    };
+  }
   return { obj };
 }
 
@@ -211,7 +308,8 @@ export const editCommand: Command = {
   },
   mutates: true,
   async run(ctx) {
-    validateOptions(ctx.flags, ctx.io); // a bad --validate fails before the editor opens
+    // A bad --validate fails before the editor opens.
+    const { fieldValidation } = validateOptions(ctx.flags, ctx.io);
     const output = (ctx.flags.output as string | undefined) ?? "";
     if (output !== "" && output !== "yaml" && output !== "json") {
       throw new CliError(
@@ -244,7 +342,7 @@ export const editCommand: Command = {
         text += await render(current);
         original = text;
       } else {
-        text += stripComments(edited);
+        text += manualStrip(edited);
       }
       const file = await Deno.makeTempFile({
         prefix: `${ctx.cli.name}-edit-`,
@@ -267,6 +365,17 @@ export const editCommand: Command = {
       }
       if (previous) await Deno.remove(previous).catch(() => {});
       previous = file;
+      // kubectl validates the file before anything else (even before "no changes made").
+      const invalid = fieldValidation === "Ignore" ? undefined : await editValidationError(edited);
+      if (invalid !== undefined) {
+        ctx.io.stderr(`error: ${resource} ${JSON.stringify(name)} is invalid\n`);
+        reasons = [{
+          head: `${resource} ${JSON.stringify(name)} was not valid`,
+          other: [`<nil>: Invalid value: "The edited file failed validation": ${invalid}`],
+        }];
+        containsError = true;
+        continue;
+      }
       if (stripComments(original) === stripComments(edited)) {
         await Deno.remove(file);
         ctx.io.stderr("Edit cancelled, no changes made.\n");
@@ -278,13 +387,18 @@ export const editCommand: Command = {
         return 0;
       }
       reasons = [];
-      const parsed = await parseEdited(edited);
-      if (!parsed.obj) {
+      const parsed = await parseEdited(edited, rt.scheme);
+      if (parsed.error !== undefined) {
         containsError = true;
         reasons.push({ head: `The edited file had a syntax error: ${parsed.error}`, other: [] });
         continue;
       }
       containsError = false;
+      if (!parsed.obj) {
+        // A null document: kubectl finds no objects, so nothing to send.
+        await Deno.remove(file);
+        return 0;
+      }
       const obj = parsed.obj;
       const editedNs = obj.metadata?.namespace;
       if (namespace !== undefined && editedNs && editedNs !== namespace) {

@@ -59,7 +59,7 @@ Deno.test("edit: the object as YAML under kubectl's header; a saved change is se
   assert.deepEqual(await s.data("app"), { a: "2" });
 });
 
-Deno.test("edit: no change, an empty file, and a formatting-only change", async () => {
+Deno.test("edit: no change, an empty file (unvalidated), and a formatting-only change", async () => {
   await using s = await setup([
     "true",
     ': > "$1"',
@@ -71,7 +71,7 @@ Deno.test("edit: no change, an empty file, and a formatting-only change", async 
     out: "",
     err: "Edit cancelled, no changes made.\n",
   });
-  assert.deepEqual(await s.k(["edit", "configmap", "app"]), {
+  assert.deepEqual(await s.k(["edit", "configmap", "app", "--validate=false"]), {
     code: 0,
     out: "",
     err: "Edit cancelled, saved file was empty.\n",
@@ -112,11 +112,11 @@ Deno.test("edit: a YAML syntax error reopens; fixing it saves", async () => {
     `sed -i 's/^  a: \\[b$/  a: "3"/' "$1"`,
   ]);
   await s.k(["create", "cm", "app", "--from-literal=a=1"]);
-  const r = await s.k(["edit", "cm", "app"]);
+  const r = await s.k(["edit", "cm", "app", "--validate=false"]);
   assert.deepEqual(r, { code: 0, out: "configmap/app edited\n", err: "" });
   assert.match(
     await s.seen(2),
-    /#\n# The edited file had a syntax error: error converting YAML to JSON: yaml: line \d+: [^\n]+\n#\napiVersion: v1\n/,
+    /#\n# The edited file had a syntax error: error parsing edited-file: error converting YAML to JSON: yaml: line \d+: [^\n]+\n#\napiVersion: v1\n/,
   );
   assert.deepEqual(await s.data("app"), { a: "3" });
 });
@@ -209,4 +209,32 @@ Deno.test("edit: editor failure, missing object, renamed object", async () => {
   await Deno.remove(copy);
   const none = await s.k(["edit", "cm"]);
   assert.equal(none.err, "error: resource(s) were provided, but no name was specified\n");
+});
+
+Deno.test("edit: kubectl's client-side check of the file comes first: an empty file is invalid", async () => {
+  await using s = await setup([': > "$1"', "true", 'printf "metadata: {}\\n" > "$1"', "true"]);
+  await s.k(["create", "cm", "app", "--from-literal=a=1"]);
+  const empty = await s.k(["edit", "cm", "app"]);
+  const copy = await s.path(2);
+  assert.deepEqual(empty, {
+    code: 1,
+    out: "",
+    err: 'error: configmaps "app" is invalid\n' +
+      `A copy of your changes has been stored to "${copy}"\n` +
+      "error: Edit cancelled, no valid changes were saved.\n",
+  });
+  assert.equal(
+    await s.seen(2),
+    EDIT_HEADER + '# configmaps "app" was not valid:\n' +
+      '# * <nil>: Invalid value: "The edited file failed validation": invalid object to validate\n#\n',
+  );
+  await Deno.remove(copy);
+  const noKind = await s.k(["edit", "cm", "app"]);
+  assert.equal(noKind.code, 1);
+  assert.match(
+    await s.seen(4),
+    /^# \* <nil>: Invalid value: "The edited file failed validation": \[apiVersion not set, kind not set\]$/m,
+  );
+  await Deno.remove(await s.path(4));
+  assert.deepEqual(await s.data("app"), { a: "1" });
 });

@@ -3,7 +3,7 @@
 // --save-config; diff's exit codes (0 none, 1 differences, 2 failure), its unified diff of the
 // LIVE and MERGED directories, Secret masking and KUBECTL_EXTERNAL_DIFF; the sorted group/versions.
 import assert from "node:assert/strict";
-import { assertFails, assertOk, type Run, sandbox } from "./_harness.ts";
+import { assertFails, assertOk, type Run, sandbox, withoutServedReviews } from "./_harness.ts";
 
 const CM = (name: string, value: string, extra = "") =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${extra}data:\n  a: "${value}"\n`;
@@ -252,7 +252,8 @@ Deno.test("diff: KUBECTL_EXTERNAL_DIFF, a custom program's status, and failures 
     err: "",
     out: "Files LIVE/v1.ConfigMap.default.x and MERGED/v1.ConfigMap.default.x differ\n",
   });
-  // A program of one's own gets the two directories; its status is diff's.
+  // A program of one's own gets the two directories; a status over 1 is an error of kubectl's
+  // (exit code 2), what the program printed kept.
   const script = await s.file(
     "mydiff.sh",
     '#!/bin/sh\nfor f in "$1"/*; do echo "$(basename "$f") $(basename "$1" | cut -d- -f1) $(basename "$2" | cut -d- -f1) $3"; done\nexit 3\n',
@@ -263,14 +264,18 @@ Deno.test("diff: KUBECTL_EXTERNAL_DIFF, a custom program's status, and failures 
       ...here,
       env: { KUBECTL_EXTERNAL_DIFF: `${script} --flag=1 ;rm` },
     }),
-    { code: 3, err: "", out: "v1.ConfigMap.default.x LIVE MERGED --flag=1\n" },
+    {
+      code: 2,
+      err: `error: failed to run "${script}": exit status 3\n`,
+      out: "v1.ConfigMap.default.x LIVE MERGED --flag=1\n",
+    },
   );
   assertFails(
     await s.k1s(["diff", "-f", "x.yaml"], {
       ...here,
       env: { KUBECTL_EXTERNAL_DIFF: "no-such-diff" },
     }),
-    'error: failed to run "no-such-diff": exec: "no-such-diff": executable file not found in $PATH\n',
+    'error: failed to run "no-such-diff": executable file not found in $PATH\n',
     2,
   );
   // -l keeps the objects of the files whose labels match: here none, so no differences.
@@ -295,7 +300,7 @@ Deno.test("diff: KUBECTL_EXTERNAL_DIFF, a custom program's status, and failures 
 Deno.test("api-versions: sorted group/versions, CRD groups included; help texts", async () => {
   await using s = await sandbox();
   assertOk(
-    await s.k1s(["api-versions"]),
+    withoutServedReviews(await s.k1s(["api-versions"])),
     "admissionregistration.k8s.io/v1\napiextensions.k8s.io/v1\ncoordination.k8s.io/v1\nv1\n",
   );
   const crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n" +
@@ -308,12 +313,12 @@ Deno.test("api-versions: sorted group/versions, CRD groups included; help texts"
     "customresourcedefinition.apiextensions.k8s.io/widgets.example.com created\n",
   );
   assertOk(
-    await s.k1s(["api-versions"]),
+    withoutServedReviews(await s.k1s(["api-versions"])),
     "admissionregistration.k8s.io/v1\napiextensions.k8s.io/v1\ncoordination.k8s.io/v1\n" +
       "example.com/v1\nv1\n",
   );
   assertFails(
-    await s.k1s(["api-versions", "x"]),
+    withoutServedReviews(await s.k1s(["api-versions", "x"])),
     "error: unexpected arguments: [x]\nSee 'k1s api-versions -h' for help and examples\n",
   );
   for (const verb of ["replace", "diff", "api-versions"]) {
