@@ -9,10 +9,12 @@
  * @module
  */
 import { jsonValueProblem } from "../src/apimachinery/json_value.ts";
-import { parseDocument, type YAMLError } from "yaml";
+import { isMap, isScalar, isSeq, type Node, parseDocument, type YAMLError } from "yaml";
 import { jsonSyntaxError } from "../src/apimachinery/json_syntax.ts";
 import type { KubeObject } from "../src/apimachinery/meta.ts";
 import { glob, GlobPatternError } from "./glob.ts";
+import { decodeProblem } from "./manifest_decode.ts";
+import { goJson } from "../src/apimachinery/jsonpath.ts";
 
 /** One object read from a manifest source. */
 export interface Manifest {
@@ -33,6 +35,21 @@ export interface LoadManifestsOptions {
    * returning the text. Default `Deno.stdin.readable`.
    */
   stdin?: ReadableStream<Uint8Array> | (() => Promise<string>);
+  /**
+   * Check `apiVersion` and `kind` as kubectl's client-side validation does
+   * (`error validating ...`), before decoding. Default true: `create` and
+   * `apply` (and `replace`) without `--validate=false`. kubectl's other
+   * commands (`label`, `annotate`, `patch`, `delete`, `get`, `set`, ...) do
+   * not validate: a missing kind is then the decoder's `unable to decode
+   * "x.yaml": Object 'Kind' is missing in '{...}'`.
+   */
+  validate?: boolean;
+}
+
+/** Options of {@linkcode parseManifestsPartly}. */
+export interface ParseManifestsOptions {
+  /** As {@linkcode LoadManifestsOptions.validate}; default true. */
+  validate?: boolean;
 }
 
 /**
@@ -79,7 +96,11 @@ interface Source {
  * - `error validating "x.yaml": error validating data: [apiVersion not set, kind not set];
  *   if you choose to ignore these errors, turn validation off with --validate=false`
  *   for objects without apiVersion or kind, and `... invalid object to validate ...`
- *   for documents that are not objects.
+ *   for documents that are not objects (unless `validate` is false);
+ * - `unable to decode "x.yaml": ...` for what kubectl's decoder refuses: a document that
+ *   is not an object, a missing kind (without validation), metadata of the wrong types
+ *   (`json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.labels of type
+ *   string`).
  *
  * Reading stops at the first bad document of a source; problems of
  * different sources are reported together.
@@ -170,7 +191,9 @@ export async function loadManifestsLeniently(
   const problems: string[] = [];
   for (const file of files) {
     const text = await file.read();
-    const { objects, problem } = parseManifestsPartly(text, file.name);
+    const { objects, problem } = parseManifestsPartly(text, file.name, {
+      validate: options.validate,
+    });
     objects.forEach((object, index) => out.push({ object, source: file.name, index }));
     if (problem) problems.push(...problem.messages);
   }
@@ -194,8 +217,12 @@ export async function loadManifestsLeniently(
  * assert.equal(objs[0].kind, "ConfigMap");
  * ```
  */
-export function parseManifests(text: string, source: string): KubeObject[] {
-  const { objects, problem } = parseManifestsPartly(text, source);
+export function parseManifests(
+  text: string,
+  source: string,
+  options: ParseManifestsOptions = {},
+): KubeObject[] {
+  const { objects, problem } = parseManifestsPartly(text, source, options);
   if (problem) throw problem;
   return objects;
 }
@@ -220,17 +247,29 @@ export function parseManifests(text: string, source: string): KubeObject[] {
 export function parseManifestsPartly(
   text: string,
   source: string,
+  options: ParseManifestsOptions = {},
 ): { objects: KubeObject[]; problem?: ManifestError } {
-  const docs = /^\s*\{/.test(text) ? jsonStream(text, source) : yamlStream(text, source);
+  const json = /^\s*\{/.test(text);
+  const docs = json ? jsonStream(text, source) : yamlStream(text, source);
   const out: KubeObject[] = [];
+  // kubectl's stream visitor hands a document its decoder refuses on as an error and reads on;
+  // a parse or validation error ends the source.
+  const refused: string[] = [];
   try {
-    for (const doc of docs) {
+    for (const { value: doc, raw } of docs) {
       if (doc === null || doc === undefined) continue;
       // Nothing recursive (cloning, apply's patches) may see nesting the server would refuse.
       const problem = jsonValueProblem(doc);
       if (problem) throw new ManifestError(`error parsing ${source}: ${problem}`);
-      const errors = validate(doc);
-      if (errors.length > 0) throw new ManifestError(validationMessage(source, errors));
+      if (options.validate ?? true) {
+        const errors = validate(doc);
+        if (errors.length > 0) throw new ManifestError(validationMessage(source, errors));
+      }
+      const refusal = decodeProblem(doc, () => raw ?? goJson(doc), !json);
+      if (refusal) {
+        refused.push(`unable to decode "${source}": ${refusal}`);
+        continue;
+      }
       const obj = doc as Record<string, unknown>;
       if (isList(obj)) {
         for (const item of obj.items as unknown[]) out.push(item as KubeObject);
@@ -240,9 +279,11 @@ export function parseManifestsPartly(
     }
   } catch (err) {
     if (!(err instanceof ManifestError)) throw err;
-    return { objects: out, problem: err };
+    return { objects: out, problem: new ManifestError([...refused, ...err.messages]) };
   }
-  return { objects: out };
+  return refused.length > 0
+    ? { objects: out, problem: new ManifestError(refused) }
+    : { objects: out };
 }
 
 function validationMessage(source: string, errors: string[]): string {
@@ -309,8 +350,20 @@ const EXP_FLOAT = /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+
  * lines starting with `---`) and parsed one at a time: a bad separator or
  * document throws when it is reached.
  */
-function* yamlStream(text: string, source: string): Generator<unknown> {
+function* yamlStream(text: string, source: string): Generator<Doc> {
   let buf: string[] = [];
+  const chunk = () => {
+    let lines: string[];
+    try {
+      lines = firstDocument(buf);
+    } catch (err) {
+      if (!(err instanceof YamlChunkError)) throw err;
+      throw new ManifestError(
+        `error parsing ${source}: error converting YAML to JSON: yaml: ${err.message}`,
+      );
+    }
+    return lines.join("\n").trim() !== "" ? parseYaml(lines.join("\n"), source) : undefined;
+  };
   for (const line of text.split(/\r?\n/)) {
     if (line.startsWith("---")) {
       // The reader refuses a bad separator before it hands on the document it ends.
@@ -320,13 +373,51 @@ function* yamlStream(text: string, source: string): Generator<unknown> {
           `error parsing ${source}: invalid Yaml document separator: ${rest}`,
         );
       }
-      if (buf.join("\n").trim() !== "") yield parseYaml(buf.join("\n"), source);
-      buf = [];
-      continue;
+      // A separator ends a chunk that has lines (blank ones too); one that starts a chunk
+      // is kept in it, as go-yaml's document start (it counts in the chunk's line numbers).
+      if (buf.length > 0) {
+        if (buf.join("\n").trim() !== "") yield { value: chunk() };
+        buf = [];
+        continue;
+      }
     }
     buf.push(line);
   }
-  if (buf.join("\n").trim() !== "") yield parseYaml(buf.join("\n"), source);
+  if (buf.join("\n").trim() !== "") yield { value: chunk() };
+}
+
+/** A document end marker (`...` at the start of a line). */
+const DOCUMENT_END = /^\.\.\.(?:[ \t]|$)/;
+
+/**
+ * The lines go-yaml reads of a chunk between separators: its first document only
+ * (kubectl unmarshals one document; what follows a `...` line is never read). A chunk
+ * that ends before any content (`...` after blank and comment lines) is go-yaml's
+ * parser error `did not find expected node content`.
+ */
+function firstDocument(lines: string[]): string[] {
+  for (let i = 0; i < lines.length; i++) {
+    if (!DOCUMENT_END.test(lines[i])) continue;
+    const before = lines.slice(0, i);
+    // After a document start `---`, `...` ends a document (empty, or not).
+    if (lines[0].startsWith("---")) return before;
+    if (before.every((l) => l.trim() === "" || l.trimStart().startsWith("#"))) {
+      // A parser error: go-yaml names the line of the marker counting from 0, and none on 0.
+      const message = "did not find expected node content";
+      throw new YamlChunkError(i > 0 ? `line ${i}: ${message}` : message);
+    }
+    return before;
+  }
+  return lines;
+}
+
+/** A problem found in a chunk before it is parsed (worded as go-yaml's, after `yaml: `). */
+class YamlChunkError extends Error {}
+
+/** One document of a stream: its value and, for JSON, its text (kubectl quotes it as read). */
+interface Doc {
+  value: unknown;
+  raw?: string;
 }
 
 function parseYaml(chunk: string, source: string): unknown {
@@ -338,6 +429,10 @@ function parseYaml(chunk: string, source: string): unknown {
   const doc = parseDocument(chunk, YAML_OPTIONS);
   const err = doc.errors[0];
   if (err) fail(goYamlError(err, chunk));
+  const badKey = nullKeyProblem(doc.contents, doc);
+  if (badKey) {
+    throw new ManifestError(`error parsing ${source}: error converting YAML to JSON: ${badKey}`);
+  }
   try {
     return doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
@@ -347,6 +442,52 @@ function parseYaml(chunk: string, source: string): unknown {
     if (alias) fail(`unknown anchor '${alias[1]}' referenced`);
     throw e;
   }
+}
+
+/**
+ * sigs.k8s.io/yaml's refusal of a null mapping key (`~: a`, `null: a`), which it cannot
+ * make a JSON key of: `unsupported map key of type: %!s(<nil>), key: <nil>, value: "a"`
+ * (the value as Go's `%+#v` prints it).
+ */
+function nullKeyProblem(
+  node: unknown,
+  doc: Parameters<Node["toJS"]>[0],
+): string | undefined {
+  if (isSeq(node)) {
+    for (const item of node.items) {
+      const p = nullKeyProblem(item, doc);
+      if (p) return p;
+    }
+  } else if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = pair.key;
+      if (key === null || (isScalar(key) && key.value === null)) {
+        const value = pair.value === null || pair.value === undefined
+          ? null
+          : (pair.value as Node).toJS(doc, { maxAliasCount: 1000 });
+        return `unsupported map key of type: %!s(<nil>), key: <nil>, value: ${
+          goSharpV(value, true)
+        }`;
+      }
+      const p = nullKeyProblem(pair.value, doc);
+      if (p) return p;
+    }
+  }
+  return undefined;
+}
+
+/** Go's `%+#v` of a value go-yaml decoded (maps print with sorted keys). */
+function goSharpV(v: unknown, top = false): string {
+  if (v === null || v === undefined) return top ? "<nil>" : "interface {}(nil)";
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (Array.isArray(v)) return `[]interface {}{${v.map((x) => goSharpV(x)).join(", ")}}`;
+  const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0
+  );
+  return `map[interface {}]interface {}{${
+    entries.map(([k, x]) => `${JSON.stringify(k)}:${goSharpV(x)}`).join(", ")
+  }}`;
 }
 
 /**
@@ -364,7 +505,7 @@ function goYamlError(err: YAMLError, chunk: string): string {
       if (first.includes(BAD_BINARY)) return BAD_BINARY;
       break;
     case "TAB_AS_INDENT":
-      return scanner("found a tab character that violates indentation");
+      return scanner(tabProblem(chunk.split(/\r?\n/), at));
     case "BAD_SCALAR_START":
       return scanner("found character that cannot start any token");
     case "BLOCK_AS_IMPLICIT_KEY":
@@ -396,6 +537,34 @@ function goYamlError(err: YAMLError, chunk: string): string {
   return scanner(first);
 }
 
+/**
+ * go-yaml's words for a tab starting line `at` (from 1): inside a plain scalar that goes
+ * on from the line before (blank lines between), a tab left of the scalar's indentation
+ * "violates indentation"; anywhere else the tab is a token go-yaml cannot start.
+ */
+function tabProblem(lines: string[], at: number): string {
+  const line = lines[at - 1] ?? "";
+  const column = line.length - line.replace(/^ */, "").length;
+  let i = at - 2;
+  while (i >= 0 && lines[i].trim() === "") i--;
+  const prev = lines[i] ?? "";
+  // The previous line's last token: a plain scalar value (`key: value`, `- value`, or a
+  // continued scalar), without a comment.
+  let rest = prev.trimStart();
+  let indent = prev.length - rest.length;
+  while (/^-(?:[ \t]|$)/.test(rest)) {
+    const next = rest.slice(1).trimStart();
+    indent += rest.length - next.length;
+    rest = next;
+  }
+  const colon = rest.search(/:(?:[ \t]|$)/);
+  const value = colon >= 0 && !/^["'[{]/.test(rest) ? rest.slice(colon + 1).trim() : rest.trim();
+  const plain = i >= 0 && value !== "" && !/[ \t]#/.test(` ${value}`) &&
+    !/^["'[{|>*&!%@`]/.test(value) && !/:$/.test(value);
+  if (plain && column < indent + 1) return "found a tab character that violates indentation";
+  return "found character that cannot start any token";
+}
+
 /** go-yaml's words for a `!!binary` scalar that is not base64 (it names no line). */
 const BAD_BINARY = "!!binary value contains invalid base64 data";
 
@@ -417,7 +586,7 @@ const BINARY_TAG = {
 // ------------------------------------------------------------------- JSON
 
 /** A stream of concatenated JSON values, as Go's json.Decoder reads them, one at a time. */
-function* jsonStream(text: string, source: string): Generator<unknown> {
+function* jsonStream(text: string, source: string): Generator<Doc> {
   let i = 0;
   const n = text.length;
   const fail = (msg: string): never => {
@@ -453,7 +622,8 @@ function* jsonStream(text: string, source: string): Generator<unknown> {
     } else {
       while (i < n && !/[\s{[]/.test(text[i])) i++;
     }
-    yield parseJson(text.slice(start, i), () => byteLength(text.slice(0, start)), fail, false);
+    const raw = text.slice(start, i);
+    yield { value: parseJson(raw, () => byteLength(text.slice(0, start)), fail, false), raw };
   }
 }
 

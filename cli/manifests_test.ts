@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { loadManifests, type Manifest, ManifestError, parseManifests } from "./manifests.ts";
+import {
+  loadManifests,
+  type Manifest,
+  ManifestError,
+  parseManifests,
+  parseManifestsPartly,
+} from "./manifests.ts";
 
 // Test inputs are written to a temporary directory rather than kept under testdata/, because
 // `deno fmt --check` would reformat (or fail on) the deliberately malformed YAML and JSON.
@@ -274,4 +280,64 @@ Deno.test("YAML scalars resolve as go-yaml v2 resolves them: e1 is a string, 1e3
   )[0];
   assert.equal(data.metadata.name, "e1");
   assert.deepEqual((data as { data?: unknown }).data, { a: "E5", b: 1000, c: 5 });
+});
+
+Deno.test("validate: false leaves apiVersion and kind to the decoder's words", async () => {
+  const stdin = (text: string) => ({ stdin: () => Promise.resolve(text), validate: false });
+  assert.equal(
+    (await loadError(["-"], stdin("apiVersion: v1\nmetadata: {name: x}\n"))).message,
+    `unable to decode "STDIN": Object 'Kind' is missing in '{"apiVersion":"v1","metadata":{"name":"x"}}'`,
+  );
+  // Without kind but valid otherwise, with validation the validator's words stay.
+  assert.match(
+    (await loadError(["-"], { stdin: () => Promise.resolve("apiVersion: v1\n") })).message,
+    /^error validating "STDIN": error validating data: kind not set/,
+  );
+  // An object without apiVersion decodes (kubectl leaves that to the mapping).
+  const [m] = await load(["-"], stdin("kind: ConfigMap\nmetadata: {name: x}\n"));
+  assert.equal(m.object.kind, "ConfigMap");
+});
+
+Deno.test("metadata that does not decode is refused; the documents after it are still read", () => {
+  const text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 5}\n---\n" +
+    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, labels: {a: yes}}\n---\n" +
+    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n";
+  const { objects, problem } = parseManifestsPartly(text, "f.yaml");
+  assert.deepEqual(objects.map((o) => o.metadata.name), ["c"]);
+  assert.deepEqual(problem?.messages, [
+    'unable to decode "f.yaml": json: cannot unmarshal number into Go struct field ObjectMeta.metadata.name of type string',
+    'unable to decode "f.yaml": json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.labels of type string',
+  ]);
+  // Null values decode to nothing, and a list's items are not checked (only the list's metadata).
+  assert.deepEqual(
+    parseManifests(
+      "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: 5}}\n" +
+        "metadata: {labels: {a: null}}\n",
+      "l.yaml",
+    ).map((o) => o.metadata.name),
+    [5],
+  );
+});
+
+Deno.test("YAML as kubectl's reader splits it: --- starting a chunk stays in it, ... ends a document", () => {
+  const bad = (text: string) => {
+    try {
+      parseManifests(text, "f.yaml");
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return undefined;
+  };
+  const prefix = "error parsing f.yaml: error converting YAML to JSON: yaml: ";
+  assert.equal(bad("---\na: [b\n"), `${prefix}line 2: did not find expected ',' or ']'`);
+  assert.equal(bad("---\n...\n"), undefined);
+  assert.equal(bad("---\n---\n...\n"), `${prefix}did not find expected node content`);
+  assert.equal(bad("\n\n...\n"), `${prefix}line 2: did not find expected node content`);
+  assert.deepEqual(parseManifests("apiVersion: v1\nkind: A\n...\nx: [\n", "f.yaml"), [
+    { apiVersion: "v1", kind: "A" },
+  ]);
+  assert.equal(
+    bad("a: {~: 1}\n"),
+    "error parsing f.yaml: error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: 1",
+  );
 });
