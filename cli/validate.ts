@@ -48,3 +48,12 @@ export function validateOptions(
   }
   return { fieldValidation, onWarning: (message) => io.stderr(`Warning: ${message}\n`) };
 }
+
+/**
+ * True when kubectl validates `-f` objects itself before sending them (`error validating
+ * "F": error validating data: kind not set; …`): create, apply and replace do unless
+ * `--validate=false` (or `ignore`).
+ */
+export function clientValidates(flags: Record<string, unknown>): boolean {
+  return validateOptions(flags, { stderr: () => {} }).fieldValidation !== "Ignore";
+}

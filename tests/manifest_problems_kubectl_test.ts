@@ -54,3 +54,32 @@ Deno.test("-f with an unknown kind: k1s reports what kubectl 1.32 reports, and a
     }
   }
 });
+
+Deno.test("-f with a document without kind: validated by create, apply and replace, decoded by the other verbs, as kubectl 1.32", async (t) => {
+  if (!haveKubectl(32)) return;
+  await using fx = await kubectlFixture();
+  const file = `${fx.dir}/nokind.yaml`;
+  await Deno.writeTextFile(file, "apiVersion: v1\nmetadata: {name: x}\n");
+  const VARIANTS = [
+    ["get"],
+    ["describe"],
+    ["delete"],
+    ["diff"],
+    ["label", "x=y"],
+    ["replace"],
+    ["replace", "--validate=false"],
+    ["create"],
+    ["create", "--validate=false"],
+    ["apply"],
+    ["apply", "--validate=ignore"],
+  ];
+  for (const verb of VARIANTS) {
+    await t.step(verb.join(" "), async () => {
+      const args = [...verb, "-f", file];
+      const theirs = await fx.kubectl.run(args);
+      const io = captureIO();
+      const code = await k1s.run(["--server", fx.server.url, ...args], io);
+      assert.deepEqual({ code, out: io.out, err: io.err }, theirs);
+    });
+  }
+});

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { validateOptions } from "../validate.ts";
+import { clientValidates, validateOptions } from "../validate.ts";
 import { ApiError } from "../../src/apimachinery/errors.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
@@ -29,9 +29,21 @@ export interface ResolvedManifest {
   source: string;
 }
 
+/** How `-f` files are read. */
+export interface ReadOptions {
+  /**
+   * Validate the objects as kubectl's create, apply and replace do (`error validating …`);
+   * otherwise they are decoded as its other verbs decode them (`unable to decode …`).
+   */
+  validate?: boolean;
+}
+
 /** Reads `-f` sources and resolves every object, or fails before any write. */
-export async function resolveManifests(ctx: CommandContext): Promise<ResolvedManifest[]> {
-  const { resolved, problems } = await resolveManifestsLeniently(ctx);
+export async function resolveManifests(
+  ctx: CommandContext,
+  options: ReadOptions = {},
+): Promise<ResolvedManifest[]> {
+  const { resolved, problems } = await resolveManifestsLeniently(ctx, options);
   if (problems.length > 0) {
     const { ManifestError } = await import("../manifests.ts");
     throw new ManifestError(problems);
@@ -46,6 +58,7 @@ export async function resolveManifests(ctx: CommandContext): Promise<ResolvedMan
  */
 export async function resolveManifestsLeniently(
   ctx: CommandContext,
+  options: ReadOptions = {},
 ): Promise<{
   resolved: ResolvedManifest[];
   problems: string[];
@@ -57,6 +70,7 @@ export async function resolveManifestsLeniently(
   // The YAML parser is loaded only by commands that read files: it is most of start-up time.
   const { loadManifestsLeniently } = await import("../manifests.ts");
   const { manifests, problems } = await loadManifestsLeniently(ctx.flags.filename as string[], {
+    validate: options.validate === true,
     recursive: ctx.flags.recursive === true,
     stdin: () => ctx.io.readStdin(),
   });
@@ -117,7 +131,10 @@ export async function forEachManifest(
   verb: string,
   each: (m: ResolvedManifest) => Promise<string>,
 ): Promise<number> {
-  const { resolved: manifests, problems } = await resolveManifestsLeniently(ctx);
+  // create and apply validate the files unless --validate=false (or ignore).
+  const { resolved: manifests, problems } = await resolveManifestsLeniently(ctx, {
+    validate: clientValidates(ctx.flags),
+  });
   if (manifests.length === 0 && problems.length === 0) {
     throw new CliError(`no objects passed to ${verb}`);
   }

@@ -503,6 +503,8 @@ async function updateLocally(
   }
   const { loadManifestsLeniently } = await import("../manifests.ts");
   const { manifests, problems } = await loadManifestsLeniently(ctx.flags.filename as string[], {
+    // kubectl decodes --local files; it does not validate them.
+    validate: false,
     recursive: ctx.flags.recursive === true,
     stdin: () => ctx.io.readStdin(),
   });

@@ -350,6 +350,8 @@ async function patchLocally(ctx: CommandContext, type: PatchType, body: string):
   const scheme = await ctx.scheme();
   const { loadManifestsLeniently, ManifestError } = await import("../manifests.ts");
   const { manifests, problems } = await loadManifestsLeniently(files, {
+    // kubectl decodes --local files; it does not validate them.
+    validate: false,
     recursive: ctx.flags.recursive === true,
     stdin: () => ctx.io.readStdin(),
   });

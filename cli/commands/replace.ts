@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { validateOptions } from "../validate.ts";
+import { clientValidates, validateOptions } from "../validate.ts";
 import { ApiError, isNotFound } from "../../src/apimachinery/errors.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import { CliError, formatError } from "../errors.ts";
@@ -131,9 +131,10 @@ export const replaceCommand: Command = {
     const rt = await ctx.runtime();
     // As kubectl: without --force the objects it could map are replaced and the others reported
     // after them; --force deletes nothing unless every object is known.
+    const read = { validate: clientValidates(ctx.flags) };
     const { resolved: manifests, problems } = force
-      ? { resolved: await resolveManifests(ctx), problems: [] }
-      : await resolveManifestsLeniently(ctx);
+      ? { resolved: await resolveManifests(ctx, read), problems: [] }
+      : await resolveManifestsLeniently(ctx, read);
     const suffix = dry === "client" ? " (dry run)" : dry === "server" ? " (server dry run)" : "";
     const line = (obj: KubeObject, m: ResolvedManifest) =>
       print(obj, m.kind, `${kindLabel(m.kind)}/${m.object.metadata.name} replaced${suffix}`);
