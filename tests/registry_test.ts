@@ -170,7 +170,7 @@ Deno.test("create rejects bad labels, annotations, wrong types and unknown kinds
   await rejectsWith(
     r.client.create(ConfigMap, { metadata: { name: "a", labels: { k: "v".repeat(64) } } }),
     isInvalid,
-    /must be no more than 63 bytes/,
+    /must be no more than 63 characters/,
   );
   await rejectsWith(
     r.client.create(ConfigMap, {

@@ -178,7 +178,7 @@ Deno.test("parse errors: invalid keys and values", () => {
   );
   assert.match(
     parseError(`x=${"a".repeat(64)}`),
-    /^unable to parse requirement: values\[0\]\[x\]: Invalid value: "a{64}": must be no more than 63 bytes$/,
+    /^unable to parse requirement: values\[0\]\[x\]: Invalid value: "a{64}": must be no more than 63 characters$/,
   );
   assert.equal(
     parseError("x in (ok,-bad)"),

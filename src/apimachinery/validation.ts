@@ -75,13 +75,12 @@ const labelValueErrMsg =
   "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const labelValueRe = new RegExp(`^${labelValueFmt}$`);
 
-/** `validation.MaxLenError` (util/validation): counts characters. */
+/**
+ * `validation.MaxLenError` (util/validation, Kubernetes 1.32): "characters", though Go's `len`
+ * counts the bytes.
+ */
 function maxLenError(n: number): string {
   return `must be no more than ${n} characters`;
-}
-/** `content.MaxLenError` (api/validate/content): counts bytes. */
-function maxLenBytesError(n: number): string {
-  return `must be no more than ${n} bytes`;
 }
 
 /** apimachinery's RegexError: each example is followed by ", ", and " or " joins them (two spaces). */
@@ -202,7 +201,7 @@ export function isQualifiedName(value: string): string[] {
     if (prefix.length === 0) {
       errs.push("prefix part must be non-empty");
     } else {
-      for (const m of subdomainMessages(prefix, maxLenBytesError)) errs.push(`prefix part ${m}`);
+      for (const m of subdomainMessages(prefix, maxLenError)) errs.push(`prefix part ${m}`);
     }
   } else {
     return [
@@ -214,7 +213,7 @@ export function isQualifiedName(value: string): string[] {
   if (name.length === 0) {
     errs.push("name part must be non-empty");
   } else if (byteLength(name) > LABEL_VALUE_MAX_LENGTH) {
-    errs.push(`name part ${maxLenBytesError(LABEL_VALUE_MAX_LENGTH)}`);
+    errs.push(`name part ${maxLenError(LABEL_VALUE_MAX_LENGTH)}`);
   }
   if (!labelKeyRe.test(name)) {
     errs.push(
@@ -241,7 +240,7 @@ export function isQualifiedName(value: string): string[] {
 export function isValidLabelValue(value: string): string[] {
   const errs: string[] = [];
   if (byteLength(value) > LABEL_VALUE_MAX_LENGTH) {
-    errs.push(maxLenBytesError(LABEL_VALUE_MAX_LENGTH));
+    errs.push(maxLenError(LABEL_VALUE_MAX_LENGTH));
   }
   if (!labelValueRe.test(value)) {
     errs.push(regexError(labelValueErrMsg, labelValueFmt, "MyValue", "my_value", "12345"));

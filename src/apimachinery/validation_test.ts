@@ -103,9 +103,9 @@ Deno.test("isQualifiedName: invalid", () => {
   ]);
   assert.deepEqual(isQualifiedName(""), ["name part must be non-empty", NAME_PART_MSG]);
   assert.deepEqual(isQualifiedName("Example.com/x"), ["prefix part " + SUBDOMAIN_MSG]);
-  assert.deepEqual(isQualifiedName("a".repeat(64)), ["name part must be no more than 63 bytes"]);
+  assert.deepEqual(isQualifiedName("a".repeat(64)), ["name part must be no more than 63 characters"]);
   assert.deepEqual(isQualifiedName("a".repeat(254) + "/b"), [
-    "prefix part must be no more than 253 bytes",
+    "prefix part must be no more than 253 characters",
   ]);
 });
 
@@ -120,8 +120,8 @@ Deno.test("isValidLabelValue", () => {
   ) {
     assert.deepEqual(isValidLabelValue(v), [VALUE_MSG], v);
   }
-  assert.deepEqual(isValidLabelValue("a".repeat(64)), ["must be no more than 63 bytes"]);
-  // Multi-byte characters count as bytes.
+  assert.deepEqual(isValidLabelValue("a".repeat(64)), ["must be no more than 63 characters"]);
+  // Multi-byte characters count as bytes (Go's len), whatever the message says.
   assert.equal(isValidLabelValue("é".repeat(32)).length, 2);
 });
 
