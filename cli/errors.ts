@@ -40,6 +40,7 @@ export class NoStoreError extends CliError {
 
 /** The lines kubectl prints for an error, without the trailing newline. */
 export function formatError(err: unknown): string {
+  if (err instanceof KlogExitError) return err.message;
   if (err instanceof ApiError) {
     const details = err.status.details;
     if (err.reason === "Invalid" && details) {
@@ -70,4 +71,40 @@ export function formatError(err: unknown): string {
   }
   if (err instanceof CliError) return `error: ${err.message}${err.hint ? `\n${err.hint}` : ""}`;
   return `error: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/**
+ * A line as klog writes it: severity (`W`, `F`), month and day, time with microseconds, the
+ * process id, the Go source file and line kubectl logs from, then the message.
+ *
+ * @example
+ * ```ts
+ * import { klogLine } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * const line = klogLine("W", "helpers.go:702", "careful", new Date(2026, 0, 2, 3, 4, 5, 6));
+ * assert.match(line, /^W0102 03:04:05\.006000 +\d+ helpers\.go:702\] careful\n$/);
+ * ```
+ */
+export function klogLine(
+  severity: "W" | "F",
+  source: string,
+  message: string,
+  now = new Date(),
+): string {
+  const p2 = (n: number) => String(n).padStart(2, "0");
+  const micros = String(now.getMilliseconds() * 1000).padStart(6, "0");
+  const stamp = `${p2(now.getMonth() + 1)}${p2(now.getDate())} ` +
+    `${p2(now.getHours())}:${p2(now.getMinutes())}:${p2(now.getSeconds())}.${micros}`;
+  return `${severity}${stamp} ${String(Deno.pid).padStart(7)} ${source}] ${message}\n`;
+}
+
+/**
+ * What kubectl reports with klog.Exitf: its `F…` line as it is (no `error: `), exit code 1.
+ */
+export class KlogExitError extends Error {
+  /** Creates the error for `source` (e.g. `sorter.go:375`) and `message`. */
+  constructor(source: string, message: string) {
+    super(klogLine("F", source, message));
+    this.name = "KlogExitError";
+  }
 }

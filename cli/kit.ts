@@ -20,7 +20,7 @@ import { createRuntimeCore } from "../src/runtime_core.ts";
 import type { Client } from "../src/client/client.ts";
 import type { TriggeredOptions, TriggeredReport } from "../src/controller/manager.ts";
 import { preloadStoreBackend } from "../src/storage/url.ts";
-import { CliError, formatError, NoStoreError } from "./errors.ts";
+import { CliError, formatError, klogLine, NoStoreError } from "./errors.ts";
 import { FlagError, type FlagsConfig, parseFlags } from "./flags.ts";
 import type { CliIO } from "./io.ts";
 import { resolveStoreUrl, storeDirectory, storeFile } from "./store_url.ts";
@@ -690,11 +690,7 @@ const GO_BOOLS = new Map<string, boolean>([
  * `W1204 15:55:28.080232   25555 helpers.go:702] message` (local time, process id).
  */
 export function klogWarning(source: string, message: string, now = new Date()): string {
-  const p2 = (n: number) => String(n).padStart(2, "0");
-  const micros = String(now.getMilliseconds() * 1000).padStart(6, "0");
-  const stamp = `${p2(now.getMonth() + 1)}${p2(now.getDate())} ` +
-    `${p2(now.getHours())}:${p2(now.getMinutes())}:${p2(now.getSeconds())}.${micros}`;
-  return `W${stamp} ${String(Deno.pid).padStart(7)} ${source}] ${message}\n`;
+  return klogLine("W", source, message, now);
 }
 
 /**

@@ -241,7 +241,11 @@ export async function printObjects(
       );
   }
   const sorted = options.sortBy
-    ? (await import("./sort.ts")).sortObjects(objects, options.sortBy)
+    ? (await import("./sort.ts")).sortObjects(
+      objects,
+      options.sortBy,
+      format === "" || format === "wide",
+    )
     : objects;
   return printer(sorted);
 }

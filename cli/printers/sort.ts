@@ -1,18 +1,24 @@
 /**
- * `--sort-by`: orders objects by a JSONPath field as kubectl does (numbers numerically,
- * strings in natural order, objects without the field first).
+ * `--sort-by`: orders objects by a JSONPath field as kubectl 1.32's sorter does: integers and
+ * floats numerically, two strings that are both quantities (`500m`, `1Gi`) by amount, other
+ * strings byte by byte, objects without the field (or with null) first. Other values (maps,
+ * lists, booleans, mixed types) cannot be sorted: kubectl exits with klog's `F…` line.
  *
  * @module
  */
 
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
-import { goJson, parseJsonPath, relaxedJsonPath } from "../jsonpath.ts";
+import { compareGoStrings, parseJsonPath, relaxedJsonPath } from "../jsonpath.ts";
+import { Quantity } from "../../src/cel/quantity.ts";
+import { KlogExitError } from "../errors.ts";
 import { PrintError } from "./errors.ts";
 
 /**
  * Returns the objects sorted by the field `sortBy` points at (`.metadata.name`,
  * `{.spec.quantity}`). The sort is stable. Throws {@linkcode PrintError} when the path is
- * malformed or no object has the field.
+ * malformed or no object has the field, and a {@linkcode KlogExitError} (kubectl's
+ * `F… sorter.go:…]` line) when two values cannot be compared; `table` words that line as
+ * kubectl's table sorter does.
  *
  * @example
  * ```ts
@@ -24,13 +30,18 @@ import { PrintError } from "./errors.ts";
  *   kind: "ConfigMap",
  *   metadata: { name },
  * }));
+ * // Byte by byte, as kubectl 1.32.
  * assert.deepEqual(sortObjects(objs, ".metadata.name").map((o) => o.metadata.name), [
- *   "item9",
  *   "item10",
+ *   "item9",
  * ]);
  * ```
  */
-export function sortObjects<T extends KubeObject>(objects: readonly T[], sortBy: string): T[] {
+export function sortObjects<T extends KubeObject>(
+  objects: readonly T[],
+  sortBy: string,
+  table = false,
+): T[] {
   let expr: string;
   try {
     expr = relaxedJsonPath(sortBy);
@@ -51,52 +62,63 @@ export function sortObjects<T extends KubeObject>(objects: readonly T[], sortBy:
   if (objects.length > 0 && !keyed.some((k) => k.has)) {
     throw new PrintError(`couldn't find any field with path "${expr}" in the list of objects`);
   }
-  keyed.sort((a, b) => {
-    if (!a.has || !b.has) return a.has === b.has ? a.index - b.index : a.has ? 1 : -1;
-    const c = compareValues(a.value, b.value);
-    return c !== 0 ? c : a.index - b.index;
-  });
-  return keyed.map((k) => k.obj);
+  const unsortable = (why: string) =>
+    new KlogExitError(
+      table ? "sorter.go:375" : "sorter.go:329",
+      `Field ${expr} in ${
+        table ? "[][][]reflect.Value" : "*unstructured.Unstructured"
+      } is an unsortable type: interface, err: ${why}`,
+    );
+  // kubectl's Less: an object without the field sorts first.
+  const less = (a: typeof keyed[0], b: typeof keyed[0]) => {
+    if (!a.has) return true;
+    if (!b.has) return false;
+    return isLess(a.value, b.value, unsortable);
+  };
+  // Go's sort.Sort on these small lists is an insertion sort: stable, and it calls Less as
+  // this does (so an unsortable pair fails as kubectl's fails).
+  const out = [...keyed];
+  for (let i = 1; i < out.length; i++) {
+    for (let j = i; j > 0 && less(out[j], out[j - 1]); j--) {
+      [out[j], out[j - 1]] = [out[j - 1], out[j]];
+    }
+  }
+  return out.map((k) => k.obj);
 }
 
-function compareValues(a: unknown, b: unknown): number {
-  if (typeof a === "number" && typeof b === "number") return a - b;
-  if (typeof a === "string" && typeof b === "string") {
-    return naturalLess(a, b) ? -1 : naturalLess(b, a) ? 1 : 0;
-  }
-  if (typeof a === "boolean" && typeof b === "boolean") return Number(a) - Number(b);
-  const x = goJson(a);
-  const y = goJson(b);
-  return x < y ? -1 : x > y ? 1 : 0;
+/** Go's name of a decoded JSON value's type, as `%T` prints it. */
+function goTypeName(v: unknown): string {
+  if (Array.isArray(v)) return "[]interface {}";
+  if (typeof v === "object") return "map[string]interface {}";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "string") return "string";
+  return Number.isInteger(v) ? "int64" : "float64";
 }
 
-const isDigit = (c: number) => c >= 48 && c <= 57;
-
-/** Natural order: digit runs compare as numbers, digits before other characters. */
-export function naturalLess(s1: string, s2: string): boolean {
-  const a = new TextEncoder().encode(s1);
-  const b = new TextEncoder().encode(s2);
-  let i = 0, j = 0;
-  while (i < a.length && j < b.length) {
-    const d1 = isDigit(a[i]);
-    const d2 = isDigit(b[j]);
-    if (d1 !== d2) return d1;
-    if (!d1) {
-      if (a[i] !== b[j]) return a[i] < b[j];
-      i++;
-      j++;
-      continue;
+/** kubectl's isLess on two values of an unstructured object (Go `interface{}`s). */
+function isLess(a: unknown, b: unknown, unsortable: (why: string) => Error): boolean {
+  if (a === null || a === undefined) return !(b === null || b === undefined);
+  if (b === null || b === undefined) return false;
+  const ta = goTypeName(a);
+  if (ta === "int64" || ta === "float64") {
+    if (goTypeName(b) === ta) return (a as number) < (b as number);
+  } else if (ta === "string") {
+    if (typeof b === "string") {
+      const qa = quantity(a as string);
+      const qb = qa && quantity(b);
+      if (qa && qb) return qa.compareTo(qb) < 0;
+      return compareGoStrings(a as string, b) < 0;
     }
-    while (i < a.length && a[i] === 48) i++;
-    while (j < b.length && b[j] === 48) j++;
-    const n1 = i, n2 = j;
-    while (i < a.length && isDigit(a[i])) i++;
-    while (j < b.length && isDigit(b[j])) j++;
-    if (i - n1 !== j - n2) return i - n1 < j - n2;
-    for (let k = 0; k < i - n1; k++) {
-      if (a[n1 + k] !== b[n2 + k]) return a[n1 + k] < b[n2 + k];
-    }
-    if (n1 !== n2) return n1 < n2;
+  } else {
+    throw unsortable(`unsortable type: ${ta}`);
   }
-  return a.length < b.length;
+  throw unsortable("unsortable interface: interface");
+}
+
+function quantity(s: string): Quantity | undefined {
+  try {
+    return Quantity.parse(s);
+  } catch {
+    return undefined;
+  }
 }
