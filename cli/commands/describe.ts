@@ -223,11 +223,8 @@ function describeNamespace(ns: Namespace): string {
       );
     }
   }
-  // k1s has no ResourceQuota or LimitRange kinds, so there are none to list.
-  w.write(0, "\n");
-  w.write(0, "No resource quota.\n");
-  w.write(0, "\n");
-  w.write(0, "No LimitRange resource.\n");
+  // kubectl leaves the quota and limit sections out when the server does not serve
+  // ResourceQuotas and LimitRanges (its lists are NotFound): k1s has neither kind.
   return w.toString();
 }
 

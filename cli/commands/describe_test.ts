@@ -87,10 +87,6 @@ Deno.test("describe namespace", async () => {
 Labels:       kubernetes.io/metadata.name=default
 Annotations:  <none>
 Status:       Active
-
-No resource quota.
-
-No LimitRange resource.
 `,
   );
 });

@@ -155,10 +155,6 @@ Labels:       kubernetes.io/metadata.name=team
               owner=me
 Annotations:  <none>
 Status:       Active
-
-No resource quota.
-
-No LimitRange resource.
 `,
   );
 
