@@ -75,6 +75,12 @@ const CASES: [string[], Run][] = [
       "name,template,templatefile,yaml\n",
   }],
   [["create"], { code: 1, out: "", err: "error: must specify one of -f and -k\n" }],
+  [["apply"], { code: 1, out: "", err: "error: must specify one of -f and -k\n" }],
+  [["apply", "x"], {
+    code: 1,
+    out: "",
+    err: "error: Unexpected args: [x]\nSee 'k1s apply -h' for help and examples\n",
+  }],
   [["create", "bogus", "x"], {
     code: 1,
     out: "",

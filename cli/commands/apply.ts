@@ -253,16 +253,13 @@ export const applyCommand: Command = {
       const { editLastApplied } = await import("./apply_edit_last_applied.ts");
       return await editLastApplied(ctx, ctx.args.slice(1));
     }
-    if (!ctx.flags.filename) {
-      throw new CliError("must specify one of -f and -k", {
-        hint: `See '${ctx.cli.name} apply -h' for help and examples`,
-      });
-    }
+    // kubectl's order: arguments first, then the missing -f (a plain error).
     if (ctx.args.length) {
       throw new CliError(`Unexpected args: [${ctx.args.join(" ")}]`, {
         hint: `See '${ctx.cli.name} apply -h' for help and examples`,
       });
     }
+    if (!ctx.flags.filename) throw new CliError("must specify one of -f and -k");
     const { applyFromFiles } = await import("./apply_files.ts");
     return await applyFromFiles(ctx);
   },
