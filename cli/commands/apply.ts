@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { PRINT_FLAGS } from "./read_flags.ts";
 import { CliError } from "../errors.ts";
 import type { FlagSpec } from "../flags.ts";
 import { type Command, type CommandDoc, DRY_RUN_FLAG } from "../kit.ts";
@@ -234,6 +235,7 @@ export const applyCommand: Command = {
     force: FORCE,
     "grace-period": GRACE_PERIOD,
     output: OUTPUT,
+    ...PRINT_FLAGS,
     prune: {
       type: "boolean",
       description:

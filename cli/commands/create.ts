@@ -7,6 +7,7 @@
  * @module
  */
 import { VALIDATE_OPTIONS, validateOptions } from "../validate.ts";
+import { outputOf, PRINT_FLAGS, printFlags } from "./read_flags.ts";
 import { ApiError } from "../../src/apimachinery/errors.ts";
 import { type KubeObject, OBJECT_META_FIELDS } from "../../src/apimachinery/meta.ts";
 import {
@@ -42,7 +43,8 @@ export function resultPrinter(
   ctx: CommandContext,
   options: { typed?: boolean } = {},
 ): (obj: KubeObject, kind: Kind, line: string) => Promise<string> {
-  const output = (ctx.flags.output as string | undefined) ?? "";
+  const output = outputOf(ctx.flags) ?? "";
+  const flags = printFlags(ctx.flags);
   const eq = output.indexOf("=");
   const format = eq < 0 ? output : output.slice(0, eq);
   if (output !== "" && !WRITE_OUTPUT_FORMATS.includes(format)) {
@@ -59,6 +61,7 @@ export function resultPrinter(
     if (format === "json" && options.typed) return goJson(asGoStruct(obj), "    ") + "\n";
     try {
       const text = await printObjects([obj], {
+        ...flags,
         output,
         kindOf: () => kind,
         singleItemImplied: true,
@@ -609,6 +612,7 @@ const GENERATOR_OPTIONS = {
   type: { type: "string" as const },
   "append-hash": { type: "boolean" as const },
   "save-config": { type: "boolean" as const },
+  ...PRINT_FLAGS,
   cert: { type: "string" as const },
   key: { type: "string" as const },
   "docker-username": { type: "string" as const },

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { PRINT_FLAGS, printFlags } from "./read_flags.ts";
 import { VALIDATE_OPTIONS, validateOptions } from "../validate.ts";
 import { ApiError } from "../../src/apimachinery/errors.ts";
 import { jsonEqual } from "../../src/apimachinery/json_equal.ts";
@@ -303,6 +304,7 @@ export const editCommand: Command = {
     'The editor is $KUBE_EDITOR, else $EDITOR, else vi; it is run as `sh -c "$EDITOR FILE"`.',
   options: {
     output: { type: "string", short: "o" },
+    ...PRINT_FLAGS,
     "output-patch": { type: "boolean" },
     ...VALIDATE_OPTIONS,
   },
@@ -472,7 +474,13 @@ export const editCommand: Command = {
       await Deno.remove(file);
       if (output) {
         ctx.io.stdout(
-          await printNamed(updated, output, (o) => rt.scheme.forObject(o), ctx.io.now()),
+          await printNamed(
+            updated,
+            output,
+            (o) => rt.scheme.forObject(o),
+            ctx.io.now(),
+            printFlags(ctx.flags),
+          ),
         );
       } else {
         ctx.io.stdout(`${kindLabel(kind)}/${name} edited\n`);

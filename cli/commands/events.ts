@@ -15,7 +15,7 @@ import type { Kind } from "../../src/scheme/kind.ts";
 import { age, alignColumns, OUTPUT_FORMATS, printObjects } from "../printers/mod.ts";
 import { toKubectlYaml } from "../printers/yaml.ts";
 import { goJson } from "../jsonpath.ts";
-import { ALL_NAMESPACES_FLAG, CHUNK_SIZE_FLAG, TEMPLATE_FLAG } from "./read_flags.ts";
+import { ALL_NAMESPACES_FLAG, CHUNK_SIZE_FLAG, PRINT_FLAGS, printFlags } from "./read_flags.ts";
 
 /**
  * The time kubectl sorts an event by: the series' last observation, else `lastTimestamp`,
@@ -104,6 +104,7 @@ const EVENT_OUTPUT_FORMATS = OUTPUT_FORMATS.filter((f) => f !== "wide" && !f.sta
 async function eventPrinter(
   output: string,
   templateFlag: unknown,
+  allowMissingKeys = true,
 ): Promise<(events: Event | readonly Event[]) => Promise<string>> {
   // Only the template formats take `=…`: `-o json=x` is no format.
   const eq = output.indexOf("=");
@@ -133,6 +134,7 @@ async function eventPrinter(
       return await printObjects([plainData(typed) as Event], {
         output,
         template,
+        allowMissingKeys,
         kindOf: () => Event,
         singleItemImplied: true,
       });
@@ -231,7 +233,7 @@ export const eventsCommand: Command = {
       description: "Output format. One of: (json, yaml, name, go-template, go-template-file, " +
         "template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
     },
-    template: TEMPLATE_FLAG,
+    ...PRINT_FLAGS,
     "all-namespaces": ALL_NAMESPACES_FLAG,
     for: {
       type: "string",
@@ -266,7 +268,11 @@ export const eventsCommand: Command = {
         `involvedObject.apiVersion=${kind.apiVersion},involvedObject.name=${forArg.split("/")[1]}`;
     }
     const output = (ctx.flags.output as string | undefined) ?? "";
-    const print = output === "" ? undefined : await eventPrinter(output, ctx.flags.template);
+    const print = output === "" ? undefined : await eventPrinter(
+      output,
+      ctx.flags.template,
+      printFlags(ctx.flags).allowMissingKeys,
+    );
     const types = typesFilter((ctx.flags.types as string[] | undefined) ?? []);
     const rt = await ctx.core();
     const wantedType = (e: Event) =>

@@ -20,9 +20,10 @@ import {
   ALL_NAMESPACES_FLAG,
   CHUNK_SIZE_FLAG,
   filenameFlag,
+  PRINT_FLAGS,
+  printFlags,
   RECURSIVE_FLAG,
   SELECTOR_FLAG,
-  TEMPLATE_FLAG,
 } from "./read_flags.ts";
 
 /**
@@ -108,7 +109,7 @@ export const getCommand: Command = {
         "[http://golang.org/pkg/text/template/#pkg-overview] and jsonpath template " +
         "[https://kubernetes.io/docs/reference/kubectl/jsonpath/].",
     },
-    template: TEMPLATE_FLAG,
+    ...PRINT_FLAGS,
     selector: SELECTOR_FLAG,
     "field-selector": {
       type: "string",
@@ -309,6 +310,7 @@ export const getCommand: Command = {
     } else if (objects.length || !table) {
       ctx.io.stdout(
         await printObjects(objects, {
+          ...printFlags(ctx.flags),
           output,
           template,
           kindOf: (o) => rt.scheme.forObject(o),

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { outputOf, PRINT_FLAGS, printFlags } from "./read_flags.ts";
 import { isConflict } from "../../src/apimachinery/errors.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import { isValidLabelValue } from "../../src/apimachinery/validation.ts";
@@ -238,6 +239,7 @@ function command(flavor: Flavor): Command {
       "dry-run": DRY_RUN_FLAG,
       "resource-version": { type: "string" },
       output: { type: "string", short: "o" },
+      ...PRINT_FLAGS,
       filename: { type: "string", short: "f", multiple: true },
       recursive: { type: "boolean", short: "R" },
       local: { type: "boolean" },
@@ -291,7 +293,7 @@ function command(flavor: Flavor): Command {
       const rt = await ctx.runtime();
       const overwrite = ctx.flags.overwrite === true;
       const wantedVersion = ctx.flags["resource-version"] as string | undefined;
-      const output = ctx.flags.output as string | undefined;
+      const output = outputOf(ctx.flags);
       for (const t of targets) {
         let reported = false;
         for (let attempt = 1;; attempt++) {
@@ -337,7 +339,13 @@ function command(flavor: Flavor): Command {
             }
           } else if (output) {
             ctx.io.stdout(
-              await printNamed(result, output, (o) => rt.scheme.forObject(o), ctx.io.now()),
+              await printNamed(
+                result,
+                output,
+                (o) => rt.scheme.forObject(o),
+                ctx.io.now(),
+                printFlags(ctx.flags),
+              ),
             );
           } else {
             ctx.io.stdout(
@@ -494,7 +502,7 @@ async function updateLocally(
 ): Promise<number> {
   const overwrite = ctx.flags.overwrite === true;
   const list = ctx.flags.list === true;
-  const output = ctx.flags.output as string | undefined;
+  const output = outputOf(ctx.flags);
   const resourceVersion = (ctx.flags["resource-version"] as string | undefined) || undefined;
   // annotate makes its printer before it reads the files; label makes one for each object.
   if (flavor.verb === "annotate" && output) {
@@ -547,15 +555,16 @@ async function updateLocally(
       const refusal = outputFormatError(output);
       if (refusal) throw new CliError(refusal);
       const format = output.split("=")[0];
-      let shown = changed;
-      if (format === "json" || format === "yaml") {
-        // kubectl's JSON and YAML printers leave managedFields out.
-        const { managedFields: _, ...metadata } = changed.metadata;
-        shown = { ...changed, metadata } as KubeObject;
-      }
       let text: string;
       try {
-        text = await printNamed(shown, output, () => undefined, ctx.io.now());
+        // (kubectl's JSON and YAML printers leave managedFields out unless asked.)
+        text = await printNamed(
+          changed,
+          output,
+          () => undefined,
+          ctx.io.now(),
+          printFlags(ctx.flags),
+        );
       } catch (err) {
         if (err instanceof PrintError) throw new CliError(err.message);
         throw err;

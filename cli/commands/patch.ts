@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { outputOf, PRINT_FLAGS, printFlags } from "./read_flags.ts";
 import { ApiError } from "../../src/apimachinery/errors.ts";
 import { jsonEqual } from "../../src/apimachinery/json_equal.ts";
 import { goJson } from "../jsonpath.ts";
@@ -174,10 +175,7 @@ export const patchCommand: Command = {
     filename: { type: "string", short: "f", multiple: true },
     recursive: { type: "boolean", short: "R" },
     local: { type: "boolean" },
-    "show-managed-fields": {
-      type: "boolean",
-      description: "If true, keep the managedFields when printing objects in JSON or YAML format.",
-    },
+    ...PRINT_FLAGS,
   },
   mutates: true,
   async run(ctx) {
@@ -248,14 +246,15 @@ export const patchCommand: Command = {
       const changed = dry === "none"
         ? after.metadata.resourceVersion !== before.metadata.resourceVersion
         : !jsonEqual(after, before);
-      const output = ctx.flags.output as string | undefined;
+      const output = outputOf(ctx.flags);
       if (output) {
         ctx.io.stdout(
           await printNamed(
-            printable(ctx, after, output),
+            after,
             output,
             (o) => rt.scheme.forObject(o),
             ctx.io.now(),
+            printFlags(ctx.flags),
           ),
         );
       } else {
@@ -316,20 +315,6 @@ const TYPED_GROUPS: ReadonlySet<string> = new Set([
   "storage.k8s.io",
   "storagemigration.k8s.io",
 ]);
-
-/** The object without `metadata.managedFields`, as kubectl's json and yaml printers show it. */
-function withoutManagedFields(obj: KubeObject): KubeObject {
-  if (!obj.metadata || !("managedFields" in obj.metadata)) return obj;
-  const { managedFields: _, ...metadata } = obj.metadata;
-  return { ...obj, metadata };
-}
-
-/** What `-o` prints for `obj`: json and yaml leave managedFields out unless asked for. */
-function printable(ctx: CommandContext, obj: KubeObject, output: string): KubeObject {
-  const format = output.toLowerCase();
-  const json = format === "json" || format === "yaml";
-  return json && ctx.flags["show-managed-fields"] !== true ? withoutManagedFields(obj) : obj;
-}
 
 /**
  * `patch --local -f`: the patch applied to the files' objects here and the results printed,
@@ -409,7 +394,7 @@ async function patchLocally(ctx: CommandContext, type: PatchType, body: string):
     }
     return applyMergePatch(object, patch);
   };
-  const output = ctx.flags.output as string | undefined;
+  const output = outputOf(ctx.flags);
   const failures: string[] = [];
   for (const m of manifests) {
     let after: KubeObject;
@@ -426,10 +411,11 @@ async function patchLocally(ctx: CommandContext, type: PatchType, body: string):
     if (output) {
       ctx.io.stdout(
         await printNamed(
-          printable(ctx, after, output),
+          after,
           output,
           (o) => scheme.forObject(o),
           ctx.io.now(),
+          printFlags(ctx.flags),
         ),
       );
     } else {

@@ -47,6 +47,53 @@ export const TEMPLATE_FLAG: FlagSpec = {
     "[http://golang.org/pkg/text/template/#pkg-overview].",
 };
 
+/** `--allow-missing-template-keys` (true unless set to false). */
+export const ALLOW_MISSING_TEMPLATE_KEYS_FLAG: FlagSpec = {
+  type: "boolean",
+  defaultText: "true",
+  description: "If true, ignore any errors in templates when a field or map key is missing in " +
+    "the template. Only applies to golang and jsonpath output formats.",
+};
+
+/** `--show-managed-fields`. */
+export const SHOW_MANAGED_FIELDS_FLAG: FlagSpec = {
+  type: "boolean",
+  description: "If true, keep the managedFields when printing objects in JSON or YAML format.",
+};
+
+/**
+ * The flags of kubectl's printer that every verb printing objects with `-o` has (kubectl's
+ * PrintFlags): `--template`, `--allow-missing-template-keys` and `--show-managed-fields`.
+ */
+export const PRINT_FLAGS: Record<string, FlagSpec> = {
+  "allow-missing-template-keys": ALLOW_MISSING_TEMPLATE_KEYS_FLAG,
+  "show-managed-fields": SHOW_MANAGED_FIELDS_FLAG,
+  template: TEMPLATE_FLAG,
+};
+
+/** What the printer flags ask of printObjects and printNamed. */
+export function printFlags(flags: Record<string, unknown>): {
+  template?: string;
+  allowMissingKeys: boolean;
+  showManagedFields: boolean;
+} {
+  return {
+    template: (flags.template as string | undefined) || undefined,
+    allowMissingKeys: flags["allow-missing-template-keys"] !== false,
+    showManagedFields: flags["show-managed-fields"] === true,
+  };
+}
+
+/**
+ * The `-o` format of a verb that prints what it did: `-o`, else `go-template` when only
+ * `--template` is given (as kubectl), else undefined (the verb's own line).
+ */
+export function outputOf(flags: Record<string, unknown>): string | undefined {
+  const output = flags.output as string | undefined;
+  if (output) return output;
+  return flags.template ? "go-template" : undefined;
+}
+
 /** `-f, --filename` of a verb that reads the objects the files name, in kubectl's words. */
 export function filenameFlag(description: string): FlagSpec {
   return { type: "string", short: "f", multiple: true, description };

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { PRINT_FLAGS } from "./read_flags.ts";
 import { clientValidates, validateOptions } from "../validate.ts";
 import { ApiError, isNotFound } from "../../src/apimachinery/errors.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
@@ -99,6 +100,7 @@ export const replaceCommand: Command = {
     force: FORCE,
     "grace-period": GRACE_PERIOD,
     output: OUTPUT,
+    ...PRINT_FLAGS,
     recursive: RECURSIVE,
     "save-config": {
       type: "boolean",

@@ -22,6 +22,7 @@
  *
  * @module
  */
+import { PRINT_FLAGS, printFlags } from "./read_flags.ts";
 import { isNotFound } from "../../src/apimachinery/errors.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
@@ -463,6 +464,7 @@ export const waitCommand: Command = {
     all: { type: "boolean" },
     "all-namespaces": { type: "boolean", short: "A" },
     output: { type: "string", short: "o" },
+    ...PRINT_FLAGS,
   },
   async run(ctx) {
     const timeoutText = (ctx.flags.timeout as string | undefined) ?? "30s";
@@ -493,7 +495,13 @@ export const waitCommand: Command = {
       async onMet(t, obj) {
         if (output && obj) {
           ctx.io.stdout(
-            await printNamed(obj, output, (o) => rt.scheme.forObject(o), ctx.io.now()),
+            await printNamed(
+              obj,
+              output,
+              (o) => rt.scheme.forObject(o),
+              ctx.io.now(),
+              printFlags(ctx.flags),
+            ),
           );
         } else ctx.io.stdout(`${kindPrefix(t.kind)}/${t.name} condition met\n`);
       },
@@ -525,7 +533,13 @@ async function waitForCreate(
         if (output) {
           const obj = await rt.client.get(t.kind, t.name, { namespace: t.namespace });
           ctx.io.stdout(
-            await printNamed(obj, output, (o) => rt.scheme.forObject(o), ctx.io.now()),
+            await printNamed(
+              obj,
+              output,
+              (o) => rt.scheme.forObject(o),
+              ctx.io.now(),
+              printFlags(ctx.flags),
+            ),
           );
         } else ctx.io.stdout(`${kindPrefix(t.kind)}/${t.name} condition met\n`);
       }

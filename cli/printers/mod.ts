@@ -83,6 +83,11 @@ export interface PrintObjectsOptions extends PrintOptions {
    * templates; default true.
    */
   allowMissingKeys?: boolean;
+  /**
+   * `--show-managed-fields`: keep `metadata.managedFields` in JSON and YAML output (kubectl
+   * leaves them out by default; other formats see them).
+   */
+  showManagedFields?: boolean;
   /** Reads `*-file=` templates and columns; default `Deno.readTextFileSync`. */
   readFile?(path: string): string;
 }
@@ -150,12 +155,15 @@ export async function printObjects(
       break;
     case "json": {
       const { goJson } = await import("../jsonpath.ts");
-      printer = (objs) => goJson(wrap(objs, options), "    ") + "\n";
+      const keep = options.showManagedFields === true;
+      printer = (objs) =>
+        goJson(wrap(keep ? objs : withoutManagedFields(objs), options), "    ") + "\n";
       break;
     }
     case "yaml": {
       const { toKubectlYaml } = await import("./yaml.ts");
-      printer = (objs) => toKubectlYaml(wrap(objs, options));
+      const keep = options.showManagedFields === true;
+      printer = (objs) => toKubectlYaml(wrap(keep ? objs : withoutManagedFields(objs), options));
       break;
     }
     case "jsonpath":
@@ -259,8 +267,18 @@ export function printNamed(
   output: string,
   kindOf: (obj: KubeObject) => Kind | undefined,
   now: number,
+  flags: Pick<PrintObjectsOptions, "template" | "allowMissingKeys" | "showManagedFields"> = {},
 ): Promise<string> {
-  return printObjects([obj], { output, kindOf, now, singleItemImplied: true });
+  return printObjects([obj], { ...flags, output, kindOf, now, singleItemImplied: true });
+}
+
+/** `objects` without `metadata.managedFields`, as kubectl's JSON and YAML printers show them. */
+function withoutManagedFields(objects: readonly KubeObject[]): KubeObject[] {
+  return objects.map((o) => {
+    if (!o.metadata || !("managedFields" in o.metadata)) return o;
+    const { managedFields: _, ...metadata } = o.metadata;
+    return { ...o, metadata } as KubeObject;
+  });
 }
 
 function prefixOf(obj: KubeObject, options: PrintObjectsOptions): string {
