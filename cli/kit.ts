@@ -628,7 +628,11 @@ export function defineCli(spec: CliSpec): Cli {
       try {
         code = (await command.run(ctx)) ?? 0;
       } catch (err) {
-        // As kubectl's CheckErr: a newline unless the message ends in one.
+        // What kubectl wrote to standard output before failing (a Go template's partial output
+        // and its debugging block), then, as its CheckErr, the message and a newline unless it
+        // ends in one.
+        const partial = (err as { output?: unknown } | undefined)?.output;
+        if (typeof partial === "string") io.stdout(partial);
         const text = formatError(err);
         io.stderr(text.endsWith("\n") ? text : text + "\n");
         code = err instanceof CliError ? err.exitCode : 1;

@@ -68,7 +68,8 @@ export function resultPrinter(
       });
       return (format === "yaml" && printed++ > 0 ? "---\n" : "") + text;
     } catch (err) {
-      if (err instanceof PrintError) throw new CliError(err.message);
+      // (A template's failure keeps what kubectl prints on standard output with it.)
+      if (err instanceof PrintError && !("output" in err)) throw new CliError(err.message);
       throw err;
     }
   };

@@ -566,7 +566,12 @@ async function updateLocally(
           printFlags(ctx.flags),
         );
       } catch (err) {
-        if (err instanceof PrintError) throw new CliError(err.message);
+        if (err instanceof PrintError) {
+          // A template's failure: what kubectl prints on standard output, then the error.
+          const partial = (err as { output?: unknown }).output;
+          if (typeof partial === "string") ctx.io.stdout(partial);
+          throw new CliError(err.message);
+        }
         throw err;
       }
       // annotate prints every object with one printer (YAML documents after the first start
