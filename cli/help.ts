@@ -90,7 +90,10 @@ export function commandHelp(
     const lines = doc.examples.replace(/^\n+|\s+$/g, "").split("\n");
     out += `\nExamples:\n${lines.map((l) => `  ${l}`).join("\n")}\n`;
   }
-  const subs = doc.subcommands ?? [];
+  // cobra lists subcommands by name.
+  const subs = [...doc.subcommands ?? []].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+  );
   if (subs.length) out += `\nAvailable Commands:\n${commandList(subs, padding(subs))}`;
   const flags = flagsHelp(doc.options ?? {}, limit);
   out += flags ? `\nOptions:\n${flags}` : "\n";

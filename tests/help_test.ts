@@ -121,6 +121,10 @@ Deno.test("every verb and subcommand has help in kubectl's layout", async (t) =>
       assert.ok(help.endsWith(
         'Use "k1s options" for a list of global command-line options (applies to all commands).\n',
       ));
+      // Subcommands are listed by name, as cobra lists them.
+      const listed = (mine.bodies.get("Available Commands") ?? "").split("\n")
+        .map((l) => /^ {2}(\S+)/.exec(l)?.[1]).filter((n) => n !== undefined);
+      assert.deepEqual(listed, [...listed].sort(), "subcommands by name");
       // Every flag the command accepts is documented, with words.
       for (const [name, spec] of Object.entries(doc.options ?? {})) {
         assert.ok(!spec.hidden, `--${name} is hidden`);

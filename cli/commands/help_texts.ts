@@ -51,7 +51,7 @@ const RECURSIVE: [string | null, string] = [
 ];
 const SAVE_CONFIG: [string | null, string] = [
   "false",
-  "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.",
+  "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform k1s apply on this object in the future.",
 ];
 const APPEND_HASH: [string | null, string] = ["false", "Append a hash of the secret to its name."];
 
@@ -292,7 +292,7 @@ const TEXTS: Record<string, HelpText> = {
     long:
       "Create a config map based on a file, directory, or specified literal value.\n\n A single config map may package one or more key/value pairs.\n\n When creating a config map based on a file, the key will default to the basename of the file, and the value will default to the file content.  If the basename is an invalid key, you may specify an alternate key.\n\n When creating a config map based on a directory, each file whose basename is a valid key in the directory will be packaged into the config map.  Any directory entries except regular files are ignored (e.g. subdirectories, symlinks, devices, pipes, etc).",
     examples:
-      "# Create a new config map named my-config based on folder bar\nk1s create configmap my-config --from-file=path/to/bar\n\n# Create a new config map named my-config with key1=config1 and key2=config2\nk1s create configmap my-config --from-literal=key1=config1 --from-literal=key2=config2\n\n# Create a new config map named my-config from the key=value pairs in the file\nk1s create configmap my-config --from-file=path/to/bar\n\n# Create a new config map named my-config from an env file\nk1s create configmap my-config --from-env-file=path/to/foo.env --from-env-file=path/to/bar.env",
+      "# Create a new config map named my-config based on folder bar\nk1s create configmap my-config --from-file=path/to/bar\n\n# Create a new config map named my-config with specified keys instead of file basenames on disk\nk1s create configmap my-config --from-file=key1=/path/to/bar/file1.txt --from-file=key2=/path/to/bar/file2.txt\n\n# Create a new config map named my-config with key1=config1 and key2=config2\nk1s create configmap my-config --from-literal=key1=config1 --from-literal=key2=config2\n\n# Create a new config map named my-config from the key=value pairs in the file\nk1s create configmap my-config --from-file=path/to/bar\n\n# Create a new config map named my-config from an env file\nk1s create configmap my-config --from-env-file=path/to/foo.env --from-env-file=path/to/bar.env",
     usage:
       "create configmap NAME [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none]",
     aliases: ["cm"],

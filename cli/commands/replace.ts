@@ -105,7 +105,7 @@ export const replaceCommand: Command = {
     "save-config": {
       type: "boolean",
       description:
-        "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.",
+        "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform k1s apply on this object in the future.",
     },
     timeout: DELETE_TIMEOUT,
     validate: VALIDATE,
