@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ApiError } from "../src/apimachinery/errors.ts";
 import type { Kind } from "../src/scheme/kind.ts";
 import type { Scheme } from "../src/scheme/scheme.ts";
 import { CliError } from "./errors.ts";
@@ -152,4 +153,20 @@ export function usesFiles(
     );
   }
   return files;
+}
+
+/**
+ * kubectl's resource builder names the list a BadRequest or NotFound came from:
+ * `Unable to list "/v1, Resource=configmaps": …`, or with selectors
+ * `Unable to find "…" that match label selector "…", field selector "…": …`.
+ */
+export function listError(err: unknown, kind: Kind, labels: string, fields: string): unknown {
+  if (!(err instanceof ApiError) || (err.code !== 400 && err.code !== 404)) return err;
+  const gvr = `${kind.group}/${kind.version}, Resource=${kind.plural}`;
+  const message = labels === "" && fields === ""
+    ? `Unable to list ${JSON.stringify(gvr)}: ${err.message}`
+    : `Unable to find ${JSON.stringify(gvr)} that match label selector ${
+      JSON.stringify(labels)
+    }, field selector ${JSON.stringify(fields)}: ${err.message}`;
+  return ApiError.of(err.code, err.reason, message, err.status.details);
 }

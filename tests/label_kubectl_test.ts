@@ -1,6 +1,7 @@
 // `label` and `annotate` on a server's objects print what kubectl 1.32 prints against the same
 // server: `label "k" not found.` and `not labeled` when nothing changes, `unlabeled`, `--list`
-// with a header per object on standard output, `--resource-version`, client dry runs.
+// with a header per object on standard output, `--resource-version`, client dry runs, and
+// `--field-selector` (with `delete` too).
 import assert from "node:assert/strict";
 import { captureIO } from "../cli/io.ts";
 import { k1s } from "../cli/cli_under_test.ts";
@@ -20,9 +21,16 @@ const CASES = [
   ["label", "cm", "l1", "--list"],
   ["annotate", "cm", "l1", "l2", "--list"],
   ["annotate", "cm", "l1", "a-"],
+  // --field-selector picks the objects, as -l does.
+  ["label", "cm", "--field-selector", "metadata.name=l1", "x=1"],
+  ["annotate", "cm", "--field-selector", "metadata.name!=l1", "x=1"],
+  ["label", "cm", "l1", "--field-selector", "metadata.name=l1", "x=1"],
+  ["label", "cm", "--field-selector", "spec.nope=1", "x=1"],
+  ["delete", "cm", "--field-selector", "metadata.name=l3"],
+  ["delete", "cm", "--field-selector", "bad"],
 ];
 
-Deno.test("label and annotate on a server: k1s prints what kubectl 1.32 prints", async (t) => {
+Deno.test("label, annotate and delete on a server: k1s prints what kubectl 1.32 prints", async (t) => {
   if (!haveKubectl(32)) return;
   await using fx = await kubectlFixture();
   // l1 and l2 carry app=web; l3 has no labels.

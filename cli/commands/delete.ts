@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { FIELD_SELECTOR_FLAG } from "./read_flags.ts";
+import { listError } from "../resources.ts";
 import { ApiError, isNotFound } from "../../src/apimachinery/errors.ts";
 import type { PropagationPolicy } from "../../src/apimachinery/meta.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
@@ -150,6 +152,7 @@ export function deleteCommand(
       "        [--grace-period=-1] [--force] [--now] [-o name]",
     options: {
       selector: { type: "string", short: "l" },
+      "field-selector": FIELD_SELECTOR_FLAG,
       all: { type: "boolean" },
       "all-namespaces": { type: "boolean", short: "A" },
       cascade: { type: "string", noValue: "background" },
@@ -176,18 +179,19 @@ export function deleteCommand(
       if (ctx.args.length === 0) throw noResourcesError();
       const selection = parseResourceArgs(rt.scheme, ctx.args);
       const selector = ctx.flags.selector as string | undefined;
+      const fieldSelector = ctx.flags["field-selector"] as string | undefined;
       const everything = ctx.flags.all === true;
       const targets: DeleteTarget[] = [];
       for (const { kind, names } of selection) {
         const namespace = kind.scope === "Namespaced" ? ctx.namespace : undefined;
         if (names.length) {
-          if (selector || everything) {
+          if (selector || fieldSelector || everything) {
             throw new CliError("name cannot be provided when a selector is specified");
           }
           targets.push(...names.map((name) => ({ kind, name, namespace })));
           continue;
         }
-        if (!selector && !everything) {
+        if (!selector && !fieldSelector && !everything) {
           throw new CliError(
             "resource(s) were provided, but no name was specified",
           );
@@ -195,6 +199,9 @@ export function deleteCommand(
         const list = await rt.client.list(kind, {
           namespace: ctx.flags["all-namespaces"] ? undefined : namespace,
           labelSelector: selector,
+          fieldSelector,
+        }).catch((err) => {
+          throw listError(err, kind, selector ?? "", fieldSelector ?? "");
         });
         targets.push(...list.items.map((o) => ({
           kind,

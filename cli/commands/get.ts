@@ -6,11 +6,11 @@
  */
 import { ApiError } from "../../src/apimachinery/errors.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
-import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError, formatError } from "../errors.ts";
 import type { Command } from "../kit.ts";
 import { printObjects } from "../printers/mod.ts";
 import {
+  listError,
   noResourcesError,
   parseResourceArgs,
   requireResourceType,
@@ -19,28 +19,13 @@ import {
 import {
   ALL_NAMESPACES_FLAG,
   CHUNK_SIZE_FLAG,
+  FIELD_SELECTOR_FLAG,
   filenameFlag,
   PRINT_FLAGS,
   printFlags,
   RECURSIVE_FLAG,
   SELECTOR_FLAG,
 } from "./read_flags.ts";
-
-/**
- * kubectl's resource builder names the list a BadRequest or NotFound came from:
- * `Unable to list "/v1, Resource=configmaps": …`, or with selectors
- * `Unable to find "…" that match label selector "…", field selector "…": …`.
- */
-function listError(err: unknown, kind: Kind, labels: string, fields: string): unknown {
-  if (!(err instanceof ApiError) || (err.code !== 400 && err.code !== 404)) return err;
-  const gvr = `${kind.group}/${kind.version}, Resource=${kind.plural}`;
-  const message = labels === "" && fields === ""
-    ? `Unable to list ${JSON.stringify(gvr)}: ${err.message}`
-    : `Unable to find ${JSON.stringify(gvr)} that match label selector ${
-      JSON.stringify(labels)
-    }, field selector ${JSON.stringify(fields)}: ${err.message}`;
-  return ApiError.of(err.code, err.reason, message, err.status.details);
-}
 
 const GET_LONG = `Display one or many resources.
 
@@ -111,12 +96,7 @@ export const getCommand: Command = {
     },
     ...PRINT_FLAGS,
     selector: SELECTOR_FLAG,
-    "field-selector": {
-      type: "string",
-      description: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. " +
-        "--field-selector key1=value1,key2=value2). The server only supports a limited number " +
-        "of field queries per type.",
-    },
+    "field-selector": FIELD_SELECTOR_FLAG,
     "all-namespaces": ALL_NAMESPACES_FLAG,
     "show-labels": {
       type: "boolean",

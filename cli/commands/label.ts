@@ -9,7 +9,9 @@
  *
  * @module
  */
-import { outputOf, PRINT_FLAGS, printFlags } from "./read_flags.ts";
+
+import { listError } from "../resources.ts";
+import { FIELD_SELECTOR_FLAG, outputOf, PRINT_FLAGS, printFlags } from "./read_flags.ts";
 import { isConflict } from "../../src/apimachinery/errors.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import { isValidLabelValue } from "../../src/apimachinery/validation.ts";
@@ -185,6 +187,7 @@ interface Target {
 
 async function targetsOf(ctx: CommandContext, resources: string[]): Promise<Target[]> {
   const selector = ctx.flags.selector as string | undefined;
+  const fieldSelector = ctx.flags["field-selector"] as string | undefined;
   const everything = ctx.flags.all === true;
   if (ctx.flags.filename) {
     const manifests = await resolveManifests(ctx);
@@ -199,16 +202,21 @@ async function targetsOf(ctx: CommandContext, resources: string[]): Promise<Targ
   for (const { kind, names } of parseResourceArgs(rt.scheme, resources)) {
     const namespace = kind.scope === "Namespaced" ? ctx.namespace : undefined;
     if (names.length) {
-      if (selector) throw new CliError("name cannot be provided when a selector is specified");
+      if (selector || fieldSelector) {
+        throw new CliError("name cannot be provided when a selector is specified");
+      }
       targets.push(...names.map((name) => ({ kind, name, namespace })));
       continue;
     }
-    if (!selector && !everything) {
+    if (!selector && !fieldSelector && !everything) {
       throw new CliError("resource(s) were provided, but no name was specified");
     }
     const list = await rt.client.list(kind, {
       namespace: ctx.flags["all-namespaces"] ? undefined : namespace,
       labelSelector: selector,
+      fieldSelector,
+    }).catch((err) => {
+      throw listError(err, kind, selector ?? "", fieldSelector ?? "");
     });
     targets.push(...list.items.map((o) => ({
       kind,
@@ -235,6 +243,7 @@ function command(flavor: Flavor): Command {
       all: { type: "boolean" },
       "all-namespaces": { type: "boolean", short: "A" },
       selector: { type: "string", short: "l" },
+      "field-selector": FIELD_SELECTOR_FLAG,
       list: { type: "boolean" },
       "dry-run": DRY_RUN_FLAG,
       "resource-version": { type: "string" },

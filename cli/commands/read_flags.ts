@@ -31,6 +31,14 @@ export const SELECTOR_FLAG: FlagSpec = {
     "constraints.",
 };
 
+/** `--field-selector`. */
+export const FIELD_SELECTOR_FLAG: FlagSpec = {
+  type: "string",
+  description: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. " +
+    "--field-selector key1=value1,key2=value2). The server only supports a limited number " +
+    "of field queries per type.",
+};
+
 /** `-R, --recursive` (with `-f`). */
 export const RECURSIVE_FLAG: FlagSpec = {
   type: "boolean",
