@@ -149,8 +149,15 @@ export const getCommand: Command = {
       description: "Output watch event objects when --watch or --watch-only is used. Existing " +
         "objects are output as initial ADDED events.",
     },
+    raw: {
+      type: "string",
+      description: "Raw URI to request from the server.  Uses the transport specified by the " +
+        "kubeconfig file.",
+    },
   },
   async run(ctx) {
+    const raw = ctx.flags.raw as string | undefined;
+    if (raw) return void await (await import("./get_raw.ts")).getRaw(ctx, raw);
     const chunk = Math.max(0, (ctx.flags["chunk-size"] as number | undefined) ?? 500);
     const files = usesFiles(ctx);
     const watching = ctx.flags.watch === true || ctx.flags["watch-only"] === true;

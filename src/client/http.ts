@@ -879,6 +879,20 @@ export class HttpClient implements Client {
     return out;
   }
 
+  /**
+   * The body of GET `uri` (a path, with its query) as the server sends it, as `kubectl get
+   * --raw` reads it; a failure is the server's error.
+   */
+  async raw(uri: string): Promise<Uint8Array> {
+    const at = uri.indexOf("?");
+    const res = await this.#send({
+      method: "GET",
+      path: at < 0 ? uri : uri.slice(0, at),
+      query: new URLSearchParams(at < 0 ? "" : uri.slice(at + 1)),
+    }, "application/json, */*");
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
   /** What the server's `/version` says (kube's version.Info: major, minor, gitVersion, …). */
   async serverVersion(): Promise<Record<string, unknown>> {
     return await this.#json<Record<string, unknown>>({ method: "GET", path: "/version" });
