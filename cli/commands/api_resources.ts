@@ -3,10 +3,10 @@
  *
  * @module
  */
-import type { DiscoveredResource, HttpClient } from "../../src/client/http.ts";
+import { serverClient } from "./server_client.ts";
+import type { DiscoveredResource } from "../../src/client/http.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
 import { kindVerbs } from "../../src/server/discovery.ts";
-import { NoStoreError } from "../errors.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
 import { alignColumns } from "../printers/tabwriter.ts";
@@ -158,7 +158,7 @@ interface Resource {
  * reviews); else the store's kinds, with the verbs the registry serves for them.
  */
 async function servedResources(ctx: CommandContext): Promise<Resource[]> {
-  const client = await clientOf(ctx);
+  const client = await serverClient(ctx);
   if (client) {
     return (await client.discover()).filter((r) => r.preferred).map((r: DiscoveredResource) => ({
       group: r.group,
@@ -181,18 +181,4 @@ async function servedResources(ctx: CommandContext): Promise<Resource[]> {
     verbs: kindVerbs(k),
     categories: k.categories,
   }));
-}
-
-/** The HTTP client when the CLI talks to a server, else undefined. */
-export async function clientOf(
-  ctx: CommandContext,
-): Promise<Pick<HttpClient, "discover"> | undefined> {
-  let client: unknown;
-  try {
-    client = (await ctx.core()).client;
-  } catch (err) {
-    if (!(err instanceof NoStoreError)) throw err;
-  }
-  const http = client as Partial<Pick<HttpClient, "discover">> | undefined;
-  return typeof http?.discover === "function" ? http as Pick<HttpClient, "discover"> : undefined;
 }

@@ -6,7 +6,7 @@
  */
 import { CliError } from "../errors.ts";
 import type { Command } from "../kit.ts";
-import { clientOf } from "./api_resources.ts";
+import { serverClient } from "./server_client.ts";
 
 /** The `api-versions` command. */
 export const apiVersionsCommand: Command = {
@@ -22,7 +22,7 @@ export const apiVersionsCommand: Command = {
     }
     // Through a server, the group-versions its discovery lists; else the store's kinds'.
     const versions = new Set<string>();
-    const client = await clientOf(ctx);
+    const client = await serverClient(ctx);
     const served = client ? await client.discover() : (await ctx.scheme()).kinds();
     for (const k of served) versions.add(k.group ? `${k.group}/${k.version}` : k.version);
     // Go's sort.Strings: byte order.

@@ -6,10 +6,10 @@
  *
  * @module
  */
-import type { HttpClient } from "../../src/client/http.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
 import { Scheme } from "../../src/scheme/scheme.ts";
-import { CliError, NoStoreError } from "../errors.ts";
+import { CliError } from "../errors.ts";
+import { serverClient } from "./server_client.ts";
 import { explainSchemaText, kindSchema } from "./explain_render.ts";
 import type { Command } from "../kit.ts";
 import { resolveKind } from "../resources.ts";
@@ -189,15 +189,10 @@ export const explainCommand: Command = {
       kind = match;
     }
     // Against a server, its document, as kubectl reads it; else the one k1s would serve.
-    let client: unknown;
-    try {
-      client = (await ctx.core()).client;
-    } catch (err) {
-      if (!(err instanceof NoStoreError)) throw err;
-    }
     let document: Record<string, unknown> | undefined;
-    if (client && typeof (client as HttpClient).openAPIV3 === "function") {
-      document = await (client as HttpClient).openAPIV3(kind);
+    const remote = await serverClient(ctx);
+    if (remote) {
+      document = await remote.openAPIV3(kind);
       if (!document) throw new CliError(`couldn't find resource for "${kind.plural}"`);
     }
     try {

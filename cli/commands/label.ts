@@ -398,16 +398,10 @@ function withChanges(
   changes: { set: Map<string, string>; remove: string[] },
   overwrite: boolean,
 ): KubeObject {
-  const current: Record<string, string> = { ...obj.metadata[flavor.field] };
-  if (!overwrite) {
-    const refusal = flavor.overwriteError(current, changes.set);
-    if (refusal) throw new CliError(refusal);
+  const changed = changedLocally(obj, flavor, changes, overwrite, undefined);
+  if (Object.keys(changed.metadata[flavor.field] ?? {}).length === 0) {
+    delete changed.metadata[flavor.field];
   }
-  const next: Record<string, string> = { ...current };
-  for (const [k, v] of changes.set) next[k] = v;
-  for (const k of changes.remove) delete next[k];
-  const changed = { ...obj, metadata: { ...obj.metadata, [flavor.field]: next } } as KubeObject;
-  if (Object.keys(next).length === 0) delete changed.metadata[flavor.field];
   return changed;
 }
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { KUBE_API_GROUPS } from "../../src/apimachinery/gvk.ts";
 import { outputOf, PRINT_FLAGS, printFlags } from "./read_flags.ts";
 import { ApiError } from "../../src/apimachinery/errors.ts";
 import { jsonEqual } from "../../src/apimachinery/json_equal.ts";
@@ -292,28 +293,10 @@ function gvkString(obj: KubeObject): string {
  * apiextensions.k8s.io, apiregistration.k8s.io or custom resources).
  */
 const TYPED_GROUPS: ReadonlySet<string> = new Set([
-  "",
-  "admissionregistration.k8s.io",
-  "internal.apiserver.k8s.io",
-  "apps",
-  "authentication.k8s.io",
-  "authorization.k8s.io",
-  "autoscaling",
-  "batch",
-  "certificates.k8s.io",
-  "coordination.k8s.io",
-  "discovery.k8s.io",
-  "events.k8s.io",
+  ...[...KUBE_API_GROUPS].filter((g) =>
+    g !== "apiextensions.k8s.io" && g !== "apiregistration.k8s.io"
+  ),
   "extensions",
-  "flowcontrol.apiserver.k8s.io",
-  "networking.k8s.io",
-  "node.k8s.io",
-  "policy",
-  "rbac.authorization.k8s.io",
-  "resource.k8s.io",
-  "scheduling.k8s.io",
-  "storage.k8s.io",
-  "storagemigration.k8s.io",
 ]);
 
 /**

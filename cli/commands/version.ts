@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { HttpClient } from "../../src/client/http.ts";
-import { CliError, NoStoreError } from "../errors.ts";
+import { CliError } from "../errors.ts";
+import { serverClient } from "./server_client.ts";
 import type { Command } from "../kit.ts";
 import { toKubectlYaml } from "../printers/yaml.ts";
 
@@ -58,18 +58,12 @@ export const versionCommand: Command = {
       clientVersion: info(ctx.cli.version),
     };
     if (!clientOnly) {
-      // The embedded server is the client; opening the store is what reaching it means.
-      // A store that cannot be opened is a server that cannot be reached; one that does not
-      // exist yet is not opened (reading never creates it) and the server is this program.
-      let client: unknown;
-      try {
-        client = (await ctx.core()).client;
-      } catch (err) {
-        if (!(err instanceof NoStoreError)) throw err;
-      }
-      // A server says its own version, as kube-apiserver's `/version` does.
-      const remote = client as Partial<Pick<HttpClient, "serverVersion">> | undefined;
-      versions.serverVersion = typeof remote?.serverVersion === "function"
+      // A server says its own version, as kube-apiserver's `/version` does. Locally the
+      // embedded server is the client; opening the store is what reaching it means (a store
+      // that cannot be opened is a server that cannot be reached; one that does not exist yet
+      // is not opened: reading never creates it).
+      const remote = await serverClient(ctx);
+      versions.serverVersion = remote
         ? await remote.serverVersion() as unknown as VersionInfo
         : info(ctx.cli.version);
     }
