@@ -15,7 +15,7 @@ import { FIELD_SELECTOR_FLAG, outputOf, PRINT_FLAGS, printFlags } from "./read_f
 import { isConflict } from "../../src/apimachinery/errors.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import { isValidLabelValue } from "../../src/apimachinery/validation.ts";
-import { goJson } from "../jsonpath.ts";
+import { goJson } from "../../src/apimachinery/jsonpath.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";

@@ -8,7 +8,7 @@ import { KUBE_API_GROUPS } from "../../src/apimachinery/gvk.ts";
 import { outputOf, PRINT_FLAGS, printFlags } from "./read_flags.ts";
 import { ApiError } from "../../src/apimachinery/errors.ts";
 import { jsonEqual } from "../../src/apimachinery/json_equal.ts";
-import { goJson } from "../jsonpath.ts";
+import { goJson } from "../../src/apimachinery/jsonpath.ts";
 import type { KubeObject } from "../../src/apimachinery/meta.ts";
 import type { PatchType } from "../../src/registry/registry.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
