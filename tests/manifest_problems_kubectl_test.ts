@@ -83,3 +83,38 @@ Deno.test("-f with a document without kind: validated by create, apply and repla
     });
   }
 });
+
+Deno.test("-f with an object without a name: refused as kubectl refuses it, nothing deleted", async (t) => {
+  if (!haveKubectl(32)) return;
+  await using fx = await kubectlFixture();
+  assert.equal((await fx.kubectl.run(["create", "cm", "keep"])).code, 0);
+  const files = {
+    "noname.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {labels: {a: b}}\n",
+    "nullmeta.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: null\n",
+  };
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.writeTextFile(`${fx.dir}/${name}`, text);
+    for (const verb of [["delete"], ["replace"], ["describe"], ["label", "x=y"], ["diff"]]) {
+      await t.step(`${verb.join(" ")} ${name}`, async () => {
+        const args = [...verb, "-f", `${fx.dir}/${name}`];
+        const theirs = await fx.kubectl.run(args);
+        const io = captureIO();
+        const code = await k1s.run(["--server", fx.server.url, ...args], io);
+        assert.deepEqual({ code, out: io.out, err: io.err }, theirs);
+        // A nameless DELETE would have addressed the whole collection.
+        assert.equal((await fx.kubectl.run(["get", "cm", "-o", "name"])).out, "configmap/keep\n");
+      });
+    }
+  }
+  await t.step("the HTTP client refuses an object call without a name", async () => {
+    const { HttpClient } = await import("../src/client/http.ts");
+    const { ConfigMap } = await import("../mod.ts");
+    const client = new HttpClient({ server: fx.server.url });
+    await assert.rejects(
+      () => client.delete(ConfigMap, undefined as unknown as string),
+      /resource name may not be empty/,
+    );
+    await assert.rejects(() => client.get(ConfigMap, ""), /resource name may not be empty/);
+    assert.equal((await fx.kubectl.run(["get", "cm", "-o", "name"])).out, "configmap/keep\n");
+  });
+});

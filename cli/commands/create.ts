@@ -57,7 +57,8 @@ export function resultPrinter(
   let printed = 0;
   return async (obj, kind, line) => {
     if (output === "") return line + "\n";
-    if (format === "name") return `${kindLabel(kind)}/${obj.metadata.name}\n`;
+    // kubectl's name printer: `<unknown>` for an object without a name.
+    if (format === "name") return `${kindLabel(kind)}/${obj.metadata?.name || "<unknown>"}\n`;
     if (format === "json" && options.typed) return goJson(asGoStruct(obj), "    ") + "\n";
     try {
       const text = await printObjects([obj], {

@@ -99,6 +99,15 @@ export async function deleteTargets(ctx: CommandContext, targets: DeleteTarget[]
   if (dry !== undefined && !["none", "client", "server"].includes(dry)) {
     throw new CliError(`Invalid dry-run value (${dry}). Must be "none", "server", or "client".`);
   }
+  // As client-go: an object without a name is refused before anything is deleted.
+  const nameless = targets.find((t) => !t.name);
+  if (nameless) {
+    throw new CliError(
+      nameless.source
+        ? `error when deleting "${nameless.source}": resource name may not be empty`
+        : "resource name may not be empty",
+    );
+  }
   let code = 0;
   const deleted: WaitTarget[] = [];
   const bar = progress(ctx.io, "deleting", targets.length);

@@ -97,6 +97,11 @@ function resolveOne(
   scheme: { forObject(o: KubeObject): Kind | undefined },
   { object, source }: { object: KubeObject; source: string },
 ): ResolvedManifest {
+  // An object without metadata (or with `metadata: null`) is one with no name, as kubectl's
+  // unstructured objects read it: the server refuses it, not a crash here.
+  if (typeof object.metadata !== "object" || object.metadata === null) {
+    object = { ...object, metadata: {} };
+  }
   {
     const kind = scheme.forObject(object);
     if (!kind) {

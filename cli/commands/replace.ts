@@ -137,6 +137,13 @@ export const replaceCommand: Command = {
     const { resolved: manifests, problems } = force
       ? { resolved: await resolveManifests(ctx, read), problems: [] }
       : await resolveManifestsLeniently(ctx, read);
+    // As client-go: an object without a name is refused before anything is written.
+    const nameless = manifests.find((m) => !m.object.metadata.name);
+    if (nameless && dry !== "client") {
+      throw new CliError(
+        `error when replacing "${nameless.source}": resource name may not be empty`,
+      );
+    }
     const suffix = dry === "client" ? " (dry run)" : dry === "server" ? " (server dry run)" : "";
     const line = (obj: KubeObject, m: ResolvedManifest) =>
       print(obj, m.kind, `${kindLabel(m.kind)}/${m.object.metadata.name} replaced${suffix}`);

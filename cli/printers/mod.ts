@@ -151,7 +151,9 @@ export async function printObjects(
         });
       break;
     case "name":
-      printer = (objs) => objs.map((o) => `${prefixOf(o, options)}/${o.metadata?.name}\n`).join("");
+      // kubectl's name printer: `<unknown>` for an object without a name.
+      printer = (objs) =>
+        objs.map((o) => `${prefixOf(o, options)}/${o.metadata?.name || "<unknown>"}\n`).join("");
       break;
     case "json": {
       const { goJson } = await import("../jsonpath.ts");

@@ -131,7 +131,10 @@ export function resourcePath(
   kind: Kind,
   where: { namespace?: string; name?: string; subresource?: string } = {},
 ): string {
-  if (where.name !== undefined) checkSegment("resource name", where.name);
+  // A call that names an object must name one: an undefined name is client-go's empty one,
+  // refused; it would otherwise address the collection (a DELETE of every object).
+  const named = Object.hasOwn(where, "name");
+  if (named) checkSegment("resource name", where.name ?? "");
   if (kind.scope === "Namespaced" && where.namespace !== undefined) {
     checkSegment("namespace", where.namespace);
   }
@@ -140,7 +143,7 @@ export function resourcePath(
     path += `/namespaces/${encodeURIComponent(where.namespace)}`;
   }
   path += `/${kind.plural}`;
-  if (where.name !== undefined) path += `/${encodeURIComponent(where.name)}`;
+  if (named) path += `/${encodeURIComponent(where.name!)}`;
   if (where.subresource !== undefined) path += `/${where.subresource}`;
   return path;
 }
