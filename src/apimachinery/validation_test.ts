@@ -103,7 +103,9 @@ Deno.test("isQualifiedName: invalid", () => {
   ]);
   assert.deepEqual(isQualifiedName(""), ["name part must be non-empty", NAME_PART_MSG]);
   assert.deepEqual(isQualifiedName("Example.com/x"), ["prefix part " + SUBDOMAIN_MSG]);
-  assert.deepEqual(isQualifiedName("a".repeat(64)), ["name part must be no more than 63 characters"]);
+  assert.deepEqual(isQualifiedName("a".repeat(64)), [
+    "name part must be no more than 63 characters",
+  ]);
   assert.deepEqual(isQualifiedName("a".repeat(254) + "/b"), [
     "prefix part must be no more than 253 characters",
   ]);
