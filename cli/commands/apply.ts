@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { CASCADE_FLAG } from "./delete.ts";
 import { PRINT_FLAGS } from "./read_flags.ts";
 import { CliError } from "../errors.ts";
 import type { FlagSpec } from "../flags.ts";
@@ -217,13 +218,7 @@ export const applyCommand: Command = {
       type: "boolean",
       description: "Select all resources in the namespace of the specified resource types.",
     },
-    cascade: {
-      type: "string",
-      noValue: "background",
-      description:
-        'Must be "background", "orphan", or "foreground". Selects the deletion cascading strategy for the dependents (e.g. Pods created by a ReplicationController). Defaults to background.',
-      defaultText: "'background'",
-    },
+    cascade: CASCADE_FLAG,
     "dry-run": DRY_RUN,
     "field-manager": FIELD_MANAGER,
     filename: {

@@ -4,17 +4,27 @@
  *
  * @module
  */
+import type { FlagSpec } from "../flags.ts";
 import { FIELD_SELECTOR_FLAG } from "./read_flags.ts";
-import { listError } from "../resources.ts";
 import { ApiError, isNotFound } from "../../src/apimachinery/errors.ts";
 import type { PropagationPolicy } from "../../src/apimachinery/meta.ts";
 import type { Kind } from "../../src/scheme/kind.ts";
 import { CliError, formatError } from "../errors.ts";
 import type { Command, CommandContext } from "../kit.ts";
-import { kindLabel, noResourcesError, parseResourceArgs } from "../resources.ts";
+import { kindLabel, listError, noResourcesError, parseResourceArgs } from "../resources.ts";
 import { progress } from "../progress.ts";
 import { parseGoDuration, waitForDeletion, type WaitTarget } from "./wait.ts";
 import { DRY_RUN_FLAG } from "../kit.ts";
+
+/** `--cascade` of the verbs that delete (bare: background), in kubectl's words. */
+export const CASCADE_FLAG: FlagSpec = {
+  type: "string",
+  noValue: "background",
+  description: 'Must be "background", "orphan", or "foreground". Selects the deletion cascading ' +
+    "strategy for the dependents (e.g. Pods created by a ReplicationController). Defaults to " +
+    "background.",
+  defaultText: "'background'",
+};
 
 /** kubectl's `--cascade` (bare: background), or its error for another value. */
 export function cascade(ctx: CommandContext): PropagationPolicy {
@@ -164,7 +174,7 @@ export function deleteCommand(
       "field-selector": FIELD_SELECTOR_FLAG,
       all: { type: "boolean" },
       "all-namespaces": { type: "boolean", short: "A" },
-      cascade: { type: "string", noValue: "background" },
+      cascade: CASCADE_FLAG,
       "grace-period": { type: "int" },
       force: { type: "boolean" },
       now: { type: "boolean" },

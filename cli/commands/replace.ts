@@ -32,7 +32,7 @@ import {
 import { kindLabel } from "../resources.ts";
 import { LAST_APPLIED_ANNOTATION, withLastApplied } from "../apply.ts";
 import { resultPrinter } from "./create.ts";
-import { cascade, withSource } from "./delete.ts";
+import { cascade, CASCADE_FLAG, withSource } from "./delete.ts";
 import { type ResolvedManifest, resolveManifests, resolveManifestsLeniently } from "./files.ts";
 import { parseGoDuration, waitForDeletion, type WaitTarget } from "./wait.ts";
 import { type DryRun, parseDryRun } from "../flags.ts";
@@ -78,13 +78,7 @@ export const replaceCommand: Command = {
     "k1s replace --force -f ./configmap.json",
   usage: "replace -f FILENAME",
   options: {
-    cascade: {
-      type: "string",
-      noValue: "background",
-      description:
-        'Must be "background", "orphan", or "foreground". Selects the deletion cascading strategy for the dependents (e.g. Pods created by a ReplicationController). Defaults to background.',
-      defaultText: "'background'",
-    },
+    cascade: CASCADE_FLAG,
     "dry-run": DRY_RUN,
     "field-manager": {
       type: "string",
